@@ -1,0 +1,51 @@
+import { DEFAULT_MACHINE_STATE_LABELS } from '../../shared/board-rules.js';
+import type { DisplayLabels } from '../../shared/schemas/display.js';
+import type { Machine, MachineState } from '../../shared/schemas/machine.js';
+
+/** "{time}"-style placeholders in configured labels. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
+}
+
+export function stateLabel(labels: DisplayLabels, state: MachineState): string {
+  return labels.machineStates[state] ?? DEFAULT_MACHINE_STATE_LABELS[state];
+}
+
+const UNITS: Record<string, string> = { tempC: '°C', tempF: '°F', humidityPct: '%', inkPct: '% ink', rpm: 'rpm', kW: 'kW' };
+
+/** "218 °C": known reading names get their unit, others show as "name value". */
+export function formatReadings(machine: Machine, locale: string): string[] {
+  const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  return Object.entries(machine.readings ?? {}).map(([name, value]) => {
+    const unit = UNITS[name];
+    return unit ? `${nf.format(value)} ${unit}` : `${name} ${nf.format(value)}`;
+  });
+}
+
+/** 0–1 share of the batch done at `now`. */
+export function progress(machine: Machine, now: number): number | null {
+  const b = machine.batch;
+  if (!b) return null;
+  if (b.endsAt <= b.startedAt) return 1;
+  return Math.min(1, Math.max(0, (now - b.startedAt) / (b.endsAt - b.startedAt)));
+}
+
+export function minutesLeft(machine: Machine, now: number): number | null {
+  const b = machine.batch;
+  return b ? Math.max(0, Math.ceil((b.endsAt - now) / 60_000)) : null;
+}
+
+export function clockTime(ms: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(ms);
+}
+
+/** A glyph for each state, so state is never told by colour alone. */
+export const STATE_ICON: Record<MachineState, string> = {
+  idle: '○',
+  preheating: '♨',
+  running: '▶',
+  unloading: '⇪',
+  cleaning: '✧',
+  fault: '⚠',
+  offline: '⊘',
+};

@@ -1,0 +1,247 @@
+import { EventEmitter } from 'node:events';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DISABLED_SCENE, Scene, Seq, type Snapshot } from '../../shared/schemas/board.js';
+import { Machine } from '../../shared/schemas/machine.js';
+import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import type { Logger } from '../log.js';
+import { decide } from './rules.js';
+import type { BoardStore, StoreFeedHandlers, StoredChange, WriteResult } from './store.js';
+
+/** How long a finished order is remembered, so a late, older update cannot bring it back. */
+export const TOMBSTONE_MS = 48 * 3600_000;
+const COMPACT_EVERY = 5_000;
+
+const Persisted = z.object({
+  seq: Seq,
+  orders: z.array(Order),
+  tombstones: z.array(Order),
+  machines: z.array(Machine),
+  scene: Scene,
+});
+type Persisted = z.infer<typeof Persisted>;
+
+const JournalEntry = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('order'), seq: Seq.nullable(), order: Order }),
+  z.object({ t: z.literal('expire'), seq: Seq, order: Order }),
+  z.object({ t: z.literal('machine'), seq: Seq, machine: Machine }),
+  z.object({ t: z.literal('scene'), seq: Seq, scene: Scene }),
+]);
+type JournalEntry = z.infer<typeof JournalEntry>;
+
+/**
+ * The board in one process, kept on local disk: a snapshot file plus an
+ * append-only journal written synchronously before a change is announced, so
+ * a kill -9 loses nothing that a screen has seen. The journal is folded into
+ * the snapshot at start and every few thousand changes.
+ */
+export class EmbeddedStore implements BoardStore {
+  readonly kind = 'embedded';
+  #dir: string;
+  #log: Logger;
+  #seq = 0;
+  #orders = new Map<string, Order>();
+  #tombstones = new Map<string, Order>();
+  #machines = new Map<string, Machine>();
+  #scene: Scene = DISABLED_SCENE;
+  #journalLines = 0;
+  #feed = new EventEmitter();
+  #now: () => number;
+
+  constructor(dir: string, log: Logger, now: () => number = Date.now) {
+    this.#dir = dir;
+    this.#log = log;
+    this.#now = now;
+  }
+
+  get #snapshotFile(): string {
+    return path.join(this.#dir, 'board.json');
+  }
+  get #journalFile(): string {
+    return path.join(this.#dir, 'board.journal');
+  }
+
+  async start(handlers: StoreFeedHandlers): Promise<void> {
+    mkdirSync(this.#dir, { recursive: true });
+    this.#restore();
+    this.#compact();
+    this.#feed.on('change', handlers.change);
+    return Promise.resolve();
+  }
+
+  #restore(): void {
+    let raw: string | undefined;
+    try {
+      raw = readFileSync(this.#snapshotFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (raw !== undefined) {
+      const parsed = safeJson(raw, Persisted);
+      if (parsed) {
+        this.#seq = parsed.seq;
+        for (const o of parsed.orders) this.#orders.set(o.id, o);
+        for (const o of parsed.tombstones) this.#tombstones.set(o.id, o);
+        for (const m of parsed.machines) this.#machines.set(m.id, m);
+        this.#scene = parsed.scene;
+      } else {
+        // Keep the damaged file for a human, start from an empty board rather than not at all.
+        const aside = `${this.#snapshotFile}.corrupt-${Date.now()}`;
+        renameSync(this.#snapshotFile, aside);
+        this.#log.error({ file: aside }, 'board snapshot unreadable; moved aside, starting empty');
+      }
+    }
+    let journal = '';
+    try {
+      journal = readFileSync(this.#journalFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    let skipped = 0;
+    for (const line of journal.split('\n')) {
+      if (!line) continue;
+      const entry = safeJson(line, JournalEntry);
+      if (entry) this.#replay(entry);
+      else skipped++;
+    }
+    // A torn last line is what a crash mid-append leaves; anything else is worth a look.
+    if (skipped > 0) this.#log.warn({ skipped }, 'skipped unreadable journal lines');
+  }
+
+  #replay(entry: JournalEntry): void {
+    if (entry.seq !== null && entry.seq > this.#seq) this.#seq = entry.seq;
+    switch (entry.t) {
+      case 'order':
+        this.#putOrder(entry.order);
+        break;
+      case 'expire':
+        this.#orders.delete(entry.order.id);
+        this.#tombstones.set(entry.order.id, entry.order);
+        break;
+      case 'machine':
+        this.#machines.set(entry.machine.id, entry.machine);
+        break;
+      case 'scene':
+        this.#scene = entry.scene;
+        break;
+    }
+  }
+
+  #putOrder(order: Order): void {
+    if (isActiveOrder(order)) {
+      this.#orders.set(order.id, order);
+      this.#tombstones.delete(order.id);
+    } else {
+      this.#orders.delete(order.id);
+      this.#tombstones.set(order.id, order);
+    }
+  }
+
+  #compact(): void {
+    const cutoff = this.#now() - TOMBSTONE_MS;
+    for (const [id, o] of this.#tombstones) if (o.updatedAt < cutoff) this.#tombstones.delete(id);
+    const state: Persisted = {
+      seq: this.#seq,
+      orders: [...this.#orders.values()],
+      tombstones: [...this.#tombstones.values()],
+      machines: [...this.#machines.values()],
+      scene: this.#scene,
+    };
+    const tmp = `${this.#snapshotFile}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(state));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.#snapshotFile);
+    writeFileSync(this.#journalFile, '');
+    this.#journalLines = 0;
+  }
+
+  #record(entry: JournalEntry): void {
+    appendFileSync(this.#journalFile, JSON.stringify(entry) + '\n');
+    if (++this.#journalLines >= COMPACT_EVERY) this.#compact();
+  }
+
+  #announce(change: StoredChange): WriteResult {
+    this.#feed.emit('change', change);
+    return { applied: true, change };
+  }
+
+  load(): Promise<Snapshot> {
+    return Promise.resolve({
+      seq: this.#seq,
+      orders: [...this.#orders.values()],
+      machines: [...this.#machines.values()],
+      scene: this.#scene,
+    });
+  }
+
+  upsertOrder(order: Order): Promise<WriteResult> {
+    const current = this.#orders.get(order.id) ?? this.#tombstones.get(order.id);
+    const json = JSON.stringify(order);
+    const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: order.updatedAt, json });
+    if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });
+    const onBoard = this.#orders.has(order.id) || isActiveOrder(order);
+    if (!onBoard) {
+      this.#record({ t: 'order', seq: null, order });
+      this.#putOrder(order);
+      return Promise.resolve({ applied: false, reason: 'not_on_board' });
+    }
+    const seq = ++this.#seq;
+    this.#record({ t: 'order', seq, order });
+    this.#putOrder(order);
+    return Promise.resolve(this.#announce({ type: 'order', seq, order, at: this.#now() }));
+  }
+
+  expireOrder(order: Order): Promise<WriteResult> {
+    const current = this.#orders.get(order.id);
+    if (!current || JSON.stringify(current) !== JSON.stringify(order)) return Promise.resolve({ applied: false, reason: 'stale' });
+    const seq = ++this.#seq;
+    this.#record({ t: 'expire', seq, order });
+    this.#orders.delete(order.id);
+    this.#tombstones.set(order.id, order);
+    return Promise.resolve(this.#announce({ type: 'order', seq, order, removed: true, at: this.#now() }));
+  }
+
+  upsertMachine(machine: Machine): Promise<WriteResult> {
+    const current = this.#machines.get(machine.id);
+    const json = JSON.stringify(machine);
+    const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: machine.updatedAt, json });
+    if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });
+    const seq = ++this.#seq;
+    this.#record({ t: 'machine', seq, machine });
+    this.#machines.set(machine.id, machine);
+    return Promise.resolve(this.#announce({ type: 'machine', seq, machine, at: this.#now() }));
+  }
+
+  setScene(scene: Scene): Promise<WriteResult> {
+    if (JSON.stringify(scene) === JSON.stringify(this.#scene)) return Promise.resolve({ applied: false, reason: 'unchanged' });
+    const seq = ++this.#seq;
+    this.#record({ t: 'scene', seq, scene });
+    this.#scene = scene;
+    return Promise.resolve(this.#announce({ type: 'scene', seq, scene, at: this.#now() }));
+  }
+
+  healthy(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  close(): Promise<void> {
+    this.#feed.removeAllListeners();
+    this.#compact();
+    return Promise.resolve();
+  }
+}
+
+function safeJson<T>(raw: string, schema: z.ZodType<T>): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Lua run atomically inside Redis: compare, assign the next seq, persist and
+ * PUBLISH in one step, so every hub sees changes on the feed in seq order.
+ * The comparison is rules.ts's `decide`, written again in Lua.
+ */
+
+const NOW = `local t = redis.call('TIME')
+local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+const DECIDE = `local function decide(cur, nextJson, nextTs)
+  if not cur then return 'apply' end
+  local curTs = cjson.decode(cur).updatedAt
+  if nextTs ~= curTs then
+    if nextTs > curTs then return 'apply' else return 'stale' end
+  end
+  if nextJson == cur then return 'duplicate' end
+  if nextJson > cur then return 'apply' else return 'stale' end
+end`;
+
+/** KEYS: orders hash, seq, tombstone key. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s. */
+export const UPSERT_ORDER = `${DECIDE}
+local active = redis.call('HGET', KEYS[1], ARGV[1])
+local cur = active or redis.call('GET', KEYS[3])
+local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
+if verdict ~= 'apply' then return {0, verdict} end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('DEL', KEYS[3])
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[6])
+  if not active then return {0, 'not_on_board'} end
+end
+${NOW}
+local seq = redis.call('INCR', KEYS[2])
+local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","order":' .. ARGV[2] .. '}'
+redis.call('PUBLISH', ARGV[5], msg)
+return {seq, msg}`;
+
+/** KEYS: orders hash, seq, tombstone key. ARGV: id, expected json, channel, tombstone ttl s. */
+export const EXPIRE_ORDER = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur ~= ARGV[2] then return {0, 'stale'} end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[3], cur, 'EX', ARGV[4])
+${NOW}
+local seq = redis.call('INCR', KEYS[2])
+local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","removed":true,"order":' .. cur .. '}'
+redis.call('PUBLISH', ARGV[3], msg)
+return {seq, msg}`;
+
+/** KEYS: machines hash, seq. ARGV: id, json, updatedAt, channel. */
+export const UPSERT_MACHINE = `${DECIDE}
+local verdict = decide(redis.call('HGET', KEYS[1], ARGV[1]), ARGV[2], tonumber(ARGV[3]))
+if verdict ~= 'apply' then return {0, verdict} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+${NOW}
+local seq = redis.call('INCR', KEYS[2])
+local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"machine","machine":' .. ARGV[2] .. '}'
+redis.call('PUBLISH', ARGV[4], msg)
+return {seq, msg}`;
+
+/** KEYS: scene key, seq. ARGV: json, channel. */
+export const SET_SCENE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return {0, 'unchanged'} end
+redis.call('SET', KEYS[1], ARGV[1])
+${NOW}
+local seq = redis.call('INCR', KEYS[2])
+local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"scene","scene":' .. ARGV[1] .. '}'
+redis.call('PUBLISH', ARGV[2], msg)
+return {seq, msg}`;

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent, type Snapshot } from '../../shared/schemas/board.js';
+import { Machine } from '../../shared/schemas/machine.js';
+import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import type { Logger } from '../log.js';
+import { connectRedis, waitReady } from '../redis/connect.js';
+import { TOMBSTONE_MS } from './store-embedded.js';
+import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
+import { StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredChange, type WriteResult } from './store.js';
+
+const KEY = {
+  seq: 'batchboard:board:seq',
+  orders: 'batchboard:board:orders',
+  machines: 'batchboard:board:machines',
+  scene: 'batchboard:board:scene',
+  tombstone: (id: string) => `batchboard:board:done:${id}`,
+  changes: 'batchboard:board:changes',
+};
+const TOMBSTONE_S = String(TOMBSTONE_MS / 1000);
+
+const At = z.object({ at: z.number() });
+const FeedMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At.shape }),
+  z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...At.shape }),
+  z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...At.shape }),
+]);
+
+type ScriptReply = [number, string];
+
+/**
+ * The board in Redis, shared by every hub on it. Writes are Lua scripts that
+ * compare, bump `batchboard:board:seq`, persist and PUBLISH on one channel, so
+ * each hub's feed carries every change once, in seq order.
+ */
+export class RedisStore implements BoardStore {
+  readonly kind = 'redis';
+  #cmd: Redis;
+  #feed: Redis;
+  #log: Logger;
+
+  constructor(url: string, log: Logger) {
+    this.#log = log;
+    // Fail fast while Redis is away (a REST write gets a 503 at once) and never hang on a frozen one.
+    this.#cmd = connectRedis(url, 'commands', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
+    this.#feed = connectRedis(url, 'feed', log);
+  }
+
+  async start(handlers: StoreFeedHandlers): Promise<void> {
+    this.#feed.on('message', (channel: string, raw: string) => {
+      if (channel !== KEY.changes) return;
+      const change = parseFeedMessage(raw);
+      if (change) handlers.change(change);
+      else this.#log.error({ raw: raw.slice(0, 200) }, 'unreadable message on the board feed; dropped');
+    });
+    let connectedBefore = false;
+    // ioredis resubscribes by itself after a reconnect; what was published
+    // meanwhile is gone, so the hub must reload the board.
+    this.#feed.on('ready', () => {
+      if (connectedBefore) handlers.reset();
+      connectedBefore = true;
+    });
+    await Promise.all([waitReady(this.#cmd), waitReady(this.#feed)]);
+    await this.#feed.subscribe(KEY.changes);
+  }
+
+  async load(): Promise<Snapshot> {
+    const replies = await this.#guard(() => this.#cmd.multi().get(KEY.seq).hvals(KEY.orders).hvals(KEY.machines).get(KEY.scene).exec());
+    if (!replies) throw new StoreUnavailableError('transaction aborted');
+    const [seq, orders, machines, scene] = replies.map(([err, value]) => {
+      if (err) throw new StoreUnavailableError(err);
+      return value;
+    }) as [string | null, string[], string[], string | null];
+    return {
+      seq: seq === null ? 0 : Number(seq),
+      orders: parseEach(orders, Order, this.#log).filter(isActiveOrder),
+      machines: parseEach(machines, Machine, this.#log),
+      scene: (scene !== null && parseEach([scene], Scene, this.#log)[0]) || DISABLED_SCENE,
+    };
+  }
+
+  upsertOrder(order: Order): Promise<WriteResult> {
+    return this.#run(UPSERT_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id)], [
+      order.id,
+      JSON.stringify(order),
+      String(order.updatedAt),
+      isActiveOrder(order) ? '1' : '0',
+      KEY.changes,
+      TOMBSTONE_S,
+    ]);
+  }
+
+  expireOrder(order: Order): Promise<WriteResult> {
+    return this.#run(EXPIRE_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id)], [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S]);
+  }
+
+  upsertMachine(machine: Machine): Promise<WriteResult> {
+    return this.#run(UPSERT_MACHINE, [KEY.machines, KEY.seq], [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes]);
+  }
+
+  setScene(scene: Scene): Promise<WriteResult> {
+    return this.#run(SET_SCENE, [KEY.scene, KEY.seq], [JSON.stringify(scene), KEY.changes]);
+  }
+
+  async healthy(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const ping = this.#cmd.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
+    try {
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#feed.quit(), this.#cmd.quit()]);
+    this.#feed.disconnect();
+    this.#cmd.disconnect();
+  }
+
+  async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {
+    const reply = (await this.#guard(() => this.#eval(script, keys, args))) as ScriptReply;
+    const [seq, body] = reply;
+    if (seq === 0) return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
+    const change = parseFeedMessage(body);
+    if (!change) throw new Error(`store script returned an unreadable change: ${body.slice(0, 200)}`);
+    return { applied: true, change };
+  }
+
+  /** EVALSHA first; the script cache is empty after a Redis restart, so fall back to EVAL once. */
+  async #eval(script: string, keys: string[], args: string[]): Promise<unknown> {
+    const sha = sha1(script);
+    try {
+      return await this.#cmd.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return await this.#cmd.eval(script, keys.length, ...keys, ...args);
+    }
+  }
+
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreUnavailableError(err);
+    }
+  }
+}
+
+const shas = new Map<string, string>();
+function sha1(script: string): string {
+  let sha = shas.get(script);
+  if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+  return sha;
+}
+
+function parseFeedMessage(raw: string): StoredChange | undefined {
+  try {
+    const parsed = FeedMessage.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseEach<T>(raws: string[], schema: z.ZodType<T>, log: Logger): T[] {
+  const out: T[] = [];
+  for (const raw of raws) {
+    try {
+      const parsed = schema.safeParse(JSON.parse(raw));
+      if (parsed.success) out.push(parsed.data);
+      else log.error({ raw: raw.slice(0, 200) }, 'unreadable record in the store; skipped');
+    } catch {
+      log.error({ raw: raw.slice(0, 200) }, 'unreadable record in the store; skipped');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import type { BoardChange, Scene, Snapshot } from '../../shared/schemas/board.js';
+import type { Machine } from '../../shared/schemas/machine.js';
+import type { Order } from '../../shared/schemas/order.js';
+
+/** What a write did: the change it made (with its new seq), or why it made none. */
+export type WriteResult =
+  | { applied: true; change: StoredChange }
+  | { applied: false; reason: 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
+
+/** A board change plus when the store applied it (for the fan-out latency metric; never sent to screens). */
+export type StoredChange = BoardChange & { at: number };
+
+export interface StoreFeedHandlers {
+  /** Every change, in seq order, from every hub. */
+  change: (change: StoredChange) => void;
+  /** The feed may have lost changes (a reconnect): reload the board. */
+  reset: () => void;
+}
+
+/**
+ * Where the board lives. Each write is atomic: compare by updatedAt, assign the
+ * next seq, persist, announce. Two implementations: Redis (shared by many hubs)
+ * and embedded (one process, local disk).
+ */
+export interface BoardStore {
+  readonly kind: 'redis' | 'embedded';
+  start(handlers: StoreFeedHandlers): Promise<void>;
+  load(): Promise<Snapshot>;
+  upsertOrder(order: Order): Promise<WriteResult>;
+  upsertMachine(machine: Machine): Promise<WriteResult>;
+  setScene(scene: Scene): Promise<WriteResult>;
+  /** Takes a ready order off the board if it is still exactly `order` (the ready time-out). */
+  expireOrder(order: Order): Promise<WriteResult>;
+  /** Resolves true while the store answers within `timeoutMs`. */
+  healthy(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`state store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

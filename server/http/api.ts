@@ -1,0 +1,39 @@
+import { Router, type Request, type Response } from 'express';
+import type { Board } from '../board/board.js';
+import type { Intake, IntakeResult, Kind } from '../ingest/intake.js';
+import { requireApiToken } from './auth.js';
+import { jsonBody } from './json-body.js';
+
+function statusOf(result: IntakeResult): number {
+  if (result.ok) return 200;
+  return result.error.code === 'store_unavailable' ? 503 : 400;
+}
+
+/** The REST door and the public board. */
+export function apiRouter(board: Board, intake: Intake, apiToken: string): Router {
+  const router = Router();
+  const auth = requireApiToken(apiToken);
+
+  const door = (kind: Kind) =>
+    [
+      auth,
+      jsonBody,
+      async (req: Request, res: Response) => {
+        const result = await intake.submit('rest', kind, req.body as unknown);
+        res.status(statusOf(result)).json(result);
+      },
+    ] as const;
+
+  router.post('/orders', ...door('order'));
+  router.post('/machines', ...door('machine'));
+
+  router.get('/board', (_req, res) => {
+    if (!board.loaded) {
+      res.status(503).json({ ok: false, error: { code: 'not_ready', message: 'the board is not loaded yet' } });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json(board.snapshot());
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { Board } from '../board/board.js';
+import type { Intake } from '../ingest/intake.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { apiRouter } from './api.js';
+import { bodyErrors } from './json-body.js';
+import { healthRouter } from './health.js';
+import { screensRouter } from './screens.js';
+import { directorRouter } from './director.js';
+import type { Director } from '../director/director.js';
+import type { DirectorJournal } from '../director/journal.js';
+import { staticRouter } from './static.js';
+import type { ScreenRegistry } from '../screens/registry.js';
+import { LOGO_PATH } from '../screens/display-config.js';
+
+export interface HttpDeps {
+  board: Board;
+  intake: Intake;
+  metrics: Metrics;
+  log: Logger;
+  apiToken: string;
+  webRoot: string;
+  screens: ScreenRegistry;
+  reloadScreen: (name: string) => void;
+  /** Absolute path of the store's logo file, if any. */
+  logoFile: string | undefined;
+  director: Director | undefined;
+  journal: DirectorJournal;
+}
+
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ crossOriginEmbedderPolicy: false }));
+  app.use('/api', directorRouter(deps.director, deps.journal, deps.apiToken));
+  app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, deps.apiToken));
+  app.use('/api', apiRouter(deps.board, deps.intake, deps.apiToken));
+  app.use('/api', bodyErrors(deps.intake));
+  const logo = deps.logoFile;
+  if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo));
+  app.use(healthRouter(deps.board, deps.metrics));
+  app.use(staticRouter(deps.webRoot));
+  app.use((_req, res) => {
+    res.status(404).json({ ok: false, error: { code: 'not_found', message: 'no such route' } });
+  });
+  const lastResort: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    deps.log.error({ err }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ ok: false, error: { code: 'internal', message: 'internal error' } });
+  };
+  app.use(lastResort);
+  return app;
+}

@@ -1,0 +1,79 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { ModeRequest, SceneRequest, type DirectorStatus } from '../../shared/schemas/director.js';
+import { invalidInput } from '../../shared/validation.js';
+import { UnknownSceneError, type Director } from '../director/director.js';
+import type { DirectorJournal } from '../director/journal.js';
+import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from '../director/obs-controller.js';
+import { requireApiToken } from './auth.js';
+import { jsonBody } from './json-body.js';
+
+const DISABLED: DirectorStatus = {
+  enabled: false,
+  obs: 'disabled',
+  program: null,
+  mode: 'manual',
+  holdUntil: null,
+  scenes: [],
+  missingScenes: [],
+  studioMode: false,
+  streaming: false,
+  recording: false,
+};
+
+const ExportQuery = z.object({
+  format: z.enum(['ndjson', 'csv']).default('ndjson'),
+  from: z.coerce.number().int().min(0).default(0),
+  to: z.coerce.number().int().min(0).default(8_640_000_000_000),
+});
+
+function fail(res: Response, err: unknown): void {
+  if (err instanceof UnknownSceneError) res.status(404).json({ ok: false, error: { code: err.code, message: err.message } });
+  else if (err instanceof ObsUnavailableError || err instanceof ObsTimeoutError) res.status(503).json({ ok: false, error: { code: err.code, message: err.message } });
+  else if (err instanceof ObsRequestError) res.status(502).json({ ok: false, error: { code: err.code, message: err.message } });
+  else throw err;
+}
+
+/**
+ * `POST /api/scene`, `POST /api/director/mode`, `GET /api/director` and the log
+ * export, all behind the API token, so a Stream Deck (Companion's generic
+ * HTTP) or another system can drive the cameras.
+ */
+export function directorRouter(director: Director | undefined, journal: DirectorJournal, apiToken: string): Router {
+  const router = Router();
+  // Per route, not router.use: this router is mounted on /api, beside the public GET /api/board.
+  const auth = requireApiToken(apiToken);
+  const disabled = (res: Response) => res.status(503).json({ ok: false, error: { code: 'director_disabled', message: 'set OBS_URL to enable the director' } });
+
+  router.get('/director', auth, (_req, res) => {
+    res.json({ ok: true, data: director ? { ...director.status(), log: director.recent(50) } : { ...DISABLED, log: [] } });
+  });
+
+  router.post('/scene', auth, jsonBody, async (req, res) => {
+    const parsed = SceneRequest.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!director) return void disabled(res);
+    try {
+      res.json({ ok: true, data: await director.pickScene(parsed.data.scene, 'api', 'api') });
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.post('/director/mode', auth, jsonBody, async (req, res) => {
+    const parsed = ModeRequest.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!director) return void disabled(res);
+    res.json({ ok: true, data: await director.setMode(parsed.data.mode, 'api') });
+  });
+
+  router.get('/director/log', auth, (req, res) => {
+    const parsed = ExportQuery.safeParse(req.query);
+    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    const { format, from, to } = parsed.data;
+    res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    res.set('Content-Disposition', `attachment; filename="director-log.${format}"`);
+    journal.export(format, from, to).pipe(res);
+  });
+  return router;
+}

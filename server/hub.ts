@@ -1,0 +1,162 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { Board } from './board/board.js';
+import { EmbeddedStore } from './board/store-embedded.js';
+import { RedisStore } from './board/store-redis.js';
+import type { BoardStore } from './board/store.js';
+import type { Config } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { MAX_BODY_BYTES } from './http/json-body.js';
+import { Intake } from './ingest/intake.js';
+import { InboxDoor } from './ingest/redis-stream.js';
+import { PubSubDoor } from './ingest/redis-pubsub.js';
+import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
+import { Director } from './director/director.js';
+import { DirectorJournal } from './director/journal.js';
+import { ObsController } from './director/obs-controller.js';
+import { DISABLED_SCENE } from '../shared/schemas/board.js';
+import { readAppVersion } from './screens/app-version.js';
+import { contrastProblems, displayConfigOf } from './screens/display-config.js';
+import { ScreenRegistry } from './screens/registry.js';
+import { originGuard } from './realtime/origins.js';
+import { connectRedis } from './redis/connect.js';
+
+export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
+
+export interface HubOptions {
+  log?: Logger;
+  webRoot?: string;
+  /** Inbox consumer take-over delay (tests shorten it). */
+  inboxClaimIdleMs?: number;
+  /** Overrides the screens' build version (tests simulate a deploy). */
+  appVersion?: string;
+  /** OBS call timeout (tests shorten it). */
+  obsCallTimeoutMs?: number;
+}
+
+export interface Hub {
+  readonly url: string;
+  readonly port: number;
+  readonly board: Board;
+  readonly metrics: Metrics;
+  readonly http: HttpServer;
+  readonly screens: ScreenRegistry;
+  readonly director: Director | undefined;
+  close(): Promise<void>;
+}
+
+/** Wires the rooms of the house together from the parsed config; owns nothing else. */
+export async function startHub(config: Config, opts: HubOptions = {}): Promise<Hub> {
+  const log = opts.log ?? createLogger(config.logLevel, config.hubId);
+  const metrics = new Metrics();
+  const store: BoardStore = config.redisUrl ? new RedisStore(config.redisUrl, log) : new EmbeddedStore(config.dataDir, log);
+  const board = new Board(store, log, metrics, {
+    readyTimeoutMs: config.store.readyTimeoutMinutes * 60_000,
+    sweepIntervalMs: config.sweepIntervalMs,
+  });
+  const intake = new Intake(board, metrics, log);
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  const display = displayConfigOf(config.store);
+  for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
+
+  const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1 }) : undefined;
+  const screens = new ScreenRegistry(kv, config.hubId, log);
+  let reload: (name: string) => void = () => undefined;
+  const journal = new DirectorJournal(config.dataDir);
+  const director = config.obs
+    ? new Director({
+        obs: new ObsController({ url: config.obs.url, password: config.obs.password, ...(opts.obsCallTimeoutMs ? { callTimeoutMs: opts.obsCallTimeoutMs } : {}) }, log),
+        board,
+        config: config.store.director,
+        log,
+        journal,
+      })
+    : undefined;
+
+  const app = createHttpApp({
+    board,
+    intake,
+    metrics,
+    log,
+    apiToken: config.apiToken,
+    webRoot,
+    screens,
+    reloadScreen: (name) => reload(name),
+    logoFile: config.store.display.logo,
+    director,
+    journal,
+  });
+  const http = createServer(app);
+  const io = new Server(http, {
+    // Browsers ask for per-message deflate; it multiplies CPU per delivery 5–7×. Board frames are small.
+    perMessageDeflate: false,
+    maxHttpBufferSize: MAX_BODY_BYTES,
+    serveClient: false,
+    allowRequest: originGuard(config.store.allowedOrigins),
+    cors: { origin: [...config.store.allowedOrigins], credentials: false },
+  });
+
+  const redisClients: Redis[] = kv ? [kv] : [];
+  if (config.redisUrl) {
+    const pub = connectRedis(config.redisUrl, 'adapter-pub', log);
+    const sub = connectRedis(config.redisUrl, 'adapter-sub', log);
+    redisClients.push(pub, sub);
+    // No waiting for Redis here: with Redis down at start, HTTP must still come up and say so on /readyz.
+    io.adapter(createAdapter(pub, sub, { key: 'batchboard:socket.io' }));
+  }
+  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
+  reload = (name) => reloadScreen(boardNsp, name);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info({ port }, 'http listening');
+
+  await board.start();
+  if (director) director.start();
+  else {
+    log.info('director disabled (no OBS_URL)');
+    await board.setScene(DISABLED_SCENE).catch((err: unknown) => log.warn({ err }, 'could not reset the scene state'));
+  }
+  const doors: { close(): Promise<void> }[] = [];
+  if (config.redisUrl) {
+    const pubsub = new PubSubDoor(config.redisUrl, intake, log);
+    const inbox = new InboxDoor(config.redisUrl, intake, log, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs });
+    await pubsub.start();
+    await inbox.start();
+    doors.push(pubsub, inbox);
+  }
+  log.info({ port, store: store.kind, storeName: config.store.storeName }, 'hub listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    board,
+    metrics,
+    http,
+    screens,
+    director,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.allSettled(doors.map((d) => d.close()));
+        await director?.close();
+        await new Promise<void>((resolve) => void io.close(() => resolve()));
+        await board.close();
+        screens.close();
+        for (const c of redisClients) c.disconnect();
+      })()),
+  };
+}

@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import { Machine } from '../../shared/schemas/machine.js';
+import { Order } from '../../shared/schemas/order.js';
+import { invalidInput, summariseIssues, type FieldIssue } from '../../shared/validation.js';
+import type { Board } from '../board/board.js';
+import { StoreUnavailableError, type WriteResult } from '../board/store.js';
+import type { Logger } from '../log.js';
+import type { Door, Metrics } from '../metrics.js';
+
+export type Kind = 'order' | 'machine';
+
+/** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
+const MAX_FUTURE_MS = 24 * 3600_000;
+
+export type IntakeError = {
+  code: 'invalid_json' | 'invalid_input' | 'store_unavailable';
+  message: string;
+  issues?: FieldIssue[];
+};
+
+export type IntakeResult =
+  | { ok: true; data: { applied: true; seq: number } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] } }
+  | { ok: false; error: IntakeError };
+
+/**
+ * The one way in: every door (Redis pub/sub, the inbox stream, REST, kiosk,
+ * staff) hands its input here to be validated and applied, and gets one
+ * answer. Counting and logging rejections happens here too, once.
+ */
+export class Intake {
+  #board: Board;
+  #metrics: Metrics;
+  #log: Logger;
+  #now: () => number;
+  #logBudget = { windowStart: 0, used: 0, suppressed: 0 };
+
+  constructor(board: Board, metrics: Metrics, log: Logger, now: () => number = Date.now) {
+    this.#board = board;
+    this.#metrics = metrics;
+    this.#log = log;
+    this.#now = now;
+  }
+
+  /** For doors that receive text (Redis): parses it first. */
+  submitText(door: Door, kind: Kind, raw: string): Promise<IntakeResult> {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      return Promise.resolve(this.reject(door, 'invalid_json', { code: 'invalid_json', message: `not valid JSON: ${(err as Error).message}` }));
+    }
+    return this.submit(door, kind, value);
+  }
+
+  submit(door: Door, kind: Kind, value: unknown): Promise<IntakeResult> {
+    return kind === 'order'
+      ? this.#accept(door, kind, Order.safeParse(value), (o) => this.#board.upsertOrder(o))
+      : this.#accept(door, kind, Machine.safeParse(value), (m) => this.#board.upsertMachine(m));
+  }
+
+  async #accept<T extends { updatedAt: number }>(
+    door: Door,
+    kind: Kind,
+    parsed: z.ZodSafeParseResult<T>,
+    write: (value: T) => Promise<WriteResult>,
+  ): Promise<IntakeResult> {
+    if (!parsed.success) {
+      const error = invalidInput(parsed.error, `invalid ${kind}: `);
+      const field = error.issues[0]?.field.split('.')[0] ?? '(root)';
+      return this.reject(door, `invalid_${kind}:${field}`, error);
+    }
+    if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) {
+      const issues = [{ field: 'updatedAt', message: 'is more than 24 h in the future (check the producer clock)' }];
+      return this.reject(door, `invalid_${kind}:updatedAt`, { code: 'invalid_input', message: `invalid ${kind}: ${summariseIssues(issues)}`, issues });
+    }
+    try {
+      const result = await write(parsed.data);
+      this.#metrics.eventsIn.inc({ door, kind });
+      return { ok: true, data: result.applied ? { applied: true, seq: result.change.seq } : { applied: false, reason: result.reason } };
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      return { ok: false, error: { code: 'store_unavailable', message: err.message } };
+    }
+  }
+
+  /** Counts and logs a refused input; doors that refuse before parsing (oversized bodies) call this too. */
+  reject(door: Door, reason: string, error: IntakeError): IntakeResult {
+    this.#metrics.rejected.inc({ door, reason });
+    this.#logRejection(door, reason, error.message);
+    return { ok: false, error };
+  }
+
+  // A flood of bad input must not become a flood of log lines: 20 per 10 s, then a count.
+  #logRejection(door: Door, reason: string, message: string): void {
+    const now = this.#now();
+    const b = this.#logBudget;
+    if (now - b.windowStart > 10_000) {
+      if (b.suppressed > 0) this.#log.warn({ suppressed: b.suppressed }, 'rejected inputs not logged in the last window');
+      Object.assign(b, { windowStart: now, used: 0, suppressed: 0 });
+    }
+    if (b.used++ < 20) this.#log.warn({ door, reason, message: message.slice(0, 500) }, 'input rejected');
+    else b.suppressed++;
+  }
+}

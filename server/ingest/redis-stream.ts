@@ -1,0 +1,158 @@
+import type { Redis } from 'ioredis';
+import { INBOX_STREAM } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import { connectRedis, waitReady } from '../redis/connect.js';
+import type { Intake, Kind } from './intake.js';
+import { MAX_MESSAGE_BYTES } from './redis-pubsub.js';
+
+export const INBOX_GROUP = 'batchboard-hubs';
+
+export interface InboxOptions {
+  /** This hub's consumer name in the group. */
+  consumer: string;
+  /** Entries another consumer has held this long unacknowledged are taken over (that hub died). */
+  claimIdleMs?: number;
+  blockMs?: number;
+}
+
+type Entry = [id: string, fields: string[] | null];
+
+/**
+ * The durable door: `XADD batchboard:inbox * order '<json>'` (or `machine`).
+ * A consumer group shares the entries among hubs; an entry is acknowledged
+ * only after the store took it, or after it was refused as invalid, so
+ * nothing is lost to a crash or an outage and a poison entry cannot loop.
+ * The group starts at 0, so what was added before any hub ran is applied.
+ */
+export class InboxDoor {
+  #client: Redis;
+  #intake: Intake;
+  #log: Logger;
+  #consumer: string;
+  #claimIdleMs: number;
+  #blockMs: number;
+  #closed = false;
+  #loop: Promise<void> | undefined;
+  #lastClaim = 0;
+
+  constructor(url: string, intake: Intake, log: Logger, opts: InboxOptions) {
+    // Its own connection: XREADGROUP BLOCK holds it.
+    this.#client = connectRedis(url, 'inbox', log);
+    this.#intake = intake;
+    this.#log = log;
+    this.#consumer = opts.consumer;
+    this.#claimIdleMs = opts.claimIdleMs ?? 30_000;
+    this.#blockMs = opts.blockMs ?? 2_000;
+  }
+
+  async start(): Promise<void> {
+    await waitReady(this.#client);
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    let drainOwnPending = true;
+    let groupReady = false;
+    while (!this.#closed) {
+      try {
+        if (!groupReady) {
+          await this.#ensureGroup();
+          groupReady = true;
+        }
+        if (drainOwnPending) {
+          // After a start or an error, first finish what this consumer had read but not acknowledged.
+          const entries = await this.#read('0', undefined);
+          if (entries.length === 0) drainOwnPending = false;
+          await this.#handleAll(entries);
+        } else {
+          await this.#claimAbandoned();
+          await this.#handleAll(await this.#read('>', this.#blockMs));
+        }
+        failures = 0;
+      } catch (err) {
+        if (this.#closed) break;
+        const message = err instanceof Error ? err.message : String(err);
+        if (message.includes('NOGROUP')) groupReady = false;
+        drainOwnPending = true;
+        const delay = Math.min(100 * 2 ** failures++, 2_000);
+        if (failures <= 1) this.#log.warn({ err: message }, 'inbox read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #ensureGroup(): Promise<void> {
+    try {
+      await this.#client.xgroup('CREATE', INBOX_STREAM, INBOX_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('BUSYGROUP')) throw err;
+    }
+  }
+
+  async #read(id: '0' | '>', blockMs: number | undefined): Promise<Entry[]> {
+    const args: (string | number)[] = ['GROUP', INBOX_GROUP, this.#consumer, 'COUNT', 100];
+    if (blockMs !== undefined) args.push('BLOCK', blockMs);
+    args.push('STREAMS', INBOX_STREAM, id);
+    const reply = await this.#client.call('XREADGROUP', ...args);
+    return entriesOf(reply);
+  }
+
+  async #claimAbandoned(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastClaim < this.#claimIdleMs / 2) return;
+    this.#lastClaim = now;
+    const reply = await this.#client.call('XAUTOCLAIM', INBOX_STREAM, INBOX_GROUP, this.#consumer, this.#claimIdleMs, '0-0', 'COUNT', 100);
+    const entries = Array.isArray(reply) ? asEntries(reply[1]) : [];
+    if (entries.length > 0) this.#log.info({ count: entries.length }, 'took over inbox entries abandoned by another hub');
+    await this.#handleAll(entries);
+  }
+
+  async #handleAll(entries: Entry[]): Promise<void> {
+    for (const [id, fields] of entries) {
+      await this.#handle(id, fields);
+      await this.#client.xack(INBOX_STREAM, INBOX_GROUP, id);
+    }
+  }
+
+  async #handle(id: string, fields: string[] | null): Promise<void> {
+    if (!fields) return; // trimmed away while pending: nothing left to apply
+    const at = fields.findIndex((f, i) => i % 2 === 0 && (f === 'order' || f === 'machine'));
+    const payload = at >= 0 ? fields[at + 1] : undefined;
+    if (at < 0 || payload === undefined) {
+      this.#intake.reject('redis_stream', 'unknown_kind', { code: 'invalid_input', message: `entry ${id} has no 'order' or 'machine' field` });
+      return;
+    }
+    if (Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) {
+      this.#intake.reject('redis_stream', 'too_large', { code: 'invalid_input', message: `entry ${id} is over ${MAX_MESSAGE_BYTES} bytes` });
+      return;
+    }
+    const result = await this.#intake.submitText('redis_stream', fields[at] as Kind, payload);
+    // Not acknowledged: the entry stays pending and is read again once the store is back.
+    if (!result.ok && result.error.code === 'store_unavailable') throw new Error(result.error.message);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#client.disconnect();
+    await this.#loop?.catch(() => undefined);
+  }
+}
+
+function entriesOf(reply: unknown): Entry[] {
+  // [[stream, [[id, [k, v, ...]], ...]]] or null when BLOCK timed out.
+  if (!Array.isArray(reply) || reply.length === 0) return [];
+  const first: unknown = reply[0];
+  return Array.isArray(first) ? asEntries(first[1]) : [];
+}
+
+function asEntries(list: unknown): Entry[] {
+  if (!Array.isArray(list)) return [];
+  const out: Entry[] = [];
+  for (const item of list) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string') continue;
+    const fields: unknown = item[1];
+    out.push([item[0], Array.isArray(fields) ? fields.map((f) => (typeof f === 'string' ? f : String(f))) : null]);
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+import type { Namespace, Server } from 'socket.io';
+import type { BoardClientToServerEvents, BoardServerToClientEvents, BoardSocketData, InterServerEvents } from '../../shared/events.js';
+import { BOARD_NAMESPACE, PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { ScreenQuery, type DisplayConfig } from '../../shared/schemas/display.js';
+import { describeIssues, summariseIssues } from '../../shared/validation.js';
+import type { Board } from '../board/board.js';
+import type { Metrics } from '../metrics.js';
+import type { ScreenRegistry } from '../screens/registry.js';
+
+export type BoardNamespace = Namespace<BoardClientToServerEvents, BoardServerToClientEvents, InterServerEvents, BoardSocketData>;
+
+/** A screen may ask for a fresh snapshot at most this often. */
+const SYNC_INTERVAL_MS = 1_000;
+
+export function screenRoom(name: string): string {
+  return `screen:${name}`;
+}
+
+export interface BoardNamespaceDeps {
+  board: Board;
+  metrics: Metrics;
+  screens: ScreenRegistry;
+  appVersion: string;
+  display: DisplayConfig;
+}
+
+/**
+ * Fan-out to screens on `/board`: hello and a snapshot on connect, then every
+ * board change as one broadcast to this hub's own screens. Each hub receives
+ * every change from the store's feed, so `local` broadcasts reach every
+ * screen of every hub exactly once.
+ */
+export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): BoardNamespace {
+  const { board, metrics, screens } = deps;
+  // socket.io types event maps per Server, not per namespace; each namespace here has its own map from shared/.
+  const nsp = io.of(BOARD_NAMESPACE) as unknown as BoardNamespace;
+  const hello = { protocol: PROTOCOL_VERSION, appVersion: deps.appVersion, display: deps.display };
+
+  nsp.use((socket, next) => {
+    const parsed = ScreenQuery.safeParse(socket.handshake.query);
+    if (!parsed.success) {
+      next(new Error(`invalid screen query: ${summariseIssues(describeIssues(parsed.error))}`));
+      return;
+    }
+    socket.data.screen = parsed.data.screen;
+    socket.data.station = parsed.data.station;
+    if (parsed.data.screen) screens.connected(parsed.data.screen, parsed.data, deps.appVersion);
+    next();
+  });
+
+  nsp.on('connection', (socket) => {
+    metrics.screens.inc();
+    const name = socket.data.screen;
+    if (name) void socket.join(screenRoom(name));
+    socket.emit('hello', hello);
+    // Before the first load, the `reset` broadcast below delivers the snapshot.
+    if (board.loaded) socket.emit('snapshot', board.snapshot());
+    let lastSync = 0;
+    let pending: NodeJS.Timeout | undefined;
+    socket.on('sync', () => {
+      if (pending) return;
+      const wait = Math.max(0, lastSync + SYNC_INTERVAL_MS - Date.now());
+      pending = setTimeout(() => {
+        pending = undefined;
+        lastSync = Date.now();
+        if (board.loaded) socket.emit('snapshot', board.snapshot());
+      }, wait);
+    });
+    socket.on('disconnect', () => {
+      clearTimeout(pending);
+      metrics.screens.dec();
+      if (name) screens.disconnected(name);
+    });
+  });
+
+  board.on('change', (change) => {
+    const local = nsp.local;
+    switch (change.type) {
+      case 'order':
+        local.emit('order', change.removed ? { seq: change.seq, order: change.order, removed: true } : { seq: change.seq, order: change.order });
+        break;
+      case 'machine':
+        local.emit('machine', { seq: change.seq, machine: change.machine });
+        break;
+      case 'scene':
+        local.emit('scene', { seq: change.seq, scene: change.scene });
+        break;
+    }
+  });
+  board.on('reset', (snapshot) => nsp.local.emit('snapshot', snapshot));
+  return nsp;
+}
+
+/** Asks a named screen to reload, on whichever hub it is connected to (through the socket.io adapter). */
+export function reloadScreen(nsp: BoardNamespace, name: string): void {
+  nsp.to(screenRoom(name)).emit('reload');
+}

@@ -1,0 +1,34 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log.js';
+
+export type RedisRole = 'commands' | 'feed' | 'ingest' | 'inbox' | 'adapter-pub' | 'adapter-sub';
+
+/**
+ * One Redis connection for one purpose. Every connection reconnects forever
+ * with a growing, jittered delay; errors are logged once per outage, not once
+ * per retry, so a Redis that is down for an hour does not flood the log.
+ */
+export function connectRedis(url: string, role: RedisRole, log: Logger, extra: RedisOptions = {}): Redis {
+  const client = new Redis(url, {
+    connectionName: `batchboard-${role}`,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000) + Math.floor(Math.random() * 250),
+    ...extra,
+  });
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ role, err: err.message }, 'redis connection lost; retrying');
+  });
+  client.on('ready', () => {
+    if (down) log.info({ role }, 'redis connection restored');
+    down = false;
+  });
+  return client;
+}
+
+export function waitReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => client.once('ready', () => resolve()));
+}

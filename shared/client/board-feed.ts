@@ -1,0 +1,84 @@
+import { io, type Socket } from 'socket.io-client';
+import { BoardMirror } from '../board-mirror.js';
+import type { BoardClientToServerEvents, BoardServerToClientEvents } from '../events.js';
+import { BOARD_NAMESPACE } from '../protocol.js';
+import type { BoardChange } from '../schemas/board.js';
+import type { Hello } from '../schemas/display.js';
+
+export interface BoardFeedOptions {
+  /** Hub origin, e.g. `http://localhost:8080`; empty for the page's own origin. */
+  url?: string;
+  /** Sent in the handshake so the hub can list screens. */
+  query?: Record<string, string>;
+  /** Called after every change to the board (snapshot or event). */
+  onChange?: (mirror: BoardMirror) => void;
+  /** Called when the connection state flips. */
+  onConnection?: (connected: boolean) => void;
+  /** The hub's hello, first on every connection. */
+  onHello?: (hello: Hello) => void;
+  /** Staff asked this screen to reload. */
+  onReload?: () => void;
+  /** Extra socket.io-client options (tests pass `transports: ['websocket']`). */
+  transports?: ('websocket' | 'polling')[];
+}
+
+type BoardSocket = Socket<BoardServerToClientEvents, BoardClientToServerEvents>;
+
+/**
+ * A screen's live board: holds the server's snapshot, applies events in seq
+ * order, and asks for a fresh snapshot on any gap. socket.io-client reconnects
+ * forever with growing, jittered delays; the hub sends a snapshot on every
+ * (re)connect, which replaces the board whole, so nothing stale survives.
+ */
+export class BoardFeed {
+  readonly mirror = new BoardMirror();
+  readonly socket: BoardSocket;
+  #opts: BoardFeedOptions;
+  #resyncs = 0;
+
+  constructor(opts: BoardFeedOptions = {}) {
+    this.#opts = opts;
+    this.socket = io(`${opts.url ?? ''}${BOARD_NAMESPACE}`, {
+      query: opts.query,
+      transports: opts.transports ?? ['websocket', 'polling'],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 10_000,
+      randomizationFactor: 0.5,
+    });
+    this.socket.on('connect', () => opts.onConnection?.(true));
+    this.socket.on('disconnect', () => opts.onConnection?.(false));
+    this.socket.on('hello', (hello) => opts.onHello?.(hello));
+    this.socket.on('reload', () => opts.onReload?.());
+    this.socket.on('snapshot', (snapshot) => {
+      this.mirror.load(snapshot);
+      opts.onChange?.(this.mirror);
+    });
+    this.socket.on('order', (e) => this.#apply({ type: 'order', ...e }));
+    this.socket.on('machine', (e) => this.#apply({ type: 'machine', ...e }));
+    this.socket.on('scene', (e) => this.#apply({ type: 'scene', ...e }));
+  }
+
+  /** How many times a seq gap made this feed ask for a fresh snapshot. */
+  get resyncs(): number {
+    return this.#resyncs;
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  #apply(change: BoardChange): void {
+    const outcome = this.mirror.apply(change);
+    if (outcome === 'gap') {
+      this.#resyncs++;
+      this.socket.emit('sync');
+      return;
+    }
+    if (outcome === 'applied') this.#opts.onChange?.(this.mirror);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

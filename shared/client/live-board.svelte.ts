@@ -1,0 +1,64 @@
+import { BoardFeed, type BoardFeedOptions } from './board-feed.js';
+import type { Machine } from '../schemas/machine.js';
+import type { Order } from '../schemas/order.js';
+import type { Scene } from '../schemas/board.js';
+import type { Hello } from '../schemas/display.js';
+
+export interface LiveBoardOptions extends Pick<BoardFeedOptions, 'url' | 'query' | 'transports'> {
+  /** How to reload the page (a deploy changed the app version, or staff asked). */
+  reload?: () => void;
+}
+
+/**
+ * The live board as Svelte state: lists are replaced whole on every change
+ * ($state.raw), never mutated in place, so a render sees one consistent board.
+ */
+export class LiveBoard {
+  orders: Order[] = $state.raw([]);
+  machines: Machine[] = $state.raw([]);
+  scene: Scene | null = $state.raw(null);
+  hello: Hello | null = $state.raw(null);
+  seq = $state(-1);
+  connected = $state(false);
+  /** When the connection was lost (ms epoch), or null while connected. */
+  disconnectedAt: number | null = $state(null);
+  #feed: BoardFeed;
+  #framePending = false;
+
+  constructor(opts: LiveBoardOptions = {}) {
+    const reload = opts.reload ?? (() => undefined);
+    this.#feed = new BoardFeed({
+      ...opts,
+      // The mirror takes every event at once; the page renders at most once a frame, however fast they come.
+      onChange: () => this.#scheduleFrame(),
+      onConnection: (connected) => {
+        this.connected = connected;
+        this.disconnectedAt = connected ? null : (this.disconnectedAt ?? Date.now());
+      },
+      onHello: (hello) => {
+        // A different version after a reconnect means the hub now serves a new build: take it.
+        if (this.hello && this.hello.appVersion !== hello.appVersion) reload();
+        this.hello = hello;
+      },
+      onReload: reload,
+    });
+  }
+
+  #scheduleFrame(): void {
+    if (this.#framePending) return;
+    this.#framePending = true;
+    const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (fn: () => void) => setTimeout(fn, 16);
+    frame(() => {
+      this.#framePending = false;
+      const mirror = this.#feed.mirror;
+      this.orders = [...mirror.orders.values()];
+      this.machines = [...mirror.machines.values()];
+      this.scene = mirror.scene;
+      this.seq = mirror.seq;
+    });
+  }
+
+  close(): void {
+    this.#feed.close();
+  }
+}

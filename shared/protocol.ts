@@ -1,0 +1,11 @@
+/** Bumped when a message shape changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** Redis names that producers use: part of the public contract, keep them exactly. */
+export const CHANNELS = {
+  orders: 'batchboard:orders',
+  machines: 'batchboard:machines',
+} as const;
+export const INBOX_STREAM = 'batchboard:inbox';
+
+export const BOARD_NAMESPACE = '/board';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Machine } from './machine.js';
+import { Order } from './order.js';
+
+export const ObsStatus = z.enum(['connected', 'disconnected', 'disabled']);
+export const DirectorMode = z.enum(['auto', 'manual', 'hold']);
+
+export const Scene = z.object({
+  program: z.string().max(256).nullable(),
+  obs: ObsStatus,
+  mode: DirectorMode.optional(),
+});
+export type Scene = z.infer<typeof Scene>;
+
+export { DISABLED_SCENE } from '../board-rules.js';
+
+export const Seq = z.number().int().min(0);
+
+export const Snapshot = z.object({
+  seq: Seq,
+  orders: z.array(Order),
+  machines: z.array(Machine),
+  scene: Scene,
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** `removed` marks an order that left the board while still `ready` (the ready time-out). */
+export const OrderEvent = z.object({ seq: Seq, order: Order, removed: z.literal(true).optional() });
+export const MachineEvent = z.object({ seq: Seq, machine: Machine });
+export const SceneEvent = z.object({ seq: Seq, scene: Scene });
+export type OrderEvent = z.infer<typeof OrderEvent>;
+export type MachineEvent = z.infer<typeof MachineEvent>;
+export type SceneEvent = z.infer<typeof SceneEvent>;
+
+/** One change to the board, as the store announces it and screens apply it. */
+export type BoardChange =
+  | ({ type: 'order' } & OrderEvent)
+  | ({ type: 'machine' } & MachineEvent)
+  | ({ type: 'scene' } & SceneEvent);

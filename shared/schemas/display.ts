@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { MACHINE_STATES } from './machine.js';
+import { label } from './common.js';
+
+const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use #rrggbb');
+
+/** Every word a screen shows comes from here, so a store can run in any language. */
+export const DisplayLabels = z.object({
+  preparing: label(40).default('Preparing'),
+  ready: label(40).default('Ready for pickup'),
+  queued: label(30).default('Queued'),
+  inProduction: label(30).default('In production'),
+  readyBadge: label(30).default('Ready'),
+  nowLive: label(40).default('Now live'),
+  offlineSince: label(60).default('Offline since {time}'),
+  page: label(40).default('{page} / {pages}'),
+  emptyPreparing: label(60).default('No orders in preparation'),
+  emptyReady: label(60).default('Nothing waiting'),
+  machineStates: z
+    .object(Object.fromEntries(MACHINE_STATES.map((s) => [s, label(30).optional()])) as Record<(typeof MACHINE_STATES)[number], z.ZodOptional<z.ZodString>>)
+    .prefault({}),
+});
+export type DisplayLabels = z.infer<typeof DisplayLabels>;
+
+export { DEFAULT_MACHINE_STATE_LABELS } from '../board-rules.js';
+
+export const DisplayTheme = z.object({
+  background: Colour.default('#101318'),
+  surface: Colour.default('#1c212b'),
+  text: Colour.default('#f4f1ea'),
+  muted: Colour.default('#b9b4a8'),
+  accent: Colour.default('#f2b544'),
+  ready: Colour.default('#3ddc84'),
+  fault: Colour.default('#ff5a4f'),
+});
+export type DisplayTheme = z.infer<typeof DisplayTheme>;
+
+/** What every screen is told about its store on connect. */
+export const DisplayConfig = z.object({
+  storeName: label(64).default('Batchboard'),
+  /** Served by the hub at /branding/logo when the config file names a logo file. */
+  logoUrl: z.string().max(200).nullable().default(null),
+  locale: z.string().min(2).max(35).default('en'),
+  labels: DisplayLabels.prefault({}),
+  theme: DisplayTheme.prefault({}),
+  /** A short chime when an order turns ready. */
+  chime: z.boolean().default(false),
+});
+export type DisplayConfig = z.infer<typeof DisplayConfig>;
+
+/** Sent first on every connection to /board. */
+export const Hello = z.object({
+  protocol: z.number().int(),
+  /** Changes with every deploy of the screens: a screen that sees it change reloads itself. */
+  appVersion: z.string().min(1).max(64),
+  display: DisplayConfig,
+});
+export type Hello = z.infer<typeof Hello>;
+
+/** What a screen says about itself in the socket.io handshake query. */
+export const ScreenQuery = z.object({
+  screen: z
+    .string()
+    .regex(/^[\w.-]{1,48}$/, '1–48 letters, digits, . _ -')
+    .optional(),
+  station: z
+    .string()
+    .regex(/^[\w.:~-]{1,64}$/)
+    .optional(),
+  overlay: z.enum(['0', '1']).optional(),
+  version: z.string().max(64).optional(),
+});
+export type ScreenQuery = z.infer<typeof ScreenQuery>;
+
+export const ScreenInfo = z.object({
+  name: z.string(),
+  hub: z.string(),
+  online: z.boolean(),
+  connections: z.number().int().min(0),
+  lastSeen: z.number().int(),
+  appVersion: z.string().nullable(),
+  station: z.string().nullable(),
+  overlay: z.boolean(),
+});
+export type ScreenInfo = z.infer<typeof ScreenInfo>;

@@ -1,0 +1,268 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Redis } from 'ioredis';
+import type { Hub } from '../server/hub.js';
+import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
+import { animationsSettled, launchChromium } from './helpers/browser.js';
+import { busyBoard } from './helpers/busy-board.js';
+import { machine, order } from './helpers/fixtures.js';
+import { TEST_TOKEN, post, spawnHub, startTestHub, tempDir } from './helpers/hub.js';
+import { freePort } from './helpers/ports.js';
+import { TestRedis } from './helpers/redis-server.js';
+import { eventually } from './helpers/screens.js';
+
+const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
+
+let browser: Browser;
+let redis: TestRedis;
+let producer: Redis;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  redis = await TestRedis.start();
+  producer = redis.client();
+});
+afterAll(async () => {
+  await browser?.close();
+  producer?.disconnect();
+  await redis?.destroy();
+});
+
+async function openDisplay(url: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${url}/display${query}`);
+  await page.waitForSelector('.stage[data-connected="true"]', { timeout: 10_000 });
+  return page;
+}
+
+const column = (page: Page, kind: 'preparing' | 'ready') => page.locator(`section.column.${kind}`);
+
+describe('the display in Chromium', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startTestHub({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('shows an order published on Redis under Preparing, moves it to Ready, and lets it leave when picked up', async () => {
+    const page = await openDisplay(hub.url);
+    const o = order({ number: '417', name: 'Ana', updatedAt: Date.now() });
+    await producer.publish(CHANNELS.orders, JSON.stringify(o));
+    await column(page, 'preparing').locator(`[data-order="${o.id}"]`).waitFor();
+    expect(await column(page, 'preparing').locator(`[data-order="${o.id}"] .number`).textContent()).toBe('417');
+
+    await producer.publish(CHANNELS.orders, JSON.stringify({ ...o, status: 'ready', updatedAt: o.updatedAt + 1 }));
+    await column(page, 'ready').locator(`[data-order="${o.id}"]`).waitFor();
+    await column(page, 'preparing').locator(`[data-order="${o.id}"]`).waitFor({ state: 'detached' });
+
+    await producer.publish(CHANNELS.orders, JSON.stringify({ ...o, status: 'picked_up', updatedAt: o.updatedAt + 2 }));
+    await page.locator(`[data-order="${o.id}"]`).waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('shows a hostile display name as text and runs nothing', async () => {
+    const page = await openDisplay(hub.url);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const hostile = '<svg onload=alert(1)>';
+    const o = order({ name: hostile, updatedAt: Date.now() });
+    await post(`${hub.url}/api/orders`, o);
+    const card = page.locator(`[data-order="${o.id}"]`);
+    await card.waitFor();
+    expect(await card.locator('.name').textContent()).toBe(hostile);
+    expect(await page.locator('svg[onload]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps order numbers at 6% of a 1080p screen with 12 orders a column, with nothing cut off or overlapping', async () => {
+    const fresh = await startTestHub();
+    const now = Date.now();
+    for (let i = 0; i < 24; i++) await post(`${fresh.url}/api/orders`, order({ number: String(8800 + i), status: i < 12 ? 'queued' : 'ready', updatedAt: now + i }));
+    const page = await openDisplay(fresh.url);
+    await page.locator('.card').nth(23).waitFor();
+    await animationsSettled(page);
+    const cards = await page.$$eval('section.column', (columns) =>
+      columns.map((col) => {
+        const grid = col.querySelector('.grid')!.getBoundingClientRect();
+        return [...col.querySelectorAll('.card')].map((c) => {
+          const r = c.getBoundingClientRect();
+          const n = c.querySelector('.number')!;
+          return { x: r.x, y: r.y, w: r.width, h: r.height, font: parseFloat(getComputedStyle(n).fontSize), fits: n.scrollWidth <= n.clientWidth + 1, grid: { x: grid.x, y: grid.y, w: grid.width, h: grid.height } };
+        });
+      }),
+    );
+    for (const col of cards) {
+      expect(col).toHaveLength(12);
+      for (const [i, c] of col.entries()) {
+        expect(c.font).toBeGreaterThanOrEqual(0.06 * 1080);
+        expect(c.fits).toBe(true);
+        expect(c.x).toBeGreaterThanOrEqual(c.grid.x - 0.5);
+        expect(c.y + c.h).toBeLessThanOrEqual(c.grid.y + c.grid.h + 0.5);
+        expect(c.x + c.w).toBeLessThanOrEqual(c.grid.x + c.grid.w + 0.5);
+        for (const d of col.slice(i + 1)) {
+          const overlap = c.x < d.x + d.w - 0.5 && d.x < c.x + c.w - 0.5 && c.y < d.y + d.h - 0.5 && d.y < c.y + c.h - 0.5;
+          expect(overlap).toBe(false);
+        }
+      }
+    }
+    await page.close();
+    await fresh.close();
+  });
+
+  it('writes screenshots of a busy board, landscape and portrait', async () => {
+    const fresh = await startTestHub();
+    const { orders, machines } = busyBoard(Date.now());
+    for (const o of orders) await post(`${fresh.url}/api/orders`, o);
+    for (const m of machines) await post(`${fresh.url}/api/machines`, m);
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [width, height, name] of [
+      [1920, 1080, 'display-landscape'],
+      [1080, 1920, 'display-portrait'],
+    ] as const) {
+      const page = await openDisplay(fresh.url, '', { width, height });
+      await page.locator('[data-machine="finishing-1"][data-state="fault"]').waitFor();
+      await page.locator('.card').nth(27).waitFor();
+      await animationsSettled(page);
+      // Nothing hidden: every order on one page in both orientations, and all three machines.
+      expect(await page.locator('.card').count()).toBe(28);
+      expect(await page.locator('.machine').count()).toBe(3);
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+      await page.close();
+    }
+    await fresh.close();
+  });
+
+  it('shows only its station with ?station=, and a transparent fixed 1920×1080 canvas with ?overlay=1', async () => {
+    const now = Date.now();
+    const mine = order({ station: 'counter-2', updatedAt: now });
+    const other = order({ station: 'counter-1', updatedAt: now });
+    await post(`${hub.url}/api/orders`, mine);
+    await post(`${hub.url}/api/orders`, other);
+    const page = await openDisplay(hub.url, '?station=counter-2&overlay=1', { width: 1280, height: 720 });
+    await page.locator(`[data-order="${mine.id}"]`).waitFor();
+    expect(await page.locator(`[data-order="${other.id}"]`).count()).toBe(0);
+    const look = await page.$eval('.stage', (s) => ({ bg: getComputedStyle(document.body).backgroundColor, stage: getComputedStyle(s).backgroundColor, w: s.clientWidth, h: s.clientHeight }));
+    expect(look).toEqual({ bg: 'rgba(0, 0, 0, 0)', stage: 'rgba(0, 0, 0, 0)', w: 1920, h: 1080 });
+    await page.close();
+  });
+
+  it('shows "Now live" from the scene state only while OBS is not disabled', async () => {
+    const page = await openDisplay(hub.url);
+    expect(await page.getByTestId('now-live').count()).toBe(0);
+    await hub.board.setScene({ program: 'Oven Cam', obs: 'connected', mode: 'auto' });
+    await expect.poll(() => page.getByTestId('now-live').textContent(), { timeout: 5_000 }).toContain('Oven Cam');
+    await hub.board.setScene({ program: null, obs: 'disabled' });
+    await page.getByTestId('now-live').waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('registers a named screen with its version and reloads it when staff ask', async () => {
+    const page = await openDisplay(hub.url, '?screen=front-window');
+    const list = async () => {
+      const res = await fetch(`${hub.url}/api/screens`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      return ((await res.json()) as { data: { name: string; online: boolean; appVersion: string; lastSeen: number }[] }).data;
+    };
+    await eventually(async () => expect((await list()).find((s) => s.name === 'front-window')).toMatchObject({ online: true }));
+    expect((await fetch(`${hub.url}/api/screens`)).status).toBe(401);
+
+    const reloaded = page.waitForEvent('load', { timeout: 10_000 });
+    const res = await fetch(`${hub.url}/api/screens/front-window/reload`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(res.status).toBe(202);
+    await reloaded;
+    expect((await fetch(`${hub.url}/api/screens/nobody/reload`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } })).status).toBe(404);
+    await page.close();
+  });
+});
+
+describe('the display unattended', () => {
+  it('reloads itself when the hub comes back with a new app version', async () => {
+    const port = await freePort();
+    const dataDir = tempDir();
+    const v1 = await startTestHub({ PORT: String(port), DATA_DIR: dataDir }, { appVersion: 'build-1' });
+    const page = await openDisplay(v1.url);
+    let loads = 0;
+    page.on('load', () => loads++);
+    await v1.close();
+    const v2 = await startTestHub({ PORT: String(port), DATA_DIR: dataDir }, { appVersion: 'build-2' });
+    await expect.poll(() => loads, { timeout: 15_000 }).toBe(1);
+    await page.waitForSelector('.stage[data-connected="true"]');
+    // Reloaded once, not in a loop.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(loads).toBe(1);
+    await page.close();
+    await v2.close();
+  });
+
+  it('shows the offline marker after 10 s without the hub, and on recovery hides it and matches the server board', async () => {
+    const hub = await spawnHub({ REDIS_URL: redis.url, HUB_ID: 'display-offline' });
+    const before = order({ updatedAt: Date.now() });
+    await post(`${hub.url}/api/orders`, before);
+    const page = await openDisplay(hub.url);
+    await page.locator(`[data-order="${before.id}"]`).waitFor();
+    await hub.kill('SIGKILL');
+
+    const marker = page.getByTestId('offline');
+    await marker.waitFor({ timeout: 15_000 });
+    expect(await marker.textContent()).toMatch(/Offline since \d\d:\d\d/);
+    // The board stays up meanwhile; what changed while the hub was down arrives through the inbox.
+    expect(await page.locator(`[data-order="${before.id}"]`).count()).toBe(1);
+    const during = order({ updatedAt: Date.now() });
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(during));
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify({ ...before, status: 'picked_up', updatedAt: before.updatedAt + 1 }));
+    await producer.xadd(INBOX_STREAM, '*', 'machine', JSON.stringify(machine({ id: 'oven-back', updatedAt: Date.now() })));
+
+    const back = await spawnHub({ REDIS_URL: redis.url, HUB_ID: 'display-offline' }, hub.port);
+    await marker.waitFor({ state: 'detached', timeout: 20_000 });
+    const server = (await (await fetch(`${back.url}/api/board`)).json()) as { seq: number; orders: { id: string }[]; machines: { id: string }[] };
+    await page.waitForSelector(`.stage[data-seq="${server.seq}"]`, { timeout: 10_000 });
+    const shown = await page.$$eval('[data-order]', (els) => els.map((e) => e.getAttribute('data-order')).sort());
+    expect(shown).toEqual(server.orders.map((o) => o.id).sort());
+    expect(shown).toContain(during.id);
+    expect(shown).not.toContain(before.id);
+    expect(await page.locator('[data-machine="oven-back"]').count()).toBe(1);
+    await page.close();
+    await back.kill();
+  });
+});
+
+describe('the display dressed for a store', () => {
+  it('takes its name, logo, colours and every label from the config file', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#f2b544"/></svg>');
+    writeFileSync(
+      path.join(dir, 'store.json'),
+      JSON.stringify({
+        storeName: 'Kanelbulle Pop-Up',
+        display: {
+          logo: 'logo.svg',
+          locale: 'sv',
+          labels: { preparing: 'Förbereds', ready: 'Klar att hämta', queued: 'I kö', machineStates: { fault: 'Fel' } },
+          theme: { background: '#000000', text: '#ffffff' },
+        },
+      }),
+    );
+    const hub = await startTestHub({ CONFIG: path.join(dir, 'store.json') });
+    await post(`${hub.url}/api/orders`, order({ updatedAt: Date.now() }));
+    await post(`${hub.url}/api/machines`, machine({ state: 'fault', updatedAt: Date.now() }));
+    const page = await openDisplay(hub.url);
+    await page.locator('.card').first().waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Kanelbulle Pop-Up');
+    expect(await page.locator('section.column.preparing h2').textContent()).toContain('Förbereds');
+    expect(await page.locator('section.column.ready h2').textContent()).toContain('Klar att hämta');
+    expect(await page.locator('.card .tag').first().textContent()).toContain('I kö');
+    expect(await page.locator('.machine .state').textContent()).toContain('Fel');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('sv');
+    expect(await page.$eval('.stage', (s) => getComputedStyle(s).backgroundColor)).toBe('rgb(0, 0, 0)');
+    await expect.poll(() => page.$eval('.brand img', (img) => (img as HTMLImageElement).naturalWidth)).toBe(40);
+    await page.close();
+    await hub.close();
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { Hub } from '../server/hub.js';
+import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
+import { machine, order } from './helpers/fixtures.js';
+import { post, startTestHub } from './helpers/hub.js';
+import type { TestRedis } from './helpers/redis-server.js';
+import { startRedisHub, stopRedisHub } from './helpers/redis-hub.js';
+import { closeScreens, connectScreens, eventually, type Screen } from './helpers/screens.js';
+
+const SCREENS = 50;
+
+function everyScreenHas(screens: Screen[], id: string, status = 'queued'): void {
+  const missing = screens.filter((s) => s.feed.mirror.orders.get(id)?.status !== status).length;
+  expect(missing, `${missing} of ${screens.length} screens lack ${id} (${status})`).toBe(0);
+}
+
+describe('fan-out with Redis', () => {
+  let redis: TestRedis;
+  let producer: Redis;
+  let hub: Hub;
+  let screens: Screen[];
+
+  beforeAll(async () => {
+    ({ redis, producer, hub, screens } = await startRedisHub(SCREENS));
+  });
+  afterAll(() => stopRedisHub({ redis, producer, hub, screens }));
+
+  it(`delivers an order published on ${CHANNELS.orders} to ${SCREENS} screens`, async () => {
+    const o = order();
+    await producer.publish(CHANNELS.orders, JSON.stringify(o));
+    await eventually(() => everyScreenHas(screens, o.id));
+    expect(screens[0]!.feed.mirror.orders.get(o.id)).toEqual(o);
+  });
+
+  it(`delivers a machine published on ${CHANNELS.machines}`, async () => {
+    const m = machine({ id: 'oven-7', state: 'preheating' });
+    await producer.publish(CHANNELS.machines, JSON.stringify(m));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.machines.get('oven-7')?.state === 'preheating')).toBe(true));
+  });
+
+  it('delivers an order posted to POST /api/orders', async () => {
+    const o = order();
+    const res = await post(`${hub.url}/api/orders`, o);
+    expect(res).toMatchObject({ status: 200, json: { ok: true, data: { applied: true } } });
+    await eventually(() => everyScreenHas(screens, o.id));
+  });
+
+  it(`delivers an order added to the ${INBOX_STREAM} stream, and acknowledges it`, async () => {
+    const o = order();
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(o));
+    await eventually(() => everyScreenHas(screens, o.id));
+    await eventually(async () => {
+      const pending = (await producer.xpending(INBOX_STREAM, 'batchboard-hubs')) as [number, ...unknown[]];
+      expect(pending[0]).toBe(0);
+    });
+  });
+
+  it('moves an order through its statuses and takes it off every screen when picked up', async () => {
+    const o = order();
+    await post(`${hub.url}/api/orders`, o);
+    await post(`${hub.url}/api/orders`, { ...o, status: 'ready', updatedAt: o.updatedAt + 1 });
+    await eventually(() => everyScreenHas(screens, o.id, 'ready'));
+    await post(`${hub.url}/api/orders`, { ...o, status: 'picked_up', updatedAt: o.updatedAt + 2 });
+    await eventually(() => expect(screens.filter((s) => s.feed.mirror.orders.has(o.id))).toHaveLength(0));
+    const last = screens[0]!.events.filter((e) => e.id === o.id).at(-1);
+    expect(last).toMatchObject({ name: 'order', status: 'picked_up' });
+  });
+
+  it('gives every screen the same gap-free seq as GET /api/board', async () => {
+    const board = (await (await fetch(`${hub.url}/api/board`)).json()) as { seq: number };
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.seq === board.seq)).toBe(true));
+    expect(screens.every((s) => s.feed.resyncs === 0)).toBe(true);
+    const seqs = screens[0]!.events.filter((e) => e.name !== 'snapshot').map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+  });
+});
+
+describe('fan-out in embedded mode (no Redis)', () => {
+  let hub: Hub;
+  let screens: Screen[];
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    screens = await connectScreens(hub.url, SCREENS);
+  });
+  afterAll(async () => {
+    closeScreens(screens);
+    await hub.close();
+  });
+
+  it(`delivers an order posted to POST /api/orders to ${SCREENS} screens`, async () => {
+    const o = order();
+    expect((await post(`${hub.url}/api/orders`, o)).status).toBe(200);
+    await eventually(() => everyScreenHas(screens, o.id));
+    const board = (await (await fetch(`${hub.url}/api/board`)).json()) as { orders: unknown[] };
+    expect(board.orders).toEqual([o]);
+  });
+});

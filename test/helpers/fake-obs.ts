@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A protocol-level stand-in for obs-websocket 5 (JSON), only for faults a real
+ * OBS will not produce on demand: requests answered late or never. It speaks
+ * just enough: Hello, Identified, and answers for the requests the director makes.
+ */
+export class FakeObs {
+  readonly server: WebSocketServer;
+  /** Request types that get no answer at all. */
+  readonly silent = new Set<string>();
+  #program = 'Board';
+
+  private constructor(server: WebSocketServer) {
+    this.server = server;
+    server.on('connection', (socket) => this.#serve(socket));
+  }
+
+  static async start(): Promise<FakeObs> {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+    await new Promise((r) => server.once('listening', r));
+    return new FakeObs(server);
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  #serve(socket: WebSocket): void {
+    socket.send(JSON.stringify({ op: 0, d: { obsWebSocketVersion: '5.1.0', rpcVersion: 1 } }));
+    socket.on('message', (raw: Buffer) => {
+      const msg = JSON.parse(raw.toString()) as { op: number; d: { requestType?: string; requestId?: string; requestData?: { sceneName?: string } } };
+      if (msg.op === 1) return socket.send(JSON.stringify({ op: 2, d: { negotiatedRpcVersion: 1 } }));
+      if (msg.op !== 6 || !msg.d.requestType) return;
+      const type = msg.d.requestType;
+      if (this.silent.has(type)) return;
+      const data: Record<string, unknown> = {
+        GetCurrentProgramScene: { currentProgramSceneName: this.#program },
+        GetStudioModeEnabled: { studioModeEnabled: false },
+        GetStreamStatus: { outputActive: false },
+        GetRecordStatus: { outputActive: false },
+        GetSceneList: { currentProgramSceneName: this.#program, scenes: ['Board', 'Oven Cam'].map((sceneName, sceneIndex) => ({ sceneName, sceneIndex })) },
+      };
+      if (type === 'SetCurrentProgramScene') this.#program = msg.d.requestData?.sceneName ?? this.#program;
+      socket.send(JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} } }));
+    });
+  }
+
+  close(): Promise<void> {
+    for (const c of this.server.clients) c.terminate();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}

@@ -1,0 +1,36 @@
+import { vi } from 'vitest';
+import { BoardFeed } from '../../shared/client/board-feed.js';
+import type { BoardServerToClientEvents } from '../../shared/events.js';
+
+export interface Screen {
+  feed: BoardFeed;
+  /** Every board event this screen received, in order. */
+  events: { name: keyof BoardServerToClientEvents; seq: number; id?: string; status?: string }[];
+}
+
+/** Real socket.io clients running the screens' own board logic (BoardFeed). */
+export async function connectScreens(url: string, count: number): Promise<Screen[]> {
+  const screens: Screen[] = [];
+  for (let i = 0; i < count; i++) {
+    const feed = new BoardFeed({ url, transports: ['websocket'] });
+    const screen: Screen = { feed, events: [] };
+    feed.socket.on('snapshot', (s) => screen.events.push({ name: 'snapshot', seq: s.seq }));
+    feed.socket.on('order', (e) => screen.events.push({ name: 'order', seq: e.seq, id: e.order.id, status: e.order.status }));
+    feed.socket.on('machine', (e) => screen.events.push({ name: 'machine', seq: e.seq, id: e.machine.id }));
+    feed.socket.on('scene', (e) => screen.events.push({ name: 'scene', seq: e.seq }));
+    screens.push(screen);
+  }
+  await vi.waitFor(() => {
+    if (!screens.every((s) => s.feed.mirror.loaded)) throw new Error('screens still waiting for their snapshot');
+  }, { timeout: 15_000, interval: 20 });
+  return screens;
+}
+
+export function closeScreens(screens: Screen[]): void {
+  for (const s of screens) s.feed.close();
+}
+
+/** Waits until `check` stops throwing, up to `timeout` ms. */
+export function eventually(check: () => void | Promise<void>, timeout = 10_000): Promise<void> {
+  return vi.waitFor(check, { timeout, interval: 20 });
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { Hub } from '../server/hub.js';
+import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
+import { machine, order } from './helpers/fixtures.js';
+import { TEST_TOKEN, post } from './helpers/hub.js';
+import type { TestRedis } from './helpers/redis-server.js';
+import { startRedisHub, stopRedisHub } from './helpers/redis-hub.js';
+import { eventually, type Screen } from './helpers/screens.js';
+
+const valid = order();
+/** Every kind of bad input we could think of, each with the field its rejection must name. */
+const BAD_ORDERS: [what: string, field: string, body: string][] = [
+  ['bad JSON', 'JSON', '{"id": "x",'],
+  ['an array', '(root)', '[]'],
+  ['null', '(root)', 'null'],
+  ['a string', '(root)', '"order"'],
+  ['a wrong type', 'updatedAt', JSON.stringify({ ...valid, updatedAt: 'yesterday' })],
+  ['a missing field', 'items', JSON.stringify({ ...valid, items: undefined })],
+  ['an oversized string', 'name', JSON.stringify({ ...valid, name: 'x'.repeat(10_000) })],
+  ['an oversized number field', 'number', JSON.stringify({ ...valid, number: '1234567890' })],
+  ['an unknown status', 'status', JSON.stringify({ ...valid, status: 'lost' })],
+  ['too many items', 'items', JSON.stringify({ ...valid, items: Array.from({ length: 50 }, () => ({ sku: 'a', qty: 1 })) })],
+  ['a negative quantity', 'items.0.qty', JSON.stringify({ ...valid, items: [{ sku: 'a', qty: -1 }] })],
+  ['a __proto__ key only', 'id', '{"__proto__":{"isAdmin":true}}'],
+  ['a nested __proto__ in items', 'items', JSON.stringify({ ...valid, items: 'x' }).replace('"x"', '{"__proto__":{"qty":1}}')],
+  ['deep nesting', 'items.0', JSON.stringify({ ...valid, items: JSON.parse('['.repeat(500) + ']'.repeat(500)) as unknown })],
+  ['a timestamp far in the future', 'updatedAt', JSON.stringify({ ...valid, updatedAt: Date.now() + 7 * 86_400_000 })],
+  ['control characters in the name', 'name', JSON.stringify({ ...valid, name: 'Ana\u001b[2J' })],
+];
+
+describe('hostile input at every door', () => {
+  let redis: TestRedis;
+  let producer: Redis;
+  let hub: Hub;
+  let screens: Screen[];
+
+  beforeAll(async () => {
+    ({ redis, producer, hub, screens } = await startRedisHub(3));
+  });
+  afterAll(() => stopRedisHub({ redis, producer, hub, screens }));
+
+  async function rejectedCount(door: string): Promise<number> {
+    const metric = await hub.metrics.rejected.get();
+    return metric.values.filter((v) => v.labels.door === door).reduce((n, v) => n + v.value, 0);
+  }
+
+  it.each(BAD_ORDERS)('REST refuses %s with 400 and names %s', async (_what, field, body) => {
+    const res = await post(`${hub.url}/api/orders`, body);
+    expect(res.status).toBe(400);
+    const json = res.json as { ok: boolean; error: { code: string; message: string; issues?: { field: string }[] } };
+    expect(json.ok).toBe(false);
+    if (field === 'JSON') expect(json.error.code).toBe('invalid_json');
+    else expect(json.error.issues?.map((i) => i.field)).toContain(field);
+    expect(json.error.message).toContain(field);
+  });
+
+  it('refuses a body over 16 KB before parsing it', async () => {
+    const res = await post(`${hub.url}/api/orders`, JSON.stringify({ ...valid, pad: 'x'.repeat(20_000) }));
+    expect(res.status).toBe(413);
+  });
+
+  it('refuses every bad message on Redis pub/sub and on the inbox stream, counting each by reason, and keeps serving', async () => {
+    const before = { pubsub: await rejectedCount('redis_pubsub'), stream: await rejectedCount('redis_stream') };
+    for (const [, , body] of BAD_ORDERS) {
+      await producer.publish(CHANNELS.orders, body);
+      await producer.xadd(INBOX_STREAM, '*', 'order', body);
+    }
+    await producer.publish(CHANNELS.machines, JSON.stringify({ ...machine(), readings: { tempC: 'hot' } }));
+    await producer.xadd(INBOX_STREAM, '*', 'recipe', '{}');
+    await producer.publish(CHANNELS.orders, 'x'.repeat(70_000));
+    const expected = BAD_ORDERS.length;
+    await eventually(async () => {
+      expect(await rejectedCount('redis_pubsub')).toBe(before.pubsub + expected + 2);
+      expect(await rejectedCount('redis_stream')).toBe(before.stream + expected + 1);
+    });
+    const reasons = (await hub.metrics.rejected.get()).values.map((v) => v.labels.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['invalid_json', 'invalid_order:updatedAt', 'invalid_machine:readings', 'unknown_kind', 'too_large']));
+
+    // Still serving: a good order after all that reaches the screens, and nothing bad got on the board.
+    const good = order();
+    await producer.publish(CHANNELS.orders, JSON.stringify(good));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(good.id))).toBe(true));
+    const board = (await (await fetch(`${hub.url}/api/board`)).json()) as { orders: { id: string }[] };
+    expect(board.orders.map((o) => o.id)).toEqual([good.id]);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('applies out-of-order and duplicate updates to the right board', async () => {
+    const o = order({ updatedAt: Date.now() - 10_000 });
+    const versions = [
+      { ...o, status: 'queued' as const, updatedAt: o.updatedAt },
+      { ...o, status: 'in_production' as const, updatedAt: o.updatedAt + 1 },
+      { ...o, status: 'ready' as const, updatedAt: o.updatedAt + 2 },
+    ];
+    // Newest first, then the older ones, then duplicates of each, through three doors.
+    for (const v of [versions[2], versions[0], versions[1], versions[2], versions[0]]) await post(`${hub.url}/api/orders`, v);
+    await producer.publish(CHANNELS.orders, JSON.stringify(versions[1]));
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(versions[0]));
+    const marker = order();
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(marker));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(marker.id))).toBe(true));
+    for (const s of screens) expect(s.feed.mirror.orders.get(o.id)).toEqual(versions[2]);
+    expect(screens[0]!.events.filter((e) => e.id === o.id)).toHaveLength(1);
+  });
+
+  it('never lets a field that is not public reach /board or /api/board', async () => {
+    const secret = { ...order(), phone: '+49 170 1234567', email: 'ana@example.com', note: 'allergic to nuts', price: 12.5, customer: { address: 'Main St 1' } };
+    const secretItems = { ...secret, id: `${secret.id}-b`, items: [{ sku: 'bun', qty: 1, price: 3, note: 'card 4111' }] };
+    await post(`${hub.url}/api/orders`, secret);
+    await producer.publish(CHANNELS.orders, JSON.stringify(secretItems));
+    await producer.publish(CHANNELS.machines, JSON.stringify({ ...machine({ id: 'oven-secret' }), operator: 'Bob', serial: 'SN-1' }));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(secretItems.id) && s.feed.mirror.machines.has('oven-secret'))).toBe(true));
+    const texts = [await (await fetch(`${hub.url}/api/board`)).text(), JSON.stringify(screens[0]!.feed.mirror.snapshot())];
+    for (const text of texts) {
+      for (const leak of ['+49 170', 'ana@example.com', 'allergic', '12.5', 'Main St', 'card 4111', 'Bob', 'SN-1', 'price', 'phone', 'email', 'note']) {
+        expect(text).not.toContain(leak);
+      }
+    }
+  });
+
+  it('refuses writes without the API token, and with a wrong one', async () => {
+    expect((await post(`${hub.url}/api/orders`, order(), null)).status).toBe(401);
+    expect((await post(`${hub.url}/api/machines`, machine(), 'wrong-token-wrong-token')).status).toBe(401);
+    expect((await post(`${hub.url}/api/orders`, order(), TEST_TOKEN)).status).toBe(200);
+  });
+});
