@@ -79,6 +79,7 @@ describe('the director against a real OBS Studio', () => {
     await publishMachine('finishing-1', 'idle');
     await api(hub, 'POST', '/api/director/mode', { mode: 'auto' });
     await eventually(async () => expect(await program()).toBe('Board'));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.scene.program === 'Board')).toBe(true));
   });
 
   it('reports scenes the config names that OBS does not have', async () => {
@@ -179,7 +180,27 @@ describe('the director against a real OBS Studio', () => {
   }, 60_000);
 });
 
-describe('the director against an OBS that does not answer', () => {
+describe('the director against an OBS that misbehaves on demand', () => {
+  it('keeps the program OBS shows when a change by hand lands in the same packet as the answer to its own switch', async () => {
+    const fake = await FakeObs.start();
+    const hub = await startTestHub({ OBS_URL: fake.url, CONFIG: directorConfig() });
+    try {
+      await eventually(async () => expect((await api(hub, 'GET', '/api/director')).json.data).toMatchObject({ obs: 'connected' }));
+      fake.handChangeWith = 'Board';
+      expect((await api(hub, 'POST', '/api/scene', { scene: 'Oven Cam' })).status).toBe(200);
+      await eventually(async () => expect((await api(hub, 'GET', '/api/director')).json.data).toMatchObject({ program: 'Board' }));
+      const log = (await api(hub, 'GET', '/api/director')).json.data!.log as DirectorLogEntry[];
+      expect(log.slice(-2)).toMatchObject([
+        { scene: 'Oven Cam', cause: 'api' },
+        { scene: 'Board', cause: 'obs' },
+      ]);
+    } finally {
+      await hub.close();
+      await fake.close();
+    }
+  });
+
+
   it('times out a staff switch with a clear message and keeps the hub serving', async () => {
     const fake = await FakeObs.start();
     const hub = await startTestHub({ OBS_URL: fake.url, CONFIG: directorConfig() }, { obsCallTimeoutMs: 500 });

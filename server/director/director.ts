@@ -30,7 +30,8 @@ export class Director {
   #holdUntil: number | null = null;
   #program: string | null = null;
   #lastSwitchAt = -Infinity;
-  #expected: string | null = null;
+  /** Our switch that OBS has not yet confirmed, by its event or its answer, whichever comes first. */
+  #inFlight: { scene: string; cause: SwitchCause; extra: Partial<DirectorLogEntry> } | null = null;
   #scenes: string[] = [];
   #studioMode = false;
   #streaming = false;
@@ -169,8 +170,11 @@ export class Director {
   }
 
   #onProgram(scene: string): void {
+    // OBS's event may come before or after its answer to our request, and a
+    // change made by hand may be in the same packet: whichever lands first
+    // confirms our switch, and nothing later is mistaken for it.
+    if (this.#inFlight?.scene === scene) return this.#confirm();
     if (scene === this.#program) return;
-    if (scene === this.#expected) return; // ours; #switch logs it
     // Someone changed it by hand in OBS: the board and the log follow.
     this.#program = scene;
     this.#lastSwitchAt = this.#now();
@@ -211,7 +215,7 @@ export class Director {
   }
 
   async #switch(scene: string, cause: SwitchCause, extra: Partial<DirectorLogEntry>): Promise<void> {
-    this.#expected = scene;
+    this.#inFlight = { scene, cause, extra };
     try {
       if (this.#studioMode) {
         // Studio mode: stage it in preview, then take the transition, as an operator would.
@@ -221,12 +225,21 @@ export class Director {
         await this.#obs.call('SetCurrentProgramScene', { sceneName: scene });
       }
     } catch (err) {
+      if (this.#inFlight?.scene === scene) this.#inFlight = null;
       this.#log.warn({ scene, cause, err: (err as Error).message }, 'scene switch failed');
       throw err;
     }
-    this.#program = scene;
+    if (this.#inFlight?.scene === scene) this.#confirm();
+  }
+
+  /** Our switch is on air: the program, the log and the screens follow. */
+  #confirm(): void {
+    const done = this.#inFlight;
+    if (!done) return;
+    this.#inFlight = null;
+    this.#program = done.scene;
     this.#lastSwitchAt = this.#now();
-    this.#journal.append({ at: this.#lastSwitchAt, scene, cause, ...extra });
+    this.#journal.append({ at: this.#lastSwitchAt, scene: done.scene, cause: done.cause, ...done.extra });
     this.#publish();
   }
 

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
@@ -10,6 +10,8 @@ export class FakeObs {
   readonly server: WebSocketServer;
   /** Request types that get no answer at all. */
   readonly silent = new Set<string>();
+  /** The next scene switch is answered in one packet with its event, the answer, then a change made by hand to this scene. */
+  handChangeWith: string | undefined;
   #program = 'Board';
 
   private constructor(server: WebSocketServer) {
@@ -42,8 +44,20 @@ export class FakeObs {
         GetRecordStatus: { outputActive: false },
         GetSceneList: { currentProgramSceneName: this.#program, scenes: ['Board', 'Oven Cam'].map((sceneName, sceneIndex) => ({ sceneName, sceneIndex })) },
       };
-      if (type === 'SetCurrentProgramScene') this.#program = msg.d.requestData?.sceneName ?? this.#program;
-      socket.send(JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} } }));
+      const answer = JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} } });
+      if (type !== 'SetCurrentProgramScene') return socket.send(answer);
+      this.#program = msg.d.requestData?.sceneName ?? this.#program;
+      const hand = this.handChangeWith;
+      if (hand === undefined) return socket.send(answer);
+      this.handChangeWith = undefined;
+      // Corked, the three frames leave in one write, so the client parses them in one go.
+      const tcp = (socket as unknown as { _socket: Socket })._socket;
+      tcp.cork();
+      socket.send(programChanged(this.#program));
+      socket.send(answer);
+      socket.send(programChanged(hand));
+      this.#program = hand;
+      process.nextTick(() => tcp.uncork());
     });
   }
 
@@ -51,4 +65,8 @@ export class FakeObs {
     for (const c of this.server.clients) c.terminate();
     return new Promise((r) => this.server.close(() => r()));
   }
+}
+
+function programChanged(sceneName: string): string {
+  return JSON.stringify({ op: 5, d: { eventType: 'CurrentProgramSceneChanged', eventIntent: 4, eventData: { sceneName } } });
 }
