@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { Catalogue } from '../shared/schemas/catalogue.js';
+import { SAMPLE_CATALOGUE } from './kiosk/sample-catalogue.js';
 import { DirectorConfig } from '../shared/schemas/director.js';
 import { DisplayLabels, DisplayTheme } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
@@ -28,6 +30,33 @@ export const FileConfig = z
       .strict()
       .prefault({}),
     director: DirectorConfig.prefault({}),
+    /** What the kiosk sells today; without it, a sample menu (server/kiosk/sample-catalogue.ts). */
+    catalogue: Catalogue.default(SAMPLE_CATALOGUE),
+    /** An order without its own promisedAt is due this long after the hub first sees it. */
+    promiseMinutes: z.number().positive().max(24 * 60).default(15),
+    kiosk: z
+      .object({
+        /** An untouched kiosk returns to its start screen after this. */
+        idleSeconds: z.number().int().min(3).max(3600).default(60),
+        /** Kiosk order numbers are this prefix and a daily count: K101, K102, … */
+        numberPrefix: z
+          .string()
+          .regex(/^[A-Z]{0,3}$/, 'must be up to 3 capital letters')
+          .default('K'),
+        /** Orders one client (one address) may place per minute. */
+        ordersPerMinute: z.number().int().min(1).max(600).default(20),
+      })
+      .strict()
+      .prefault({}),
+    staff: z
+      .object({
+        sessionHours: z.number().positive().max(24 * 7).default(12),
+        /** Wrong PINs from one address before its logins are locked. */
+        maxFailures: z.number().int().min(3).max(100).default(10),
+        lockMinutes: z.number().positive().max(24 * 60).default(10),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type FileConfig = z.infer<typeof FileConfig>;
@@ -48,6 +77,10 @@ const Env = z.object({
     .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
     .optional(),
   OBS_PASSWORD: z.string().max(256).optional(),
+  STAFF_PIN: z
+    .string()
+    .regex(/^\d{4,12}$/, 'must be 4 to 12 digits')
+    .optional(),
   HUB_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/)
@@ -61,6 +94,9 @@ export interface Config {
   readonly apiToken: string;
   /** True when the token was made up at start and must be shown to the operator once. */
   readonly apiTokenGenerated: boolean;
+  readonly staffPin: string;
+  /** True when the PIN was made up at start and must be shown to the operator once. */
+  readonly staffPinGenerated: boolean;
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   readonly hubId: string;
@@ -109,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     apiToken: e.API_TOKEN ?? randomBytes(24).toString('base64url'),
     apiTokenGenerated: e.API_TOKEN === undefined,
+    staffPin: e.STAFF_PIN ?? randomInt(0, 1_000_000).toString().padStart(6, '0'),
+    staffPinGenerated: e.STAFF_PIN === undefined,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     hubId: e.HUB_ID ?? `${hostname()}-${process.pid}`,

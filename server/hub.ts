@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import type { Express } from 'express';
 import { Server } from 'socket.io';
 import { Board } from './board/board.js';
 import { EmbeddedStore } from './board/store-embedded.js';
@@ -27,6 +28,15 @@ import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { originGuard } from './realtime/origins.js';
 import { connectRedis } from './redis/connect.js';
+import { KioskOrdering } from './kiosk/ordering.js';
+import { EmbeddedStockStore } from './kiosk/stock-embedded.js';
+import { RedisStockStore } from './kiosk/stock-redis.js';
+import { attachKioskNamespace } from './realtime/kiosk-namespace.js';
+import { attachStaffNamespace } from './realtime/staff-namespace.js';
+import { StaffCommands } from './staff/commands.js';
+import { FloorWatch } from './staff/floor-watch.js';
+import { LoginGuard } from './staff/login-guard.js';
+import { StaffSessions } from './staff/sessions.js';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
@@ -49,6 +59,9 @@ export interface Hub {
   readonly http: HttpServer;
   readonly screens: ScreenRegistry;
   readonly director: Director | undefined;
+  /** The express app and the socket.io server (tests enumerate their routes and namespaces). */
+  readonly app: Express;
+  readonly io: Server;
   close(): Promise<void>;
 }
 
@@ -80,6 +93,18 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
       })
     : undefined;
 
+  const stock = config.redisUrl ? new RedisStockStore(config.redisUrl, log) : new EmbeddedStockStore(config.dataDir, log);
+  const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
+    storeName: config.store.storeName,
+    numberPrefix: config.store.kiosk.numberPrefix,
+    idleSeconds: config.store.kiosk.idleSeconds,
+    promiseMinutes: config.store.promiseMinutes,
+  });
+  const sessions = new StaffSessions(kv, config.store.staff.sessionHours * 3600_000);
+  const guard = new LoginGuard(config.staffPin, { maxFailures: config.store.staff.maxFailures, lockMs: config.store.staff.lockMinutes * 60_000 });
+  const commands = new StaffCommands(board, intake, log, (order, direction) => kiosk.returnStock(order, direction));
+  const floor = new FloorWatch(board, log, config.store.promiseMinutes);
+
   const app = createHttpApp({
     board,
     intake,
@@ -92,6 +117,9 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     logoFile: config.store.display.logo,
     director,
     journal,
+    kiosk,
+    ordersPerMinute: config.store.kiosk.ordersPerMinute,
+    staff: { sessions, guard, commands },
   });
   const http = createServer(app);
   const io = new Server(http, {
@@ -113,6 +141,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   }
   const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
   reload = (name) => reloadScreen(boardNsp, name);
+  attachKioskNamespace(io, kiosk);
+  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -125,6 +155,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   log.info({ port }, 'http listening');
 
   await board.start();
+  await kiosk.start();
   if (director) director.start();
   else {
     log.info('director disabled (no OBS_URL)');
@@ -149,11 +180,16 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     http,
     screens,
     director,
+    app,
+    io,
     close: () =>
       (closing ??= (async () => {
         await Promise.allSettled(doors.map((d) => d.close()));
         await director?.close();
+        staffNsp.close();
+        floor.close();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
+        await kiosk.close();
         await board.close();
         screens.close();
         for (const c of redisClients) c.disconnect();

@@ -19,7 +19,10 @@ if (config.apiTokenGenerated) {
   // Shown once, on the terminal only: writes are never open, and the token stays out of the JSON log.
   process.stderr.write(`\nbatchboard: API_TOKEN was not set; this run's token is:\n\n  ${config.apiToken}\n\n`);
 }
-process.stderr.write(`batchboard: board at http://localhost:${hub.port}/display  (kiosk: /kiosk, API: /api)\n`);
+if (config.staffPinGenerated) {
+  process.stderr.write(`batchboard: STAFF_PIN was not set; this run's staff PIN is ${config.staffPin}\n\n`);
+}
+process.stderr.write(`batchboard: board at http://localhost:${hub.port}/display  (kiosk: /kiosk, staff: /staff, API: /api)\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,5 +1,7 @@
 import type { MachineEvent, OrderEvent, SceneEvent, Snapshot } from './schemas/board.js';
 import type { Hello } from './schemas/display.js';
+import type { KioskState, StockChange } from './schemas/kiosk.js';
+import type { ConsoleState } from './schemas/staff.js';
 
 /** `/board`: public and read-only. */
 export interface BoardServerToClientEvents {
@@ -24,4 +26,24 @@ export type InterServerEvents = Record<string, never>;
 export interface BoardSocketData {
   screen?: string;
   station?: string;
+}
+
+/** `/kiosk`: public and read-only. */
+export interface KioskServerToClientEvents {
+  /** On connect: the menu with what is left of each product today. */
+  kiosk: (state: KioskState) => void;
+  /** What is left of one product changed (an order on any kiosk, or a cancel). */
+  stock: (change: StockChange) => void;
+}
+export type KioskClientToServerEvents = Record<string, never>;
+
+/** `/staff`: only with a staff session; refused at the handshake without one. */
+export interface StaffServerToClientEvents {
+  console: (state: ConsoleState) => void;
+  /** The session ended (expired or logged out): the console goes back to its login. */
+  ended: () => void;
+}
+export type StaffClientToServerEvents = Record<string, never>;
+export interface StaffSocketData {
+  who: string;
 }

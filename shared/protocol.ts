@@ -9,3 +9,7 @@ export const CHANNELS = {
 export const INBOX_STREAM = 'batchboard:inbox';
 
 export const BOARD_NAMESPACE = '/board';
+/** Public: the menu and what is left today, live. */
+export const KIOSK_NAMESPACE = '/kiosk';
+/** Staff only (session cookie at the handshake): the console's live state. */
+export const STAFF_NAMESPACE = '/staff';

@@ -8,7 +8,7 @@ import { CHANNELS } from '../shared/protocol.js';
 import type { DirectorLogEntry } from '../shared/schemas/director.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine } from './helpers/fixtures.js';
-import { TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
+import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
 import { ObsStudio } from './helpers/obs-studio.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { closeScreens, connectScreens, eventually, type Screen } from './helpers/screens.js';
@@ -147,6 +147,22 @@ describe('the director against a real OBS Studio', () => {
     expect((await api(hub, 'POST', '/api/scene', { scene: '' })).status).toBe(400);
     expect((await api(hub, 'POST', '/api/director/mode', { mode: 'party' })).json.error?.message).toContain('mode');
     expect((await fetch(`${hub.url}/api/scene`, { method: 'POST', body: '{"scene":"Board"}' })).status).toBe(401);
+  });
+
+  it('serves a JPEG of the program to the console and takes a scene pick from a logged-in staff member', async () => {
+    const shot = await fetch(`${hub.url}/api/director/thumbnail`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(shot.status).toBe(200);
+    expect(shot.headers.get('content-type')).toBe('image/jpeg');
+    const jpeg = Buffer.from(await shot.arrayBuffer());
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    expect((await fetch(`${hub.url}/api/director/thumbnail`)).status).toBe(401);
+
+    const login = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', body: JSON.stringify({ pin: TEST_PIN, name: 'Cleo' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const pick = await fetch(`${hub.url}/api/scene`, { method: 'POST', headers: { cookie, 'x-batchboard-staff': '1' }, body: JSON.stringify({ scene: 'Finishing Station' }) });
+    expect(pick.status).toBe(200);
+    expect(await program()).toBe('Finishing Station');
+    await eventually(async () => expect((await log()).at(-1)).toMatchObject({ scene: 'Finishing Station', cause: 'staff', by: 'Cleo' }));
   });
 
   it('exports the director log as NDJSON and CSV', async () => {

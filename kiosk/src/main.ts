@@ -1,6 +1,13 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
+import { mount, type Component } from 'svelte';
+import Kiosk from './kiosk/Kiosk.svelte';
+import Staff from './staff/Staff.svelte';
+import Track from './track/Track.svelte';
+import './base.css';
+
+// One bundle, three entrances: /kiosk for customers, /staff for the floor, /track/NUMBER for phones.
+const path = location.pathname;
+const app: Component = path.startsWith('/staff') ? Staff : path.startsWith('/track/') ? Track : Kiosk;
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
-export default mount(App, { target });
+export default mount(app, { target });

@@ -76,6 +76,11 @@ export class Board {
     return this.#store.upsertOrder(order);
   }
 
+  /** The latest record of an order, finished ones included; from the store, which may be ahead of this hub's view. */
+  order(id: string): Promise<Order | undefined> {
+    return this.#store.order(id);
+  }
+
   upsertMachine(machine: Machine): Promise<WriteResult> {
     return this.#store.upsertMachine(machine);
   }

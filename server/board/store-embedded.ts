@@ -197,6 +197,10 @@ export class EmbeddedStore implements BoardStore {
     return Promise.resolve(this.#announce({ type: 'order', seq, order, at: this.#now() }));
   }
 
+  order(id: string): Promise<Order | undefined> {
+    return Promise.resolve(this.#orders.get(id) ?? this.#tombstones.get(id));
+  }
+
   expireOrder(order: Order): Promise<WriteResult> {
     const current = this.#orders.get(order.id);
     if (!current || JSON.stringify(current) !== JSON.stringify(order)) return Promise.resolve({ applied: false, reason: 'stale' });

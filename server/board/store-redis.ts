@@ -91,6 +91,11 @@ export class RedisStore implements BoardStore {
     ]);
   }
 
+  async order(id: string): Promise<Order | undefined> {
+    const raw = await this.#guard(async () => (await this.#cmd.hget(KEY.orders, id)) ?? (await this.#cmd.get(KEY.tombstone(id))));
+    return raw === null ? undefined : parseEach([raw], Order, this.#log)[0];
+  }
+
   expireOrder(order: Order): Promise<WriteResult> {
     return this.#run(EXPIRE_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id)], [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S]);
   }

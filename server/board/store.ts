@@ -29,6 +29,8 @@ export interface BoardStore {
   upsertOrder(order: Order): Promise<WriteResult>;
   upsertMachine(machine: Machine): Promise<WriteResult>;
   setScene(scene: Scene): Promise<WriteResult>;
+  /** The latest record of an order: on the board, or finished within the tombstone time (for a recall). */
+  order(id: string): Promise<Order | undefined>;
   /** Takes a ready order off the board if it is still exactly `order` (the ready time-out). */
   expireOrder(order: Order): Promise<WriteResult>;
   /** Resolves true while the store answers within `timeoutMs`. */

@@ -8,6 +8,9 @@ import { SceneRules, type Wanted } from './rules.js';
 
 type Mode = DirectorStatus['mode'];
 
+/** Consoles ask every 2 s; OBS renders one screenshot per this, whatever their number. */
+const THUMBNAIL_MAX_AGE_MS = 1_500;
+
 export class UnknownSceneError extends Error {
   readonly code = 'unknown_scene';
 }
@@ -39,6 +42,7 @@ export class Director {
   #wake: NodeJS.Timeout | undefined;
   #holdTimer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
+  #shot: { at: number; image: Promise<Buffer> } | undefined;
 
   constructor(deps: { obs: ObsController; board: Board; config: DirectorConfig; log: Logger; journal: DirectorJournal; now?: () => number }) {
     this.#obs = deps.obs;
@@ -109,6 +113,20 @@ export class Director {
       if (mode === 'auto') this.#evaluate('rule');
       return Promise.resolve(this.status());
     });
+  }
+
+  /** A small JPEG of what is on air, at most one OBS call per interval however many consoles ask. */
+  thumbnail(): Promise<Buffer> {
+    const now = this.#now();
+    if (this.#shot && now - this.#shot.at < THUMBNAIL_MAX_AGE_MS) return this.#shot.image;
+    const program = this.#program;
+    if (!this.#obs.connected || !program) return Promise.reject(new ObsUnavailableError('OBS is not connected'));
+    const image = this.#obs
+      .call('GetSourceScreenshot', { sourceName: program, imageFormat: 'jpg', imageWidth: 480, imageCompressionQuality: 70 })
+      .then((r) => Buffer.from(r.imageData.replace(/^data:image\/\w+;base64,/, ''), 'base64'));
+    this.#shot = { at: now, image };
+    image.catch(() => (this.#shot = undefined));
+    return image;
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,10 @@ import { directorRouter } from './director.js';
 import type { Director } from '../director/director.js';
 import type { DirectorJournal } from '../director/journal.js';
 import { staticRouter } from './static.js';
+import type { KioskOrdering } from '../kiosk/ordering.js';
+import { kioskRouter } from './kiosk.js';
+import { staffRouter, type StaffRouterDeps } from './staff.js';
+import { requireStaff } from './staff-auth.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { LOGO_PATH } from '../screens/display-config.js';
 
@@ -28,6 +32,9 @@ export interface HttpDeps {
   logoFile: string | undefined;
   director: Director | undefined;
   journal: DirectorJournal;
+  kiosk: KioskOrdering;
+  ordersPerMinute: number;
+  staff: Omit<StaffRouterDeps, 'apiToken' | 'log'>;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -35,8 +42,11 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet({ crossOriginEmbedderPolicy: false }));
-  app.use('/api', directorRouter(deps.director, deps.journal, deps.apiToken));
-  app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, deps.apiToken));
+  const staff = requireStaff(deps.staff.sessions, deps.apiToken);
+  app.use('/api/staff', staffRouter({ ...deps.staff, apiToken: deps.apiToken, log: deps.log }));
+  app.use('/api', directorRouter(deps.director, deps.journal, staff));
+  app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
+  app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.ordersPerMinute));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.apiToken));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;

@@ -5,13 +5,20 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** `Authorization: Bearer <API_TOKEN>`, compared in constant time (hashing first evens out the lengths). */
-export function requireApiToken(token: string): RequestHandler {
+/** Whether an Authorization header carries the token, compared in constant time (hashing first evens out the lengths). */
+export function bearerMatches(token: string): (header: string | undefined) => boolean {
   const expected = digest(token);
+  return (header) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    return Boolean(match?.[1] && timingSafeEqual(digest(match[1]), expected));
+  };
+}
+
+/** `Authorization: Bearer <API_TOKEN>`. */
+export function requireApiToken(token: string): RequestHandler {
+  const matches = bearerMatches(token);
   return (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) {
+    if (matches(req.get('authorization'))) {
       next();
       return;
     }

@@ -1,12 +1,12 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { ModeRequest, SceneRequest, type DirectorStatus } from '../../shared/schemas/director.js';
 import { invalidInput } from '../../shared/validation.js';
 import { UnknownSceneError, type Director } from '../director/director.js';
 import type { DirectorJournal } from '../director/journal.js';
 import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from '../director/obs-controller.js';
-import { requireApiToken } from './auth.js';
 import { jsonBody } from './json-body.js';
+import { callerOf } from './staff-auth.js';
 
 const DISABLED: DirectorStatus = {
   enabled: false,
@@ -35,14 +35,13 @@ function fail(res: Response, err: unknown): void {
 }
 
 /**
- * `POST /api/scene`, `POST /api/director/mode`, `GET /api/director` and the log
- * export, all behind the API token, so a Stream Deck (Companion's generic
+ * `POST /api/scene`, `POST /api/director/mode`, `GET /api/director`, the
+ * thumbnail and the log export, all behind the API token or a staff session, so a Stream Deck (Companion's generic
  * HTTP) or another system can drive the cameras.
  */
-export function directorRouter(director: Director | undefined, journal: DirectorJournal, apiToken: string): Router {
+export function directorRouter(director: Director | undefined, journal: DirectorJournal, auth: RequestHandler): Router {
   const router = Router();
   // Per route, not router.use: this router is mounted on /api, beside the public GET /api/board.
-  const auth = requireApiToken(apiToken);
   const disabled = (res: Response) => res.status(503).json({ ok: false, error: { code: 'director_disabled', message: 'set OBS_URL to enable the director' } });
 
   router.get('/director', auth, (_req, res) => {
@@ -54,7 +53,8 @@ export function directorRouter(director: Director | undefined, journal: Director
     if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
     if (!director) return void disabled(res);
     try {
-      res.json({ ok: true, data: await director.pickScene(parsed.data.scene, 'api', 'api') });
+      const by = callerOf(res.locals);
+      res.json({ ok: true, data: await director.pickScene(parsed.data.scene, by === 'api' ? 'api' : 'staff', by) });
     } catch (err) {
       fail(res, err);
     }
@@ -64,7 +64,18 @@ export function directorRouter(director: Director | undefined, journal: Director
     const parsed = ModeRequest.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
     if (!director) return void disabled(res);
-    res.json({ ok: true, data: await director.setMode(parsed.data.mode, 'api') });
+    res.json({ ok: true, data: await director.setMode(parsed.data.mode, callerOf(res.locals)) });
+  });
+
+  // The console's live program thumbnail: fetched only while a console is looking, and shared by all of them.
+  router.get('/director/thumbnail', auth, async (_req, res) => {
+    if (!director) return void disabled(res);
+    try {
+      const jpeg = await director.thumbnail();
+      res.set('Cache-Control', 'no-store').type('image/jpeg').send(jpeg);
+    } catch (err) {
+      fail(res, err);
+    }
   });
 
   router.get('/director/log', auth, (req, res) => {

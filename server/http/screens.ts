@@ -1,11 +1,10 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ScreenRegistry } from '../screens/registry.js';
-import { requireApiToken } from './auth.js';
 
 /** The screens known to the hub, and "reload this screen". */
-export function screensRouter(screens: ScreenRegistry, reload: (name: string) => void, apiToken: string): Router {
+export function screensRouter(screens: ScreenRegistry, reload: (name: string) => void, auth: RequestHandler): Router {
   const router = Router();
-  router.use(requireApiToken(apiToken));
+  router.use(auth);
   router.get('/', async (_req, res) => {
     res.json({ ok: true, data: await screens.list() });
   });

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log.js';
 
-export type RedisRole = 'commands' | 'feed' | 'ingest' | 'inbox' | 'adapter-pub' | 'adapter-sub';
+export type RedisRole = 'commands' | 'feed' | 'kiosk' | 'kiosk-feed' | 'staff' | 'ingest' | 'inbox' | 'adapter-pub' | 'adapter-sub';
 
 /**
  * One Redis connection for one purpose. Every connection reconnects forever

@@ -9,6 +9,7 @@ import { freePort } from './ports.js';
 import { exited, stopChild } from './process.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
+export const TEST_PIN = '246810';
 
 export function tempDir(prefix = 'bb-data-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -16,7 +17,7 @@ export function tempDir(prefix = 'bb-data-'): string {
 
 /** A hub in this process, on a free port, with a quiet log. */
 export async function startTestHub(env: Record<string, string | undefined> = {}, opts: Partial<HubOptions> = {}): Promise<Hub> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', API_TOKEN: TEST_TOKEN, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', API_TOKEN: TEST_TOKEN, STAFF_PIN: TEST_PIN, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env });
   return startHub(config, { log: pino({ level: 'silent' }), inboxClaimIdleMs: 2_000, ...opts });
 }
 
@@ -37,7 +38,7 @@ export async function spawnHub(env: Record<string, string | undefined>, port?: n
   const hubPort = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(hubPort), HOST: '127.0.0.1', API_TOKEN: TEST_TOKEN, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(hubPort), HOST: '127.0.0.1', API_TOKEN: TEST_TOKEN, STAFF_PIN: TEST_PIN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,90 @@
+import { io, type Socket } from 'socket.io-client';
+import type { KioskClientToServerEvents, KioskServerToClientEvents } from '../../../shared/events.js';
+import { KIOSK_NAMESPACE } from '../../../shared/protocol.js';
+import type { KioskOrderPlaced, KioskProduct } from '../../../shared/schemas/kiosk.js';
+import { api } from '../api.js';
+
+export interface Choice {
+  sku: string;
+  variant?: string;
+  qty: number;
+  name?: string;
+}
+
+export type Placing =
+  | { phase: 'idle' }
+  | { phase: 'sending'; retrying: boolean }
+  | { phase: 'placed'; placed: KioskOrderPlaced }
+  | { phase: 'refused'; message: string };
+
+/** Network trouble and a hub without its store are retried with the same key: the order is placed once, whenever it gets through. */
+const RETRY_MS = [500, 1_000, 2_000, 4_000];
+
+function attemptKey(): string {
+  return crypto.randomUUID();
+}
+
+/** The kiosk's live menu and one order attempt at a time. */
+export class KioskSession {
+  products: KioskProduct[] = $state.raw([]);
+  storeName = $state('');
+  idleSeconds = $state(60);
+  connected = $state(false);
+  placing: Placing = $state.raw({ phase: 'idle' });
+  #socket: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
+  #attempt = 0;
+
+  constructor() {
+    this.#socket = io(KIOSK_NAMESPACE, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 });
+    this.#socket.on('connect', () => (this.connected = true));
+    this.#socket.on('disconnect', () => (this.connected = false));
+    this.#socket.on('kiosk', (state) => {
+      this.products = state.products;
+      this.storeName = state.storeName;
+      this.idleSeconds = state.idleSeconds;
+    });
+    this.#socket.on('stock', ({ sku, left }) => {
+      this.products = this.products.map((p) => (p.sku === sku ? { ...p, left } : p));
+    });
+  }
+
+  /**
+   * Places the order; a second tap while one is under way does nothing, and
+   * retries after a dropped network reuse the key, so the hub makes one order.
+   */
+  async place(choice: Choice): Promise<void> {
+    if (this.placing.phase === 'sending') return;
+    const attempt = ++this.#attempt;
+    const key = attemptKey();
+    this.placing = { phase: 'sending', retrying: false };
+    for (let i = 0; ; i++) {
+      const answer = await api<KioskOrderPlaced>('POST', '/api/kiosk/orders', { key, ...choice });
+      if (attempt !== this.#attempt) return; // the customer walked away meanwhile
+      if (answer.ok) {
+        this.placing = { phase: 'placed', placed: answer.data };
+        return;
+      }
+      const transient = answer.status === 0 || answer.status === 503 || answer.status === 429 || answer.status >= 500;
+      if (!transient) {
+        if (answer.error.code === 'sold_out' && answer.error.left !== undefined) {
+          const left = answer.error.left;
+          this.products = this.products.map((p) => (p.sku === choice.sku ? { ...p, left } : p));
+        }
+        this.placing = { phase: 'refused', message: answer.error.message };
+        return;
+      }
+      this.placing = { phase: 'sending', retrying: true };
+      await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(i, RETRY_MS.length - 1)]));
+    }
+  }
+
+  /** Back to the start: forgets the attempt (a retry still in flight is dropped). */
+  reset(): void {
+    this.#attempt++;
+    this.placing = { phase: 'idle' };
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+}

@@ -1,0 +1,46 @@
+import type { RequestHandler } from 'express';
+import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
+import type { StaffSessions } from '../staff/sessions.js';
+import { bearerMatches } from './auth.js';
+
+/** Who is acting, for the log: a staff member's name, or 'api' for the token. */
+export interface Caller {
+  who: string;
+}
+
+/**
+ * For staff actions: the API token (Stream Deck, scripts) or a staff session
+ * cookie. A write with the cookie must also carry the staff header, which a
+ * page on another site cannot send without the hub's consent, so a forged
+ * cross-site request is refused even where SameSite is not honoured.
+ */
+export function requireStaff(sessions: StaffSessions, apiToken: string): RequestHandler {
+  const tokenOk = bearerMatches(apiToken);
+  return (req, res, next) => {
+    if (tokenOk(req.get('authorization'))) {
+      res.locals.caller = { who: 'api' } satisfies Caller;
+      next();
+      return;
+    }
+    sessions.fromCookie(req.get('cookie')).then(
+      (session) => {
+        if (!session) {
+          res.status(401).json({ ok: false, error: { code: 'unauthorized', message: 'log in at /staff, or send Authorization: Bearer <API_TOKEN>' } });
+          return;
+        }
+        const write = req.method !== 'GET' && req.method !== 'HEAD';
+        if (write && req.get(STAFF_CSRF_HEADER) !== '1') {
+          res.status(403).json({ ok: false, error: { code: 'csrf', message: `staff writes must send the ${STAFF_CSRF_HEADER}: 1 header` } });
+          return;
+        }
+        res.locals.caller = { who: session.who } satisfies Caller;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}
+
+export function callerOf(locals: Record<string, unknown>): string {
+  return (locals.caller as Caller | undefined)?.who ?? 'api';
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
+import { KioskOrderRequest, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
+import type { Order } from '../../shared/schemas/order.js';
+import { invalidInput, type FieldIssue, type InvalidInput } from '../../shared/validation.js';
+import { StoreUnavailableError } from '../board/store.js';
+import type { Intake, IntakeError } from '../ingest/intake.js';
+import type { Logger } from '../log.js';
+import type { StockStore } from './stock-store.js';
+
+export type KioskError = InvalidInput | IntakeError | { code: 'sold_out'; message: string; left: number };
+export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
+
+export interface KioskOptions {
+  storeName: string;
+  numberPrefix: string;
+  idleSeconds: number;
+  promiseMinutes: number;
+  now?: () => number;
+}
+
+/** The store's calendar day, in the hub's time zone. */
+export function storeDay(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+$/;
+
+/**
+ * Customer orders: checked against the catalogue, taken from today's run in
+ * one atomic step with their idempotency key, then handed to the same intake
+ * as every other door. A retry with the same key re-submits the very same
+ * order, so a hub that failed between the two steps loses nothing.
+ */
+export class KioskOrdering {
+  #catalogue: Map<string, Product>;
+  #stock: StockStore;
+  #intake: Intake;
+  #log: Logger;
+  #opts: Required<KioskOptions>;
+  #sold: { day: string; counts: Record<string, number> } = { day: '', counts: {} };
+  #listeners = new Set<(sku: string, left: number) => void>();
+
+  constructor(catalogue: Catalogue, stock: StockStore, intake: Intake, log: Logger, opts: KioskOptions) {
+    this.#catalogue = new Map(catalogue.map((p) => [p.sku, p]));
+    this.#stock = stock;
+    this.#intake = intake;
+    this.#log = log;
+    this.#opts = { now: Date.now, ...opts };
+  }
+
+  async start(): Promise<void> {
+    await this.#stock.start((day, sold) => this.#onSold(day, sold));
+    const day = this.#today();
+    this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
+  }
+
+  /** Called with what is left of a SKU whenever it changes, on any hub. */
+  onStock(listener: (sku: string, left: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  state(): KioskState {
+    return { storeName: this.#opts.storeName, products: [...this.#catalogue.values()].map((p) => this.#public(p)), idleSeconds: this.#opts.idleSeconds };
+  }
+
+  async place(input: unknown): Promise<KioskResult> {
+    const parsed = KioskOrderRequest.safeParse(input);
+    if (!parsed.success) return { ok: false, error: invalidInput(parsed.error, 'invalid kiosk order: ') };
+    const req = parsed.data;
+    const product = this.#catalogue.get(req.sku);
+    const problem = product ? this.#problem(product, req.variant, req.qty) : { field: 'sku', message: `no product '${req.sku}' on today's menu` };
+    if (problem) return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
+
+    const now = this.#opts.now();
+    const day = storeDay(now);
+    const slot = `N${randomBytes(16).toString('hex')}`;
+    const order: Order = {
+      id: `kiosk-${day}-${slot}`,
+      number: `${this.#opts.numberPrefix}${slot}`,
+      ...(req.name?.trim() ? { name: req.name.trim() } : {}),
+      items: [{ sku: req.sku, ...(req.variant ? { variant: req.variant } : {}), qty: req.qty }],
+      status: 'queued',
+      promisedAt: now + this.#opts.promiseMinutes * 60_000,
+      updatedAt: now,
+    };
+    let outcome;
+    try {
+      outcome = await this.#stock.place({ day, key: req.key, sku: req.sku, qty: req.qty, limit: product!.runQuantity, template: JSON.stringify(order), slot });
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      return { ok: false, error: { code: 'store_unavailable', message: err.message } };
+    }
+    if (outcome.kind === 'sold_out') {
+      const message = outcome.left === 0 ? `${product!.name} is sold out today` : `only ${outcome.left} ${product!.name} left today`;
+      return { ok: false, error: { code: 'sold_out', message, left: outcome.left } };
+    }
+    // The same pipeline as every door. On a repeat this re-submits the recorded
+    // order: a duplicate if it got through before, applied if it did not.
+    const submitted = await this.#intake.submit('kiosk', 'order', outcome.order);
+    if (!submitted.ok) {
+      this.#log.warn({ key: req.key, err: submitted.error.message }, 'kiosk order recorded but not yet on the board; the kiosk will retry');
+      return submitted;
+    }
+    const { id, number, name, items, status } = outcome.order;
+    this.#log.info({ order: id, number, sku: req.sku, qty: req.qty, repeated: outcome.kind === 'repeat' }, 'kiosk order');
+    return { ok: true, data: { order: { id, number, items, status, ...(name ? { name } : {}) }, track: `/track/${encodeURIComponent(number)}`, repeated: outcome.kind === 'repeat' } };
+  }
+
+  /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */
+  async returnStock(order: Order, direction: 1 | -1): Promise<void> {
+    const day = KIOSK_ID.exec(order.id)?.[1];
+    if (!day || day !== this.#today()) return;
+    for (const item of order.items) {
+      if (this.#catalogue.has(item.sku)) await this.#stock.adjust(day, item.sku, -direction * item.qty);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#stock.close();
+  }
+
+  #problem(product: Product, variant: string | undefined, qty: number): FieldIssue | undefined {
+    if (product.variants.length > 0 && !variant) return { field: 'variant', message: `choose one of ${product.variants.map((v) => v.id).join(', ')}` };
+    if (variant && !product.variants.some((v) => v.id === variant)) return { field: 'variant', message: `'${variant}' is not a variant of ${product.sku}` };
+    if (qty > product.runSize) return { field: 'qty', message: `at most ${product.runSize} per order (one batch)` };
+    return undefined;
+  }
+
+  #today(): string {
+    return storeDay(this.#opts.now());
+  }
+
+  #public(p: Product): KioskProduct {
+    const { runQuantity, ...rest } = p;
+    const sold = this.#sold.day === this.#today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
+    return { ...rest, left: Math.max(0, runQuantity - sold) };
+  }
+
+  #onSold(day: string, sold: Record<string, number>): void {
+    if (day !== this.#today()) return;
+    if (this.#sold.day !== day) this.#sold = { day, counts: {} };
+    Object.assign(this.#sold.counts, sold);
+    for (const sku of Object.keys(sold)) {
+      const product = this.#catalogue.get(sku);
+      if (!product) continue;
+      const left = this.#public(product).left;
+      for (const listener of this.#listeners) listener(sku, left);
+    }
+  }
+}

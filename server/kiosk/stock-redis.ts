@@ -1,0 +1,116 @@
+import type { Redis } from 'ioredis';
+import { Order } from '../../shared/schemas/order.js';
+import { StoreUnavailableError } from '../board/store.js';
+import type { Logger } from '../log.js';
+import { connectRedis, waitReady } from '../redis/connect.js';
+import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
+
+const KEY = {
+  sold: (day: string) => `batchboard:kiosk:${day}:sold`,
+  number: (day: string) => `batchboard:kiosk:${day}:number`,
+  attempt: (key: string) => `batchboard:kiosk:attempt:${key}`,
+  changes: 'batchboard:kiosk:stock',
+};
+/** Day keys outlive their day a little, for late questions about it; attempts are kept a day. */
+const DAY_TTL_S = 3 * 86_400;
+const ATTEMPT_TTL_S = 86_400;
+
+/** KEYS: attempt, sold, number. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl, attempt ttl. */
+const PLACE = `local seen = redis.call('GET', KEYS[1])
+if seen then return {'repeat', seen} end
+local sold = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local qty = tonumber(ARGV[2])
+if sold + qty > tonumber(ARGV[3]) then return {'sold_out', tostring(tonumber(ARGV[3]) - sold)} end
+redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
+redis.call('EXPIRE', KEYS[2], ARGV[9])
+local n = redis.call('INCR', KEYS[3]) + tonumber(ARGV[6]) - 1
+redis.call('EXPIRE', KEYS[3], ARGV[9])
+local order = string.gsub(ARGV[4], ARGV[5], tostring(n))
+redis.call('SET', KEYS[1], order, 'EX', ARGV[10])
+redis.call('PUBLISH', ARGV[7], cjson.encode({day = ARGV[8], sku = ARGV[1], sold = sold + qty}))
+return {'placed', order}`;
+
+/** KEYS: sold. ARGV: sku, delta, channel, day, day ttl. */
+const ADJUST = `local sold = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if sold < 0 then
+  redis.call('HSET', KEYS[1], ARGV[1], 0)
+  sold = 0
+end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[3], cjson.encode({day = ARGV[4], sku = ARGV[1], sold = sold}))
+return sold`;
+
+/** Today's run and the kiosk's attempts in Redis, shared by every hub. */
+export class RedisStockStore implements StockStore {
+  #cmd: Redis;
+  #feed: Redis;
+  #log: Logger;
+
+  constructor(url: string, log: Logger) {
+    this.#log = log;
+    this.#cmd = connectRedis(url, 'kiosk', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
+    this.#feed = connectRedis(url, 'kiosk-feed', log);
+  }
+
+  async start(listener: StockListener): Promise<void> {
+    this.#feed.on('message', (_channel: string, raw: string) => {
+      try {
+        const msg = JSON.parse(raw) as { day?: unknown; sku?: unknown; sold?: unknown };
+        if (typeof msg.day === 'string' && typeof msg.sku === 'string' && typeof msg.sold === 'number') listener(msg.day, { [msg.sku]: msg.sold });
+      } catch {
+        this.#log.warn({ raw: raw.slice(0, 200) }, 'unreadable stock message; dropped');
+      }
+    });
+    await Promise.all([waitReady(this.#cmd), waitReady(this.#feed)]);
+    await this.#feed.subscribe(KEY.changes);
+  }
+
+  async place(p: Placement): Promise<PlaceOutcome> {
+    const reply = (await this.#guard(() =>
+      this.#cmd.eval(
+        PLACE,
+        3,
+        KEY.attempt(p.key),
+        KEY.sold(p.day),
+        KEY.number(p.day),
+        p.sku,
+        String(p.qty),
+        String(p.limit),
+        p.template,
+        p.slot,
+        String(FIRST_NUMBER),
+        KEY.changes,
+        p.day,
+        String(DAY_TTL_S),
+        String(ATTEMPT_TTL_S),
+      ),
+    )) as [string, string];
+    const [kind, body] = reply;
+    if (kind === 'sold_out') return { kind, left: Math.max(0, Number(body)) };
+    const order = Order.parse(JSON.parse(body));
+    return kind === 'repeat' ? { kind: 'repeat', order } : { kind: 'placed', order };
+  }
+
+  async adjust(day: string, sku: string, delta: number): Promise<void> {
+    await this.#guard(() => this.#cmd.eval(ADJUST, 1, KEY.sold(day), sku, String(delta), KEY.changes, day, String(DAY_TTL_S)));
+  }
+
+  async sold(day: string): Promise<Record<string, number>> {
+    const all = await this.#guard(() => this.#cmd.hgetall(KEY.sold(day)));
+    return Object.fromEntries(Object.entries(all).map(([sku, n]) => [sku, Number(n)]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#feed.quit(), this.#cmd.quit()]);
+    this.#feed.disconnect();
+    this.#cmd.disconnect();
+  }
+
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new StoreUnavailableError(err);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { Order } from '../../shared/schemas/order.js';
+
+/** The outcome of one order attempt against today's run. */
+export type PlaceOutcome = { kind: 'placed'; order: Order } | { kind: 'repeat'; order: Order } | { kind: 'sold_out'; left: number };
+
+export interface Placement {
+  /** The store's day, `YYYY-MM-DD`: counts and numbers start again each day. */
+  day: string;
+  key: string;
+  sku: string;
+  qty: number;
+  /** Today's run quantity of the SKU. */
+  limit: number;
+  /** The order as JSON, with `slot` where the day's next order number goes. */
+  template: string;
+  /** Longer than any free text in an order, and random, so it can only be where the kiosk put it. */
+  slot: string;
+}
+
+/** Sold counts changed for these SKUs (on any hub). */
+export type StockListener = (day: string, sold: Record<string, number>) => void;
+
+/**
+ * What the kiosk needs kept atomically: what each SKU has sold today, the
+ * day's order numbers, and each attempt's answer by its idempotency key. One
+ * `place` checks the key, checks the stock, takes it, numbers the order and
+ * records it under the key, all in one step, so 50 customers racing for the
+ * last 10 sell exactly 10 and a repeated attempt gets its first answer back.
+ */
+export interface StockStore {
+  start(listener: StockListener): Promise<void>;
+  place(p: Placement): Promise<PlaceOutcome>;
+  /** Gives back what a cancelled order took (or takes it again when the cancel is undone). */
+  adjust(day: string, sku: string, delta: number): Promise<void>;
+  sold(day: string): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** Kiosk numbers count from here each day: short, and never confused with a quantity. */
+export const FIRST_NUMBER = 101;

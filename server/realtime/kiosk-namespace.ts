@@ -1,0 +1,14 @@
+import type { Namespace, Server } from 'socket.io';
+import type { InterServerEvents, KioskClientToServerEvents, KioskServerToClientEvents } from '../../shared/events.js';
+import { KIOSK_NAMESPACE } from '../../shared/protocol.js';
+import type { KioskOrdering } from '../kiosk/ordering.js';
+
+type KioskNamespace = Namespace<KioskClientToServerEvents, KioskServerToClientEvents, InterServerEvents>;
+
+/** The kiosks (and anyone) follow the menu and what is left of it. Every hub hears every sale from the store, so `local` reaches each kiosk once. */
+export function attachKioskNamespace(io: Server, kiosk: KioskOrdering): KioskNamespace {
+  const nsp = io.of(KIOSK_NAMESPACE) as unknown as KioskNamespace;
+  nsp.on('connection', (socket) => socket.emit('kiosk', kiosk.state()));
+  kiosk.onStock((sku, left) => nsp.local.emit('stock', { sku, left }));
+  return nsp;
+}

@@ -1,0 +1,74 @@
+import type { Namespace, Server } from 'socket.io';
+import type { InterServerEvents, StaffClientToServerEvents, StaffServerToClientEvents, StaffSocketData } from '../../shared/events.js';
+import { STAFF_NAMESPACE } from '../../shared/protocol.js';
+import type { ConsoleState } from '../../shared/schemas/staff.js';
+import type { ScreenRegistry } from '../screens/registry.js';
+import type { FloorWatch } from '../staff/floor-watch.js';
+import type { StaffSessions } from '../staff/sessions.js';
+
+type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
+
+/** Last-seen times and session expiry are refreshed at least this often. */
+const REFRESH_MS = 5_000;
+/** Bursts of board changes become one console update. */
+const COALESCE_MS = 250;
+
+/**
+ * The console's live state, for staff only: the handshake must carry a valid
+ * session cookie, and a socket whose session has ended is told so and dropped.
+ */
+export function attachStaffNamespace(io: Server, deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry }): { close(): void } {
+  const nsp = io.of(STAFF_NAMESPACE) as unknown as StaffNamespace;
+  nsp.use((socket, next) => {
+    deps.sessions.fromCookie(socket.handshake.headers.cookie).then(
+      (session) => {
+        if (!session) return next(new Error('unauthorized: log in at /staff'));
+        socket.data.who = session.who;
+        next();
+      },
+      () => next(new Error('unauthorized: sessions unavailable')),
+    );
+  });
+
+  const state = async (): Promise<Omit<ConsoleState, 'who'>> => ({
+    dueAt: deps.floor.dueTimes(),
+    late: deps.floor.late(),
+    finished: deps.floor.finished(),
+    screens: await deps.screens.list().catch(() => []),
+  });
+
+  const push = async () => {
+    const sockets = await nsp.local.fetchSockets();
+    if (sockets.length === 0) return;
+    const shared = await state();
+    for (const socket of sockets) {
+      const session = await deps.sessions.fromCookie(socket.handshake.headers.cookie);
+      if (!session) {
+        socket.emit('ended');
+        socket.disconnect(true);
+        continue;
+      }
+      socket.emit('console', { ...shared, who: socket.data.who });
+    }
+  };
+
+  let pending: NodeJS.Timeout | undefined;
+  const soon = () => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      void push();
+    }, COALESCE_MS);
+  };
+  nsp.on('connection', (socket) => {
+    void state().then((s) => socket.emit('console', { ...s, who: socket.data.who }));
+  });
+  deps.floor.start(soon);
+  const refresh = setInterval(soon, REFRESH_MS);
+  refresh.unref();
+  return {
+    close: () => {
+      clearInterval(refresh);
+      clearTimeout(pending);
+    },
+  };
+}

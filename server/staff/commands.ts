@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Order, OrderStatus } from '../../shared/schemas/order.js';
+import type { StaffAction, StaffActionResult } from '../../shared/schemas/staff.js';
+import type { Board } from '../board/board.js';
+import type { Intake, IntakeError } from '../ingest/intake.js';
+import type { Logger } from '../log.js';
+
+export const UNDO_MS = 10_000;
+
+const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };
+
+export type CommandError = IntakeError | { code: 'unknown_order' | 'not_allowed' | 'undo_expired'; message: string };
+export type CommandResult = { ok: true; data: StaffActionResult } | { ok: false; error: CommandError };
+
+/** What a cancel (or its undo) does to the kiosk's stock. */
+export type StockReturn = (order: Order, direction: 1 | -1) => Promise<void>;
+
+/**
+ * What staff do to orders: advance, recall, cancel, and undo any of them for
+ * a short while. Each makes the next version of the order and hands it to the
+ * same intake as the REST API, so it is validated, stored and fanned out the
+ * same way; each is logged with who did it.
+ */
+export class StaffCommands {
+  #board: Board;
+  #intake: Intake;
+  #log: Logger;
+  #returnStock: StockReturn;
+  #now: () => number;
+  #undo = new Map<string, { before: Order; after: Order; until: number }>();
+
+  constructor(board: Board, intake: Intake, log: Logger, returnStock: StockReturn, now: () => number = Date.now) {
+    this.#board = board;
+    this.#intake = intake;
+    this.#log = log;
+    this.#returnStock = returnStock;
+    this.#now = now;
+  }
+
+  async act(id: string, action: StaffAction, who: string): Promise<CommandResult> {
+    const current = await this.#board.order(id);
+    if (!current) return { ok: false, error: { code: 'unknown_order', message: `no order '${id}' on the board or finished lately` } };
+    const status = this.#target(current.status, action);
+    if (!status) return { ok: false, error: { code: 'not_allowed', message: `cannot ${action} an order that is ${current.status.replace('_', ' ')}` } };
+    const next = { ...current, status, updatedAt: this.#stamp(current) };
+    const result = await this.#write(next, `order ${action}`, who, current);
+    if (!result.ok) return result;
+    if (action === 'cancel') await this.#stockBack(next, 1);
+    const undo = randomBytes(12).toString('base64url');
+    const until = this.#now() + UNDO_MS;
+    this.#forgetExpired();
+    this.#undo.set(undo, { before: current, after: next, until });
+    return { ok: true, data: { order: next, undo, undoUntil: until } };
+  }
+
+  async undo(token: string, who: string): Promise<CommandResult> {
+    this.#forgetExpired();
+    const entry = this.#undo.get(token);
+    if (!entry) return { ok: false, error: { code: 'undo_expired', message: `an action can be undone for ${UNDO_MS / 1000} s only` } };
+    const current = (await this.#board.order(entry.after.id)) ?? entry.after;
+    if (current.updatedAt !== entry.after.updatedAt) {
+      return { ok: false, error: { code: 'not_allowed', message: 'the order changed since; undo refused so as not to overwrite it' } };
+    }
+    const restored = { ...entry.before, updatedAt: this.#stamp(current) };
+    const result = await this.#write(restored, 'order undo', who, current);
+    if (!result.ok) return result;
+    this.#undo.delete(token);
+    if (entry.after.status === 'cancelled') await this.#stockBack(restored, -1);
+    return { ok: true, data: { order: restored, undo: token, undoUntil: 0 } };
+  }
+
+  #target(from: OrderStatus, action: StaffAction): OrderStatus | undefined {
+    if (action === 'advance') return NEXT[from];
+    if (action === 'recall') return from === 'picked_up' ? 'ready' : undefined;
+    return from === 'queued' || from === 'in_production' || from === 'ready' ? 'cancelled' : undefined;
+  }
+
+  /** Staff act on what they see: their version must win over the one before it, whatever the clocks say. */
+  #stamp(current: Order): number {
+    return Math.max(this.#now(), current.updatedAt + 1);
+  }
+
+  async #write(next: Order, what: string, who: string, before: Order): Promise<{ ok: true } | { ok: false; error: IntakeError }> {
+    const result = await this.#intake.submit('staff', 'order', next);
+    if (!result.ok) return result;
+    this.#log.info({ who, order: next.id, number: next.number, from: before.status, to: next.status }, what);
+    return { ok: true };
+  }
+
+  async #stockBack(order: Order, direction: 1 | -1): Promise<void> {
+    await this.#returnStock(order, direction).catch((err: unknown) => this.#log.warn({ err: (err as Error).message, order: order.id }, 'could not return stock'));
+  }
+
+  #forgetExpired(): void {
+    const now = this.#now();
+    for (const [token, e] of this.#undo) if (e.until < now) this.#undo.delete(token);
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Id, text } from './common.js';
+import type { Product } from './catalogue.js';
+import type { Order } from './order.js';
+
+/**
+ * One order attempt from the kiosk. The key is made once per attempt, when the
+ * customer confirms, and sent again on every retry: a double tap or a request
+ * repeated after a dropped network makes one order, never two.
+ */
+export const KioskOrderRequest = z
+  .object({
+    key: z.string().regex(/^[\w-]{16,64}$/, 'must be 16 to 64 letters, digits, _ or -'),
+    sku: Id,
+    variant: Id.optional(),
+    qty: z.number().int().min(1).max(99),
+    name: text(24).optional(),
+  })
+  .strict();
+export type KioskOrderRequest = z.infer<typeof KioskOrderRequest>;
+
+/** What the kiosk shows: the menu and what is left of each product today. */
+export interface KioskProduct extends Omit<Product, 'runQuantity'> {
+  left: number;
+}
+export interface KioskState {
+  storeName: string;
+  products: KioskProduct[];
+  idleSeconds: number;
+}
+
+export interface KioskOrderPlaced {
+  order: Pick<Order, 'id' | 'number' | 'name' | 'items' | 'status'>;
+  /** Path of the phone page that follows the order: `/track/NUMBER`. */
+  track: string;
+  /** True when this answer repeats an earlier one for the same key. */
+  repeated: boolean;
+}
+
+export interface StockChange {
+  sku: string;
+  left: number;
+}

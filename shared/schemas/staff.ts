@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { label } from './common.js';
+import type { ScreenInfo } from './display.js';
+import type { Order } from './order.js';
+
+/** Staff prove themselves with the store's PIN; the name goes into every log line of what they do. */
+export const StaffLogin = z
+  .object({
+    pin: z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'),
+    name: label(32).optional(),
+  })
+  .strict();
+export type StaffLogin = z.infer<typeof StaffLogin>;
+
+export const STAFF_ACTIONS = ['advance', 'recall', 'cancel'] as const;
+export const StaffAction = z.enum(STAFF_ACTIONS);
+export type StaffAction = z.infer<typeof StaffAction>;
+
+export const UndoRequest = z.object({ undo: z.string().regex(/^[\w-]{8,64}$/, 'must be the undo id an action returned') }).strict();
+
+/** The header every staff write carries: a cross-site form or image cannot set it, so a forged request is refused. */
+export const STAFF_CSRF_HEADER = 'x-batchboard-staff';
+
+export interface StaffActionResult {
+  order: Order;
+  /** Pass back to `POST /api/staff/undo` before `undoUntil` to take the action back. */
+  undo: string;
+  undoUntil: number;
+}
+
+export interface LateOrder {
+  id: string;
+  number: string;
+  /** When it was promised; past this it is late. */
+  dueAt: number;
+}
+
+/** Everything the console shows beyond the public board, pushed on `/staff`. */
+export interface ConsoleState {
+  who: string;
+  /** When each order on the board is due, by id. */
+  dueAt: Record<string, number>;
+  late: LateOrder[];
+  /** Orders taken off the board lately (picked up or cancelled), newest first: the ones staff may recall. */
+  finished: Order[];
+  screens: ScreenInfo[];
+}

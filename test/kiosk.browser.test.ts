@@ -1,0 +1,133 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../server/hub.js';
+import type { Snapshot } from '../shared/schemas/board.js';
+import { launchChromium } from './helpers/browser.js';
+import { TEST_PIN, startTestHub, tempDir } from './helpers/hub.js';
+
+const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
+/** A 10.9-inch tablet, landscape and portrait, in CSS pixels. */
+const TABLET = { width: 1180, height: 820 };
+const TABLET_PORTRAIT = { width: 820, height: 1180 };
+const IDLE_S = 3;
+
+async function board(hub: Hub): Promise<Snapshot> {
+  return (await (await fetch(`${hub.url}/api/board`)).json()) as Snapshot;
+}
+
+describe('the kiosk, the tracker and the staff console in Chromium', () => {
+  let hub: Hub;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(config, JSON.stringify({ storeName: 'Bun & Thread', kiosk: { idleSeconds: IDLE_S } }));
+    hub = await startTestHub({ CONFIG: config });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: TABLET });
+    context.setDefaultTimeout(8_000);
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  const open = async (route: string, viewport = TABLET): Promise<Page> => {
+    const page = await context.newPage();
+    await page.setViewportSize(viewport);
+    await page.goto(`${hub.url}${route}`);
+    return page;
+  };
+
+  async function orderOnKiosk(kiosk: Page, name: string): Promise<string> {
+    await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+    await kiosk.locator('button.product[data-sku="tote-print"]').click();
+    await kiosk.getByRole('button', { name: 'Ink' }).click();
+    await kiosk.getByRole('button', { name: 'One more' }).click();
+    await kiosk.getByPlaceholder('e.g. Sam').fill(name);
+    await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-choose.png') });
+    await kiosk.getByRole('button', { name: /^Order 2 × Printed tote$/ }).click();
+    return (await kiosk.getByTestId('order-number').textContent())!.trim();
+  }
+
+  it('takes an order on /kiosk that shows on /display and on /track/NUMBER; staff move it to ready and off', { timeout: 60_000 }, async () => {
+    const kiosk = await open('/kiosk');
+    await kiosk.locator('button.product').first().waitFor();
+    await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-menu.png') });
+    const left = await kiosk.locator('button.product[data-sku="tote-print"] .left').textContent();
+    expect(left).toBe('30 left today');
+
+    const number = await orderOnKiosk(kiosk, 'Sam');
+    expect(number).toMatch(/^K\d+$/);
+    await kiosk.locator('.qr svg').waitFor();
+    await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-order-placed.png') });
+    const order = (await board(hub)).orders.find((o) => o.number === number)!;
+    expect(order).toMatchObject({ name: 'Sam', status: 'queued', items: [{ sku: 'tote-print', variant: 'ink', qty: 2 }] });
+
+    const display = await open('/display', { width: 1920, height: 1080 });
+    const card = (kind: string) => display.locator(`section.column.${kind} [data-order="${order.id}"]`);
+    await card('preparing').waitFor();
+    expect(await card('preparing').locator('.number').textContent()).toBe(number);
+
+    const phone = await open(`/track/${number}`, { width: 390, height: 844 });
+    await phone.locator('main.track[data-status="queued"]').waitFor();
+
+    // What is left went down on every kiosk, live.
+    await kiosk.getByRole('button', { name: 'Done' }).click();
+    await kiosk.locator('button.product[data-sku="tote-print"] .left', { hasText: '28 left today' }).waitFor();
+
+    const staff = await open('/staff');
+    await staff.getByPlaceholder('e.g. Ana').fill('Ana');
+    for (const digit of TEST_PIN) await staff.getByRole('button', { name: digit, exact: true }).click();
+    await staff.getByRole('button', { name: 'Log in' }).click();
+    const row = staff.locator(`article.order[data-order="${order.id}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Start' }).click();
+    await staff.locator(`article.order[data-order="${order.id}"][data-status="in_production"]`).waitFor();
+    await row.getByRole('button', { name: 'Ready' }).click();
+    await card('ready').waitFor();
+    await card('preparing').waitFor({ state: 'detached' });
+    await phone.locator('main.track[data-status="ready"]').waitFor();
+    await staff.screenshot({ path: path.join(SHOTS, 'staff-console.png') });
+
+    await row.getByRole('button', { name: 'Picked up' }).click();
+    await display.locator(`[data-order="${order.id}"]`).waitFor({ state: 'detached' });
+    await phone.locator('main.track[data-status="gone"]').waitFor();
+    expect((await board(hub)).orders.some((o) => o.id === order.id)).toBe(false);
+
+    // Undo brings it back; recall does too, after the undo window.
+    await staff.getByRole('button', { name: /^Undo/ }).click();
+    await card('ready').waitFor();
+    await staff.setViewportSize(TABLET_PORTRAIT);
+    await staff.screenshot({ path: path.join(SHOTS, 'staff-console-portrait.png') });
+    await Promise.all([kiosk.close(), display.close(), phone.close(), staff.close()]);
+  });
+
+  it('makes one order when the customer double-taps Order', async () => {
+    const kiosk = await open('/kiosk');
+    await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+    const before = (await board(hub)).orders.length;
+    await kiosk.locator('button.product[data-sku="cinnamon-knot"]').click();
+    await kiosk.getByRole('button', { name: 'Orange zest' }).click();
+    await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot$/ }).dblclick();
+    const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
+    const after = await board(hub);
+    expect(after.orders.length).toBe(before + 1);
+    expect(after.orders.filter((o) => o.items[0]?.sku === 'cinnamon-knot')).toHaveLength(1);
+    expect(after.orders.some((o) => o.number === number)).toBe(true);
+    await kiosk.close();
+  });
+
+  it('goes back to its start screen when left alone', async () => {
+    const kiosk = await open('/kiosk');
+    await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+    await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
+    await kiosk.getByRole('heading', { name: 'Cardamom bun' }).waitFor();
+    await kiosk.getByRole('heading', { name: 'What would you like?' }).waitFor({ timeout: (IDLE_S + 3) * 1000 });
+    await kiosk.close();
+  });
+});

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../server/config.js';
+import type { Hub } from '../server/hub.js';
+import type { KioskServerToClientEvents } from '../shared/events.js';
+import { KIOSK_NAMESPACE } from '../shared/protocol.js';
+import type { StockChange } from '../shared/schemas/kiosk.js';
+import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { TestRedis } from './helpers/redis-server.js';
+import { closeScreens, connectScreens, eventually } from './helpers/screens.js';
+
+/** The last ten of today's run, one per customer. */
+function storeConfig(extra: Record<string, unknown> = {}): string {
+  const file = path.join(tempDir(), 'store.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      catalogue: [
+        { sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }, { id: 'vegan', name: 'Vegan' }], runSize: 6, runQuantity: 60 },
+        { sku: 'last-ten', name: 'Launch tote', runSize: 1, runQuantity: 10 },
+      ],
+      kiosk: { ordersPerMinute: 600 },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+const order = (url: string, body: Record<string, unknown>) => post(`${url}/api/kiosk/orders`, { key: randomUUID(), ...body }, null);
+
+/** 50 customers tap Order on the last ten at once, spread over the given hubs. */
+async function rush(hubs: Hub[]): Promise<{ placed: number; soldOut: number; other: number; numbers: string[] }> {
+  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => order(hubs[i % hubs.length]!.url, { sku: 'last-ten', qty: 1 })));
+  const numbers = answers.flatMap((a) => (a.status === 201 ? [(a.json as { data: { order: { number: string } } }).data.order.number] : []));
+  return {
+    placed: answers.filter((a) => a.status === 201).length,
+    soldOut: answers.filter((a) => a.status === 409 && (a.json as { error: { code: string } }).error.code === 'sold_out').length,
+    other: answers.filter((a) => a.status !== 201 && a.status !== 409).length,
+    numbers,
+  };
+}
+
+describe('kiosk ordering, embedded', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startTestHub({ CONFIG: storeConfig() });
+  });
+  afterAll(() => hub?.close());
+
+  it('sells exactly the last 10 to 50 customers ordering at once', async () => {
+    const result = await rush([hub]);
+    expect(result).toMatchObject({ placed: 10, soldOut: 40, other: 0 });
+    expect(new Set(result.numbers).size).toBe(10);
+    const onBoard = hub.board.snapshot().orders.filter((o) => o.items[0]?.sku === 'last-ten');
+    expect(onBoard).toHaveLength(10);
+    const left = (await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } };
+    expect(left.data.products.find((p) => p.sku === 'last-ten')?.left).toBe(0);
+  });
+
+  it('makes one order of a double tap and of a retry after a lost answer (same key)', async () => {
+    const key = randomUUID();
+    const body = { key, sku: 'bun', variant: 'vegan', qty: 2, name: 'Ari' };
+    const [a, b] = await Promise.all([post(`${hub.url}/api/kiosk/orders`, body, null), post(`${hub.url}/api/kiosk/orders`, body, null)]);
+    const again = await post(`${hub.url}/api/kiosk/orders`, body, null);
+    const numbers = [a, b, again].map((r) => (r.json as { data: { order: { number: string } } }).data.order.number);
+    expect(new Set(numbers).size).toBe(1);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(again).toMatchObject({ status: 200, json: { data: { repeated: true } } });
+    expect(hub.board.snapshot().orders.filter((o) => o.name === 'Ari')).toHaveLength(1);
+  });
+
+  it('refuses what the menu does not allow, naming the field', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ sku: 'nope', qty: 1 }, 'sku'],
+      [{ sku: 'bun', qty: 1 }, 'variant'],
+      [{ sku: 'bun', variant: 'spicy', qty: 1 }, 'variant'],
+      [{ sku: 'bun', variant: 'classic', qty: 7 }, 'qty'],
+      [{ sku: 'bun', variant: 'classic', qty: 0 }, 'qty'],
+      [{ sku: 'bun', variant: 'classic', qty: 1, name: 'x'.repeat(25) }, 'name'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await order(hub.url, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((res.json as { error: { issues: { field: string }[] } }).error.issues[0]?.field).toBe(field);
+    }
+    expect((await post(`${hub.url}/api/kiosk/orders`, { sku: 'bun', qty: 1 }, null)).json).toMatchObject({ error: { issues: [{ field: 'key' }] } });
+  });
+
+  it('puts a kiosk order on every screen, tells every kiosk what is left, and gives stock back on a cancel', async () => {
+    const screens = await connectScreens(hub.url, 2);
+    const kiosk = io(`${hub.url}${KIOSK_NAMESPACE}`, { transports: ['websocket'] });
+    const stock: StockChange[] = [];
+    kiosk.on('stock', ((c) => stock.push(c)) satisfies KioskServerToClientEvents['stock']);
+    const first = await new Promise<Parameters<KioskServerToClientEvents['kiosk']>[0]>((resolve) => kiosk.once('kiosk', resolve));
+    const before = first.products.find((p) => p.sku === 'bun')!.left;
+    try {
+      const res = await order(hub.url, { sku: 'bun', variant: 'classic', qty: 3 });
+      const placed = (res.json as { data: { order: { id: string; number: string }; track: string } }).data;
+      expect(placed.track).toBe(`/track/${placed.order.number}`);
+      await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.get(placed.order.id)?.status === 'queued')).toBe(true));
+      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before - 3 }));
+      expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({ ok: true, data: { number: placed.order.number, status: 'queued' } });
+
+      const cancelled = await post(`${hub.url}/api/staff/orders/${placed.order.id}/cancel`, {}, TEST_TOKEN);
+      expect(cancelled.status).toBe(200);
+      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before }));
+      await eventually(() => expect(screens.every((s) => !s.feed.mirror.orders.has(placed.order.id))).toBe(true));
+      expect((await fetch(`${hub.url}/api/track/${placed.order.number}`)).status).toBe(404);
+    } finally {
+      kiosk.close();
+      closeScreens(screens);
+    }
+  });
+
+  it('keeps what was sold and the numbers given across a restart', async () => {
+    const dataDir = tempDir();
+    const config = storeConfig();
+    const one = await startTestHub({ CONFIG: config, DATA_DIR: dataDir });
+    const first = await order(one.url, { sku: 'last-ten', qty: 1 });
+    await one.close();
+    const two = await startTestHub({ CONFIG: config, DATA_DIR: dataDir });
+    try {
+      const second = await order(two.url, { sku: 'last-ten', qty: 1 });
+      const n = (r: typeof first) => Number((r.json as { data: { order: { number: string } } }).data.order.number.slice(1));
+      expect(n(second)).toBe(n(first) + 1);
+      const state = (await (await fetch(`${two.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } };
+      expect(state.data.products.find((p) => p.sku === 'last-ten')?.left).toBe(8);
+    } finally {
+      await two.close();
+    }
+  });
+});
+
+describe('kiosk ordering on Redis, two hubs', () => {
+  let redis: TestRedis;
+  let hubs: Hub[];
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    const config = storeConfig();
+    hubs = [await startTestHub({ REDIS_URL: redis.url, CONFIG: config }), await startTestHub({ REDIS_URL: redis.url, CONFIG: config })];
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all((hubs ?? []).map((h) => h.close()));
+    await redis?.destroy();
+  });
+
+  it('sells exactly the last 10 to 50 customers ordering at once through both hubs', async () => {
+    const result = await rush(hubs);
+    expect(result).toMatchObject({ placed: 10, soldOut: 40, other: 0 });
+    expect(new Set(result.numbers).size).toBe(10);
+    for (const hub of hubs) await eventually(() => expect(hub.board.snapshot().orders.filter((o) => o.items[0]?.sku === 'last-ten')).toHaveLength(10));
+  });
+
+  it('makes one order when the same attempt reaches both hubs', async () => {
+    const body = { key: randomUUID(), sku: 'bun', variant: 'classic', qty: 1, name: 'Both' };
+    const answers = await Promise.all(hubs.map((h) => post(`${h.url}/api/kiosk/orders`, body, null)));
+    expect(new Set(answers.map((a) => (a.json as { data: { order: { id: string } } }).data.order.id)).size).toBe(1);
+    await eventually(() => expect(hubs[1]!.board.snapshot().orders.filter((o) => o.name === 'Both')).toHaveLength(1));
+  });
+
+  it('says the store is unavailable while Redis is down, and the retry with the same key then places it once', async () => {
+    const body = { key: randomUUID(), sku: 'bun', variant: 'classic', qty: 1, name: 'Retry' };
+    await redis.kill();
+    const down = await post(`${hubs[0]!.url}/api/kiosk/orders`, body, null);
+    expect(down).toMatchObject({ status: 503, json: { error: { code: 'store_unavailable' } } });
+    await redis.up();
+    await eventually(async () => expect((await post(`${hubs[0]!.url}/api/kiosk/orders`, body, null)).status).toBeLessThan(300), 15_000);
+    await eventually(() => expect(hubs[0]!.board.snapshot().orders.filter((o) => o.name === 'Retry')).toHaveLength(1));
+  });
+});
+
+describe('the catalogue in the config file', () => {
+  it('refuses a fourth variant at start, naming the SKU', () => {
+    const file = path.join(tempDir(), 'store.json');
+    const variants = ['a', 'b', 'c', 'd'].map((id) => ({ id, name: id.toUpperCase() }));
+    writeFileSync(file, JSON.stringify({ catalogue: [{ sku: 'quad-bun', name: 'Quad', variants, runSize: 6, runQuantity: 10 }] }));
+    expect(() => loadConfig({ CONFIG: file, STAFF_PIN: TEST_PIN })).toThrow(ConfigError);
+    expect(() => loadConfig({ CONFIG: file })).toThrow(/quad-bun.*4 variants/);
+  });
+});
