@@ -6,6 +6,7 @@ import type { OBSWebSocket } from 'obs-websocket-js/json';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS } from '../shared/protocol.js';
 import type { DirectorLogEntry } from '../shared/schemas/director.js';
+import { launchChromium } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine } from './helpers/fixtures.js';
 import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
@@ -163,6 +164,31 @@ describe('the director against a real OBS Studio', () => {
     expect(pick.status).toBe(200);
     expect(await program()).toBe('Finishing Station');
     await eventually(async () => expect((await log()).at(-1)).toMatchObject({ scene: 'Finishing Station', cause: 'staff', by: 'Cleo' }));
+  });
+
+  it('drives OBS from the console camera panel in Chromium, with a live program thumbnail', async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1180, height: 820 } });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      await page.goto(`${hub.url}/staff`);
+      await page.locator('input[name=pin]').fill(TEST_PIN);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const panel = page.getByRole('region', { name: 'Cameras' });
+      await panel.getByRole('button', { name: 'Board', pressed: true }).waitFor();
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('.scenes img.thumb');
+        return img !== null && img.complete && img.naturalWidth > 0;
+      });
+      await panel.getByRole('button', { name: 'Oven Cam' }).click();
+      await panel.getByRole('button', { name: 'Oven Cam', pressed: true }).waitFor();
+      expect(await program()).toBe('Oven Cam');
+      await panel.getByRole('button', { name: 'hold', pressed: true }).waitFor();
+      await page.screenshot({ path: path.join(import.meta.dirname, '../test-results/screenshots/staff-console-cameras.png') });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('exports the director log as NDJSON and CSV', async () => {
