@@ -130,4 +130,31 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await kiosk.getByRole('heading', { name: 'What would you like?' }).waitFor({ timeout: (IDLE_S + 3) * 1000 });
     await kiosk.close();
   });
+
+  it('says ordering is paused while the hub is away, and takes orders again when it is back', async () => {
+    const dataDir = tempDir();
+    const first = await startTestHub({ DATA_DIR: dataDir });
+    const kiosk = await context.newPage();
+    try {
+      await kiosk.goto(`${first.url}/kiosk`);
+      await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+      await first.close();
+      await kiosk.getByRole('status').filter({ hasText: 'Ordering paused' }).waitFor();
+      expect(await kiosk.locator('button.product').first().isDisabled()).toBe(true);
+      const second = await startTestHub({ DATA_DIR: dataDir, PORT: String(first.port) });
+      try {
+        await kiosk.locator('main.kiosk[data-connected="true"]').waitFor({ timeout: 15_000 });
+        expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
+        await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
+        await kiosk.getByRole('button', { name: 'Vegan' }).click();
+        await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun$/ }).click();
+        const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
+        expect((await board(second)).orders.some((o) => o.number === number)).toBe(true);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await kiosk.close();
+    }
+  }, 60_000);
 });
