@@ -48,6 +48,31 @@ export const FileConfig = z
       })
       .strict()
       .prefault({}),
+    eventLog: z
+      .object({
+        /** Redis: the event log stream is trimmed to about this many entries. */
+        maxEntries: z.number().int().min(1_000).max(100_000_000).default(1_000_000),
+        /** Embedded: days of event files kept. */
+        keepDays: z.number().int().min(1).max(3_650).default(90),
+      })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        oldestQueuedMinutes: z.number().positive().max(24 * 60).default(10),
+        screenOfflineMinutes: z.number().positive().max(24 * 60).default(5),
+        /** Alert transitions are POSTed here as JSON, with a timeout and retries. */
+        webhook: z
+          .object({
+            url: z.url({ protocol: /^https?$/ }),
+            timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+            retries: z.number().int().min(0).max(10).default(3),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     staff: z
       .object({
         sessionHours: z.number().positive().max(24 * 7).default(12),

@@ -37,6 +37,12 @@ import { StaffCommands } from './staff/commands.js';
 import { FloorWatch } from './staff/floor-watch.js';
 import { LoginGuard } from './staff/login-guard.js';
 import { StaffSessions } from './staff/sessions.js';
+import type { EventLog } from './events/event-log.js';
+import { FileEventLog } from './events/event-log-file.js';
+import { RedisEventLog } from './events/event-log-redis.js';
+import { Alerts } from './insight/alerts.js';
+import { Insight } from './insight/insight.js';
+import { Webhook } from './insight/webhook.js';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
@@ -69,7 +75,7 @@ export interface Hub {
 export async function startHub(config: Config, opts: HubOptions = {}): Promise<Hub> {
   const log = opts.log ?? createLogger(config.logLevel, config.hubId);
   const metrics = new Metrics();
-  const store: BoardStore = config.redisUrl ? new RedisStore(config.redisUrl, log) : new EmbeddedStore(config.dataDir, log);
+  const store: BoardStore = config.redisUrl ? new RedisStore(config.redisUrl, log, config.store.eventLog.maxEntries) : new EmbeddedStore(config.dataDir, log);
   const board = new Board(store, log, metrics, {
     readyTimeoutMs: config.store.readyTimeoutMinutes * 60_000,
     sweepIntervalMs: config.sweepIntervalMs,
@@ -102,8 +108,18 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   });
   const sessions = new StaffSessions(kv, config.store.staff.sessionHours * 3600_000);
   const guard = new LoginGuard(config.staffPin, { maxFailures: config.store.staff.maxFailures, lockMs: config.store.staff.lockMinutes * 60_000 });
-  const commands = new StaffCommands(board, intake, log, (order, direction) => kiosk.returnStock(order, direction));
+  const events: EventLog = kv ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries) : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
+  // On Redis the store's scripts log each change in the same step; embedded, this one process logs what its board announces.
+  if (!kv) {
+    board.on('change', (change) => {
+      const at = Date.now();
+      void events.append({ ...change, at });
+    });
+  }
+  const commands = new StaffCommands(board, intake, log, events, (order, direction) => kiosk.returnStock(order, direction));
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
+  const insight = new Insight(board, events, log, metrics);
+  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;
 
   const app = createHttpApp({
     board,
@@ -120,6 +136,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     kiosk,
     ordersPerMinute: config.store.kiosk.ordersPerMinute,
     staff: { sessions, guard, commands },
+    events,
+    insight,
   });
   const http = createServer(app);
   const io = new Server(http, {
@@ -142,7 +160,19 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
   reload = (name) => reloadScreen(boardNsp, name);
   attachKioskNamespace(io, kiosk);
-  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens });
+  const alerts = new Alerts({
+    board,
+    floor,
+    screens,
+    director,
+    figures: () => insight.figures(),
+    thresholds: config.store.alerts,
+    webhook,
+    log,
+    redis: kv,
+    hubId: config.hubId,
+  });
+  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -156,6 +186,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
 
   await board.start();
   await kiosk.start();
+  await insight.start();
+  alerts.start();
   if (director) director.start();
   else {
     log.info('director disabled (no OBS_URL)');
@@ -184,15 +216,33 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     io,
     close: () =>
       (closing ??= (async () => {
-        await Promise.allSettled(doors.map((d) => d.close()));
-        await director?.close();
+        // Each step is bounded: after a Redis outage a client may still be reconnecting with
+        // commands queued, and a hub asked to stop must stop, not wait for it.
+        await within(3_000, Promise.allSettled(doors.map((d) => d.close())), 'doors', log);
+        await within(3_000, director?.close(), 'director', log);
         staffNsp.close();
         floor.close();
-        await new Promise<void>((resolve) => void io.close(() => resolve()));
-        await kiosk.close();
-        await board.close();
+        alerts.close();
+        insight.close();
+        webhook?.close();
+        await within(3_000, new Promise<void>((resolve) => void io.close(() => resolve())), 'socket.io', log);
+        http.closeAllConnections();
+        await within(3_000, kiosk.close(), 'kiosk store', log);
+        await within(3_000, board.close(), 'board store', log);
         screens.close();
         for (const c of redisClients) c.disconnect();
       })()),
   };
+}
+
+/** Waits for a shutdown step, but no longer than `ms`. */
+async function within(ms: number, work: Promise<unknown> | undefined, step: string, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)));
+  const done = Promise.resolve(work).then(
+    () => false,
+    () => false,
+  );
+  if (await Promise.race([done, late])) log.warn({ step, ms }, 'shutdown step did not finish in time; going on');
+  clearTimeout(timer);
 }

@@ -92,6 +92,9 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await card('ready').waitFor();
     await card('preparing').waitFor({ state: 'detached' });
     await phone.locator('main.track[data-status="ready"]').waitFor();
+    // The figures panel follows: one order ready today, charts drawn.
+    await staff.getByRole('region', { name: 'Today' }).locator('dd', { hasText: /^1 · 1$/ }).waitFor();
+    expect(await staff.locator('.insight canvas').count()).toBe(2);
     await staff.screenshot({ path: path.join(SHOTS, 'staff-console.png') });
 
     await row.getByRole('button', { name: 'Picked up' }).click();

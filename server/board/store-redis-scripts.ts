@@ -4,6 +4,9 @@
  * The comparison is rules.ts's `decide`, written again in Lua.
  */
 
+/** Appends the change to the event log stream, capped at about ARGV[cap] entries. */
+const log = (key: string, cap: string) => `redis.call('XADD', ${key}, 'MAXLEN', '~', ${cap}, '*', 'e', msg)`;
+
 const NOW = `local t = redis.call('TIME')
 local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
@@ -17,7 +20,7 @@ const DECIDE = `local function decide(cur, nextJson, nextTs)
   if nextJson > cur then return 'apply' else return 'stale' end
 end`;
 
-/** KEYS: orders hash, seq, tombstone key. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s. */
+/** KEYS: orders hash, seq, tombstone key, event log. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s, log cap. */
 export const UPSERT_ORDER = `${DECIDE}
 local active = redis.call('HGET', KEYS[1], ARGV[1])
 local cur = active or redis.call('GET', KEYS[3])
@@ -35,9 +38,10 @@ ${NOW}
 local seq = redis.call('INCR', KEYS[2])
 local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","order":' .. ARGV[2] .. '}'
 redis.call('PUBLISH', ARGV[5], msg)
+${log('KEYS[4]', 'ARGV[7]')}
 return {seq, msg}`;
 
-/** KEYS: orders hash, seq, tombstone key. ARGV: id, expected json, channel, tombstone ttl s. */
+/** KEYS: orders hash, seq, tombstone key, event log. ARGV: id, expected json, channel, tombstone ttl s, log cap. */
 export const EXPIRE_ORDER = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur ~= ARGV[2] then return {0, 'stale'} end
 redis.call('HDEL', KEYS[1], ARGV[1])
@@ -46,9 +50,10 @@ ${NOW}
 local seq = redis.call('INCR', KEYS[2])
 local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","removed":true,"order":' .. cur .. '}'
 redis.call('PUBLISH', ARGV[3], msg)
+${log('KEYS[4]', 'ARGV[5]')}
 return {seq, msg}`;
 
-/** KEYS: machines hash, seq. ARGV: id, json, updatedAt, channel. */
+/** KEYS: machines hash, seq, event log. ARGV: id, json, updatedAt, channel, log cap. */
 export const UPSERT_MACHINE = `${DECIDE}
 local verdict = decide(redis.call('HGET', KEYS[1], ARGV[1]), ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
@@ -57,13 +62,15 @@ ${NOW}
 local seq = redis.call('INCR', KEYS[2])
 local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"machine","machine":' .. ARGV[2] .. '}'
 redis.call('PUBLISH', ARGV[4], msg)
+${log('KEYS[3]', 'ARGV[5]')}
 return {seq, msg}`;
 
-/** KEYS: scene key, seq. ARGV: json, channel. */
+/** KEYS: scene key, seq, event log. ARGV: json, channel, log cap. */
 export const SET_SCENE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return {0, 'unchanged'} end
 redis.call('SET', KEYS[1], ARGV[1])
 ${NOW}
 local seq = redis.call('INCR', KEYS[2])
 local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"scene","scene":' .. ARGV[1] .. '}'
 redis.call('PUBLISH', ARGV[2], msg)
+${log('KEYS[3]', 'ARGV[3]')}
 return {seq, msg}`;

@@ -5,8 +5,9 @@ import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent, type Snaps
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
-import { connectRedis, waitReady } from '../redis/connect.js';
+import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import { TOMBSTONE_MS } from './store-embedded.js';
+import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
 import { StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredChange, type WriteResult } from './store.js';
 
@@ -17,6 +18,7 @@ const KEY = {
   scene: 'batchboard:board:scene',
   tombstone: (id: string) => `batchboard:board:done:${id}`,
   changes: 'batchboard:board:changes',
+  events: EVENT_LOG_STREAM,
 };
 const TOMBSTONE_S = String(TOMBSTONE_MS / 1000);
 
@@ -40,8 +42,12 @@ export class RedisStore implements BoardStore {
   #feed: Redis;
   #log: Logger;
 
-  constructor(url: string, log: Logger) {
+  #logCap: string;
+
+  /** `logCap`: the event log stream is trimmed to about this many entries. */
+  constructor(url: string, log: Logger, logCap = 1_000_000) {
     this.#log = log;
+    this.#logCap = String(logCap);
     // Fail fast while Redis is away (a REST write gets a 503 at once) and never hang on a frozen one.
     this.#cmd = connectRedis(url, 'commands', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
     this.#feed = connectRedis(url, 'feed', log);
@@ -81,13 +87,14 @@ export class RedisStore implements BoardStore {
   }
 
   upsertOrder(order: Order): Promise<WriteResult> {
-    return this.#run(UPSERT_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id)], [
+    return this.#run(UPSERT_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events], [
       order.id,
       JSON.stringify(order),
       String(order.updatedAt),
       isActiveOrder(order) ? '1' : '0',
       KEY.changes,
       TOMBSTONE_S,
+      this.#logCap,
     ]);
   }
 
@@ -97,15 +104,15 @@ export class RedisStore implements BoardStore {
   }
 
   expireOrder(order: Order): Promise<WriteResult> {
-    return this.#run(EXPIRE_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id)], [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S]);
+    return this.#run(EXPIRE_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events], [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S, this.#logCap]);
   }
 
   upsertMachine(machine: Machine): Promise<WriteResult> {
-    return this.#run(UPSERT_MACHINE, [KEY.machines, KEY.seq], [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes]);
+    return this.#run(UPSERT_MACHINE, [KEY.machines, KEY.seq, KEY.events], [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes, this.#logCap]);
   }
 
   setScene(scene: Scene): Promise<WriteResult> {
-    return this.#run(SET_SCENE, [KEY.scene, KEY.seq], [JSON.stringify(scene), KEY.changes]);
+    return this.#run(SET_SCENE, [KEY.scene, KEY.seq, KEY.events], [JSON.stringify(scene), KEY.changes, this.#logCap]);
   }
 
   async healthy(timeoutMs: number): Promise<boolean> {
@@ -123,9 +130,7 @@ export class RedisStore implements BoardStore {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.#feed.quit(), this.#cmd.quit()]);
-    this.#feed.disconnect();
-    this.#cmd.disconnect();
+    await closeRedis(this.#feed, this.#cmd);
   }
 
   async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {

@@ -3,15 +3,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { DirectorLogEntry } from '../../shared/schemas/director.js';
+import { csvCell } from '../events/csv.js';
 
 const CSV_COLUMNS = ['at', 'time', 'scene', 'cause', 'rule', 'machine', 'state', 'by'] as const;
-
-function csvCell(value: string | number | undefined): string {
-  const s = value === undefined ? '' : String(value);
-  // Quote everything that could break a row, and defuse spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /**
  * The director log: every program switch with time, cause and scene, appended

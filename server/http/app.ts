@@ -16,6 +16,9 @@ import type { KioskOrdering } from '../kiosk/ordering.js';
 import { kioskRouter } from './kiosk.js';
 import { staffRouter, type StaffRouterDeps } from './staff.js';
 import { requireStaff } from './staff-auth.js';
+import type { EventLog } from '../events/event-log.js';
+import type { Insight } from '../insight/insight.js';
+import { exportRouter } from './export.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { LOGO_PATH } from '../screens/display-config.js';
 
@@ -35,6 +38,8 @@ export interface HttpDeps {
   kiosk: KioskOrdering;
   ordersPerMinute: number;
   staff: Omit<StaffRouterDeps, 'apiToken' | 'log'>;
+  events: EventLog;
+  insight: Insight;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -46,7 +51,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api/staff', staffRouter({ ...deps.staff, apiToken: deps.apiToken, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
-  app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.ordersPerMinute));
+  app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.ordersPerMinute));
+  app.use('/api', exportRouter(deps.events, staff));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.apiToken));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;

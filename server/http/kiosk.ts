@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { KioskOrdering } from '../kiosk/ordering.js';
 import type { Board } from '../board/board.js';
+import type { Insight } from '../insight/insight.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 
 const STATUS: Record<string, number> = { invalid_input: 400, invalid_json: 400, sold_out: 409, store_unavailable: 503 };
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
-export function kioskRouter(kiosk: KioskOrdering, board: Board, ordersPerMinute: number): Router {
+export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, ordersPerMinute: number): Router {
   const router = Router();
   router.get('/kiosk', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ok: true, data: kiosk.state() });
@@ -24,7 +25,8 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, ordersPerMinute:
     const order = board.snapshot().orders.find((o) => o.number === number);
     res.set('Cache-Control', 'no-store');
     if (!order) return void res.status(404).json({ ok: false, error: { code: 'unknown_order', message: `order ${number} is not on the board (picked up, cancelled or not yet placed)` } });
-    res.json({ ok: true, data: order });
+    // An honest wait from recent throughput and the queue ahead; null when there is no basis for one yet.
+    res.json({ ok: true, data: { ...order, etaMinutes: insight.etaMinutes(order.id) } });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CHANNELS } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
-import { connectRedis, waitReady } from '../redis/connect.js';
+import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import type { Intake, Kind } from './intake.js';
 
 /** Larger messages are refused before JSON.parse sees them. */
@@ -49,7 +49,6 @@ export class PubSubDoor {
   }
 
   async close(): Promise<void> {
-    await this.#client.quit().catch(() => undefined);
-    this.#client.disconnect();
+    await closeRedis(this.#client);
   }
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { Order } from '../../shared/schemas/order.js';
 import { StoreUnavailableError } from '../board/store.js';
 import type { Logger } from '../log.js';
-import { connectRedis, waitReady } from '../redis/connect.js';
+import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
 
 const KEY = {
@@ -101,9 +101,7 @@ export class RedisStockStore implements StockStore {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.#feed.quit(), this.#cmd.quit()]);
-    this.#feed.disconnect();
-    this.#cmd.disconnect();
+    await closeRedis(this.#feed, this.#cmd);
   }
 
   async #guard<T>(fn: () => Promise<T>): Promise<T> {

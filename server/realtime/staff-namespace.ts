@@ -5,6 +5,8 @@ import type { ConsoleState } from '../../shared/schemas/staff.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { StaffSessions } from '../staff/sessions.js';
+import type { Alerts } from '../insight/alerts.js';
+import type { Insight } from '../insight/insight.js';
 
 type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
 
@@ -17,7 +19,10 @@ const COALESCE_MS = 250;
  * The console's live state, for staff only: the handshake must carry a valid
  * session cookie, and a socket whose session has ended is told so and dropped.
  */
-export function attachStaffNamespace(io: Server, deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry }): { close(): void } {
+export function attachStaffNamespace(
+  io: Server,
+  deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry; insight: Insight; alerts: Alerts },
+): { close(): void } {
   const nsp = io.of(STAFF_NAMESPACE) as unknown as StaffNamespace;
   nsp.use((socket, next) => {
     deps.sessions.fromCookie(socket.handshake.headers.cookie).then(
@@ -35,6 +40,9 @@ export function attachStaffNamespace(io: Server, deps: { sessions: StaffSessions
     late: deps.floor.late(),
     finished: deps.floor.finished(),
     screens: await deps.screens.list().catch(() => []),
+    figures: deps.insight.figures(),
+    series: deps.insight.series(),
+    alerts: deps.alerts.active(),
   });
 
   const push = async () => {
@@ -63,6 +71,7 @@ export function attachStaffNamespace(io: Server, deps: { sessions: StaffSessions
     void state().then((s) => socket.emit('console', { ...s, who: socket.data.who }));
   });
   deps.floor.start(soon);
+  deps.alerts.onChange(soon);
   const refresh = setInterval(soon, REFRESH_MS);
   refresh.unref();
   return {

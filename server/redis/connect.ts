@@ -32,3 +32,16 @@ export function waitReady(client: Redis): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => client.once('ready', () => resolve()));
 }
+
+/**
+ * Closes connections politely (QUIT) but never waits long for it: a client
+ * still reconnecting after an outage would hold QUIT in its queue, and a hub
+ * that is shutting down must not hang on that.
+ */
+export async function closeRedis(...clients: Redis[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)));
+  await Promise.race([Promise.allSettled(clients.map((c) => c.quit())), bound]);
+  clearTimeout(timer);
+  for (const c of clients) c.disconnect();
+}

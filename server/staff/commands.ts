@@ -4,6 +4,8 @@ import type { StaffAction, StaffActionResult } from '../../shared/schemas/staff.
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
+import type { EventLog } from '../events/event-log.js';
+import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
 export const UNDO_MS = 10_000;
 
@@ -29,8 +31,11 @@ export class StaffCommands {
   #now: () => number;
   #undo = new Map<string, { before: Order; after: Order; until: number }>();
 
-  constructor(board: Board, intake: Intake, log: Logger, returnStock: StockReturn, now: () => number = Date.now) {
+  #events: EventLog;
+
+  constructor(board: Board, intake: Intake, log: Logger, events: EventLog, returnStock: StockReturn, now: () => number = Date.now) {
     this.#board = board;
+    this.#events = events;
     this.#intake = intake;
     this.#log = log;
     this.#returnStock = returnStock;
@@ -43,7 +48,7 @@ export class StaffCommands {
     const status = this.#target(current.status, action);
     if (!status) return { ok: false, error: { code: 'not_allowed', message: `cannot ${action} an order that is ${current.status.replace('_', ' ')}` } };
     const next = { ...current, status, updatedAt: this.#stamp(current) };
-    const result = await this.#write(next, `order ${action}`, who, current);
+    const result = await this.#write(next, action, who, current);
     if (!result.ok) return result;
     if (action === 'cancel') await this.#stockBack(next, 1);
     const undo = randomBytes(12).toString('base64url');
@@ -62,7 +67,7 @@ export class StaffCommands {
       return { ok: false, error: { code: 'not_allowed', message: 'the order changed since; undo refused so as not to overwrite it' } };
     }
     const restored = { ...entry.before, updatedAt: this.#stamp(current) };
-    const result = await this.#write(restored, 'order undo', who, current);
+    const result = await this.#write(restored, 'undo', who, current);
     if (!result.ok) return result;
     this.#undo.delete(token);
     if (entry.after.status === 'cancelled') await this.#stockBack(restored, -1);
@@ -80,10 +85,12 @@ export class StaffCommands {
     return Math.max(this.#now(), current.updatedAt + 1);
   }
 
-  async #write(next: Order, what: string, who: string, before: Order): Promise<{ ok: true } | { ok: false; error: IntakeError }> {
+  async #write(next: Order, action: StaffLogEntry['action'], who: string, before: Order): Promise<{ ok: true } | { ok: false; error: IntakeError }> {
     const result = await this.#intake.submit('staff', 'order', next);
     if (!result.ok) return result;
-    this.#log.info({ who, order: next.id, number: next.number, from: before.status, to: next.status }, what);
+    const entry: StaffLogEntry = { who, action, order: next.id, number: next.number, from: before.status, to: next.status };
+    this.#log.info({ who, order: next.id, number: next.number, from: before.status, to: next.status }, `order ${action}`);
+    await this.#events.append({ type: 'staff', at: this.#now(), staff: entry }).catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'could not log the staff action'));
     return { ok: true };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { label } from './common.js';
 import type { ScreenInfo } from './display.js';
+import type { Alert, FigurePoint, ProductionFigures } from './insight.js';
 import type { Order } from './order.js';
 
 /** Staff prove themselves with the store's PIN; the name goes into every log line of what they do. */
@@ -44,4 +45,8 @@ export interface ConsoleState {
   /** Orders taken off the board lately (picked up or cancelled), newest first: the ones staff may recall. */
   finished: Order[];
   screens: ScreenInfo[];
+  figures: ProductionFigures;
+  /** One point a minute for the last hours, and one for now: the console's small charts. */
+  series: FigurePoint[];
+  alerts: Alert[];
 }

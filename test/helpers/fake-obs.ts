@@ -19,8 +19,11 @@ export class FakeObs {
     server.on('connection', (socket) => this.#serve(socket));
   }
 
-  static async start(): Promise<FakeObs> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+  /** What GetStreamStatus answers: a real OBS will not stream without a server to stream to. */
+  streaming = false;
+
+  static async start(port = 0): Promise<FakeObs> {
+    const server = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
     await new Promise((r) => server.once('listening', r));
     return new FakeObs(server);
   }
@@ -40,7 +43,7 @@ export class FakeObs {
       const data: Record<string, unknown> = {
         GetCurrentProgramScene: { currentProgramSceneName: this.#program },
         GetStudioModeEnabled: { studioModeEnabled: false },
-        GetStreamStatus: { outputActive: false },
+        GetStreamStatus: { outputActive: this.streaming },
         GetRecordStatus: { outputActive: false },
         GetSceneList: { currentProgramSceneName: this.#program, scenes: ['Board', 'Oven Cam'].map((sceneName, sceneIndex) => ({ sceneName, sceneIndex })) },
       };

@@ -1,0 +1,52 @@
+import type { Response } from 'express';
+import type { LoggedEvent } from '../../shared/schemas/event-log.js';
+import { csvRow } from './csv.js';
+import type { EventLog } from './event-log.js';
+
+export const EXPORT_CSV_COLUMNS = ['at', 'time', 'type', 'seq', 'id', 'number', 'status', 'who', 'detail'] as const;
+
+function csvLine(e: LoggedEvent): string {
+  const time = new Date(e.at).toISOString();
+  switch (e.type) {
+    case 'order':
+      return csvRow([e.at, time, e.removed ? 'order_removed' : 'order', e.seq, e.order.id, e.order.number, e.order.status, '', JSON.stringify(e.order)]);
+    case 'machine':
+      return csvRow([e.at, time, 'machine', e.seq, e.machine.id, '', e.machine.state, '', JSON.stringify(e.machine)]);
+    case 'scene':
+      return csvRow([e.at, time, 'scene', e.seq, '', '', e.scene.program ?? '', '', JSON.stringify(e.scene)]);
+    case 'staff':
+      return csvRow([e.at, time, `staff_${e.staff.action}`, '', e.staff.order, e.staff.number, e.staff.to, e.staff.who, JSON.stringify(e.staff)]);
+  }
+}
+
+/**
+ * Streams the log for a time range to an HTTP response, a page at a time and
+ * waiting for the client to drain, so memory stays flat whatever the range.
+ */
+export async function streamExport(log: EventLog, res: Response, format: 'ndjson' | 'csv', from: number, to: number): Promise<void> {
+  res.status(200).type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+  res.set('Content-Disposition', `attachment; filename="batchboard-events.${format}"`);
+  let gone = false;
+  res.on('close', () => (gone = true));
+  if (format === 'csv') res.write(EXPORT_CSV_COLUMNS.join(',') + '\n');
+  for await (const page of log.pages(from, to)) {
+    if (gone) return;
+    let chunk = '';
+    for (const e of page) chunk += format === 'csv' ? csvLine(e) : JSON.stringify(e) + '\n';
+    if (!res.write(chunk)) await drained(res);
+  }
+  res.end();
+}
+
+/** Resolves when the client has taken what was written, or has gone. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+import type { Alert, AlertKind, ProductionFigures } from '../../shared/schemas/insight.js';
+import type { Board } from '../board/board.js';
+import type { Director } from '../director/director.js';
+import type { Logger } from '../log.js';
+import type { ScreenRegistry } from '../screens/registry.js';
+import type { FloorWatch } from '../staff/floor-watch.js';
+import type { Webhook } from './webhook.js';
+
+export interface AlertThresholds {
+  oldestQueuedMinutes: number;
+  screenOfflineMinutes: number;
+}
+
+export interface AlertDeps {
+  board: Board;
+  floor: FloorWatch;
+  screens: ScreenRegistry;
+  director: Director | undefined;
+  figures: () => ProductionFigures;
+  thresholds: AlertThresholds;
+  webhook: Webhook | undefined;
+  log: Logger;
+  /** With Redis, only the hub holding the lease posts to the webhook, so N hubs send one post. */
+  redis: Redis | undefined;
+  hubId: string;
+  now?: () => number;
+}
+
+const LEASE_KEY = 'batchboard:alerts:leader';
+const LEASE_MS = 15_000;
+const CHECK_MS = 1_000;
+
+/**
+ * Watches the thresholds and raises an alert once when a condition starts,
+ * clears it once when it ends: in the log, on the console, and to the
+ * webhook. Conditions are checked every second and on every board change.
+ */
+export class Alerts {
+  #deps: AlertDeps;
+  #now: () => number;
+  #active = new Map<string, Alert>();
+  #timer: NodeJS.Timeout | undefined;
+  #checking = false;
+  #again = false;
+  #leaseCheckedAt = 0;
+  #leader = false;
+  #listeners = new Set<() => void>();
+
+  constructor(deps: AlertDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.#deps.board.on('change', () => void this.check());
+    this.#timer = setInterval(() => void this.check(), CHECK_MS);
+    this.#timer.unref();
+  }
+
+  onChange(listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  active(): Alert[] {
+    return [...this.#active.values()].sort((a, b) => a.since - b.since);
+  }
+
+  async check(): Promise<void> {
+    if (this.#checking) {
+      this.#again = true;
+      return;
+    }
+    this.#checking = true;
+    try {
+      const now = this.#now();
+      const wanted = await this.#conditions(now);
+      let changed = false;
+      for (const [key, alert] of wanted) {
+        if (this.#active.has(key)) continue;
+        this.#active.set(key, alert);
+        changed = true;
+        this.#deps.log.warn({ alert: key, kind: alert.kind }, alert.message);
+        await this.#notify('raised', alert, now);
+      }
+      for (const [key, alert] of this.#active) {
+        if (wanted.has(key)) continue;
+        this.#active.delete(key);
+        changed = true;
+        this.#deps.log.info({ alert: key, kind: alert.kind }, 'alert cleared');
+        await this.#notify('cleared', alert, now);
+      }
+      if (changed) for (const l of this.#listeners) l();
+    } catch (err) {
+      this.#deps.log.warn({ err: (err as Error).message }, 'alert check failed');
+    } finally {
+      this.#checking = false;
+      if (this.#again) {
+        this.#again = false;
+        void this.check();
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#listeners.clear();
+  }
+
+  async #conditions(now: number): Promise<Map<string, Alert>> {
+    const out = new Map<string, Alert>();
+    const add = (kind: AlertKind, id: string, message: string, since: number) => out.set(`${kind}:${id}`, this.#active.get(`${kind}:${id}`) ?? { key: `${kind}:${id}`, kind, message, since });
+    for (const late of this.#deps.floor.late()) add('order_late', late.id, `Order ${late.number} is past its promise`, late.dueAt);
+    const oldest = this.#deps.figures().queue.oldestAgeSeconds;
+    const limit = this.#deps.thresholds.oldestQueuedMinutes * 60;
+    if (oldest !== null && oldest > limit) add('queue_old', 'queue', `The oldest waiting order is over ${this.#deps.thresholds.oldestQueuedMinutes} min old`, now - oldest * 1000 + limit * 1000);
+    for (const m of this.#deps.board.snapshot().machines) {
+      if (m.state === 'fault') add('machine_fault', m.id, `${m.name ?? m.id} is in fault`, m.updatedAt);
+    }
+    const offlineMs = this.#deps.thresholds.screenOfflineMinutes * 60_000;
+    for (const s of await this.#deps.screens.list()) {
+      if (!s.online && now - s.lastSeen >= offlineMs) add('screen_offline', s.name, `Screen ${s.name} has been offline for over ${this.#deps.thresholds.screenOfflineMinutes} min`, s.lastSeen + offlineMs);
+    }
+    const obs = this.#deps.director?.status();
+    if (obs && obs.obs === 'disconnected' && obs.streaming) add('obs_down_while_streaming', 'obs', 'OBS is disconnected while the stream is live', now);
+    return out;
+  }
+
+  async #notify(state: 'raised' | 'cleared', alert: Alert, now: number): Promise<void> {
+    const hook = this.#deps.webhook;
+    if (!hook || !(await this.#isLeader(now))) return;
+    hook.send({ state, at: now, alert: alert.key, kind: alert.kind, message: alert.message, since: alert.since });
+  }
+
+  async #isLeader(now: number): Promise<boolean> {
+    const redis = this.#deps.redis;
+    if (!redis) return true;
+    if (now - this.#leaseCheckedAt < LEASE_MS / 3) return this.#leader;
+    this.#leaseCheckedAt = now;
+    try {
+      const got = await redis.set(LEASE_KEY, this.#deps.hubId, 'PX', LEASE_MS, 'NX');
+      if (got === 'OK') this.#leader = true;
+      else {
+        this.#leader = (await redis.get(LEASE_KEY)) === this.#deps.hubId;
+        if (this.#leader) await redis.pexpire(LEASE_KEY, LEASE_MS);
+      }
+    } catch {
+      this.#leader = false;
+    }
+    return this.#leader;
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { MachineEvent, OrderEvent, SceneEvent } from './board.js';
+import { EpochMs, Id, label } from './common.js';
+import { OrderStatus } from './order.js';
+
+/** What staff did, as the log keeps it. */
+export const StaffLogEntry = z.object({
+  who: label(32),
+  action: z.enum(['advance', 'recall', 'cancel', 'undo']),
+  order: Id,
+  number: label(8),
+  from: OrderStatus,
+  to: OrderStatus,
+});
+export type StaffLogEntry = z.infer<typeof StaffLogEntry>;
+
+const At = { at: EpochMs };
+
+/**
+ * One line of the append-only event log: every accepted board change (with its
+ * seq, exactly as screens got it, plus when the store applied it) and every
+ * staff action. `GET /api/export` streams these as NDJSON or CSV.
+ */
+export const LoggedEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At }),
+  z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...At }),
+  z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...At }),
+  z.object({ type: z.literal('staff'), staff: StaffLogEntry, ...At }),
+]);
+export type LoggedEvent = z.infer<typeof LoggedEvent>;
+
+export const ExportQuery = z.object({
+  format: z.enum(['ndjson', 'csv']).default('ndjson'),
+  /** Milliseconds since the epoch, or an ISO date such as 2026-11-24 or 2026-11-24T10:00:00Z. */
+  from: z.union([z.coerce.number().int().min(0), z.iso.date().or(z.iso.datetime({ offset: true }))]).default(0),
+  to: z.union([z.coerce.number().int().min(0), z.iso.date().or(z.iso.datetime({ offset: true }))]).optional(),
+});

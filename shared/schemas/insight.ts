@@ -1,0 +1,43 @@
+/** Order-to-ready, in seconds, by nearest rank; null without data. */
+export interface Spread {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+}
+
+export interface MachineFigures {
+  name: string;
+  /** Share of the observed part of today spent `running`, 0..1. */
+  utilisation: number | null;
+  runningSeconds: number;
+  faultSeconds: number;
+  observedSeconds: number;
+}
+
+/** The production figures the hub keeps from the events it sees (issue: instrument aggressively). */
+export interface ProductionFigures {
+  at: number;
+  orderToReady: { today: Spread; lastHour: Spread };
+  queue: { length: number; oldestAgeSeconds: number | null };
+  throughput: { readyLastHour: number; readyToday: number; perHourToday: number | null; bySkuLastHour: Record<string, number> };
+  pickup: { readyToday: number; pickedUpToday: number; rate: number | null };
+  machines: Record<string, MachineFigures>;
+}
+
+/** A point of the console's small charts. */
+export interface FigurePoint {
+  at: number;
+  queue: number;
+  p50: number | null;
+  readyLastHour: number;
+}
+
+export type AlertKind = 'order_late' | 'queue_old' | 'machine_fault' | 'screen_offline' | 'obs_down_while_streaming';
+
+export interface Alert {
+  /** Stable for one condition: `machine_fault:oven-1`. */
+  key: string;
+  kind: AlertKind;
+  message: string;
+  since: number;
+}
