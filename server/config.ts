@@ -48,6 +48,13 @@ export const FileConfig = z
       })
       .strict()
       .prefault({}),
+    inbox: z
+      .object({
+        /** Entries a hub read but did not acknowledge (it died) are taken over by another hub after this. */
+        claimIdleSeconds: z.number().min(1).max(3_600).default(30),
+      })
+      .strict()
+      .prefault({}),
     eventLog: z
       .object({
         /** Redis: the event log stream is trimmed to about this many entries. */

@@ -196,7 +196,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const doors: { close(): Promise<void> }[] = [];
   if (config.redisUrl) {
     const pubsub = new PubSubDoor(config.redisUrl, intake, log);
-    const inbox = new InboxDoor(config.redisUrl, intake, log, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs });
+    const inbox = new InboxDoor(config.redisUrl, intake, log, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000 });
     await pubsub.start();
     await inbox.start();
     doors.push(pubsub, inbox);

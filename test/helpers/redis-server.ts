@@ -79,7 +79,10 @@ export class TestRedis {
   }
 
   client(): Redis {
-    return new Redis(this.url, { maxRetriesPerRequest: 1 });
+    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    // Tests kill this server on purpose; the client reconnects, and its errors are expected.
+    client.on('error', () => undefined);
+    return client;
   }
 
   async destroy(): Promise<void> {
