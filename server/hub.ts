@@ -159,7 +159,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   }
   const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
   reload = (name) => reloadScreen(boardNsp, name);
-  attachKioskNamespace(io, kiosk);
+  attachKioskNamespace(io, kiosk, metrics);
   const alerts = new Alerts({
     board,
     floor,
@@ -172,7 +172,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     redis: kv,
     hubId: config.hubId,
   });
-  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts });
+  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts, metrics });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

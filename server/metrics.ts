@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff';
+export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket';
 
 /** One registry per hub instance, so tests can run several hubs in one process. */
 export class Metrics {

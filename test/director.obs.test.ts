@@ -203,6 +203,22 @@ describe('the director against a real OBS Studio', () => {
     expect(rows.at(-1)).toContain(',Oven Cam,api,');
   });
 
+  it('times out a staff switch with a clear message while OBS is frozen, and keeps serving the board', async () => {
+    obs.freeze();
+    try {
+      const started = Date.now();
+      const res = await api(hub, 'POST', '/api/scene', { scene: 'Oven Cam' });
+      expect(res).toMatchObject({ status: 503, json: { ok: false, error: { code: 'obs_timeout' } } });
+      expect(res.json.error?.message).toMatch(/did not answer SetCurrentProgramScene within \d+ ms/);
+      expect(Date.now() - started).toBeLessThan(6_000);
+      const board = await fetch(`${hub.url}/api/board`);
+      expect(board.status).toBe(200);
+    } finally {
+      obs.thaw();
+    }
+    await eventually(async () => expect((await api(hub, 'GET', '/api/director')).json.data).toMatchObject({ obs: 'connected' }), 15_000);
+  }, 30_000);
+
   it('survives OBS being killed, shows it disconnected, and on its return applies the scene that should be live', async () => {
     await watcher.disconnect();
     await obs.kill();

@@ -3,7 +3,7 @@ import type { DirectorConfig, DirectorLogEntry, DirectorStatus, SwitchCause } fr
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Logger } from '../log.js';
 import type { DirectorJournal } from './journal.js';
-import { ObsUnavailableError, type ObsController } from './obs-controller.js';
+import { ObsTimeoutError, ObsUnavailableError, type ObsController } from './obs-controller.js';
 import { SceneRules, type Wanted } from './rules.js';
 
 type Mode = DirectorStatus['mode'];
@@ -43,6 +43,8 @@ export class Director {
   #holdTimer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
   #shot: { at: number; image: Promise<Buffer> } | undefined;
+  /** A scene we asked for whose answer timed out: if OBS shows it later, that is our late switch, not a hand. */
+  #late: string | null = null;
 
   constructor(deps: { obs: ObsController; board: Board; config: DirectorConfig; log: Logger; journal: DirectorJournal; now?: () => number }) {
     this.#obs = deps.obs;
@@ -94,8 +96,20 @@ export class Director {
     return this.#serial(async () => {
       if (!this.#obs.connected) throw new ObsUnavailableError('OBS is not connected');
       if (!this.#scenes.includes(scene)) throw new UnknownSceneError(`OBS has no scene named '${scene}'`);
+      const before = { mode: this.#mode, holdUntil: this.#holdUntil };
       if (this.#mode !== 'manual') this.#enterHold();
-      await this.#switch(scene, cause, { by });
+      try {
+        await this.#switch(scene, cause, { by });
+      } catch (err) {
+        // The choice did not go on air: the rules are not held off for it.
+        if (before.mode !== 'hold') {
+          clearTimeout(this.#holdTimer);
+          this.#mode = before.mode;
+          this.#holdUntil = before.holdUntil;
+          this.#publish();
+        }
+        throw err;
+      }
       return this.status();
     });
   }
@@ -192,6 +206,15 @@ export class Director {
     // change made by hand may be in the same packet: whichever lands first
     // confirms our switch, and nothing later is mistaken for it.
     if (this.#inFlight?.scene === scene) return this.#confirm();
+    if (scene === this.#late) {
+      // A switch of ours that timed out has landed after all: not a change by hand. Whatever
+      // should be live now (in auto mode) goes back on.
+      this.#late = null;
+      this.#program = scene;
+      this.#publish();
+      this.#evaluate('rule', true);
+      return;
+    }
     if (scene === this.#program) return;
     // Someone changed it by hand in OBS: the board and the log follow.
     this.#program = scene;
@@ -244,6 +267,8 @@ export class Director {
       }
     } catch (err) {
       if (this.#inFlight?.scene === scene) this.#inFlight = null;
+      // A frozen OBS may still carry the request out when it wakes.
+      this.#late = err instanceof ObsTimeoutError ? scene : null;
       this.#log.warn({ scene, cause, err: (err as Error).message }, 'scene switch failed');
       throw err;
     }
@@ -255,6 +280,7 @@ export class Director {
     const done = this.#inFlight;
     if (!done) return;
     this.#inFlight = null;
+    this.#late = null;
     this.#program = done.scene;
     this.#lastSwitchAt = this.#now();
     this.#journal.append({ at: this.#lastSwitchAt, scene: done.scene, cause: done.cause, ...done.extra });

@@ -6,6 +6,7 @@ import { describeIssues, summariseIssues } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import type { Metrics } from '../metrics.js';
 import type { ScreenRegistry } from '../screens/registry.js';
+import { guardFlood } from './flood-guard.js';
 
 export type BoardNamespace = Namespace<BoardClientToServerEvents, BoardServerToClientEvents, InterServerEvents, BoardSocketData>;
 
@@ -49,6 +50,7 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
   });
 
   nsp.on('connection', (socket) => {
+    guardFlood(socket, metrics, 'board');
     metrics.screens.inc();
     const name = socket.data.screen;
     if (name) void socket.join(screenRoom(name));

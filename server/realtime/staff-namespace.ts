@@ -7,6 +7,8 @@ import type { FloorWatch } from '../staff/floor-watch.js';
 import type { StaffSessions } from '../staff/sessions.js';
 import type { Alerts } from '../insight/alerts.js';
 import type { Insight } from '../insight/insight.js';
+import type { Metrics } from '../metrics.js';
+import { guardFlood } from './flood-guard.js';
 
 type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
 
@@ -21,7 +23,7 @@ const COALESCE_MS = 250;
  */
 export function attachStaffNamespace(
   io: Server,
-  deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry; insight: Insight; alerts: Alerts },
+  deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry; insight: Insight; alerts: Alerts; metrics: Metrics },
 ): { close(): void } {
   const nsp = io.of(STAFF_NAMESPACE) as unknown as StaffNamespace;
   nsp.use((socket, next) => {
@@ -68,6 +70,7 @@ export function attachStaffNamespace(
     }, COALESCE_MS);
   };
   nsp.on('connection', (socket) => {
+    guardFlood(socket, deps.metrics, 'staff');
     void state().then((s) => socket.emit('console', { ...s, who: socket.data.who }));
   });
   deps.floor.start(soon);
