@@ -97,6 +97,10 @@ describe('the staff console behind its PIN', () => {
     expect(first.setCookie).toMatch(/^bb_staff=[\w-]{40,};/);
     expect(first.setCookie).toContain('HttpOnly');
     expect(first.setCookie).toContain('SameSite=Strict');
+    expect(first.setCookie).not.toContain('Secure');
+    // Behind a TLS proxy on the same host (trusted), the cookie is marked Secure.
+    const viaTls = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', headers: { 'x-forwarded-proto': 'https' }, body: JSON.stringify({ pin: TEST_PIN }) });
+    expect(viaTls.headers.get('set-cookie')).toContain('; Secure');
     // A new token at every login; the one sent along with it is ended.
     const second = await login(hub, TEST_PIN, 'Ana', first.cookie);
     expect(second.cookie).not.toBe(first.cookie);

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { StaffAction, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { CommandResult, StaffCommands } from '../staff/commands.js';
@@ -15,8 +15,6 @@ export interface StaffRouterDeps {
   commands: StaffCommands;
   apiToken: string;
   log: Logger;
-  /** Cookies marked Secure when the hub is served over HTTPS (behind a proxy). */
-  secureCookies?: boolean;
 }
 
 const STATUS: Record<string, number> = { unknown_order: 404, not_allowed: 409, undo_expired: 410, store_unavailable: 503, invalid_input: 400, invalid_json: 400 };
@@ -30,8 +28,8 @@ function answer(res: Response, result: CommandResult): void {
 export function staffRouter(deps: StaffRouterDeps): Router {
   const router = Router();
   const staff = requireStaff(deps.sessions, deps.apiToken);
-  const cookie = (value: string, maxAgeS: number) =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${deps.secureCookies ? '; Secure' : ''}`;
+  // Secure when the request came over HTTPS (directly, or through a proxy the hub trusts): then the cookie never travels in clear.
+  const cookie = (req: Request, value: string, maxAgeS: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${req.secure ? '; Secure' : ''}`;
 
   // Beyond the lockout per address: a burst of logins from anywhere is slowed down too.
   router.post('/login', rateLimit({ limit: 30, windowMs: 60_000, code: 'rate_limited', message: 'too many login attempts' }), jsonBody, async (req, res) => {
@@ -51,12 +49,12 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     await deps.sessions.destroy(req.get('cookie'));
     const token = await deps.sessions.create(who);
     deps.log.info({ who, address: req.ip }, 'staff logged in');
-    res.set('Set-Cookie', cookie(token, Math.floor(deps.sessions.ttlMs / 1000))).json({ ok: true, data: { who } });
+    res.set('Set-Cookie', cookie(req, token, Math.floor(deps.sessions.ttlMs / 1000))).json({ ok: true, data: { who } });
   });
 
   router.post('/logout', staff, async (req, res) => {
     await deps.sessions.destroy(req.get('cookie'));
-    res.set('Set-Cookie', cookie('', 0)).json({ ok: true, data: {} });
+    res.set('Set-Cookie', cookie(req, '', 0)).json({ ok: true, data: {} });
   });
 
   router.get('/session', staff, (_req, res) => {
