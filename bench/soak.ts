@@ -169,6 +169,10 @@ export async function benchSoak(log: (line: string) => void): Promise<SoakBench>
     await Promise.all(due);
     await new Promise((r) => setTimeout(r, 20));
   }
+  // The last few readings of the day, so exactly READINGS are sent.
+  const tail = producer.pipeline();
+  for (; reading < READINGS; reading++) tail.publish(CHANNELS.machines, JSON.stringify({ id: `m-${reading % MACHINES}`, name: `Machine ${reading % MACHINES}`, kind: 'oven', state: 'running', readings: { tempC: 180 }, updatedAt: t0 + seconds * 1000 + reading }));
+  await tail.exec().then((r) => (readingsSent += r?.length ?? 0), () => undefined);
   await faults;
   clearInterval(screenTimer);
   log('day over; waiting for the board to settle');

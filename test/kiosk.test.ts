@@ -172,6 +172,21 @@ describe('kiosk ordering on Redis, two hubs', () => {
   });
 });
 
+describe('kiosk abuse', () => {
+  it('limits the orders one client may place a minute, and says when to come back', async () => {
+    const hub = await startTestHub({ CONFIG: storeConfig({ kiosk: { ordersPerMinute: 3 } }) });
+    try {
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await order(hub.url, { sku: 'bun', variant: 'classic', qty: 1 }));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 429, 429]);
+      expect(answers[3]!.json).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      expect(hub.board.snapshot().orders).toHaveLength(3);
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
 describe('the catalogue in the config file', () => {
   it('refuses a fourth variant at start, naming the SKU', () => {
     const file = path.join(tempDir(), 'store.json');
