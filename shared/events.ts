@@ -1,4 +1,4 @@
-import type { MachineEvent, OrderEvent, SceneEvent, Snapshot } from './schemas/board.js';
+import type { BatchItem, MachineEvent, OrderEvent, SceneEvent, Snapshot } from './schemas/board.js';
 import type { Hello } from './schemas/display.js';
 import type { KioskState, StockChange } from './schemas/kiosk.js';
 import type { ConsoleState } from './schemas/staff.js';
@@ -13,6 +13,12 @@ export interface BoardServerToClientEvents {
   order: (event: OrderEvent) => void;
   machine: (event: MachineEvent) => void;
   scene: (event: SceneEvent) => void;
+  /**
+   * Changes that followed one another within a short window (at most 25 ms), in
+   * seq order, in one frame: apply each exactly as if it had come alone. A
+   * change after a quiet spell is sent at once, on its own.
+   */
+  batch: (events: BatchItem[]) => void;
 }
 
 export interface BoardClientToServerEvents {

@@ -223,6 +223,8 @@ describe('the display unattended', () => {
     await marker.waitFor({ state: 'detached', timeout: 20_000 });
     const server = (await (await fetch(`${back.url}/api/board`)).json()) as { seq: number; orders: { id: string }[]; machines: { id: string }[] };
     await page.waitForSelector(`.stage[data-seq="${server.seq}"]`, { timeout: 10_000 });
+    // The picked-up card plays its exit animation before it leaves the page.
+    await page.locator(`[data-order="${before.id}"]`).waitFor({ state: 'detached' });
     const shown = await page.$$eval('[data-order]', (els) => els.map((e) => e.getAttribute('data-order')).sort());
     expect(shown).toEqual(server.orders.map((o) => o.id).sort());
     expect(shown).toContain(during.id);

@@ -97,3 +97,39 @@ describe('fan-out in embedded mode (no Redis)', () => {
     expect(board.orders).toEqual([o]);
   });
 });
+
+describe('frames to screens', () => {
+  let hub: Hub;
+  let screens: Screen[];
+  beforeAll(async () => {
+    hub = await startTestHub();
+    screens = await connectScreens(hub.url, 3);
+  });
+  afterAll(async () => {
+    closeScreens(screens);
+    await hub.close();
+  });
+
+  it('sends a change after a quiet spell at once, on its own, and a burst in batch frames, in seq order', async () => {
+    const [probe] = screens;
+    const framesBefore = probe!.frames.batches;
+    const lone = order();
+    await post(`${hub.url}/api/orders`, lone);
+    await eventually(() => everyScreenHas(screens, lone.id));
+    expect(probe!.frames.batches).toBe(framesBefore);
+    expect(probe!.events.at(-1)).toMatchObject({ name: 'order', id: lone.id });
+
+    // A burst from one producer: 300 changes as fast as the store takes them.
+    const burst = Array.from({ length: 300 }, () => order());
+    const from = probe!.events.length;
+    await Promise.all(burst.map((o) => post(`${hub.url}/api/orders`, o)));
+    await eventually(() => {
+      for (const o of burst) everyScreenHas(screens, o.id);
+    });
+    const received = probe!.events.slice(from);
+    expect(received).toHaveLength(300);
+    expect(received.map((e) => e.seq)).toEqual(received.map((_, i) => received[0]!.seq + i));
+    expect(probe!.frames.batches - framesBefore).toBeGreaterThan(0);
+    for (const s of screens) expect(s.feed.mirror.snapshot()).toEqual(hub.board.snapshot());
+  });
+});

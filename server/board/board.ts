@@ -37,6 +37,9 @@ export class Board {
   #retry: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
+  #snap: Snapshot | undefined;
+  /** A reload may bring the same seq with another board (a store that was reset). */
+  #snapStale = true;
 
   constructor(store: BoardStore, log: Logger, metrics: Metrics, opts: BoardOptions) {
     this.#store = store;
@@ -68,8 +71,13 @@ export class Board {
     return this.#store.kind;
   }
 
+  /** Built once per seq and shared: a reconnect storm asks for the same board thousands of times. Callers must not mutate it. */
   snapshot(): Snapshot {
-    return this.#mirror.snapshot();
+    if (this.#snap?.seq !== this.#mirror.seq || this.#snapStale) {
+      this.#snap = this.#mirror.snapshot();
+      this.#snapStale = false;
+    }
+    return this.#snap;
   }
 
   upsertOrder(order: Order): Promise<WriteResult> {
@@ -139,6 +147,7 @@ export class Board {
     try {
       const snapshot = await this.#store.load();
       this.#mirror.load(snapshot);
+      this.#snapStale = true;
       this.#metrics.resyncs.inc();
       this.#metrics.seq.set(snapshot.seq);
       this.#log.info({ why, seq: snapshot.seq, orders: snapshot.orders.length }, 'board loaded');

@@ -7,8 +7,12 @@ import type { Board } from '../board/board.js';
 import type { Metrics } from '../metrics.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { guardFlood } from './flood-guard.js';
+import { FrameCoalescer } from './frame-coalescer.js';
 
 export type BoardNamespace = Namespace<BoardClientToServerEvents, BoardServerToClientEvents, InterServerEvents, BoardSocketData>;
+
+/** Changes within this window after the first one share a frame (the contract allows up to 25 ms). */
+const COALESCE_MS = 20;
 
 /** A screen may ask for a fresh snapshot at most this often. */
 const SYNC_INTERVAL_MS = 1_000;
@@ -75,21 +79,34 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     });
   });
 
-  board.on('change', (change) => {
+  const frames = new FrameCoalescer(COALESCE_MS, (items) => {
     const local = nsp.local;
+    if (items.length > 1) {
+      local.emit('batch', items);
+      return;
+    }
+    const [type, payload] = items[0]!;
+    if (type === 'order') local.emit('order', payload);
+    else if (type === 'machine') local.emit('machine', payload);
+    else local.emit('scene', payload);
+  });
+  board.on('change', (change) => {
     switch (change.type) {
       case 'order':
-        local.emit('order', change.removed ? { seq: change.seq, order: change.order, removed: true } : { seq: change.seq, order: change.order });
+        frames.push(['order', change.removed ? { seq: change.seq, order: change.order, removed: true } : { seq: change.seq, order: change.order }]);
         break;
       case 'machine':
-        local.emit('machine', { seq: change.seq, machine: change.machine });
+        frames.push(['machine', { seq: change.seq, machine: change.machine }]);
         break;
       case 'scene':
-        local.emit('scene', { seq: change.seq, scene: change.scene });
+        frames.push(['scene', { seq: change.seq, scene: change.scene }]);
         break;
     }
   });
-  board.on('reset', (snapshot) => nsp.local.emit('snapshot', snapshot));
+  board.on('reset', (snapshot) => {
+    frames.clear();
+    nsp.local.emit('snapshot', snapshot);
+  });
   return nsp;
 }
 

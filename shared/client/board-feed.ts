@@ -57,6 +57,12 @@ export class BoardFeed {
     this.socket.on('order', (e) => this.#apply({ type: 'order', ...e }));
     this.socket.on('machine', (e) => this.#apply({ type: 'machine', ...e }));
     this.socket.on('scene', (e) => this.#apply({ type: 'scene', ...e }));
+    this.socket.on('batch', (items) => {
+      for (const [type, e] of items) {
+        // A gap stops the rest: they would be gaps too, and the snapshot asked for brings them.
+        if (!this.#apply({ type, ...e } as BoardChange)) break;
+      }
+    });
   }
 
   /** How many times a seq gap made this feed ask for a fresh snapshot. */
@@ -68,14 +74,16 @@ export class BoardFeed {
     return this.socket.connected;
   }
 
-  #apply(change: BoardChange): void {
+  /** False on a gap (a fresh snapshot has been asked for). */
+  #apply(change: BoardChange): boolean {
     const outcome = this.mirror.apply(change);
     if (outcome === 'gap') {
       this.#resyncs++;
       this.socket.emit('sync');
-      return;
+      return false;
     }
     if (outcome === 'applied') this.#opts.onChange?.(this.mirror);
+    return true;
   }
 
   close(): void {

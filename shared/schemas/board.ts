@@ -37,3 +37,6 @@ export type BoardChange =
   | ({ type: 'order' } & OrderEvent)
   | ({ type: 'machine' } & MachineEvent)
   | ({ type: 'scene' } & SceneEvent);
+
+/** One change inside a `batch` frame: the event's name and the payload it would have had alone. */
+export type BatchItem = ['order', OrderEvent] | ['machine', MachineEvent] | ['scene', SceneEvent];

@@ -6,6 +6,8 @@ export interface Screen {
   feed: BoardFeed;
   /** Every board event this screen received, in order. */
   events: { name: keyof BoardServerToClientEvents; seq: number; id?: string; status?: string }[];
+  /** How many `batch` frames carried some of those events. */
+  frames: { batches: number };
 }
 
 /** Real socket.io clients running the screens' own board logic (BoardFeed). */
@@ -13,11 +15,20 @@ export async function connectScreens(url: string, count: number): Promise<Screen
   const screens: Screen[] = [];
   for (let i = 0; i < count; i++) {
     const feed = new BoardFeed({ url, transports: ['websocket'] });
-    const screen: Screen = { feed, events: [] };
+    const screen: Screen = { feed, events: [], frames: { batches: 0 } };
     feed.socket.on('snapshot', (s) => screen.events.push({ name: 'snapshot', seq: s.seq }));
     feed.socket.on('order', (e) => screen.events.push({ name: 'order', seq: e.seq, id: e.order.id, status: e.order.status }));
     feed.socket.on('machine', (e) => screen.events.push({ name: 'machine', seq: e.seq, id: e.machine.id }));
     feed.socket.on('scene', (e) => screen.events.push({ name: 'scene', seq: e.seq }));
+    // A batch frame is recorded as the events it carries, in order.
+    feed.socket.on('batch', (items) => {
+      screen.frames.batches++;
+      for (const [name, e] of items) {
+        if (name === 'order') screen.events.push({ name, seq: e.seq, id: e.order.id, status: e.order.status });
+        else if (name === 'machine') screen.events.push({ name, seq: e.seq, id: e.machine.id });
+        else screen.events.push({ name, seq: e.seq });
+      }
+    });
     screens.push(screen);
   }
   await vi.waitFor(() => {
