@@ -85,7 +85,8 @@ describe('the display in Chromium', () => {
   it('keeps order numbers at 6% of a 1080p screen with 12 orders a column, with nothing cut off or overlapping', async () => {
     const fresh = await startTestHub();
     const now = Date.now();
-    for (let i = 0; i < 24; i++) await post(`${fresh.url}/api/orders`, order({ number: String(8800 + i), status: i < 12 ? 'queued' : 'ready', updatedAt: now + i }));
+    for (let i = 0; i < 24; i++)
+      await post(`${fresh.url}/api/orders`, order({ number: String(8800 + i), status: i < 12 ? 'queued' : 'ready', updatedAt: now + i }));
     const page = await openDisplay(fresh.url);
     await page.locator('.card').nth(23).waitFor();
     await animationsSettled(page);
@@ -95,7 +96,15 @@ describe('the display in Chromium', () => {
         return [...col.querySelectorAll('.card')].map((c) => {
           const r = c.getBoundingClientRect();
           const n = c.querySelector('.number')!;
-          return { x: r.x, y: r.y, w: r.width, h: r.height, font: parseFloat(getComputedStyle(n).fontSize), fits: n.scrollWidth <= n.clientWidth + 1, grid: { x: grid.x, y: grid.y, w: grid.width, h: grid.height } };
+          return {
+            x: r.x,
+            y: r.y,
+            w: r.width,
+            h: r.height,
+            font: parseFloat(getComputedStyle(n).fontSize),
+            fits: n.scrollWidth <= n.clientWidth + 1,
+            grid: { x: grid.x, y: grid.y, w: grid.width, h: grid.height },
+          };
         });
       }),
     );
@@ -149,7 +158,12 @@ describe('the display in Chromium', () => {
     const page = await openDisplay(hub.url, '?station=counter-2&overlay=1', { width: 1280, height: 720 });
     await page.locator(`[data-order="${mine.id}"]`).waitFor();
     expect(await page.locator(`[data-order="${other.id}"]`).count()).toBe(0);
-    const look = await page.$eval('.stage', (s) => ({ bg: getComputedStyle(document.body).backgroundColor, stage: getComputedStyle(s).backgroundColor, w: s.clientWidth, h: s.clientHeight }));
+    const look = await page.$eval('.stage', (s) => ({
+      bg: getComputedStyle(document.body).backgroundColor,
+      stage: getComputedStyle(s).backgroundColor,
+      w: s.clientWidth,
+      h: s.clientHeight,
+    }));
     expect(look).toEqual({ bg: 'rgba(0, 0, 0, 0)', stage: 'rgba(0, 0, 0, 0)', w: 1920, h: 1080 });
     await page.close();
   });
@@ -220,25 +234,31 @@ describe('the display unattended', () => {
     await producer.xadd(INBOX_STREAM, '*', 'machine', JSON.stringify(machine({ id: 'oven-back', updatedAt: Date.now() })));
 
     const back = await spawnHub({ REDIS_URL: redis.url, HUB_ID: 'display-offline' }, hub.port);
-    await marker.waitFor({ state: 'detached', timeout: 20_000 });
-    const server = (await (await fetch(`${back.url}/api/board`)).json()) as { seq: number; orders: { id: string }[]; machines: { id: string }[] };
-    await page.waitForSelector(`.stage[data-seq="${server.seq}"]`, { timeout: 10_000 });
-    // The picked-up card plays its exit animation before it leaves the page.
-    await page.locator(`[data-order="${before.id}"]`).waitFor({ state: 'detached' });
-    const shown = await page.$$eval('[data-order]', (els) => els.map((e) => e.getAttribute('data-order')).sort());
-    expect(shown).toEqual(server.orders.map((o) => o.id).sort());
-    expect(shown).toContain(during.id);
-    expect(shown).not.toContain(before.id);
-    expect(await page.locator('[data-machine="oven-back"]').count()).toBe(1);
-    await page.close();
-    await back.kill();
+    try {
+      await marker.waitFor({ state: 'detached', timeout: 20_000 });
+      const server = (await (await fetch(`${back.url}/api/board`)).json()) as { seq: number; orders: { id: string }[]; machines: { id: string }[] };
+      await page.waitForSelector(`.stage[data-seq="${server.seq}"]`, { timeout: 10_000 });
+      // The picked-up card plays its exit animation before it leaves the page.
+      await page.locator(`[data-order="${before.id}"]`).waitFor({ state: 'detached' });
+      const shown = await page.$$eval('[data-order]', (els) => els.map((e) => e.getAttribute('data-order')).sort());
+      expect(shown).toEqual(server.orders.map((o) => o.id).sort());
+      expect(shown).toContain(during.id);
+      expect(shown).not.toContain(before.id);
+      expect(await page.locator('[data-machine="oven-back"]').count()).toBe(1);
+    } finally {
+      await page.close();
+      await back.kill();
+    }
   });
 });
 
 describe('the display dressed for a store', () => {
   it('takes its name, logo, colours and every label from the config file', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#f2b544"/></svg>');
+    writeFileSync(
+      path.join(dir, 'logo.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#f2b544"/></svg>',
+    );
     writeFileSync(
       path.join(dir, 'store.json'),
       JSON.stringify({

@@ -30,6 +30,8 @@ export interface AlertDeps {
 const LEASE_KEY = 'batchboard:alerts:leader';
 const LEASE_MS = 15_000;
 const CHECK_MS = 1_000;
+const CHANGE_CHECK_MS = 100;
+const SCREENS_EVERY_MS = 2_000;
 
 /**
  * Watches the thresholds and raises an alert once when a condition starts,
@@ -41,6 +43,8 @@ export class Alerts {
   #now: () => number;
   #active = new Map<string, Alert>();
   #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
+  #screens: { at: number; list: Awaited<ReturnType<ScreenRegistry['list']>> } = { at: 0, list: [] };
   #checking = false;
   #again = false;
   #leaseCheckedAt = 0;
@@ -53,7 +57,13 @@ export class Alerts {
   }
 
   start(): void {
-    this.#deps.board.on('change', () => void this.check());
+    // Machine readings change the board many times a second: one check per burst, soon after it, is enough.
+    this.#deps.board.on('change', () => {
+      this.#soon ??= setTimeout(() => {
+        this.#soon = undefined;
+        void this.check();
+      }, CHANGE_CHECK_MS);
+    });
     this.#timer = setInterval(() => void this.check(), CHECK_MS);
     this.#timer.unref();
   }
@@ -104,6 +114,7 @@ export class Alerts {
 
   close(): void {
     clearInterval(this.#timer);
+    clearTimeout(this.#soon);
     this.#listeners.clear();
   }
 
@@ -118,7 +129,13 @@ export class Alerts {
       if (m.state === 'fault') add('machine_fault', m.id, `${m.name ?? m.id} is in fault`, m.updatedAt);
     }
     const offlineMs = this.#deps.thresholds.screenOfflineMinutes * 60_000;
-    for (const s of await this.#deps.screens.list()) {
+    // The screen list lives in Redis; minutes-long thresholds do not need it more than every few seconds.
+    if (now - this.#screens.at >= SCREENS_EVERY_MS) {
+      // While Redis is away, judge the screens on what was last known rather than log a failure a second.
+      const list = await this.#deps.screens.list().catch(() => this.#screens.list);
+      this.#screens = { at: now, list };
+    }
+    for (const s of this.#screens.list) {
       if (!s.online && now - s.lastSeen >= offlineMs) add('screen_offline', s.name, `Screen ${s.name} has been offline for over ${this.#deps.thresholds.screenOfflineMinutes} min`, s.lastSeen + offlineMs);
     }
     const obs = this.#deps.director?.status();
