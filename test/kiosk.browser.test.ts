@@ -102,6 +102,23 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await phone.locator('main.track[data-status="gone"]').waitFor();
     expect((await board(hub)).orders.some((o) => o.id === order.id)).toBe(false);
 
+    // The console's export link serves today's events with the session alone.
+    const href = await staff.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    const csv = await staff.request.get(`${hub.url}${href}`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split('\n')[0]).toBe('at,time,type,seq,id,number,status,who,detail');
+    expect(await csv.text()).toContain(`staff_advance,,${order.id}`);
+
+    // A named screen is listed on the console, and its Reload button reloads it.
+    const window = await open('/display?screen=front-window', { width: 1280, height: 720 });
+    await window.locator('.stage[data-connected="true"]').waitFor();
+    const screenRow = staff.getByRole('region', { name: 'Screens' }).locator('p.row', { hasText: 'front-window' });
+    await screenRow.getByText('online').waitFor({ timeout: 10_000 });
+    const reloaded = window.waitForEvent('load');
+    await screenRow.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await window.close();
+
     // Undo brings it back; recall does too, after the undo window.
     await staff.getByRole('button', { name: /^Undo/ }).click();
     await card('ready').waitFor();
