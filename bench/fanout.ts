@@ -22,9 +22,17 @@ export interface FanoutRow {
   kbPerIdleScreen: number;
 }
 
+export interface StormResult {
+  screens: number;
+  settledMs: number;
+  /** The hub's longest event-loop delay while the storm lasted (from its /metrics, sampled every 200 ms). */
+  loopMaxMs: number;
+}
+
 export interface FanoutBench {
   seconds: number;
   rows: FanoutRow[];
+  storm?: StormResult;
 }
 
 const HERE = import.meta.dirname;
@@ -79,6 +87,7 @@ export async function benchFanout(log: (line: string) => void): Promise<FanoutBe
   const redis = await TestRedis.start();
   const publisher = redis.client();
   const rows: FanoutRow[] = [];
+  let storm: StormResult | undefined;
   try {
     for (const server of ['raw ws', 'naive socket.io', 'batchboard hub'] as ServerName[]) {
       for (const screens of screensList) {
@@ -147,6 +156,24 @@ export async function benchFanout(log: (line: string) => void): Promise<FanoutBe
             rows.push(row);
             log(`${server}, ${screens} screens, ${rate}/s: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, max ${row.maxMs} ms, ${row.delivered}/${row.expected} delivered, CPU ${row.cpuPct.toFixed(0)}%, ${idleKb.toFixed(1)} KB per idle screen`);
           }
+          if (server === 'batchboard hub' && screens === Math.max(...screensList)) {
+            const seq = ((await (await fetch(`${url}/api/board`)).json()) as { seq: number }).seq;
+            let loopMaxMs = 0;
+            const lag = async () => {
+              const text = await (await fetch(`${url}/metrics`)).text();
+              const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_max_seconds '));
+              if (line) loopMaxMs = Math.max(loopMaxMs, Number(line.split(' ')[1]) * 1000);
+            };
+            await lag(); // resets the window
+            loopMaxMs = 0;
+            const sampler = setInterval(() => void lag().catch(() => undefined), 200);
+            clients.send({ type: 'storm', seq });
+            const done = await waitFor<{ type: string; ms: number }>(clients, (m) => m.type === 'storm-done', 60_000, 'reconnect storm');
+            clearInterval(sampler);
+            await lag();
+            storm = { screens, settledMs: done.ms, loopMaxMs };
+            log(`reconnect storm: ${screens} screens back on the server's board in ${done.ms} ms; hub event loop at most ${loopMaxMs.toFixed(0)} ms late`);
+          }
         } finally {
           if (clients.exitCode === null) {
             clients.kill('SIGKILL');
@@ -160,5 +187,5 @@ export async function benchFanout(log: (line: string) => void): Promise<FanoutBe
     publisher.disconnect();
     await redis.destroy();
   }
-  return { seconds, rows };
+  return { seconds, rows, ...(storm ? { storm } : {}) };
 }

@@ -110,6 +110,12 @@ function renderMarkdown(): string {
           `| ${r.server} | ${r.screens.toLocaleString('en')} | ${r.rate} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.maxMs} ms | ${((r.delivered / r.expected) * 100).toFixed(1)}% | ${r.cpuPct.toFixed(0)}% | ${r.rssMb.toFixed(0)} MB | ${r.kbPerIdleScreen.toFixed(1)} |`,
       ),
       '',
+      ...(fan.result.storm
+        ? [
+            `Reconnect storm (scenario b): ${fan.result.storm.screens.toLocaleString('en')} screens drop at once and come back: every one holds the server's board after ${fan.result.storm.settledMs} ms (target ≤ 3 s: ${verdict(fan.result.storm.settledMs <= 3_000)}); the hub's event loop was at most ${fan.result.storm.loopMaxMs.toFixed(0)} ms late meanwhile (target ≤ 200 ms: ${verdict(fan.result.storm.loopMaxMs <= 200)}).`,
+            '',
+          ]
+        : []),
       '"Delivered" counts what arrived before the measurement closed, 1.5 s after the last PUBLISH: below 100%, a server was still working through its backlog. Latencies are counted in 1 ms buckets up to 5 s; "5000 ms" means 5 s or more. KB per idle screen: the server\'s RSS with the screens connected and idle, minus before, over their number.',
       '',
       'Not yet measured: 10,000 screens, the ceiling search above 100 events/s, the reconnect storm, telemetry and scale-out scenarios (issue 7 is open).',

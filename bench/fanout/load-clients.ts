@@ -49,8 +49,26 @@ for (let i = 0; i < count; i++) {
 
 // The bench gone (it failed or was stopped) means this process goes too.
 process.on('disconnect', () => process.exit(0));
-process.on('message', (msg: { type: string }) => {
-  if (msg.type === 'start') {
+/** Reconnect storm: every screen drops at once and comes back; done when each holds a snapshot at `seq` or later. */
+function storm(seq: number): void {
+  const started = Date.now();
+  let settled = 0;
+  for (const s of sockets) {
+    if (s instanceof WebSocket) continue;
+    const onSnapshot = (snap: { seq: number }) => {
+      if (snap.seq < seq) return;
+      s.off('snapshot', onSnapshot);
+      if (++settled === sockets.length) process.send?.({ type: 'storm-done', ms: Date.now() - started });
+    };
+    s.on('snapshot', onSnapshot);
+    s.disconnect();
+    s.connect();
+  }
+}
+
+process.on('message', (msg: { type: string; seq?: number }) => {
+  if (msg.type === 'storm') storm(msg.seq ?? 0);
+  else if (msg.type === 'start') {
     hist.fill(0);
     delivered = 0;
     measuring = true;
