@@ -4,7 +4,7 @@ import { BoardFeed } from '../shared/client/board-feed.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
 import type { Machine } from '../shared/schemas/machine.js';
 import type { Order, OrderStatus } from '../shared/schemas/order.js';
-import { TEST_TOKEN, spawnHub, tempDir } from '../test/helpers/hub.js';
+import { TEST_TOKEN, spawnHub, tempDir, type SpawnedHub } from '../test/helpers/hub.js';
 import { ObsStudio } from '../test/helpers/obs-studio.js';
 import { TestRedis } from '../test/helpers/redis-server.js';
 
@@ -57,9 +57,20 @@ function metric(text: string, name: string): number {
  * delay are read from its own /metrics every second.
  */
 export async function benchSoak(log: (line: string) => void): Promise<SoakBench> {
-  const seconds = Number(process.env.SOAK_SECONDS ?? 600);
+  // Whatever happens in the day, the processes started for it are ended.
   const redis = await TestRedis.start();
-  const obs = await ObsStudio.start();
+  let obs: ObsStudio | undefined;
+  try {
+    obs = await ObsStudio.start();
+    return await tradingDay(redis, obs, log);
+  } finally {
+    await obs?.destroy();
+    await redis.destroy();
+  }
+}
+
+async function tradingDay(redis: TestRedis, obs: ObsStudio, log: (line: string) => void): Promise<SoakBench> {
+  const seconds = Number(process.env.SOAK_SECONDS ?? 600);
   const config = path.join(tempDir(), 'store.json');
   writeFileSync(
     config,
@@ -69,6 +80,14 @@ export async function benchSoak(log: (line: string) => void): Promise<SoakBench>
     }),
   );
   const hub = await spawnHub({ REDIS_URL: redis.url, OBS_URL: obs.url, OBS_PASSWORD: obs.password, CONFIG: config });
+  try {
+    return await load(hub, redis, obs, seconds, log);
+  } finally {
+    await hub.kill('SIGKILL');
+  }
+}
+
+async function load(hub: SpawnedHub, redis: TestRedis, obs: ObsStudio, seconds: number, log: (line: string) => void): Promise<SoakBench> {
   const producer = redis.client();
   const start = Date.now();
   const elapsed = () => (Date.now() - start) / 1000;
@@ -126,7 +145,8 @@ export async function benchSoak(log: (line: string) => void): Promise<SoakBench>
   };
   const plan: { at: number; order: Order }[] = [];
   for (let k = 0; k < ORDERS; k++) {
-    const begin = start + (k / ORDERS) * seconds * 1000 * 0.85;
+    // Whole milliseconds: the hub refuses a fractional updatedAt (as it should).
+    const begin = start + Math.round((k / ORDERS) * seconds * 1000 * 0.85);
     const last = k >= ORDERS - LEFT_READY ? 2 : 3;
     for (let step = 0; step <= last; step++) {
       const at = begin + step * 2_000;
@@ -201,8 +221,6 @@ export async function benchSoak(log: (line: string) => void): Promise<SoakBench>
   for (const s of screens) s.close();
   await hub.kill();
   producer.disconnect();
-  await obs.destroy();
-  await redis.destroy();
 
   const warmAt = seconds * 0.2;
   const warm = samples.find((s) => s.t >= warmAt)?.rssMb ?? NaN;
