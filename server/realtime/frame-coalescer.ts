@@ -32,12 +32,6 @@ export class FrameCoalescer {
     this.#queue = [];
   }
 
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#queue = [];
-  }
-
   #flush(): void {
     this.#timer = undefined;
     if (this.#queue.length === 0) return; // quiet again: the next change goes at once
