@@ -89,7 +89,8 @@ export async function benchFanout(log: (line: string) => void): Promise<FanoutBe
   const rows: FanoutRow[] = [];
   let storm: StormResult | undefined;
   try {
-    for (const server of ['raw ws', 'naive socket.io', 'batchboard hub'] as ServerName[]) {
+    const servers = (process.env.FANOUT_SERVERS ?? 'raw ws,naive socket.io,batchboard hub').split(',') as ServerName[];
+    for (const server of servers) {
       for (const screens of screensList) {
         const port = await freePort();
         let pid: number;

@@ -1,5 +1,5 @@
 import { DISABLED_SCENE, isActiveOrder } from './board-rules.js';
-import type { BoardChange, Scene, Snapshot } from './schemas/board.js';
+import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from './schemas/board.js';
 import type { Machine } from './schemas/machine.js';
 import type { Order } from './schemas/order.js';
 
@@ -54,14 +54,26 @@ export class BoardMirror {
         if (change.removed || !isActiveOrder(change.order)) this.#orders.delete(change.order.id);
         else this.#orders.set(change.order.id, change.order);
         break;
-      case 'machine':
-        this.#machines.set(change.machine.id, change.machine);
+      case 'machine': {
+        // Telemetry travels apart from the seq order and may have landed first: newer readings stay.
+        const held = this.#machines.get(change.machine.id);
+        const machine = held?.readings && held.updatedAt > change.machine.updatedAt ? { ...change.machine, readings: held.readings, updatedAt: held.updatedAt } : change.machine;
+        this.#machines.set(machine.id, machine);
         break;
+      }
       case 'scene':
         this.#scene = change.scene;
         break;
     }
     return 'applied';
+  }
+
+  /** Telemetry: takes a machine's readings if they are newer than what is held; no seq involved. True if taken. */
+  applyReadings(update: ReadingsUpdate): boolean {
+    const held = this.#machines.get(update.id);
+    if (!held || update.updatedAt <= held.updatedAt) return false;
+    this.#machines.set(update.id, { ...held, readings: update.readings, updatedAt: update.updatedAt });
+    return true;
   }
 
   /** Canonical: sorted by id, so every hub serves the same bytes for the same seq. */

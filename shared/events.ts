@@ -1,4 +1,4 @@
-import type { BatchItem, MachineEvent, OrderEvent, SceneEvent, Snapshot } from './schemas/board.js';
+import type { BatchItem, MachineEvent, OrderEvent, ReadingsUpdate, SceneEvent, Snapshot } from './schemas/board.js';
 import type { Hello } from './schemas/display.js';
 import type { KioskState, StockChange } from './schemas/kiosk.js';
 import type { ConsoleState } from './schemas/staff.js';
@@ -19,6 +19,12 @@ export interface BoardServerToClientEvents {
    * change after a quiet spell is sent at once, on its own.
    */
   batch: (events: BatchItem[]) => void;
+  /**
+   * Telemetry, coalesced: the newest readings of each machine that reported
+   * since the last such frame, at most 4 frames a second. No seq: apply each
+   * only if newer (`updatedAt`) than what the screen holds.
+   */
+  readings: (updates: ReadingsUpdate[]) => void;
 }
 
 export interface BoardClientToServerEvents {

@@ -43,4 +43,20 @@ describe('BoardMirror', () => {
     expect([...m.orders.keys()]).toEqual(['fresh']);
     expect(m.seq).toBe(3);
   });
+
+  it('takes telemetry only when newer, without touching seq, and keeps newer readings when an older state change lands after them', () => {
+    const m = loaded(5);
+    const oven = machine({ id: 'oven-1', updatedAt: 100, readings: { tempC: 200 } });
+    m.apply({ type: 'machine', seq: 6, machine: oven });
+    expect(m.applyReadings({ id: 'oven-1', readings: { tempC: 210 }, updatedAt: 120 })).toBe(true);
+    expect(m.applyReadings({ id: 'oven-1', readings: { tempC: 205 }, updatedAt: 110 })).toBe(false);
+    expect(m.applyReadings({ id: 'no-such', readings: { tempC: 1 }, updatedAt: 999 })).toBe(false);
+    expect(m.seq).toBe(6);
+    expect(m.machines.get('oven-1')).toEqual({ ...oven, readings: { tempC: 210 }, updatedAt: 120 });
+    // A state change stamped before the telemetry that overtook it: its state counts, the newer readings stay.
+    m.apply({ type: 'machine', seq: 7, machine: { ...oven, state: 'fault', readings: { tempC: 201 }, updatedAt: 115 } });
+    expect(m.machines.get('oven-1')).toMatchObject({ state: 'fault', readings: { tempC: 210 }, updatedAt: 120 });
+    m.apply({ type: 'machine', seq: 8, machine: { ...oven, state: 'running', readings: { tempC: 190 }, updatedAt: 130 } });
+    expect(m.machines.get('oven-1')).toMatchObject({ state: 'running', readings: { tempC: 190 }, updatedAt: 130 });
+  });
 });

@@ -67,6 +67,45 @@ describe('fan-out with Redis', () => {
     expect(last).toMatchObject({ name: 'order', status: 'picked_up' });
   });
 
+  it('coalesces telemetry latest-wins: 20 readings/s from each of 3 machines reach a screen at most 4 times a second per machine, with no seq', async () => {
+    const ids = ['tele-a', 'tele-b', 'tele-c'];
+    const t0 = Date.now();
+    for (const id of ids) await producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, updatedAt: t0, readings: { tempC: 0 } })));
+    await eventually(() => expect(screens.every((s) => ids.every((id) => s.feed.mirror.machines.has(id)))).toBe(true));
+    const seqBefore = screens.map((s) => s.feed.mirror.seq);
+    const eventsBefore = screens.map((s) => s.events.length);
+    for (const s of screens) s.readings.length = 0;
+    const started = Date.now();
+    // 40 rounds 50 ms apart: 20 a second from each machine, for 2 s.
+    for (let i = 1; i <= 40; i++) {
+      const due = started + i * 50;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+      for (const id of ids) await producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, updatedAt: t0 + i, readings: { tempC: i } })));
+    }
+    await eventually(() => expect(screens.every((s) => ids.every((id) => s.feed.mirror.machines.get(id)?.readings?.tempC === 40))).toBe(true));
+    for (const s of screens) {
+      // Frames leave at least 250 ms apart, each carrying every machine that reported: at most 4 a second per machine.
+      // (The span between the first and last arrival is allowed 100 ms of delivery jitter.)
+      const span = s.readings.at(-1)!.at - s.readings[0]!.at;
+      for (const id of ids) {
+        const updates = s.readings.filter((f) => f.ids.includes(id)).length;
+        expect(updates, `${id}: ${updates} updates over ${span} ms`).toBeLessThanOrEqual(1 + Math.floor((span + 100) / 250));
+        expect(updates).toBeGreaterThanOrEqual(4);
+      }
+    }
+    // Telemetry took no seq: no screen saw a change, a gap or a resync.
+    expect(screens.map((s) => s.feed.mirror.seq)).toEqual(seqBefore);
+    expect(screens.map((s) => s.events.length)).toEqual(eventsBefore);
+    expect(screens.every((s) => s.feed.resyncs === 0)).toBe(true);
+    // A screen arriving now gets the newest readings in its snapshot.
+    const [late] = await connectScreens(hub.url, 1);
+    try {
+      expect(late!.feed.mirror.machines.get('tele-b')?.readings).toEqual({ tempC: 40 });
+    } finally {
+      closeScreens([late!]);
+    }
+  });
+
   it('gives every screen the same gap-free seq as GET /api/board', async () => {
     const board = (await (await fetch(`${hub.url}/api/board`)).json()) as { seq: number };
     await eventually(() => expect(screens.every((s) => s.feed.mirror.seq === board.seq)).toBe(true));

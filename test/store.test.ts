@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { EmbeddedStore } from '../server/board/store-embedded.js';
 import { RedisStore } from '../server/board/store-redis.js';
 import type { BoardStore, StoredChange } from '../server/board/store.js';
+import { EVENT_LOG_STREAM } from '../server/events/event-log-redis.js';
+import type { ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';
 import { tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
@@ -34,11 +36,13 @@ const kinds: [string, () => Promise<BoardStore>][] = [
 describe.each(kinds)('the %s store', (_kind, make) => {
   let store: BoardStore;
   let feed: StoredChange[];
+  let telemetry: ReadingsUpdate[];
 
   beforeEach(async () => {
     store = await make();
     feed = [];
-    await store.start({ change: (c) => feed.push(c), reset: () => undefined });
+    telemetry = [];
+    await store.start({ change: (c) => feed.push(c), readings: (u) => telemetry.push(u), reset: () => undefined });
     return () => store.close();
   });
 
@@ -47,7 +51,7 @@ describe.each(kinds)('the %s store', (_kind, make) => {
     const r1 = await store.upsertOrder(a);
     const r2 = await store.upsertMachine(machine());
     const r3 = await store.setScene({ program: 'Board', obs: 'connected' });
-    expect([r1, r2, r3].map((r) => r.applied && r.change.seq)).toEqual([1, 2, 3]);
+    expect([r1, r2, r3].map((r) => 'change' in r && r.change.seq)).toEqual([1, 2, 3]);
     await eventually(() => expect(feed.map((c) => c.seq)).toEqual([1, 2, 3]));
     expect(feed[0]).toMatchObject({ type: 'order', order: a });
   });
@@ -81,7 +85,7 @@ describe.each(kinds)('the %s store', (_kind, make) => {
     const a = order({ updatedAt: 1_000 });
     await store.upsertOrder(a);
     const done = await store.upsertOrder({ ...a, status: 'picked_up', updatedAt: 3_000 });
-    expect(done.applied && done.change).toMatchObject({ seq: 2, type: 'order', order: { status: 'picked_up' } });
+    expect('change' in done && done.change).toMatchObject({ seq: 2, type: 'order', order: { status: 'picked_up' } });
     expect(await store.upsertOrder({ ...a, status: 'ready', updatedAt: 2_000 })).toEqual({ applied: false, reason: 'stale' });
     expect((await store.load()).orders).toEqual([]);
     // A newer update (staff recall it to Ready) does bring it back.
@@ -99,7 +103,7 @@ describe.each(kinds)('the %s store', (_kind, make) => {
     await store.upsertOrder(r);
     expect(await store.expireOrder({ ...r, updatedAt: r.updatedAt - 1 })).toEqual({ applied: false, reason: 'stale' });
     const expired = await store.expireOrder(r);
-    expect(expired.applied && expired.change).toMatchObject({ seq: 2, removed: true, order: r });
+    expect('change' in expired && expired.change).toMatchObject({ seq: 2, removed: true, order: r });
     expect(await store.expireOrder(r)).toEqual({ applied: false, reason: 'stale' });
     expect((await store.load()).orders).toEqual([]);
   });
@@ -111,6 +115,73 @@ describe.each(kinds)('the %s store', (_kind, make) => {
     await store.upsertMachine({ ...m, state: 'unloading', updatedAt: 20 });
     expect((await store.load()).machines).toEqual([{ ...m, state: 'unloading', updatedAt: 20 }]);
   });
+});
+
+describe.each(kinds)('telemetry in the %s store', (kind, make) => {
+  let store: BoardStore;
+  let feed: StoredChange[];
+  let telemetry: ReadingsUpdate[];
+
+  beforeEach(async () => {
+    store = await make();
+    feed = [];
+    telemetry = [];
+    await store.start({ change: (c) => feed.push(c), readings: (u) => telemetry.push(u), reset: () => undefined });
+    return () => store.close();
+  });
+
+  it('stores a readings-only update latest-wins without a seq, and announces it apart from the changes', async () => {
+    const m = machine({ id: 'oven-t', updatedAt: 10, readings: { tempC: 200 } });
+    expect(await store.upsertMachine(m)).toMatchObject({ applied: true, change: { seq: 1 } });
+    expect(await store.upsertMachine({ ...m, readings: { tempC: 205, humidity: 40 }, updatedAt: 11 })).toEqual({
+      applied: true,
+      readings: { id: 'oven-t', readings: { tempC: 205, humidity: 40 }, updatedAt: 11 },
+    });
+    expect(await store.upsertMachine({ ...m, readings: { tempC: 204 }, updatedAt: 9 })).toEqual({ applied: false, reason: 'stale' });
+    const board = await store.load();
+    expect(board.seq).toBe(1);
+    expect(board.machines).toEqual([{ ...m, readings: { tempC: 205, humidity: 40 }, updatedAt: 11 }]);
+    await eventually(() => expect(telemetry).toEqual([{ id: 'oven-t', readings: { tempC: 205, humidity: 40 }, updatedAt: 11 }]));
+    expect(feed.map((c) => c.seq)).toEqual([1]);
+  });
+
+  it('gives a seq to anything else that changes: state, name, kind, or any field of the batch', async () => {
+    const batch = { sku: 'bun', qty: 12, startedAt: 1_000, endsAt: 2_000 };
+    const m = machine({ id: 'oven-s', updatedAt: 10, batch });
+    await store.upsertMachine(m);
+    const variants = [
+      { state: 'fault' as const },
+      { name: 'Oven B' },
+      { kind: 'printer' as const },
+      { batch: { ...batch, qty: 13 } },
+      { batch: { ...batch, endsAt: 2_500 } },
+      { batch: { ...batch, label: 'Buns' } },
+      { batch: undefined },
+    ];
+    let t = 10;
+    for (const over of variants) {
+      const r = await store.upsertMachine({ ...m, ...over, updatedAt: ++t });
+      expect(r, JSON.stringify(over)).toMatchObject({ applied: true, change: { type: 'machine' } });
+      await store.upsertMachine({ ...m, updatedAt: ++t }); // back, also a change
+    }
+    expect((await store.load()).seq).toBe(1 + variants.length * 2);
+    expect(telemetry).toEqual([]);
+  });
+
+  if (kind === 'redis') {
+    it('keeps readings-only updates out of the event log', async () => {
+      const c = redis.client();
+      try {
+        const m = machine({ id: 'oven-l', updatedAt: 10 });
+        await store.upsertMachine(m);
+        for (let i = 1; i <= 20; i++) await store.upsertMachine({ ...m, readings: { tempC: 200 + i }, updatedAt: 10 + i });
+        await store.upsertMachine({ ...m, state: 'fault', updatedAt: 40 });
+        expect(await c.xlen(EVENT_LOG_STREAM)).toBe(2);
+      } finally {
+        c.disconnect();
+      }
+    });
+  }
 });
 
 describe('the embedded store on disk', () => {

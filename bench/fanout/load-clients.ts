@@ -1,67 +1,186 @@
-// Load: N screens in this process (its own core), each counting what it receives and
-// how old each order is on arrival (now − its updatedAt, set at PUBLISH on the same clock).
-import { io as connect, type Socket } from 'socket.io-client';
+// Load: N screens in this one process (its own core). In the store, every screen
+// has a CPU of its own; here thousands share one, so each screen is as cheap as
+// the protocol allows and costs the same whichever server it talks to: a plain
+// `ws` client that speaks raw JSON to the ws baseline, and Engine.IO v4 +
+// Socket.IO v5 (documented text protocols) to the two socket.io servers. What a
+// client library adds on the screen side is not the server's latency.
+//
+// Each screen counts what it receives and how old each record is on arrival
+// (now − its `updatedAt`, set at PUBLISH on the same clock).
 import { WebSocket } from 'ws';
 
 type Kind = 'ws' | 'socketio' | 'hub';
 const kind = process.env.KIND as Kind;
-const url = process.env.URL!;
 const count = Number(process.env.COUNT);
+/** Several URLs share the screens round-robin (two hubs behind nothing, or one load balancer). */
+const urls = process.env.URL!.split(',');
 const BUCKETS = 5_000; // 1 ms each; the last one holds everything slower
 const hist = new Uint32Array(BUCKETS + 1);
 let delivered = 0;
+let frames = 0;
 let measuring = false;
+/** Seqs seen per screen while measuring, to prove exactly-once delivery (hub only). */
+let duplicates = 0;
+let seqHoles = 0;
+/** Telemetry: readings updates per machine, and the age of each on arrival. */
+const readingsPerMachine = new Map<string, number>();
 
-function seen(updatedAt: number): void {
-  if (!measuring) return;
+const UPDATED_AT = '"updatedAt":';
+
+function age(updatedAt: number): void {
   delivered++;
   hist[Math.min(BUCKETS, Math.max(0, Date.now() - updatedAt))]!++;
 }
 
-interface OrderPayload {
-  order?: { updatedAt: number };
-  updatedAt?: number;
+/** Every record in a frame carries one `updatedAt`: finding them is cheaper than parsing, and the same for every server. */
+function scan(text: string, from: number): void {
+  let i = text.indexOf(UPDATED_AT, from);
+  while (i !== -1) {
+    let end = i + UPDATED_AT.length;
+    let v = 0;
+    for (let c = text.charCodeAt(end); c >= 48 && c <= 57; c = text.charCodeAt(++end)) v = v * 10 + (c - 48);
+    age(v);
+    i = text.indexOf(UPDATED_AT, end);
+  }
 }
 
-const sockets: (Socket | WebSocket)[] = [];
+const SEQ = '"seq":';
+/** The seqs of the changes in a hub frame, in order. */
+function seqsOf(text: string, from: number): number[] {
+  const out: number[] = [];
+  let i = text.indexOf(SEQ, from);
+  while (i !== -1) {
+    let end = i + SEQ.length;
+    let v = 0;
+    for (let c = text.charCodeAt(end); c >= 48 && c <= 57; c = text.charCodeAt(++end)) v = v * 10 + (c - 48);
+    out.push(v);
+    i = text.indexOf(SEQ, end);
+  }
+  return out;
+}
+
+class Screen {
+  ws!: WebSocket;
+  /** Highest seq applied (hub): from the snapshot, then each change. */
+  seq = -1;
+  #nsp: string;
+  #url: string;
+  onOpen: () => void = () => undefined;
+  onSnapshot: (seq: number) => void = () => undefined;
+
+  constructor(url: string) {
+    this.#url = url;
+    this.#nsp = kind === 'hub' ? '/board,' : '';
+  }
+
+  connect(): void {
+    const target = kind === 'ws' ? this.#url : `${this.#url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    this.ws = new WebSocket(target, { perMessageDeflate: false });
+    if (kind === 'ws') this.ws.on('open', () => this.onOpen());
+    this.ws.on('message', (data: Buffer) => this.#onMessage(data.toString()));
+    this.ws.on('error', () => undefined); // a refused or cut connection shows as a missing screen, not a crash
+  }
+
+  #onMessage(text: string): void {
+    if (kind === 'ws') {
+      if (measuring) {
+        frames++;
+        scan(text, 0);
+      }
+      return;
+    }
+    const type = text.charCodeAt(0);
+    if (type === 50 /* 2: ping */) {
+      this.ws.send('3');
+      return;
+    }
+    if (type === 48 /* 0: open */) {
+      this.ws.send(`40${this.#nsp}`);
+      return;
+    }
+    if (type !== 52 /* 4: message */) return;
+    const packet = text.charCodeAt(1);
+    const body = 2 + this.#nsp.length;
+    if (packet === 48 /* 0: namespace connected */) {
+      this.onOpen();
+      return;
+    }
+    if (packet !== 50 /* 2: event */) return;
+    // 42/board,["name",...
+    const nameEnd = text.indexOf('"', body + 2);
+    const name = text.slice(body + 2, nameEnd);
+    if (name === 'snapshot') {
+      const seq = (JSON.parse(text.slice(body)) as [string, { seq: number }])[1].seq;
+      this.seq = seq;
+      this.onSnapshot(seq);
+      return;
+    }
+    if (name === 'readings') {
+      if (!measuring) return;
+      frames++;
+      for (const u of (JSON.parse(text.slice(body)) as [string, { id: string; updatedAt: number }[]])[1]) {
+        readingsPerMachine.set(u.id, (readingsPerMachine.get(u.id) ?? 0) + 1);
+        age(u.updatedAt);
+      }
+      return;
+    }
+    if (name === 'hello') return;
+    if (!measuring) {
+      if (kind === 'hub') this.#follow(text, nameEnd);
+      return;
+    }
+    frames++;
+    if (kind === 'hub') this.#follow(text, nameEnd);
+    scan(text, nameEnd);
+  }
+
+  /** Exactly once, in order: every change's seq is the one after the last. */
+  #follow(text: string, from: number): void {
+    for (const seq of seqsOf(text, from)) {
+      if (measuring) {
+        if (seq <= this.seq) duplicates++;
+        else if (seq > this.seq + 1 && this.seq >= 0) seqHoles++;
+      }
+      if (seq > this.seq) this.seq = seq;
+    }
+  }
+
+  drop(): void {
+    this.ws.removeAllListeners();
+    this.ws.on('error', () => undefined);
+    this.ws.terminate();
+  }
+}
+
+const screens: Screen[] = [];
 let open = 0;
-const opened = () => {
+const opened = (): void => {
   if (++open === count) process.send?.({ type: 'ready' });
 };
 for (let i = 0; i < count; i++) {
-  if (kind === 'ws') {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.on('open', opened);
-    ws.on('message', (data: Buffer) => seen((JSON.parse(data.toString()) as { updatedAt: number }).updatedAt));
-    sockets.push(ws);
-  } else {
-    const s = connect(kind === 'hub' ? `${url}/board` : url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    s.once('connect', opened);
-    s.on('order', (e: OrderPayload) => seen(e.order?.updatedAt ?? e.updatedAt ?? 0));
-    s.on('batch', (items: [string, OrderPayload][]) => {
-      for (const [, e] of items) seen(e.order?.updatedAt ?? 0);
-    });
-    sockets.push(s);
-  }
+  const s = new Screen(urls[i % urls.length]!);
+  s.onOpen = opened;
+  s.connect();
+  screens.push(s);
   // Connect in small waves so the handshake queue does not itself become the test.
   if (i % 200 === 199) await new Promise((r) => setTimeout(r, 50));
 }
 
 // The bench gone (it failed or was stopped) means this process goes too.
 process.on('disconnect', () => process.exit(0));
+
 /** Reconnect storm: every screen drops at once and comes back; done when each holds a snapshot at `seq` or later. */
 function storm(seq: number): void {
   const started = Date.now();
   let settled = 0;
-  for (const s of sockets) {
-    if (s instanceof WebSocket) continue;
-    const onSnapshot = (snap: { seq: number }) => {
-      if (snap.seq < seq) return;
-      s.off('snapshot', onSnapshot);
-      if (++settled === sockets.length) process.send?.({ type: 'storm-done', ms: Date.now() - started });
+  for (const s of screens) {
+    s.drop();
+    s.onOpen = () => undefined;
+    s.onSnapshot = (at) => {
+      if (at < seq) return;
+      s.onSnapshot = () => undefined;
+      if (++settled === screens.length) process.send?.({ type: 'storm-done', ms: Date.now() - started });
     };
-    s.on('snapshot', onSnapshot);
-    s.disconnect();
     s.connect();
   }
 }
@@ -70,16 +189,11 @@ process.on('message', (msg: { type: string; seq?: number }) => {
   if (msg.type === 'storm') storm(msg.seq ?? 0);
   else if (msg.type === 'start') {
     hist.fill(0);
-    delivered = 0;
+    delivered = frames = duplicates = seqHoles = 0;
+    readingsPerMachine.clear();
     measuring = true;
   } else if (msg.type === 'stop') {
     measuring = false;
-    process.send?.({ type: 'result', delivered, hist: [...hist] });
-  } else if (msg.type === 'close') {
-    for (const s of sockets) {
-      if (s instanceof WebSocket) s.terminate();
-      else s.close();
-    }
-    process.exit(0);
+    process.send?.({ type: 'result', delivered, frames, duplicates, seqHoles, readingsPerMachine: Object.fromEntries(readingsPerMachine), hist: [...hist] });
   }
 });

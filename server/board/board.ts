@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { BoardMirror } from '../../shared/board-mirror.js';
-import type { BoardChange, Scene, Snapshot } from '../../shared/schemas/board.js';
+import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
@@ -18,6 +18,8 @@ interface BoardEventMap {
   change: [change: BoardChange];
   /** The board was reloaded from the store: screens must take this snapshot whole. */
   reset: [snapshot: Snapshot];
+  /** Telemetry: a machine's newer readings, outside the seq order. */
+  readings: [update: ReadingsUpdate];
 }
 
 /**
@@ -38,7 +40,7 @@ export class Board {
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
   #snap: Snapshot | undefined;
-  /** A reload may bring the same seq with another board (a store that was reset). */
+  /** A reload may bring the same seq with another board (a store that was reset), and readings change it without a seq. */
   #snapStale = true;
 
   constructor(store: BoardStore, log: Logger, metrics: Metrics, opts: BoardOptions) {
@@ -49,7 +51,11 @@ export class Board {
   }
 
   async start(): Promise<void> {
-    await this.#store.start({ change: (c) => this.#onFeed(c), reset: () => void this.#reload('feed reconnected') });
+    await this.#store.start({
+      change: (c) => this.#onFeed(c),
+      readings: (u) => this.#onReadings(u),
+      reset: () => void this.#reload('feed reconnected'),
+    });
     await this.#reload('start');
     this.#sweeper = setInterval(() => void this.sweep(), this.#opts.sweepIntervalMs);
     this.#sweeper.unref();
@@ -71,7 +77,7 @@ export class Board {
     return this.#store.kind;
   }
 
-  /** Built once per seq and shared: a reconnect storm asks for the same board thousands of times. Callers must not mutate it. */
+  /** Built once per seq (and readings update) and shared: a reconnect storm asks for the same board thousands of times. Callers must not mutate it. */
   snapshot(): Snapshot {
     if (this.#snap?.seq !== this.#mirror.seq || this.#snapStale) {
       this.#snap = this.#mirror.snapshot();
@@ -138,6 +144,13 @@ export class Board {
     const { at, ...visible } = change;
     this.#events.emit('change', visible);
     this.#metrics.fanoutLatency.observe(Math.max(0, this.#opts.now() - at) / 1000);
+  }
+
+  // No buffering during a reload: latest-wins by updatedAt makes readings order-free, and the loaded board refuses older ones.
+  #onReadings(update: ReadingsUpdate): void {
+    if (!this.#mirror.applyReadings(update)) return;
+    this.#snapStale = true;
+    this.#events.emit('readings', update);
   }
 
   /** Reloads the board until it succeeds; the old board stays on screens meanwhile. */

@@ -1,3 +1,6 @@
+import type { ReadingsUpdate } from '../../shared/schemas/board.js';
+import type { Machine } from '../../shared/schemas/machine.js';
+
 /**
  * Last-write-wins by `updatedAt`. On a tie the larger serialisation wins, so
  * every hub and every delivery order converges on the same record; an exact
@@ -16,4 +19,24 @@ export function decide(current: Versioned | undefined, next: Versioned): Verdict
   if (next.updatedAt !== current.updatedAt) return next.updatedAt > current.updatedAt ? 'apply' : 'stale';
   if (next.json === current.json) return 'duplicate';
   return next.json > current.json ? 'apply' : 'stale';
+}
+
+/**
+ * True when `next` differs from `current` in its readings (and time) only: a
+ * telemetry update, which takes no seq and is not logged (docs/protocol.md,
+ * "Telemetry"). Every other Machine field counts; a new field must be added
+ * here and to the Lua twin in store-redis-scripts.ts, which the store contract
+ * tests hold to the same answers.
+ */
+export function readingsOnly(current: Machine | undefined, next: Machine): boolean {
+  if (!current) return false;
+  if (current.name !== next.name || current.kind !== next.kind || current.state !== next.state) return false;
+  const a = current.batch;
+  const b = next.batch;
+  if (!a || !b) return a === b;
+  return a.sku === b.sku && a.label === b.label && a.qty === b.qty && a.startedAt === b.startedAt && a.endsAt === b.endsAt;
+}
+
+export function readingsUpdate(machine: Machine): ReadingsUpdate {
+  return { id: machine.id, readings: machine.readings ?? {}, updatedAt: machine.updatedAt };
 }

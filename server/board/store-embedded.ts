@@ -6,7 +6,7 @@ import { DISABLED_SCENE, Scene, Seq, type Snapshot } from '../../shared/schemas/
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
-import { decide } from './rules.js';
+import { decide, readingsOnly, readingsUpdate } from './rules.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, WriteResult } from './store.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
@@ -67,6 +67,7 @@ export class EmbeddedStore implements BoardStore {
     this.#restore();
     this.#compact();
     this.#feed.on('change', handlers.change);
+    if (handlers.readings) this.#feed.on('readings', handlers.readings);
     return Promise.resolve();
   }
 
@@ -216,6 +217,14 @@ export class EmbeddedStore implements BoardStore {
     const json = JSON.stringify(machine);
     const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: machine.updatedAt, json });
     if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });
+    if (readingsOnly(current, machine)) {
+      // Telemetry is not journalled: at 20 readings a second a synchronous append each would be most of the disk work,
+      // and a crash costs only the newest readings, which the next reading brings back. Compaction keeps the latest.
+      this.#machines.set(machine.id, machine);
+      const readings = readingsUpdate(machine);
+      this.#feed.emit('readings', readings);
+      return Promise.resolve({ applied: true, readings });
+    }
     const seq = ++this.#seq;
     this.#record({ t: 'machine', seq, machine });
     this.#machines.set(machine.id, machine);

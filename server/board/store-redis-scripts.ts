@@ -53,12 +53,33 @@ redis.call('PUBLISH', ARGV[3], msg)
 ${log('KEYS[4]', 'ARGV[5]')}
 return {seq, msg}`;
 
-/** KEYS: machines hash, seq, event log. ARGV: id, json, updatedAt, channel, log cap. */
+/** rules.ts's `readingsOnly`, in Lua: every Machine field but readings and updatedAt is the same. */
+const READINGS_ONLY = `local function readings_only(cur, nxt)
+  if not cur then return false end
+  local a, b = cjson.decode(cur), cjson.decode(nxt)
+  if a.name ~= b.name or a.kind ~= b.kind or a.state ~= b.state then return false end
+  local x, y = a.batch, b.batch
+  if x == nil or y == nil then return x == y end
+  return x.sku == y.sku and x.label == y.label and x.qty == y.qty and x.startedAt == y.startedAt and x.endsAt == y.endsAt
+end`;
+
+/**
+ * KEYS: machines hash, seq, event log. ARGV: id, json, updatedAt, channel, log cap.
+ * A readings-only update is telemetry: stored and announced, but with no seq
+ * and not logged; the script answers -1 for it.
+ */
 export const UPSERT_MACHINE = `${DECIDE}
-local verdict = decide(redis.call('HGET', KEYS[1], ARGV[1]), ARGV[2], tonumber(ARGV[3]))
+${READINGS_ONLY}
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 ${NOW}
+if readings_only(cur, ARGV[2]) then
+  local msg = '{"type":"readings","at":' .. at .. ',"machine":' .. ARGV[2] .. '}'
+  redis.call('PUBLISH', ARGV[4], msg)
+  return {-1, msg}
+end
 local seq = redis.call('INCR', KEYS[2])
 local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"machine","machine":' .. ARGV[2] .. '}'
 redis.call('PUBLISH', ARGV[4], msg)

@@ -8,8 +8,9 @@ import type { Logger } from '../log.js';
 import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import { TOMBSTONE_MS } from './store-embedded.js';
 import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
+import { readingsUpdate } from './rules.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
-import { StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredChange, type WriteResult } from './store.js';
+import { StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type WriteResult } from './store.js';
 
 const KEY = {
   seq: 'batchboard:board:seq',
@@ -27,7 +28,9 @@ const FeedMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At.shape }),
   z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...At.shape }),
   z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...At.shape }),
+  z.object({ type: z.literal('readings'), machine: Machine, ...At.shape }),
 ]);
+type FeedMessage = z.infer<typeof FeedMessage>;
 
 type ScriptReply = [number, string];
 
@@ -56,8 +59,9 @@ export class RedisStore implements BoardStore {
   async start(handlers: StoreFeedHandlers): Promise<void> {
     this.#feed.on('message', (channel: string, raw: string) => {
       if (channel !== KEY.changes) return;
-      const change = parseFeedMessage(raw);
-      if (change) handlers.change(change);
+      const item = parseFeedMessage(raw);
+      if (item?.type === 'readings') handlers.readings?.(readingsUpdate(item.machine));
+      else if (item) handlers.change(item);
       else this.#log.error({ raw: raw.slice(0, 200) }, 'unreadable message on the board feed; dropped');
     });
     let connectedBefore = false;
@@ -137,9 +141,9 @@ export class RedisStore implements BoardStore {
     const reply = (await this.#guard(() => this.#eval(script, keys, args))) as ScriptReply;
     const [seq, body] = reply;
     if (seq === 0) return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
-    const change = parseFeedMessage(body);
-    if (!change) throw new Error(`store script returned an unreadable change: ${body.slice(0, 200)}`);
-    return { applied: true, change };
+    const item = parseFeedMessage(body);
+    if (!item) throw new Error(`store script returned an unreadable change: ${body.slice(0, 200)}`);
+    return item.type === 'readings' ? { applied: true, readings: readingsUpdate(item.machine) } : { applied: true, change: item };
   }
 
   /** EVALSHA first; the script cache is empty after a Redis restart, so fall back to EVAL once. */
@@ -169,7 +173,7 @@ function sha1(script: string): string {
   return sha;
 }
 
-function parseFeedMessage(raw: string): StoredChange | undefined {
+function parseFeedMessage(raw: string): FeedMessage | undefined {
   try {
     const parsed = FeedMessage.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : undefined;

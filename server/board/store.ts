@@ -1,10 +1,12 @@
-import type { BoardChange, Scene, Snapshot } from '../../shared/schemas/board.js';
+import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order } from '../../shared/schemas/order.js';
 
 /** What a write did: the change it made (with its new seq), or why it made none. */
 export type WriteResult =
   | { applied: true; change: StoredChange }
+  /** Telemetry: a machine's readings changed and nothing else; no seq (docs/protocol.md, "Telemetry"). */
+  | { applied: true; readings: ReadingsUpdate }
   | { applied: false; reason: 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
 
 /** A board change plus when the store applied it (for the fan-out latency metric; never sent to screens). */
@@ -13,6 +15,8 @@ export type StoredChange = BoardChange & { at: number };
 export interface StoreFeedHandlers {
   /** Every change, in seq order, from every hub. */
   change: (change: StoredChange) => void;
+  /** Telemetry from every hub, outside the seq order; latest wins by updatedAt. */
+  readings?: (update: ReadingsUpdate) => void;
   /** The feed may have lost changes (a reconnect): reload the board. */
   reset: () => void;
 }

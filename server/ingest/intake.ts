@@ -19,7 +19,7 @@ export type IntakeError = {
 };
 
 export type IntakeResult =
-  | { ok: true; data: { applied: true; seq: number } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] } }
+  | { ok: true; data: { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] } }
   | { ok: false; error: IntakeError };
 
 /**
@@ -76,7 +76,8 @@ export class Intake {
     try {
       const result = await write(parsed.data);
       this.#metrics.eventsIn.inc({ door, kind });
-      return { ok: true, data: result.applied ? { applied: true, seq: result.change.seq } : { applied: false, reason: result.reason } };
+      if (!result.applied) return { ok: true, data: { applied: false, reason: result.reason } };
+      return { ok: true, data: 'change' in result ? { applied: true, seq: result.change.seq } : { applied: true, telemetry: true } };
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };

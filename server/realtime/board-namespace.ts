@@ -8,11 +8,18 @@ import type { Metrics } from '../metrics.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { guardFlood } from './flood-guard.js';
 import { FrameCoalescer } from './frame-coalescer.js';
+import { TelemetryCoalescer } from './telemetry-coalescer.js';
 
 export type BoardNamespace = Namespace<BoardClientToServerEvents, BoardServerToClientEvents, InterServerEvents, BoardSocketData>;
 
 /** Changes within this window after the first one share a frame (the contract allows up to 25 ms). */
 const COALESCE_MS = 20;
+
+/** Telemetry frames at most this often: ≤ 4 updates a second per machine per screen, the newest within 300 ms. */
+const READINGS_INTERVAL_MS = 250;
+
+/** Screens that connected since the last greeting share it: hello and snapshot are encoded once per group. */
+const FRESH = 'fresh';
 
 /** A screen may ask for a fresh snapshot at most this often. */
 const SYNC_INTERVAL_MS = 1_000;
@@ -58,9 +65,8 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     metrics.screens.inc();
     const name = socket.data.screen;
     if (name) void socket.join(screenRoom(name));
-    socket.emit('hello', hello);
-    // Before the first load, the `reset` broadcast below delivers the snapshot.
-    if (board.loaded) socket.emit('snapshot', board.snapshot());
+    void socket.join(FRESH);
+    if (!greeting) greeting = setImmediate(greet);
     let lastSync = 0;
     let pending: NodeJS.Timeout | undefined;
     socket.on('sync', () => {
@@ -79,7 +85,23 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     });
   });
 
+  // A reconnect storm brings thousands of screens in a few seconds; socket.emit would encode the
+  // snapshot once per screen. Greeting every screen that arrived in one turn of the event loop
+  // with one broadcast encodes it once per turn. Any broadcast of a change greets first, so a
+  // screen never sees a change before its snapshot (which is taken after that change: stale, harmless).
+  let greeting: NodeJS.Immediate | undefined;
+  function greet(): void {
+    clearImmediate(greeting);
+    greeting = undefined;
+    const fresh = nsp.local.to(FRESH);
+    fresh.emit('hello', hello);
+    // Before the first load, the `reset` broadcast below delivers the snapshot.
+    if (board.loaded) fresh.emit('snapshot', board.snapshot());
+    nsp.local.in(FRESH).socketsLeave(FRESH);
+  }
+
   const frames = new FrameCoalescer(COALESCE_MS, (items) => {
+    if (greeting) greet();
     const local = nsp.local;
     if (items.length > 1) {
       local.emit('batch', items);
@@ -103,7 +125,13 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
         break;
     }
   });
+  const telemetry = new TelemetryCoalescer(READINGS_INTERVAL_MS, (updates) => {
+    if (greeting) greet();
+    nsp.local.emit('readings', updates);
+  });
+  board.on('readings', (update) => telemetry.push(update));
   board.on('reset', (snapshot) => {
+    if (greeting) greet();
     frames.clear();
     nsp.local.emit('snapshot', snapshot);
   });

@@ -57,6 +57,11 @@ export class BoardFeed {
     this.socket.on('order', (e) => this.#apply({ type: 'order', ...e }));
     this.socket.on('machine', (e) => this.#apply({ type: 'machine', ...e }));
     this.socket.on('scene', (e) => this.#apply({ type: 'scene', ...e }));
+    this.socket.on('readings', (updates) => {
+      let taken = false;
+      for (const u of updates) taken = this.mirror.applyReadings(u) || taken;
+      if (taken) opts.onChange?.(this.mirror);
+    });
     this.socket.on('batch', (items) => {
       for (const [type, e] of items) {
         // A gap stops the rest: they would be gaps too, and the snapshot asked for brings them.

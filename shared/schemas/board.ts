@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Machine } from './machine.js';
+import { EpochMs, Id } from './common.js';
+import { Machine, MachineReadings } from './machine.js';
 import { Order } from './order.js';
 
 export const ObsStatus = z.enum(['connected', 'disconnected', 'disabled']);
@@ -31,6 +32,14 @@ export const SceneEvent = z.object({ seq: Seq, scene: Scene });
 export type OrderEvent = z.infer<typeof OrderEvent>;
 export type MachineEvent = z.infer<typeof MachineEvent>;
 export type SceneEvent = z.infer<typeof SceneEvent>;
+
+/**
+ * Telemetry: a machine's new readings while nothing else about it changed.
+ * Outside the seq order on purpose (docs/protocol.md, "Telemetry"): latest
+ * wins by `updatedAt`, so a screen may miss any number of them without a gap.
+ */
+export const ReadingsUpdate = z.object({ id: Id, readings: MachineReadings, updatedAt: EpochMs });
+export type ReadingsUpdate = z.infer<typeof ReadingsUpdate>;
 
 /** One change to the board, as the store announces it and screens apply it. */
 export type BoardChange =

@@ -8,6 +8,8 @@ export interface Screen {
   events: { name: keyof BoardServerToClientEvents; seq: number; id?: string; status?: string }[];
   /** How many `batch` frames carried some of those events. */
   frames: { batches: number };
+  /** Telemetry: each `readings` frame's arrival time, and how many updates it carried per machine. */
+  readings: { at: number; ids: string[] }[];
 }
 
 /** Real socket.io clients running the screens' own board logic (BoardFeed). */
@@ -15,7 +17,8 @@ export async function connectScreens(url: string, count: number): Promise<Screen
   const screens: Screen[] = [];
   for (let i = 0; i < count; i++) {
     const feed = new BoardFeed({ url, transports: ['websocket'] });
-    const screen: Screen = { feed, events: [], frames: { batches: 0 } };
+    const screen: Screen = { feed, events: [], frames: { batches: 0 }, readings: [] };
+    feed.socket.on('readings', (updates) => screen.readings.push({ at: Date.now(), ids: updates.map((u) => u.id) }));
     feed.socket.on('snapshot', (s) => screen.events.push({ name: 'snapshot', seq: s.seq }));
     feed.socket.on('order', (e) => screen.events.push({ name: 'order', seq: e.seq, id: e.order.id, status: e.order.status }));
     feed.socket.on('machine', (e) => screen.events.push({ name: 'machine', seq: e.seq, id: e.machine.id }));
