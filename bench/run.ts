@@ -8,6 +8,7 @@ import { benchDirector, type DirectorBench } from './director.js';
 import { benchDisplay, type DisplayBench } from './display.js';
 import { benchSoak, type SoakBench } from './soak.js';
 import { benchFanout, type FanoutBench } from './fanout.js';
+import { renderFanout } from './fanout-report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(ROOT, 'bench/results');
@@ -94,34 +95,7 @@ function renderMarkdown(): string {
     );
   }
   const fan = load<FanoutBench>('fanout');
-  if (fan) {
-    const rows = fan.result.rows;
-    out.push(
-      '## Fan-out against per-message broadcasting (issue 7, scenario a only so far)',
-      '',
-      `\`${fan.command}\` · ${fan.date} · ${fan.machine} · each server in its own process, the screens in another, Redis on loopback; ${fan.result.seconds} s per rate`,
-      '',
-      'Redis PUBLISH of ~200-byte orders at R a second; latency from PUBLISH to arrival at the screen (same clock). Raw ws writes each message, serialised once, to every client; naive socket.io does `io.emit` per message; the hub goes through its store (Lua, seq, event log) and coalesces bursts into `batch` frames.',
-      '',
-      '| server | screens | events/s | p50 | p99 | max | delivered | server CPU | server RSS | KB per idle screen |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      ...rows.map(
-        (r) =>
-          `| ${r.server} | ${r.screens.toLocaleString('en')} | ${r.rate} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.maxMs} ms | ${((r.delivered / r.expected) * 100).toFixed(1)}% | ${r.cpuPct.toFixed(0)}% | ${r.rssMb.toFixed(0)} MB | ${r.kbPerIdleScreen.toFixed(1)} |`,
-      ),
-      '',
-      ...(fan.result.storm
-        ? [
-            `Reconnect storm (scenario b): ${fan.result.storm.screens.toLocaleString('en')} screens drop at once and come back: every one holds the server's board after ${fan.result.storm.settledMs} ms (target ≤ 3 s: ${verdict(fan.result.storm.settledMs <= 3_000)}); the hub's event loop was at most ${fan.result.storm.loopMaxMs.toFixed(0)} ms late meanwhile (target ≤ 200 ms: ${verdict(fan.result.storm.loopMaxMs <= 200)}).`,
-            '',
-          ]
-        : []),
-      '"Delivered" counts what arrived before the measurement closed, 1.5 s after the last PUBLISH: below 100%, a server was still working through its backlog. Latencies are counted in 1 ms buckets up to 5 s; "5000 ms" means 5 s or more. KB per idle screen: the server\'s RSS with the screens connected and idle, minus before, over their number.',
-      '',
-      'Not yet measured: 10,000 screens, the ceiling search above 100 events/s, the reconnect storm, telemetry and scale-out scenarios (issue 7 is open).',
-      '',
-    );
-  }
+  if (fan) out.push(...renderFanout(fan));
   const soak = load<SoakBench>('soak');
   if (soak) {
     const r = soak.result;

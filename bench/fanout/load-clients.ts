@@ -14,6 +14,8 @@ const kind = process.env.KIND as Kind;
 const count = Number(process.env.COUNT);
 /** Several URLs share the screens round-robin (two hubs behind nothing, or one load balancer). */
 const urls = process.env.URL!.split(',');
+/** Each screen from its own loopback address (127.0.0.2–251), so a proxy hashing client addresses can spread them. */
+const spread = process.env.SPREAD_ADDRESSES === '1';
 const BUCKETS = 5_000; // 1 ms each; the last one holds everything slower
 const hist = new Uint32Array(BUCKETS + 1);
 let delivered = 0;
@@ -24,6 +26,10 @@ let duplicates = 0;
 let seqHoles = 0;
 /** Telemetry: readings updates per machine, and the age of each on arrival. */
 const readingsPerMachine = new Map<string, number>();
+/** Telemetry frames per screen: (frames − 1) over the time from first to last is the rate a screen saw. */
+let readingsRateSum = 0;
+let readingsRateScreens = 0;
+let readingsMinGapMs = Infinity;
 
 const UPDATED_AT = '"updatedAt":';
 
@@ -63,19 +69,25 @@ class Screen {
   ws!: WebSocket;
   /** Highest seq applied (hub): from the snapshot, then each change. */
   seq = -1;
+  readingsFirst = 0;
+  readingsLast = 0;
+  readingsFrames = 0;
   #nsp: string;
   #url: string;
   onOpen: () => void = () => undefined;
   onSnapshot: (seq: number) => void = () => undefined;
 
-  constructor(url: string) {
+  #localAddress: string | undefined;
+
+  constructor(url: string, index: number) {
     this.#url = url;
+    this.#localAddress = spread ? `127.0.0.${2 + (index % 250)}` : undefined;
     this.#nsp = kind === 'hub' ? '/board,' : '';
   }
 
   connect(): void {
     const target = kind === 'ws' ? this.#url : `${this.#url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-    this.ws = new WebSocket(target, { perMessageDeflate: false });
+    this.ws = new WebSocket(target, { perMessageDeflate: false, ...(this.#localAddress ? { localAddress: this.#localAddress } : {}) });
     if (kind === 'ws') this.ws.on('open', () => this.onOpen());
     this.ws.on('message', (data: Buffer) => this.#onMessage(data.toString()));
     this.ws.on('error', () => undefined); // a refused or cut connection shows as a missing screen, not a crash
@@ -118,6 +130,11 @@ class Screen {
     if (name === 'readings') {
       if (!measuring) return;
       frames++;
+      const now = Date.now();
+      if (this.readingsFirst === 0) this.readingsFirst = now;
+      else readingsMinGapMs = Math.min(readingsMinGapMs, now - this.readingsLast);
+      this.readingsLast = now;
+      this.readingsFrames++;
       for (const u of (JSON.parse(text.slice(body)) as [string, { id: string; updatedAt: number }[]])[1]) {
         readingsPerMachine.set(u.id, (readingsPerMachine.get(u.id) ?? 0) + 1);
         age(u.updatedAt);
@@ -158,7 +175,7 @@ const opened = (): void => {
   if (++open === count) process.send?.({ type: 'ready' });
 };
 for (let i = 0; i < count; i++) {
-  const s = new Screen(urls[i % urls.length]!);
+  const s = new Screen(urls[i % urls.length]!, i);
   s.onOpen = opened;
   s.connect();
   screens.push(s);
@@ -191,9 +208,18 @@ process.on('message', (msg: { type: string; seq?: number }) => {
     hist.fill(0);
     delivered = frames = duplicates = seqHoles = 0;
     readingsPerMachine.clear();
+    readingsRateSum = readingsRateScreens = 0;
+    readingsMinGapMs = Infinity;
+    for (const s of screens) s.readingsFirst = s.readingsLast = s.readingsFrames = 0;
     measuring = true;
   } else if (msg.type === 'stop') {
     measuring = false;
-    process.send?.({ type: 'result', delivered, frames, duplicates, seqHoles, readingsPerMachine: Object.fromEntries(readingsPerMachine), hist: [...hist] });
+    for (const s of screens) {
+      if (s.readingsFrames < 2) continue;
+      readingsRateSum += (s.readingsFrames - 1) / ((s.readingsLast - s.readingsFirst) / 1000);
+      readingsRateScreens++;
+    }
+    const readings = { perScreenRate: readingsRateScreens ? readingsRateSum / readingsRateScreens : 0, minGapMs: Number.isFinite(readingsMinGapMs) ? readingsMinGapMs : null };
+    process.send?.({ type: 'result', delivered, frames, duplicates, seqHoles, readingsPerMachine: Object.fromEntries(readingsPerMachine), readings, hist: [...hist] });
   }
 });
