@@ -33,7 +33,7 @@ const kinds: [string, () => Promise<BoardStore>][] = [
   ],
 ];
 
-describe.each(kinds)('the %s store', (_kind, make) => {
+describe.each(kinds)('the %s store', (kind, make) => {
   let store: BoardStore;
   let feed: StoredChange[];
   let telemetry: ReadingsUpdate[];
@@ -114,20 +114,6 @@ describe.each(kinds)('the %s store', (_kind, make) => {
     await store.upsertMachine({ ...m, state: 'fault', updatedAt: 5 });
     await store.upsertMachine({ ...m, state: 'unloading', updatedAt: 20 });
     expect((await store.load()).machines).toEqual([{ ...m, state: 'unloading', updatedAt: 20 }]);
-  });
-});
-
-describe.each(kinds)('telemetry in the %s store', (kind, make) => {
-  let store: BoardStore;
-  let feed: StoredChange[];
-  let telemetry: ReadingsUpdate[];
-
-  beforeEach(async () => {
-    store = await make();
-    feed = [];
-    telemetry = [];
-    await store.start({ change: (c) => feed.push(c), readings: (u) => telemetry.push(u), reset: () => undefined });
-    return () => store.close();
   });
 
   it('stores a readings-only update latest-wins without a seq, and announces it apart from the changes', async () => {
