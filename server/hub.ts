@@ -18,6 +18,7 @@ import { InboxDoor } from './ingest/redis-stream.js';
 import { PubSubDoor } from './ingest/redis-pubsub.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { releaseUpgradeRequests } from './realtime/handshake-release.js';
 import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
 import { Director } from './director/director.js';
 import { DirectorJournal } from './director/journal.js';
@@ -148,6 +149,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     allowRequest: originGuard(config.store.allowedOrigins),
     cors: { origin: [...config.store.allowedOrigins], credentials: false },
   });
+
+  releaseUpgradeRequests(io);
 
   const redisClients: Redis[] = kv ? [kv] : [];
   if (config.redisUrl) {

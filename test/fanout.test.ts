@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
@@ -134,6 +135,16 @@ describe('fan-out in embedded mode (no Redis)', () => {
     await eventually(() => everyScreenHas(screens, o.id));
     const board = (await (await fetch(`${hub.url}/api/board`)).json()) as { orders: unknown[] };
     expect(board.orders).toEqual([o]);
+  });
+
+  it('lets go of each screen\'s HTTP upgrade request once connected, keeping what the handshake needs', () => {
+    const sockets = [...hub.io.of('/board').sockets.values()];
+    expect(sockets).toHaveLength(SCREENS);
+    for (const socket of sockets) {
+      expect(socket.conn.request).not.toBeInstanceOf(IncomingMessage);
+      expect(socket.handshake.headers.host).toBe(new URL(hub.url).host);
+      expect(socket.handshake.query).toMatchObject({ EIO: '4', transport: 'websocket' });
+    }
   });
 });
 
