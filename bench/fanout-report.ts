@@ -146,7 +146,7 @@ function explanations(r: FanoutBench, p99Ratio: number | undefined, kbPerIdle: n
   const out = ['### Reading the figures', ''];
   if (p99Ratio !== undefined) {
     out.push(
-      `- **p99 at 5,000 × 10/s.** At 10 events/s the changes are 100 ms apart, so the hub sends each alone, at once, like the baselines: the figure compares write paths, and socket.io's (one pre-encoded frame handed to each socket's Engine.IO transport) is close to raw ws's. Run to run it moves by about 15 ms here (p99 61–87 ms for raw ws, 74–87 ms for the hub over this session's runs).${p99Ratio > 1.25 ? ' This run missed the ratio; the spread above is why a single run can. What would close it for good: writing the pre-encoded frame to each socket beneath Engine.IO, or serving screens from a lean `ws` endpoint.' : ''}`,
+      `- **p99 at 5,000 × 10/s.** At 10 events/s the changes are 100 ms apart, so the hub sends each alone, at once, like the baselines: the figure compares write paths, and socket.io's (one pre-encoded frame handed to each socket's Engine.IO transport) is close to raw ws's. Run to run it moves by 15–25 ms here (over this session's runs, p99 61–87 ms for raw ws and 64–87 ms for the hub).${p99Ratio > 1.25 ? ' This run missed the ratio; the spread above is why a single run can. What would close it for good: writing the pre-encoded frame to each socket beneath Engine.IO, or serving screens from a lean `ws` endpoint.' : ''}`,
     );
   }
   if (hubCeil) {
@@ -161,7 +161,7 @@ function explanations(r: FanoutBench, p99Ratio: number | undefined, kbPerIdle: n
   }
   if (r.scaleOut.some((x) => x.hubs > 1)) {
     out.push(
-      '- **Scale-out latency.** On this 2-core machine every added process (a second hub, nginx) takes CPU from the same two cores that run Redis, the screens and the first hub, and nginx copies every frame once more through the kernel. The figures show that N hubs deliver exactly once and what the extra hop costs under contention; with a core per hub and the balancer on its own machine, each hub carries only its share of the screens (docs/scaling.md).',
+      '- **Scale-out latency.** On this 2-core machine every added process (a second hub, nginx) takes CPU from the same two cores that run Redis, the screens and the first hub, and nginx copies every frame once more through the kernel. The figures show that N hubs deliver exactly once and what the extra hop costs under contention; the Redis hop itself shows best at p50 (p99 of one 4 s run moves by tens of ms from run to run). With a core per hub and the balancer on its own machine, each hub carries only its share of the screens (docs/scaling.md).',
     );
   }
   out.push('');
