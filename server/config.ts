@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { Catalogue } from '../shared/schemas/catalogue.js';
@@ -93,6 +94,16 @@ export const FileConfig = z
   .strict();
 export type FileConfig = z.infer<typeof FileConfig>;
 
+/** Express's names for address ranges a proxy may sit in. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -117,6 +128,13 @@ const Env = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/)
     .optional(),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v) => v.split(',').map((p) => p.trim()))
+    .refine((parts) => parts.every((p) => PROXY_NAMES.has(p) || isProxyAddress(p)), {
+      message: 'must be a comma-separated list of loopback, linklocal, uniquelocal, IP addresses or CIDR ranges',
+    }),
 });
 
 export interface Config {
@@ -132,6 +150,8 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   readonly hubId: string;
+  /** Addresses whose X-Forwarded-For the hub believes (the load balancer's): client addresses key rate limits and the PIN lockout. */
+  readonly trustProxy: readonly string[];
   /** Without it the director is disabled. The password never leaves the hub. */
   readonly obs: { readonly url: string; readonly password: string | undefined } | undefined;
   readonly store: FileConfig;
@@ -182,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     hubId: e.HUB_ID ?? `${hostname()}-${process.pid}`,
+    trustProxy: Object.freeze(e.TRUST_PROXY),
     obs: e.OBS_URL ? Object.freeze({ url: e.OBS_URL, password: e.OBS_PASSWORD }) : undefined,
     store,
     // Check often enough that a ready order leaves within a quarter of its time-out late.

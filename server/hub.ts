@@ -128,6 +128,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     metrics,
     log,
     apiToken: config.apiToken,
+    trustProxy: config.trustProxy,
     webRoot,
     screens,
     reloadScreen: (name) => reload(name),

@@ -17,6 +17,8 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', redisUrl: undefined, apiTokenGenerated: true, store: { storeName: 'Batchboard', readyTimeoutMinutes: 30 } });
     expect(c.apiToken.length).toBeGreaterThanOrEqual(24);
     expect(Object.isFrozen(c)).toBe(true);
+    expect(c.trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
   });
 
   it.each([
@@ -33,6 +35,8 @@ describe('configuration', () => {
     ['PORT', { PORT: 'eighty' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
     ['API_TOKEN', { API_TOKEN: 'short' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'loopback,nginx.local' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
   ])('names a bad %s', (key, env) => {
     expect(() => loadConfig(env)).toThrow(key);
   });

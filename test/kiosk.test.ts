@@ -187,6 +187,29 @@ describe('kiosk abuse', () => {
   });
 });
 
+describe('client addresses behind a load balancer (TRUST_PROXY)', () => {
+  const fromClient = (url: string, client: string) =>
+    fetch(`${url}/api/kiosk/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+      body: JSON.stringify({ key: randomUUID(), sku: 'bun', variant: 'classic', qty: 1 }),
+    }).then((r) => r.status);
+
+  it('keys the order limit by the forwarded client address when the proxy is trusted, and ignores the header when not', async () => {
+    const limit = storeConfig({ kiosk: { ordersPerMinute: 1 } });
+    // The default trusts loopback, where the test's requests come from: two clients, two buckets.
+    const trusting = await startTestHub({ CONFIG: limit });
+    // A balancer elsewhere: requests from loopback are not from it, so their header is not believed.
+    const elsewhere = await startTestHub({ CONFIG: limit, TRUST_PROXY: '10.0.0.1' });
+    try {
+      expect([await fromClient(trusting.url, '203.0.113.1'), await fromClient(trusting.url, '203.0.113.2'), await fromClient(trusting.url, '203.0.113.1')]).toEqual([201, 201, 429]);
+      expect([await fromClient(elsewhere.url, '203.0.113.1'), await fromClient(elsewhere.url, '203.0.113.2')]).toEqual([201, 429]);
+    } finally {
+      await Promise.all([trusting.close(), elsewhere.close()]);
+    }
+  });
+});
+
 describe('the catalogue in the config file', () => {
   it('refuses a fourth variant at start, naming the SKU', () => {
     const file = path.join(tempDir(), 'store.json');

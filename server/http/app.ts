@@ -28,6 +28,8 @@ export interface HttpDeps {
   metrics: Metrics;
   log: Logger;
   apiToken: string;
+  /** Express `trust proxy`: where a load balancer in front of the hub may sit. */
+  trustProxy: readonly string[];
   webRoot: string;
   screens: ScreenRegistry;
   reloadScreen: (name: string) => void;
@@ -45,7 +47,7 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', [...deps.trustProxy]);
   app.use(helmet({ crossOriginEmbedderPolicy: false }));
   const staff = requireStaff(deps.staff.sessions, deps.apiToken);
   app.use('/api/staff', staffRouter({ ...deps.staff, apiToken: deps.apiToken, log: deps.log }));
