@@ -152,6 +152,13 @@ describe.each(kinds)('the %s store', (kind, make) => {
     }
     expect((await store.load()).seq).toBe(1 + variants.length * 2);
     expect(telemetry).toEqual([]);
+    // Readings on a tie of updatedAt (settled by the larger serialisation) and readings taken away are changes too.
+    expect(await store.upsertMachine({ ...m, readings: { tempC: 999 }, updatedAt: t })).toMatchObject({ applied: true, change: { seq: 2 + variants.length * 2 } });
+    const { readings: _gone, ...withoutReadings } = m;
+    expect(await store.upsertMachine({ ...withoutReadings, updatedAt: ++t })).toMatchObject({ applied: true, change: { seq: 3 + variants.length * 2 } });
+    // And readings coming back are telemetry again.
+    expect(await store.upsertMachine({ ...m, updatedAt: t + 1 })).toMatchObject({ applied: true, readings: { id: 'oven-s', readings: m.readings } });
+    await eventually(() => expect(telemetry).toHaveLength(1));
   });
 
   if (kind === 'redis') {

@@ -36,6 +36,8 @@ export class Board {
   #events = new EventEmitter<BoardEventMap>();
   #reloading = false;
   #buffered: StoredChange[] = [];
+  /** Newest per machine: readings are latest-wins, so a long reload holds one each, not a backlog. */
+  #bufferedReadings = new Map<string, ReadingsUpdate>();
   #retry: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
@@ -146,8 +148,13 @@ export class Board {
     this.#metrics.fanoutLatency.observe(Math.max(0, this.#opts.now() - at) / 1000);
   }
 
-  // No buffering during a reload: latest-wins by updatedAt makes readings order-free, and the loaded board refuses older ones.
   #onReadings(update: ReadingsUpdate): void {
+    // Held like changes during a reload: the board being loaded may predate them, and would wipe them.
+    if (this.#reloading) {
+      const held = this.#bufferedReadings.get(update.id);
+      if (!held || held.updatedAt < update.updatedAt) this.#bufferedReadings.set(update.id, update);
+      return;
+    }
     if (!this.#mirror.applyReadings(update)) return;
     this.#snapStale = true;
     this.#events.emit('readings', update);
@@ -169,6 +176,10 @@ export class Board {
       const buffered = this.#buffered;
       this.#buffered = [];
       for (const change of buffered) this.#onFeed(change);
+      // Latest-wins: what the loaded board already holds is refused, what is newer is taken and sent on.
+      const readings = [...this.#bufferedReadings.values()];
+      this.#bufferedReadings.clear();
+      for (const update of readings) this.#onReadings(update);
     } catch (err) {
       const delay = Math.min(200 * 2 ** attempt, 5_000);
       this.#log.warn({ why, err: (err as Error).message, retryInMs: delay }, 'board reload failed');

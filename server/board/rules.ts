@@ -29,7 +29,9 @@ export function decide(current: Versioned | undefined, next: Versioned): Verdict
  * tests hold to the same answers.
  */
 export function readingsOnly(current: Machine | undefined, next: Machine): boolean {
-  if (!current) return false;
+  // A tie on updatedAt (settled by the larger serialisation) and readings taken away are changes:
+  // latest-wins telemetry needs a strictly newer time, and a screen cannot be told to drop readings by one.
+  if (!current || next.updatedAt <= current.updatedAt || next.readings === undefined) return false;
   if (current.name !== next.name || current.kind !== next.kind || current.state !== next.state) return false;
   const a = current.batch;
   const b = next.batch;

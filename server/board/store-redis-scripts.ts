@@ -57,6 +57,7 @@ return {seq, msg}`;
 const READINGS_ONLY = `local function readings_only(cur, nxt)
   if not cur then return false end
   local a, b = cjson.decode(cur), cjson.decode(nxt)
+  if b.updatedAt <= a.updatedAt or b.readings == nil then return false end
   if a.name ~= b.name or a.kind ~= b.kind or a.state ~= b.state then return false end
   local x, y = a.batch, b.batch
   if x == nil or y == nil then return x == y end

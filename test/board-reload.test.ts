@@ -1,0 +1,59 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { Board } from '../server/board/board.js';
+import type { BoardStore, StoreFeedHandlers, WriteResult } from '../server/board/store.js';
+import { Metrics } from '../server/metrics.js';
+import { DISABLED_SCENE, type ReadingsUpdate, type Snapshot } from '../shared/schemas/board.js';
+import { machine } from './helpers/fixtures.js';
+
+// A fake store, for a race a real Redis produces only by timing: telemetry arriving on the feed
+// while the hub's reload is in flight, newer than the board that reload brings back.
+class SlowLoadStore implements BoardStore {
+  readonly kind = 'redis';
+  handlers!: StoreFeedHandlers;
+  board: Snapshot = { seq: 1, orders: [], machines: [], scene: DISABLED_SCENE };
+  release: (() => void) | undefined;
+  slow = false;
+  start(handlers: StoreFeedHandlers): Promise<void> {
+    this.handlers = handlers;
+    return Promise.resolve();
+  }
+  async load(): Promise<Snapshot> {
+    const board = this.board; // read before the wait: the reading below lands after it
+    if (this.slow) await new Promise<void>((r) => (this.release = r));
+    return board;
+  }
+  private none(): Promise<WriteResult> {
+    return Promise.resolve({ applied: false, reason: 'unchanged' });
+  }
+  upsertOrder = () => this.none();
+  upsertMachine = () => this.none();
+  setScene = () => this.none();
+  expireOrder = () => this.none();
+  order = () => Promise.resolve(undefined);
+  healthy = () => Promise.resolve(true);
+  close = () => Promise.resolve();
+}
+
+describe('the hub board during a reload', () => {
+  it('keeps telemetry that arrives while a reload is in flight, newer than the board it loads', async () => {
+    const store = new SlowLoadStore();
+    const oven = machine({ id: 'oven-r', updatedAt: 1_000, readings: { tempC: 100 } });
+    store.board = { ...store.board, machines: [oven] };
+    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000 });
+    await board.start();
+    const sent: ReadingsUpdate[] = [];
+    board.on('readings', (u) => sent.push(u));
+
+    store.slow = true;
+    store.handlers.reset(); // the feed reconnected: reload
+    store.handlers.readings?.({ id: 'oven-r', readings: { tempC: 150 }, updatedAt: 1_500 });
+    store.handlers.readings?.({ id: 'oven-r', readings: { tempC: 120 }, updatedAt: 1_200 });
+    store.release?.();
+    await new Promise((r) => setImmediate(r));
+
+    expect(board.snapshot().machines[0]).toMatchObject({ readings: { tempC: 150 }, updatedAt: 1_500 });
+    expect(sent).toEqual([{ id: 'oven-r', readings: { tempC: 150 }, updatedAt: 1_500 }]);
+    await board.close();
+  });
+});
