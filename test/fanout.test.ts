@@ -40,6 +40,18 @@ describe('fan-out with Redis', () => {
     await eventually(() => expect(screens.every((s) => s.feed.mirror.machines.get('oven-7')?.state === 'preheating')).toBe(true));
   });
 
+  it('never lets a new machine\'s first readings overtake the change that brings the machine', async () => {
+    const id = `tele-new-${Date.now()}`;
+    const t0 = Date.now();
+    // Before any other test sends readings, so telemetry is quiet and a reading goes out at once.
+    // The order opens a change window, so the new machine waits in it; the reading that follows comes when telemetry is quiet.
+    await producer.publish(CHANNELS.orders, JSON.stringify(order()));
+    await producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, updatedAt: t0, readings: { tempC: 1 } })));
+    await producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, updatedAt: t0 + 1, readings: { tempC: 2 } })));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.machines.has(id))).toBe(true));
+    await eventually(() => expect(screens.filter((s) => s.feed.mirror.machines.get(id)?.readings?.tempC !== 2)).toHaveLength(0), 2_000);
+  });
+
   it('delivers an order posted to POST /api/orders', async () => {
     const o = order();
     const res = await post(`${hub.url}/api/orders`, o);

@@ -126,6 +126,8 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     }
   });
   const telemetry = new TelemetryCoalescer(READINGS_INTERVAL_MS, (updates) => {
+    // A machine's first appearance may still wait in the change window; its readings must not arrive before it.
+    frames.flushQueued();
     if (greeting) greet();
     nsp.local.emit('readings', updates);
   });

@@ -27,6 +27,14 @@ export class FrameCoalescer {
     this.#timer = setTimeout(() => this.#flush(), this.#windowMs).unref();
   }
 
+  /** Sends what is queued now, ahead of a frame of another kind that must not overtake it; the window goes on. */
+  flushQueued(): void {
+    if (this.#queue.length === 0) return;
+    const items = this.#queue;
+    this.#queue = [];
+    this.#send(items);
+  }
+
   /** Forgets what is queued: a snapshot that follows carries it. */
   clear(): void {
     this.#queue = [];
