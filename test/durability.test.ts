@@ -53,7 +53,14 @@ describe('a hub that dies and comes back', () => {
     const hub = await spawnHub({ REDIS_URL: redis.url });
     hubs.push(hub);
     const orders = [order(), order({ status: 'ready' }), order({ status: 'in_production' })];
-    for (const o of orders) expect((await post(`${hub.url}/api/orders`, o)).status).toBe(200);
+    let lastSeq = 0;
+    for (const o of orders) {
+      const res = await post(`${hub.url}/api/orders`, o);
+      expect(res.status).toBe(200);
+      lastSeq = (res.json as { data: { seq: number } }).data.seq;
+    }
+    // The hub's own view follows the store's feed, a moment after the write's answer.
+    await eventually(async () => expect((await board(hub.url)).seq).toBe(lastSeq));
     const before = await board(hub.url);
     await hub.kill('SIGKILL');
 
