@@ -43,9 +43,7 @@ export class FrameCoalescer {
   #flush(): void {
     this.#timer = undefined;
     if (this.#queue.length === 0) return; // quiet again: the next change goes at once
-    const items = this.#queue;
-    this.#queue = [];
-    this.#send(items);
+    this.flushQueued();
     this.#timer = setTimeout(() => this.#flush(), this.#windowMs).unref();
   }
 }
