@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../test/helpers/browser.js';
+import { launchChromium, storeUrl } from '../test/helpers/browser.js';
 import { post, startTestHub } from '../test/helpers/hub.js';
 import type { Order } from '../shared/schemas/order.js';
 
@@ -103,7 +103,7 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
     for (let run = 0; run < 7; run++) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.addInitScript(SNAPSHOT_PROBE);
-      await page.goto(`${hub.url}/display`);
+      await page.goto(storeUrl(hub.url, '/display'));
       runsMs.push(await renderedAfterSnapshot(page, hub.board.seq));
       await page.close();
     }
@@ -114,7 +114,7 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
     const seconds = Number(process.env.BENCH_UPDATE_SECONDS ?? 60);
     const idleSeconds = Math.min(30, seconds);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: process.env.BENCH_REDUCED_MOTION ? 'reduce' : 'no-preference' });
-    await page.goto(`${hub.url}/display`);
+    await page.goto(storeUrl(hub.url, '/display'));
     await page.waitForSelector('.stage[data-connected="true"]');
     // Measure the steady state, not the page's own start-up.
     await page.waitForTimeout(2_000);

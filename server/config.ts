@@ -87,6 +87,8 @@ export const FileConfig = z
         /** Wrong PINs from one address before its logins are locked. */
         maxFailures: z.number().int().min(3).max(100).default(10),
         lockMinutes: z.number().positive().max(24 * 60).default(10),
+        /** How long a staff action can be taken back (the console's Undo). */
+        undoSeconds: z.number().int().min(3).max(600).default(10),
       })
       .strict()
       .prefault({}),

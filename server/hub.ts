@@ -117,7 +117,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
       void events.append({ ...change, at });
     });
   }
-  const commands = new StaffCommands(board, intake, log, events, (order, direction) => kiosk.returnStock(order, direction));
+  const commands = new StaffCommands(board, intake, log, events, (order, direction) => kiosk.returnStock(order, direction), config.store.staff.undoSeconds * 1000);
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
   const insight = new Insight(board, events, log, metrics);
   const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;

@@ -6,7 +6,7 @@ import type { OBSWebSocket } from 'obs-websocket-js/json';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS } from '../shared/protocol.js';
 import type { DirectorLogEntry } from '../shared/schemas/director.js';
-import { launchChromium } from './helpers/browser.js';
+import { launchChromium, storeUrl } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine } from './helpers/fixtures.js';
 import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
@@ -173,7 +173,7 @@ describe('the director against a real OBS Studio', () => {
       const context = await browser.newContext({ viewport: { width: 1180, height: 820 } });
       context.setDefaultTimeout(10_000);
       const page = await context.newPage();
-      await page.goto(`${hub.url}/staff`);
+      await page.goto(storeUrl(hub.url, '/staff'));
       await page.locator('input[name=pin]').fill(TEST_PIN);
       await page.getByRole('button', { name: 'Log in' }).click();
       const panel = page.getByRole('region', { name: 'Cameras' });

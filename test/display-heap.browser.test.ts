@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { Hub } from '../server/hub.js';
 import type { Machine } from '../shared/schemas/machine.js';
 import type { Order } from '../shared/schemas/order.js';
-import { animationsSettled, launchChromium } from './helpers/browser.js';
+import { animationsSettled, launchChromium, storeUrl } from './helpers/browser.js';
 import { startTestHub } from './helpers/hub.js';
 
 const EVENTS = 50_000;
@@ -24,7 +24,7 @@ describe('the display over a long day', () => {
 
   it(`keeps its JS heap within 20% after ${EVENTS.toLocaleString('en')} events`, async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${hub.url}/display`);
+    await page.goto(storeUrl(hub.url, '/display'));
     await page.waitForSelector('.stage[data-connected="true"]');
     const cdp = await page.context().newCDPSession(page);
     // Measured at rest: a card on its way out is held by its transition until it ends.

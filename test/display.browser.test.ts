@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Redis } from 'ioredis';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
-import { animationsSettled, launchChromium } from './helpers/browser.js';
+import { animationsSettled, launchChromium, storeUrl } from './helpers/browser.js';
 import { busyBoard } from './helpers/busy-board.js';
 import { machine, order } from './helpers/fixtures.js';
 import { TEST_TOKEN, post, spawnHub, startTestHub, tempDir } from './helpers/hub.js';
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 async function openDisplay(url: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
   const page = await browser.newPage({ viewport });
-  await page.goto(`${url}/display${query}`);
+  await page.goto(storeUrl(url, `/display${query}`));
   await page.waitForSelector('.stage[data-connected="true"]', { timeout: 10_000 });
   return page;
 }

@@ -1,11 +1,11 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import helmet from 'helmet';
 import type { Board } from '../board/board.js';
 import type { Intake } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { apiRouter } from './api.js';
 import { bodyErrors } from './json-body.js';
+import { securityHeaders } from './security-headers.js';
 import { healthRouter } from './health.js';
 import { screensRouter } from './screens.js';
 import { directorRouter } from './director.js';
@@ -48,7 +48,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', [...deps.trustProxy]);
-  app.use(helmet({ crossOriginEmbedderPolicy: false }));
+  app.use(securityHeaders());
   const staff = requireStaff(deps.staff.sessions, deps.apiToken);
   app.use('/api/staff', staffRouter({ ...deps.staff, apiToken: deps.apiToken, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff));

@@ -7,8 +7,6 @@ import type { Logger } from '../log.js';
 import type { EventLog } from '../events/event-log.js';
 import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
-export const UNDO_MS = 10_000;
-
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };
 
 export type CommandError = IntakeError | { code: 'unknown_order' | 'not_allowed' | 'undo_expired'; message: string };
@@ -29,11 +27,13 @@ export class StaffCommands {
   #log: Logger;
   #returnStock: StockReturn;
   #now: () => number;
+  #undoMs: number;
   #undo = new Map<string, { before: Order; after: Order; until: number }>();
 
   #events: EventLog;
 
-  constructor(board: Board, intake: Intake, log: Logger, events: EventLog, returnStock: StockReturn, now: () => number = Date.now) {
+  constructor(board: Board, intake: Intake, log: Logger, events: EventLog, returnStock: StockReturn, undoMs: number, now: () => number = Date.now) {
+    this.#undoMs = undoMs;
     this.#board = board;
     this.#events = events;
     this.#intake = intake;
@@ -52,7 +52,7 @@ export class StaffCommands {
     if (!result.ok) return result;
     if (action === 'cancel') await this.#stockBack(next, 1);
     const undo = randomBytes(12).toString('base64url');
-    const until = this.#now() + UNDO_MS;
+    const until = this.#now() + this.#undoMs;
     this.#forgetExpired();
     this.#undo.set(undo, { before: current, after: next, until });
     return { ok: true, data: { order: next, undo, undoUntil: until } };
@@ -61,7 +61,7 @@ export class StaffCommands {
   async undo(token: string, who: string): Promise<CommandResult> {
     this.#forgetExpired();
     const entry = this.#undo.get(token);
-    if (!entry) return { ok: false, error: { code: 'undo_expired', message: `an action can be undone for ${UNDO_MS / 1000} s only` } };
+    if (!entry) return { ok: false, error: { code: 'undo_expired', message: `an action can be undone for ${this.#undoMs / 1000} s only` } };
     const current = (await this.#board.order(entry.after.id)) ?? entry.after;
     if (current.updatedAt !== entry.after.updatedAt) {
       return { ok: false, error: { code: 'not_allowed', message: 'the order changed since; undo refused so as not to overwrite it' } };

@@ -1,13 +1,72 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's Chromium (installed by the test setup), never a downloaded build. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+/**
+ * The name store devices reach the hub by. A browser treats `localhost` and `127.0.0.1` as a secure
+ * context and forgives what a store's TVs and tablets do not (upgrade-insecure-requests, secure-only
+ * APIs): every browser test opens the hub by this ordinary network name instead, which Chromium
+ * resolves to loopback, so traffic never leaves the machine.
+ */
+export const STORE_HOST = 'store.test';
+
+/** `http://127.0.0.1:PORT/route` as a store device sees it: `http://store.test:PORT/route`. */
+export function storeUrl(hubUrl: string, route = ''): string {
+  const url = new URL(hubUrl);
+  url.hostname = STORE_HOST;
+  return `${url.origin}${route}`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** True for a page request to a loopback origin, which no store device ever makes. */
+export function isLoopbackRequest(url: string): boolean {
+  if (!/^(https?|wss?):/.test(url)) return false;
+  return LOOPBACK.test(new URL(url).hostname);
+}
+
+/**
+ * Every context this browser makes closes itself, loudly, when a page asks a loopback origin for
+ * anything: a new test that opens `hub.url` instead of `storeUrl(hub.url)` fails at once instead of
+ * passing on the forgiving origin.
+ */
+function guardAgainstLoopback(context: BrowserContext): BrowserContext {
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!isLoopbackRequest(url)) return;
+    process.stderr.write(`\nbrowser test asked a loopback origin (${url}): open the hub by storeUrl(hub.url), as a store device would\n`);
+    void context.close({ reason: `loopback origin requested: ${url}; use storeUrl()` });
   });
+  return context;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+      `--host-resolver-rules=MAP ${STORE_HOST} 127.0.0.1`,
+    ],
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => guardAgainstLoopback(await newContext(options));
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    // As Playwright's own newPage does: the page owns its context, so closing it closes both.
+    page.once('close', () => void context.close());
+    return page;
+  };
+  return browser;
 }
 
 /** Resolves when every finite animation on the page has finished (the fault pulse runs forever and is left out). */

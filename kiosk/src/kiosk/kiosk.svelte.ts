@@ -20,8 +20,9 @@ export type Placing =
 /** Network trouble and a hub without its store are retried with the same key: the order is placed once, whenever it gets through. */
 const RETRY_MS = [500, 1_000, 2_000, 4_000];
 
+/** 128 random bits. Not `crypto.randomUUID()`: it exists only in secure contexts, and a store's kiosk opens the hub over plain HTTP. */
 function attemptKey(): string {
-  return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The kiosk's live menu and one order attempt at a time. */
