@@ -3,7 +3,28 @@ import type { Order, OrderItem } from '../shared/schemas/order.js';
 
 export type SimEvent = { kind: 'order'; order: Order } | { kind: 'machine'; machine: Machine };
 
-const NAMES = ['Ana', 'Ben', 'Chloé', 'Dev', 'Emre', 'Freya', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lena', 'Mo', 'Nia', 'Oskar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tove'];
+const NAMES = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Emre',
+  'Freya',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jun',
+  'Kai',
+  'Lena',
+  'Mo',
+  'Nia',
+  'Oskar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tove',
+];
 const MENU: { sku: string; variants: string[]; station: string }[] = [
   { sku: 'cardamom-bun', variants: ['classic', 'vegan', 'pearl-sugar'], station: 'oven' },
   { sku: 'cinnamon-knot', variants: ['classic', 'orange'], station: 'oven' },
@@ -28,9 +49,11 @@ export class PopUpSimulator {
   #number = 100;
   #machines: { m: Machine; next: number }[];
 
-  constructor(start: number, seed = 42) {
+  /** `lastNumber`: the highest order number already on the board; this run's numbers follow it. */
+  constructor(start: number, seed = 42, lastNumber = 100) {
+    this.#number = lastNumber;
     let s = seed;
-    this.#rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    this.#rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     this.#nextOrderAt = start;
     this.#machines = [
       { m: { id: 'oven-1', name: 'Stone oven', kind: 'oven', state: 'idle', readings: { tempC: 24 }, updatedAt: start }, next: start + 2_000 },
@@ -93,7 +116,15 @@ export class PopUpSimulator {
     switch (m.state) {
       case 'idle':
         if (m.kind === 'oven') return [{ ...base, state: 'preheating', ...temp(120) }, 8_000];
-        return [{ ...base, state: 'running', ...temp(0), ...(m.kind === 'printer' ? batch('tote-print', 'Tote bags', 6, 30_000) : batch('cardamom-bun', 'Glazing buns', 12, 20_000)) }, m.kind === 'printer' ? 30_000 : 20_000];
+        return [
+          {
+            ...base,
+            state: 'running',
+            ...temp(0),
+            ...(m.kind === 'printer' ? batch('tote-print', 'Tote bags', 6, 30_000) : batch('cardamom-bun', 'Glazing buns', 12, 20_000)),
+          },
+          m.kind === 'printer' ? 30_000 : 20_000,
+        ];
       case 'preheating':
         return [{ ...base, state: 'running', ...temp(218), ...batch('cardamom-bun', 'Cardamom buns', 12, 45_000) }, 45_000];
       case 'running':

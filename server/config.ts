@@ -1,4 +1,3 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
@@ -14,7 +13,13 @@ import { describeIssues, summariseIssues } from '../shared/validation.js';
 export const FileConfig = z
   .object({
     storeName: z.string().min(1).max(64).default('Batchboard'),
-    readyTimeoutMinutes: z.number().positive().max(24 * 60).default(30),
+    /** Where customers' phones reach the hub (the kiosk's QR codes); `PUBLIC_URL` in env wins. */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, e.g. http://192.168.1.20:8080' }).optional(),
+    readyTimeoutMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30),
     allowedOrigins: z.array(z.url()).max(50).default([]),
     display: z
       .object({
@@ -34,7 +39,11 @@ export const FileConfig = z
     /** What the kiosk sells today; without it, a sample menu (server/kiosk/sample-catalogue.ts). */
     catalogue: Catalogue.default(SAMPLE_CATALOGUE),
     /** An order without its own promisedAt is due this long after the hub first sees it. */
-    promiseMinutes: z.number().positive().max(24 * 60).default(15),
+    promiseMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(15),
     kiosk: z
       .object({
         /** An untouched kiosk returns to its start screen after this. */
@@ -67,8 +76,16 @@ export const FileConfig = z
       .prefault({}),
     alerts: z
       .object({
-        oldestQueuedMinutes: z.number().positive().max(24 * 60).default(10),
-        screenOfflineMinutes: z.number().positive().max(24 * 60).default(5),
+        oldestQueuedMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(10),
+        screenOfflineMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(5),
         /** Alert transitions are POSTed here as JSON, with a timeout and retries. */
         webhook: z
           .object({
@@ -83,10 +100,18 @@ export const FileConfig = z
       .prefault({}),
     staff: z
       .object({
-        sessionHours: z.number().positive().max(24 * 7).default(12),
+        sessionHours: z
+          .number()
+          .positive()
+          .max(24 * 7)
+          .default(12),
         /** Wrong PINs from one address before its logins are locked. */
         maxFailures: z.number().int().min(3).max(100).default(10),
-        lockMinutes: z.number().positive().max(24 * 60).default(10),
+        lockMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(10),
         /** How long a staff action can be taken back (the console's Undo). */
         undoSeconds: z.number().int().min(3).max(600).default(10),
       })
@@ -130,6 +155,7 @@ const Env = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/)
     .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, e.g. http://192.168.1.20:8080' }).optional(),
   TRUST_PROXY: z
     .string()
     .default('loopback')
@@ -143,12 +169,10 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly redisUrl: string | undefined;
-  readonly apiToken: string;
-  /** True when the token was made up at start and must be shown to the operator once. */
-  readonly apiTokenGenerated: boolean;
-  readonly staffPin: string;
-  /** True when the PIN was made up at start and must be shown to the operator once. */
-  readonly staffPinGenerated: boolean;
+  /** Without it the hub makes one once and keeps its digest (server/credentials). */
+  readonly apiToken: string | undefined;
+  /** Without it the hub makes one once and keeps its digest (server/credentials). */
+  readonly staffPin: string | undefined;
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   readonly hubId: string;
@@ -157,6 +181,8 @@ export interface Config {
   /** Without it the director is disabled. The password never leaves the hub. */
   readonly obs: { readonly url: string; readonly password: string | undefined } | undefined;
   readonly store: FileConfig;
+  /** `PUBLIC_URL` (or the file's `publicUrl`): where customers' phones reach the hub, without a trailing slash. */
+  readonly publicUrl: string | undefined;
   /** How often ready orders are checked against the time-out. */
   readonly sweepIntervalMs: number;
 }
@@ -197,16 +223,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
-    apiToken: e.API_TOKEN ?? randomBytes(24).toString('base64url'),
-    apiTokenGenerated: e.API_TOKEN === undefined,
-    staffPin: e.STAFF_PIN ?? randomInt(0, 1_000_000).toString().padStart(6, '0'),
-    staffPinGenerated: e.STAFF_PIN === undefined,
+    apiToken: e.API_TOKEN,
+    staffPin: e.STAFF_PIN,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     hubId: e.HUB_ID ?? `${hostname()}-${process.pid}`,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     obs: e.OBS_URL ? Object.freeze({ url: e.OBS_URL, password: e.OBS_PASSWORD }) : undefined,
     store,
+    publicUrl: (e.PUBLIC_URL ?? store.publicUrl)?.replace(/\/+$/, ''),
     // Check often enough that a ready order leaves within a quarter of its time-out late.
     sweepIntervalMs: Math.min(5_000, Math.max(50, readyTimeoutMs / 4)),
   });

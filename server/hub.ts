@@ -30,6 +30,7 @@ import { ScreenRegistry } from './screens/registry.js';
 import { originGuard } from './realtime/origins.js';
 import { connectRedis } from './redis/connect.js';
 import { KioskOrdering } from './kiosk/ordering.js';
+import { PublicAddress } from './kiosk/public-address.js';
 import { EmbeddedStockStore } from './kiosk/stock-embedded.js';
 import { RedisStockStore } from './kiosk/stock-redis.js';
 import { attachKioskNamespace } from './realtime/kiosk-namespace.js';
@@ -38,6 +39,8 @@ import { StaffCommands } from './staff/commands.js';
 import { FloorWatch } from './staff/floor-watch.js';
 import { LoginGuard } from './staff/login-guard.js';
 import { StaffSessions } from './staff/sessions.js';
+import { Credentials } from './credentials/credentials.js';
+import { FileCredentialStore, RedisCredentialStore } from './credentials/credential-store.js';
 import type { EventLog } from './events/event-log.js';
 import { FileEventLog } from './events/event-log-file.js';
 import { RedisEventLog } from './events/event-log-redis.js';
@@ -56,6 +59,8 @@ export interface HubOptions {
   appVersion?: string;
   /** OBS call timeout (tests shorten it). */
   obsCallTimeoutMs?: number;
+  /** The clock staff sessions expire by (tests move it to end a session); the rest of the hub keeps the real one. */
+  now?: () => number;
 }
 
 export interface Hub {
@@ -69,6 +74,8 @@ export interface Hub {
   /** The express app and the socket.io server (tests enumerate their routes and namespaces). */
   readonly app: Express;
   readonly io: Server;
+  /** Resolves with the secrets this start made (to show once), when the kept ones have been read. */
+  readonly credentials: Pick<Credentials, 'ready' | 'where'>;
   close(): Promise<void>;
 }
 
@@ -92,7 +99,10 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const journal = new DirectorJournal(config.dataDir);
   const director = config.obs
     ? new Director({
-        obs: new ObsController({ url: config.obs.url, password: config.obs.password, ...(opts.obsCallTimeoutMs ? { callTimeoutMs: opts.obsCallTimeoutMs } : {}) }, log),
+        obs: new ObsController(
+          { url: config.obs.url, password: config.obs.password, ...(opts.obsCallTimeoutMs ? { callTimeoutMs: opts.obsCallTimeoutMs } : {}) },
+          log,
+        ),
         board,
         config: config.store.director,
         log,
@@ -100,16 +110,28 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
       })
     : undefined;
 
+  const publicAddress = new PublicAddress(config.publicUrl, log);
   const stock = config.redisUrl ? new RedisStockStore(config.redisUrl, log) : new EmbeddedStockStore(config.dataDir, log);
   const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
     storeName: config.store.storeName,
     numberPrefix: config.store.kiosk.numberPrefix,
     idleSeconds: config.store.kiosk.idleSeconds,
     promiseMinutes: config.store.promiseMinutes,
+    publicUrl: publicAddress.url,
   });
-  const sessions = new StaffSessions(kv, config.store.staff.sessionHours * 3600_000);
-  const guard = new LoginGuard(config.staffPin, { maxFailures: config.store.staff.maxFailures, lockMs: config.store.staff.lockMinutes * 60_000 });
-  const events: EventLog = kv ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries) : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
+  const sessions = new StaffSessions(kv ? { redis: kv } : { dataDir: config.dataDir }, config.store.staff.sessionHours * 3600_000, opts.now);
+  const credentials = new Credentials(
+    { apiToken: config.apiToken, staffPin: config.staffPin },
+    kv ? new RedisCredentialStore(kv) : new FileCredentialStore(config.dataDir),
+    log,
+  );
+  const guard = new LoginGuard((pin) => credentials.pinMatches(pin), {
+    maxFailures: config.store.staff.maxFailures,
+    lockMs: config.store.staff.lockMinutes * 60_000,
+  });
+  const events: EventLog = kv
+    ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries)
+    : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
   // On Redis the store's scripts log each change in the same step; embedded, this one process logs what its board announces.
   if (!kv) {
     board.on('change', (change) => {
@@ -117,7 +139,14 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
       void events.append({ ...change, at });
     });
   }
-  const commands = new StaffCommands(board, intake, log, events, (order, direction) => kiosk.returnStock(order, direction), config.store.staff.undoSeconds * 1000);
+  const commands = new StaffCommands(
+    board,
+    intake,
+    log,
+    events,
+    (order, direction) => kiosk.returnStock(order, direction),
+    config.store.staff.undoSeconds * 1000,
+  );
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
   const insight = new Insight(board, events, log, metrics);
   const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;
@@ -127,7 +156,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     intake,
     metrics,
     log,
-    apiToken: config.apiToken,
+    credentials,
     trustProxy: config.trustProxy,
     webRoot,
     screens,
@@ -163,7 +192,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   }
   const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
   reload = (name) => reloadScreen(boardNsp, name);
-  attachKioskNamespace(io, kiosk, metrics);
+  attachKioskNamespace(io, kiosk, metrics, publicAddress);
   const alerts = new Alerts({
     board,
     floor,
@@ -176,7 +205,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     redis: kv,
     hubId: config.hubId,
   });
-  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts, metrics });
+  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts, metrics, publicAddress });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -200,7 +229,10 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const doors: { close(): Promise<void> }[] = [];
   if (config.redisUrl) {
     const pubsub = new PubSubDoor(config.redisUrl, intake, log);
-    const inbox = new InboxDoor(config.redisUrl, intake, log, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000 });
+    const inbox = new InboxDoor(config.redisUrl, intake, log, {
+      consumer: config.hubId,
+      claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000,
+    });
     await pubsub.start();
     await inbox.start();
     doors.push(pubsub, inbox);
@@ -218,6 +250,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     director,
     app,
     io,
+    credentials,
     close: () =>
       (closing ??= (async () => {
         // Each step is bounded: after a Redis outage a client may still be reconnecting with
@@ -234,6 +267,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
         await within(3_000, kiosk.close(), 'kiosk store', log);
         await within(3_000, board.close(), 'board store', log);
         screens.close();
+        credentials.close();
         for (const c of redisClients) c.disconnect();
       })()),
   };

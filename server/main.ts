@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startHub } from './hub.js';
 import { createLogger } from './log.js';
+import { pageAddresses } from './addresses.js';
+import { credentialsNotice } from './credentials/notice.js';
 
 let config: Config;
 try {
@@ -15,14 +17,8 @@ const log = createLogger(config.logLevel, config.hubId);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 const hub = await startHub(config, { log });
-if (config.apiTokenGenerated) {
-  // Shown once, on the terminal only: writes are never open, and the token stays out of the JSON log.
-  process.stderr.write(`\nbatchboard: API_TOKEN was not set; this run's token is:\n\n  ${config.apiToken}\n\n`);
-}
-if (config.staffPinGenerated) {
-  process.stderr.write(`batchboard: STAFF_PIN was not set; this run's staff PIN is ${config.staffPin}\n\n`);
-}
-process.stderr.write(`batchboard: board at http://localhost:${hub.port}/display  (kiosk: /kiosk, staff: /staff, API: /api)\n`);
+process.stderr.write(`\nbatchboard: ${config.store.storeName} is open:\n${pageAddresses(hub.port, config.publicUrl)}`);
+void hub.credentials.ready.then((made) => process.stderr.write(credentialsNotice(made, hub.credentials.where)));
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { tempDir } from './helpers/hub.js';
+import { DisplayLabels } from '../shared/schemas/display.js';
+import { MACHINE_STATES } from '../shared/schemas/machine.js';
+import { startTestHub, tempDir } from './helpers/hub.js';
 
 function configFile(content: string): string {
   const file = path.join(tempDir(), 'store.json');
@@ -14,8 +16,14 @@ function configFile(content: string): string {
 describe('configuration', () => {
   it('has defaults that run on a bare laptop', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', redisUrl: undefined, apiTokenGenerated: true, store: { storeName: 'Batchboard', readyTimeoutMinutes: 30 } });
-    expect(c.apiToken.length).toBeGreaterThanOrEqual(24);
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      redisUrl: undefined,
+      apiToken: undefined,
+      staffPin: undefined,
+      store: { storeName: 'Batchboard', readyTimeoutMinutes: 30 },
+    });
     expect(Object.isFrozen(c)).toBe(true);
     expect(c.trustProxy).toEqual(['loopback']);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
@@ -50,5 +58,40 @@ describe('configuration', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('colour');
+  });
+
+  it('takes PUBLIC_URL from env over the file, without a trailing slash, and names it when it is not an http address', () => {
+    const file = configFile(JSON.stringify({ publicUrl: 'http://file.example:8080/' }));
+    expect(loadConfig({ CONFIG: file }).publicUrl).toBe('http://file.example:8080');
+    expect(loadConfig({ CONFIG: file, PUBLIC_URL: 'http://192.168.1.20:8080/' }).publicUrl).toBe('http://192.168.1.20:8080');
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ publicUrl: 'nope' })) })).toThrow(/publicUrl/);
+  });
+});
+
+describe('the sample store config in docs/', () => {
+  const SAMPLE = path.resolve(import.meta.dirname, '../docs/sample-store/store.json');
+
+  it('is the one the README shows, and sets every label the board has', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
+    const block = /Config file \(`CONFIG=store.json`\)[^]*?```json\n([^]*?)```/.exec(readme)?.[1];
+    const sample = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { display: { labels: Record<string, unknown> & { machineStates: Record<string, unknown> } } };
+    expect(JSON.parse(block!)).toEqual(sample);
+    expect(Object.keys(sample.display.labels).sort()).toEqual(Object.keys(DisplayLabels.shape).sort());
+    expect(Object.keys(sample.display.labels.machineStates).sort()).toEqual([...MACHINE_STATES].sort());
+  });
+
+  it('starts a hub as written, logo included', async () => {
+    const config = loadConfig({ CONFIG: SAMPLE });
+    expect(config.store.display.logo).toBe(path.resolve(path.dirname(SAMPLE), 'logo.svg'));
+    const hub = await startTestHub({ CONFIG: SAMPLE });
+    try {
+      const logo = await fetch(`${hub.url}/branding/logo`);
+      expect(logo.status).toBe(200);
+      expect(logo.headers.get('content-type')).toContain('svg');
+    } finally {
+      await hub.close();
+    }
   });
 });

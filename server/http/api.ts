@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { Credentials } from '../credentials/credentials.js';
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeResult, Kind } from '../ingest/intake.js';
 import { requireApiToken } from './auth.js';
@@ -10,9 +11,9 @@ function statusOf(result: IntakeResult): number {
 }
 
 /** The REST door and the public board. */
-export function apiRouter(board: Board, intake: Intake, apiToken: string): Router {
+export function apiRouter(board: Board, intake: Intake, credentials: Credentials): Router {
   const router = Router();
-  const auth = requireApiToken(apiToken);
+  const auth = requireApiToken(credentials);
 
   const door = (kind: Kind) =>
     [

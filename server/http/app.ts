@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Board } from '../board/board.js';
+import type { Credentials } from '../credentials/credentials.js';
 import type { Intake } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -27,7 +28,7 @@ export interface HttpDeps {
   intake: Intake;
   metrics: Metrics;
   log: Logger;
-  apiToken: string;
+  credentials: Credentials;
   /** Express `trust proxy`: where a load balancer in front of the hub may sit. */
   trustProxy: readonly string[];
   webRoot: string;
@@ -39,7 +40,7 @@ export interface HttpDeps {
   journal: DirectorJournal;
   kiosk: KioskOrdering;
   ordersPerMinute: number;
-  staff: Omit<StaffRouterDeps, 'apiToken' | 'log'>;
+  staff: Omit<StaffRouterDeps, 'credentials' | 'log'>;
   events: EventLog;
   insight: Insight;
 }
@@ -49,13 +50,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', [...deps.trustProxy]);
   app.use(securityHeaders());
-  const staff = requireStaff(deps.staff.sessions, deps.apiToken);
-  app.use('/api/staff', staffRouter({ ...deps.staff, apiToken: deps.apiToken, log: deps.log }));
+  const staff = requireStaff(deps.staff.sessions, deps.credentials);
+  app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.ordersPerMinute));
   app.use('/api', exportRouter(deps.events, staff));
-  app.use('/api', apiRouter(deps.board, deps.intake, deps.apiToken));
+  app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;
   if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo));

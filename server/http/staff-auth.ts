@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 import type { StaffSessions } from '../staff/sessions.js';
+import type { Credentials } from '../credentials/credentials.js';
 import { bearerMatches } from './auth.js';
 
 /** Who is acting, for the log: a staff member's name, or 'api' for the token. */
@@ -14,8 +15,8 @@ export interface Caller {
  * page on another site cannot send without the hub's consent, so a forged
  * cross-site request is refused even where SameSite is not honoured.
  */
-export function requireStaff(sessions: StaffSessions, apiToken: string): RequestHandler {
-  const tokenOk = bearerMatches(apiToken);
+export function requireStaff(sessions: StaffSessions, credentials: Credentials): RequestHandler {
+  const tokenOk = bearerMatches(credentials);
   return (req, res, next) => {
     if (tokenOk(req.get('authorization'))) {
       res.locals.caller = { who: 'api' } satisfies Caller;

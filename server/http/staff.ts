@@ -1,10 +1,12 @@
 import { Router, type Request, type Response } from 'express';
+import type { Credentials } from '../credentials/credentials.js';
 import { StaffAction, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { CommandResult, StaffCommands } from '../staff/commands.js';
 import type { LoginGuard } from '../staff/login-guard.js';
 import { SESSION_COOKIE, type StaffSessions } from '../staff/sessions.js';
 import type { Logger } from '../log.js';
+import { credentialsUnavailable } from './auth.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 import { callerOf, requireStaff } from './staff-auth.js';
@@ -13,11 +15,18 @@ export interface StaffRouterDeps {
   sessions: StaffSessions;
   guard: LoginGuard;
   commands: StaffCommands;
-  apiToken: string;
+  credentials: Credentials;
   log: Logger;
 }
 
-const STATUS: Record<string, number> = { unknown_order: 404, not_allowed: 409, undo_expired: 410, store_unavailable: 503, invalid_input: 400, invalid_json: 400 };
+const STATUS: Record<string, number> = {
+  unknown_order: 404,
+  not_allowed: 409,
+  undo_expired: 410,
+  store_unavailable: 503,
+  invalid_input: 400,
+  invalid_json: 400,
+};
 
 function answer(res: Response, result: CommandResult): void {
   if (result.ok) res.json(result);
@@ -27,20 +36,25 @@ function answer(res: Response, result: CommandResult): void {
 /** Staff login and the order commands behind it (`/api/staff/…`). */
 export function staffRouter(deps: StaffRouterDeps): Router {
   const router = Router();
-  const staff = requireStaff(deps.sessions, deps.apiToken);
+  const staff = requireStaff(deps.sessions, deps.credentials);
   // Secure when the request came over HTTPS (directly, or through a proxy the hub trusts): then the cookie never travels in clear.
-  const cookie = (req: Request, value: string, maxAgeS: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${req.secure ? '; Secure' : ''}`;
+  const cookie = (req: Request, value: string, maxAgeS: number) =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${req.secure ? '; Secure' : ''}`;
 
   // Beyond the lockout per address: a burst of logins from anywhere is slowed down too.
   router.post('/login', rateLimit({ limit: 30, windowMs: 60_000, code: 'rate_limited', message: 'too many login attempts' }), jsonBody, async (req, res) => {
     const parsed = StaffLogin.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
-    const verdict = deps.guard.attempt(req.ip ?? 'unknown', parsed.data.pin);
+    const verdict = await deps.guard.attempt(req.ip ?? 'unknown', parsed.data.pin);
+    if (!verdict.ok && 'unavailable' in verdict) return credentialsUnavailable(res);
     if (!verdict.ok) {
       if (verdict.locked) {
         const s = Math.ceil(verdict.retryAfterMs / 1000);
         deps.log.warn({ address: req.ip }, 'staff login locked after repeated wrong PINs');
-        return void res.status(429).set('Retry-After', String(s)).json({ ok: false, error: { code: 'locked', message: `too many wrong PINs; login is locked for ${Math.ceil(s / 60)} min` } });
+        return void res
+          .status(429)
+          .set('Retry-After', String(s))
+          .json({ ok: false, error: { code: 'locked', message: `too many wrong PINs; login is locked for ${Math.ceil(s / 60)} min` } });
       }
       return void res.status(401).json({ ok: false, error: { code: 'wrong_pin', message: `wrong PIN; ${verdict.remaining} tries left before login locks` } });
     }
@@ -63,7 +77,10 @@ export function staffRouter(deps: StaffRouterDeps): Router {
 
   router.post('/orders/:id/:action', staff, async (req, res) => {
     const action = StaffAction.safeParse(req.params.action);
-    if (!action.success) return void res.status(404).json({ ok: false, error: { code: 'not_found', message: `no staff action '${String(req.params.action)}'; use advance, recall or cancel` } });
+    if (!action.success)
+      return void res
+        .status(404)
+        .json({ ok: false, error: { code: 'not_found', message: `no staff action '${String(req.params.action)}'; use advance, recall or cancel` } });
     answer(res, await deps.commands.act(String(req.params.id), action.data, callerOf(res.locals)));
   });
 

@@ -16,6 +16,8 @@ export interface KioskOptions {
   numberPrefix: string;
   idleSeconds: number;
   promiseMinutes: number;
+  /** `PUBLIC_URL`: the base of the tracking links the kiosk gives customers. */
+  publicUrl: string | undefined;
   now?: () => number;
 }
 
@@ -63,7 +65,12 @@ export class KioskOrdering {
   }
 
   state(): KioskState {
-    return { storeName: this.#opts.storeName, products: [...this.#catalogue.values()].map((p) => this.#public(p)), idleSeconds: this.#opts.idleSeconds };
+    return {
+      storeName: this.#opts.storeName,
+      products: [...this.#catalogue.values()].map((p) => this.#public(p)),
+      idleSeconds: this.#opts.idleSeconds,
+      publicUrl: this.#opts.publicUrl ?? null,
+    };
   }
 
   async place(input: unknown): Promise<KioskResult> {
@@ -72,7 +79,8 @@ export class KioskOrdering {
     const req = parsed.data;
     const product = this.#catalogue.get(req.sku);
     const problem = product ? this.#problem(product, req.variant, req.qty) : { field: 'sku', message: `no product '${req.sku}' on today's menu` };
-    if (problem) return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
+    if (problem)
+      return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
 
     const now = this.#opts.now();
     const day = storeDay(now);
@@ -106,7 +114,14 @@ export class KioskOrdering {
     }
     const { id, number, name, items, status } = outcome.order;
     this.#log.info({ order: id, number, sku: req.sku, qty: req.qty, repeated: outcome.kind === 'repeat' }, 'kiosk order');
-    return { ok: true, data: { order: { id, number, items, status, ...(name ? { name } : {}) }, track: `/track/${encodeURIComponent(number)}`, repeated: outcome.kind === 'repeat' } };
+    return {
+      ok: true,
+      data: {
+        order: { id, number, items, status, ...(name ? { name } : {}) },
+        track: `/track/${encodeURIComponent(number)}`,
+        repeated: outcome.kind === 'repeat',
+      },
+    };
   }
 
   /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */

@@ -2,16 +2,18 @@ import type { Namespace, Server } from 'socket.io';
 import type { InterServerEvents, KioskClientToServerEvents, KioskServerToClientEvents } from '../../shared/events.js';
 import { KIOSK_NAMESPACE } from '../../shared/protocol.js';
 import type { KioskOrdering } from '../kiosk/ordering.js';
+import type { PublicAddress } from '../kiosk/public-address.js';
 import type { Metrics } from '../metrics.js';
 import { guardFlood } from './flood-guard.js';
 
 type KioskNamespace = Namespace<KioskClientToServerEvents, KioskServerToClientEvents, InterServerEvents>;
 
 /** The kiosks (and anyone) follow the menu and what is left of it. Every hub hears every sale from the store, so `local` reaches each kiosk once. */
-export function attachKioskNamespace(io: Server, kiosk: KioskOrdering, metrics: Metrics): KioskNamespace {
+export function attachKioskNamespace(io: Server, kiosk: KioskOrdering, metrics: Metrics, publicAddress: PublicAddress): KioskNamespace {
   const nsp = io.of(KIOSK_NAMESPACE) as unknown as KioskNamespace;
   nsp.on('connection', (socket) => {
     guardFlood(socket, metrics, 'kiosk');
+    publicAddress.noteKiosk(socket.handshake.headers.host);
     socket.emit('kiosk', kiosk.state());
   });
   kiosk.onStock((sku, left) => nsp.local.emit('stock', { sku, left }));

@@ -8,6 +8,7 @@ import type { StaffSessions } from '../staff/sessions.js';
 import type { Alerts } from '../insight/alerts.js';
 import type { Insight } from '../insight/insight.js';
 import type { Metrics } from '../metrics.js';
+import type { PublicAddress } from '../kiosk/public-address.js';
 import { guardFlood } from './flood-guard.js';
 
 type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
@@ -23,7 +24,15 @@ const COALESCE_MS = 250;
  */
 export function attachStaffNamespace(
   io: Server,
-  deps: { sessions: StaffSessions; floor: FloorWatch; screens: ScreenRegistry; insight: Insight; alerts: Alerts; metrics: Metrics },
+  deps: {
+    sessions: StaffSessions;
+    floor: FloorWatch;
+    screens: ScreenRegistry;
+    insight: Insight;
+    alerts: Alerts;
+    metrics: Metrics;
+    publicAddress: PublicAddress;
+  },
 ): { close(): void } {
   const nsp = io.of(STAFF_NAMESPACE) as unknown as StaffNamespace;
   nsp.use((socket, next) => {
@@ -45,6 +54,7 @@ export function attachStaffNamespace(
     figures: deps.insight.figures(),
     series: deps.insight.series(),
     alerts: deps.alerts.active(),
+    warnings: deps.publicAddress.warnings(),
   });
 
   const push = async () => {
@@ -75,6 +85,7 @@ export function attachStaffNamespace(
   });
   deps.floor.start(soon);
   deps.alerts.onChange(soon);
+  deps.publicAddress.onChange(soon);
   const refresh = setInterval(soon, REFRESH_MS);
   refresh.unref();
   return {

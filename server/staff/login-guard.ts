@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-export type LoginVerdict = { ok: true } | { ok: false; locked: false; remaining: number } | { ok: false; locked: true; retryAfterMs: number };
+export type LoginVerdict =
+  { ok: true } | { ok: false; unavailable: true } | { ok: false; locked: false; remaining: number } | { ok: false; locked: true; retryAfterMs: number };
 
 interface Tally {
   failures: number;
@@ -14,28 +13,38 @@ interface Tally {
  * included. The PIN is compared in constant time.
  */
 export class LoginGuard {
-  #pin: Buffer;
+  #pinMatches: (pin: string) => Promise<boolean | undefined>;
   #maxFailures: number;
   #lockMs: number;
   #now: () => number;
   #tallies = new Map<string, Tally>();
 
-  constructor(pin: string, opts: { maxFailures: number; lockMs: number; now?: () => number }) {
-    this.#pin = digest(pin);
+  constructor(pinMatches: (pin: string) => Promise<boolean | undefined>, opts: { maxFailures: number; lockMs: number; now?: () => number }) {
+    this.#pinMatches = pinMatches;
     this.#maxFailures = opts.maxFailures;
     this.#lockMs = opts.lockMs;
     this.#now = opts.now ?? Date.now;
   }
 
-  attempt(address: string, pin: string): LoginVerdict {
+  async attempt(address: string, pin: string): Promise<LoginVerdict> {
     const now = this.#now();
     this.#forgetOld(now);
     const tally = this.#tallies.get(address) ?? { failures: 0, lockedUntil: 0, lastFailure: 0 };
     if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
-    if (timingSafeEqual(digest(pin), this.#pin)) {
+    // Counted as a failure before the (slow, off-loop) check, so a burst of parallel guesses cannot
+    // all pass the lock test above before the first one is counted; a right PIN clears it.
+    this.#fail(address, tally, now);
+    const right = await this.#pinMatches(pin);
+    if (right === undefined) return { ok: false, unavailable: true };
+    if (right) {
       this.#tallies.delete(address);
       return { ok: true };
     }
+    if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
+    return { ok: false, locked: false, remaining: this.#maxFailures - tally.failures };
+  }
+
+  #fail(address: string, tally: Tally, now: number): void {
     tally.failures++;
     tally.lastFailure = now;
     if (tally.failures >= this.#maxFailures) {
@@ -43,8 +52,6 @@ export class LoginGuard {
       tally.lockedUntil = now + this.#lockMs;
     }
     this.#tallies.set(address, tally);
-    if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
-    return { ok: false, locked: false, remaining: this.#maxFailures - tally.failures };
   }
 
   // Failures older than a lock period are forgiven; the table cannot grow without bound.
@@ -52,8 +59,4 @@ export class LoginGuard {
     if (this.#tallies.size < 1_000) return;
     for (const [address, t] of this.#tallies) if (t.lockedUntil < now && now - t.lastFailure > this.#lockMs) this.#tallies.delete(address);
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
@@ -13,18 +15,57 @@ interface SessionTable {
   delete(id: string): Promise<void>;
 }
 
-class MemoryTable implements SessionTable {
+/** Sessions one embedded hub keeps; past this, the ones closest to expiry make room. */
+const MAX_FILE_SESSIONS = 1_000;
+const SessionFile = z.record(z.string().regex(/^[0-9a-f]{64}$/), Session);
+
+/**
+ * Embedded: the table in a file in DATA_DIR, rewritten whole (it is small) at each login and logout,
+ * so a tablet stays logged in when the hub is restarted, as it does on Redis.
+ */
+class FileTable implements SessionTable {
   #rows = new Map<string, Session>();
+  #file: string;
+  #now: () => number;
+  constructor(dataDir: string, now: () => number) {
+    this.#file = path.join(dataDir, 'staff-sessions.json');
+    this.#now = now;
+    if (!existsSync(this.#file)) return;
+    // A damaged file costs the staff a login, never the hub its start.
+    const parsed = SessionFile.safeParse(
+      (() => {
+        try {
+          return JSON.parse(readFileSync(this.#file, 'utf8')) as unknown;
+        } catch {
+          return null;
+        }
+      })(),
+    );
+    if (parsed.success) for (const [id, s] of Object.entries(parsed.data)) this.#rows.set(id, s);
+  }
   put(id: string, session: Session): Promise<void> {
     this.#rows.set(id, session);
+    this.#save();
     return Promise.resolve();
   }
   get(id: string): Promise<Session | undefined> {
     return Promise.resolve(this.#rows.get(id));
   }
   delete(id: string): Promise<void> {
-    this.#rows.delete(id);
+    if (this.#rows.delete(id)) this.#save();
     return Promise.resolve();
+  }
+  #save(): void {
+    const now = this.#now();
+    for (const [id, s] of this.#rows) if (s.expiresAt <= now) this.#rows.delete(id);
+    if (this.#rows.size > MAX_FILE_SESSIONS) {
+      const oldest = [...this.#rows].sort((a, b) => a[1].expiresAt - b[1].expiresAt).slice(0, this.#rows.size - MAX_FILE_SESSIONS);
+      for (const [id] of oldest) this.#rows.delete(id);
+    }
+    mkdirSync(path.dirname(this.#file), { recursive: true });
+    const tmp = `${this.#file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.#rows)), { mode: 0o600 });
+    renameSync(tmp, this.#file);
   }
 }
 
@@ -46,7 +87,7 @@ class RedisTable implements SessionTable {
 
 /**
  * Staff sessions: a random token in an httpOnly cookie; only its hash is
- * stored (in Redis, so every hub knows it, or in memory when embedded), so a
+ * stored (in Redis, so every hub knows it, or in DATA_DIR when embedded), so a
  * leaked store does not hand out sessions. A login always makes a new token.
  */
 export class StaffSessions {
@@ -54,8 +95,8 @@ export class StaffSessions {
   #ttlMs: number;
   #now: () => number;
 
-  constructor(redis: Redis | undefined, ttlMs: number, now: () => number = Date.now) {
-    this.#table = redis ? new RedisTable(redis) : new MemoryTable();
+  constructor(keep: { redis: Redis } | { dataDir: string }, ttlMs: number, now: () => number = Date.now) {
+    this.#table = 'redis' in keep ? new RedisTable(keep.redis) : new FileTable(keep.dataDir, now);
     this.#ttlMs = ttlMs;
     this.#now = now;
   }

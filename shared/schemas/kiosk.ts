@@ -27,6 +27,8 @@ export interface KioskState {
   storeName: string;
   products: KioskProduct[];
   idleSeconds: number;
+  /** Where customers' phones reach the hub (`PUBLIC_URL`); null: the address the kiosk was opened with. */
+  publicUrl: string | null;
 }
 
 export interface KioskOrderPlaced {

@@ -49,4 +49,12 @@ export interface ConsoleState {
   /** One point a minute for the last hours, and one for now: the console's small charts. */
   series: FigurePoint[];
   alerts: Alert[];
+  /** Set-up problems staff should fix (a phone cannot open the kiosk's QR codes, …). */
+  warnings: SetupWarning[];
+}
+
+/** A set-up problem, as a code: the console words it. */
+export interface SetupWarning {
+  code: 'public_url_loopback' | 'kiosk_on_loopback';
+  params: { address: string };
 }

@@ -36,7 +36,7 @@ function guardAgainstLoopback(context: BrowserContext): BrowserContext {
     const url = request.url();
     if (!isLoopbackRequest(url)) return;
     process.stderr.write(`\nbrowser test asked a loopback origin (${url}): open the hub by storeUrl(hub.url), as a store device would\n`);
-    void context.close({ reason: `loopback origin requested: ${url}; use storeUrl()` });
+    void context.close({ reason: `loopback origin requested: ${url}; use storeUrl()` }).catch(() => undefined);
   });
   return context;
 }
@@ -63,7 +63,8 @@ export async function launchChromium(): Promise<Browser> {
     const context = await browser.newContext(options);
     const page = await context.newPage();
     // As Playwright's own newPage does: the page owns its context, so closing it closes both.
-    page.once('close', () => void context.close());
+    // (When the browser itself is closing, the context is already on its way out: nothing to do.)
+    page.once('close', () => void context.close().catch(() => undefined));
     return page;
   };
   return browser;
@@ -71,7 +72,13 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Resolves when every finite animation on the page has finished (the fault pulse runs forever and is left out). */
 export async function animationsSettled(page: import('playwright-core').Page): Promise<void> {
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.effect?.getTiming().iterations === Infinity || a.playState !== 'running'), undefined, {
-    timeout: 5_000,
-  });
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.effect?.getTiming().iterations === Infinity || a.playState !== 'running'),
+    undefined,
+    {
+      // A bound, not a pace: on a loaded machine a page's frames come slowly, and a card that enters as
+      // the column pages starts a new animation.
+      timeout: 15_000,
+    },
+  );
 }

@@ -12,10 +12,7 @@ export interface Choice {
 }
 
 export type Placing =
-  | { phase: 'idle' }
-  | { phase: 'sending'; retrying: boolean }
-  | { phase: 'placed'; placed: KioskOrderPlaced }
-  | { phase: 'refused'; message: string };
+  { phase: 'idle' } | { phase: 'sending'; retrying: boolean } | { phase: 'placed'; placed: KioskOrderPlaced } | { phase: 'refused'; message: string };
 
 /** Network trouble and a hub without its store are retried with the same key: the order is placed once, whenever it gets through. */
 const RETRY_MS = [500, 1_000, 2_000, 4_000];
@@ -30,6 +27,8 @@ export class KioskSession {
   products: KioskProduct[] = $state.raw([]);
   storeName = $state('');
   idleSeconds = $state(60);
+  /** Where customers' phones reach the hub; null: this page's own address. */
+  publicUrl: string | null = $state(null);
   connected = $state(false);
   placing: Placing = $state.raw({ phase: 'idle' });
   #socket: Socket<KioskServerToClientEvents, KioskClientToServerEvents>;
@@ -43,6 +42,7 @@ export class KioskSession {
       this.products = state.products;
       this.storeName = state.storeName;
       this.idleSeconds = state.idleSeconds;
+      this.publicUrl = state.publicUrl;
     });
     this.#socket.on('stock', ({ sku, left }) => {
       this.products = this.products.map((p) => (p.sku === sku ? { ...p, left } : p));

@@ -1,0 +1,27 @@
+import { networkInterfaces } from 'node:os';
+
+/** This machine's IPv4 addresses on its networks (not loopback): how the store's devices reach the hub. */
+export function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+}
+
+/**
+ * Where each page is, for the terminal: by PUBLIC_URL when set, else by each network address the
+ * store's devices can use (localhost works on the hub machine only, so it is listed last).
+ */
+export function pageAddresses(port: number, publicUrl: string | undefined): string {
+  const bases = publicUrl ? [publicUrl] : [...lanAddresses().map((a) => `http://${a}:${port}`), `http://localhost:${port}`];
+  const base = bases[0]!;
+  const lines = [
+    `  board      ${base}/display        (name a screen: /display?screen=front-window; OBS overlay: /display?overlay=1)`,
+    `  kiosk      ${base}/kiosk`,
+    `  staff      ${base}/staff`,
+    `  tracking   ${base}/track/NUMBER   (from the kiosk's QR code)`,
+    `  API        ${base}/api            (docs/protocol.md)`,
+  ];
+  if (bases.length > 1) lines.push(`  also at    ${bases.slice(1).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Snapshot } from '../shared/schemas/board.js';
+import { tempDir } from './helpers/hub.js';
+import { freePort } from './helpers/ports.js';
+import { stopChild } from './helpers/process.js';
+import { eventually } from './helpers/screens.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+interface Demo {
+  child: ChildProcess;
+  output(): string;
+}
+
+function startDemo(env: Record<string, string>): Demo {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+async function board(port: number): Promise<Snapshot> {
+  return (await (await fetch(`http://127.0.0.1:${port}/api/board`)).json()) as Snapshot;
+}
+
+describe('npm run demo', () => {
+  const running: ChildProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((c) => stopChild(c)));
+  });
+
+  it('prints every page, the staff PIN and the API token that work, and a second run adds no duplicate numbers', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const first = startDemo({ DATA_DIR: dataDir, PORT: String(port) });
+    running.push(first.child);
+    await eventually(() => expect(first.output()).toContain('numbered from'), 30_000);
+    const out = first.output();
+    for (const page of ['/display', '/kiosk', '/staff', '/track/NUMBER', '/api']) expect(out).toContain(`:${port}${page}`);
+    const pin = /staff PIN\s+(\d+)/.exec(out)?.[1];
+    const token = /API token\s+(\S+)/.exec(out)?.[1];
+    const login = await fetch(`http://127.0.0.1:${port}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin }),
+    });
+    expect(login.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/api/screens`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await eventually(async () => expect((await board(port)).orders.length).toBeGreaterThan(5), 15_000);
+    await stopChild(first.child);
+
+    const second = startDemo({ DATA_DIR: dataDir, PORT: String(port) });
+    running.push(second.child);
+    await eventually(() => expect(second.output()).toContain('numbered from'), 30_000);
+    const before = (await board(port)).orders.length;
+    await eventually(async () => expect((await board(port)).orders.length).toBeGreaterThan(before + 5), 15_000);
+    const numbers = (await board(port)).orders.map((o) => o.number);
+    expect(numbers.length).toBe(new Set(numbers).size);
+  }, 90_000);
+});
