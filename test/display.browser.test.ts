@@ -30,8 +30,10 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
-async function openDisplay(url: string, query = '', viewport = { width: 1920, height: 1080 }): Promise<Page> {
+/** `before` runs on the new page ahead of its first load (a fake clock, an init script). */
+async function openDisplay(url: string, query = '', viewport = { width: 1920, height: 1080 }, before?: (page: Page) => Promise<unknown>): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  await before?.(page);
   await page.goto(storeUrl(url, `/display${query}`));
   await page.waitForSelector('.stage[data-connected="true"]', { timeout: 10_000 });
   return page;
@@ -201,31 +203,65 @@ describe('the display unattended', () => {
     const port = await freePort();
     const dataDir = tempDir();
     const v1 = await startTestHub({ PORT: String(port), DATA_DIR: dataDir }, { appVersion: 'build-1' });
-    const page = await openDisplay(v1.url);
+    // Each document gets its own id and records the navigations it starts: location.reload() fires the
+    // Navigation API's `navigate` event at once, in the document that calls it.
+    const page = await openDisplay(v1.url, '', undefined, (p) =>
+      p.addInitScript(() => {
+        const w = window as unknown as { docId: string; started: string[]; navigation?: EventTarget };
+        w.docId = Math.random().toString(36).slice(2); // crypto.randomUUID needs a secure context; a store device is not one
+        w.started = [];
+        w.navigation?.addEventListener('navigate', (e) => w.started.push((e as Event & { navigationType: string }).navigationType));
+      }),
+    );
+    const doc = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { docId: string; started: string[] };
+        return { id: w.docId, started: [...w.started] };
+      });
+    const first = await doc();
     let loads = 0;
     page.on('load', () => loads++);
     await v1.close();
     const v2 = await startTestHub({ PORT: String(port), DATA_DIR: dataDir }, { appVersion: 'build-2' });
-    await expect.poll(() => loads, { timeout: 15_000 }).toBe(1);
-    await page.waitForSelector('.stage[data-connected="true"]');
-    // Reloaded once, not in a loop.
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(loads).toBe(1);
-    await page.close();
-    await v2.close();
+    try {
+      await expect.poll(() => loads, { timeout: 15_000 }).toBe(1);
+      await page.waitForSelector('.stage[data-connected="true"]');
+      const reloaded = await doc();
+      expect(reloaded.id).not.toBe(first.id);
+      // Reloaded once, not in a loop: an order sent now reaches this page after its hello (one socket, in order),
+      // so if that hello had made it reload, the reload would have begun, or be done, by the time the order shows.
+      const o = order({ updatedAt: Date.now() });
+      await post(`${v2.url}/api/orders`, o);
+      await page.locator(`[data-order="${o.id}"]`).waitFor();
+      expect(await doc()).toEqual({ id: reloaded.id, started: [] });
+      expect(loads).toBe(1);
+    } finally {
+      await page.close();
+      await v2.close();
+    }
   });
 
   it('shows the offline marker after 10 s without the hub, and on recovery hides it and matches the server board', async () => {
     const hub = await spawnHub({ REDIS_URL: redis.url, HUB_ID: 'display-offline' });
     const before = order({ updatedAt: Date.now() });
     await post(`${hub.url}/api/orders`, before);
-    const page = await openDisplay(hub.url);
+    // The page's clock is a fake one that runs at the real pace until paused: the 10 s are counted on it, exactly.
+    const page = await openDisplay(hub.url, '', undefined, (p) => p.clock.install());
     await page.locator(`[data-order="${before.id}"]`).waitFor();
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
     await hub.kill('SIGKILL');
+    // Noticed from the closed connection, with the clock stopped: offline since the paused instant.
+    await page.waitForSelector('.stage[data-connected="false"]');
 
     const marker = page.getByTestId('offline');
-    await marker.waitFor({ timeout: 15_000 });
+    // OFFLINE_AFTER_MS (display/src/screen.svelte.ts); the page looks at its clock once a second.
+    await page.clock.runFor(10_000 - 1);
+    expect(await marker.count()).toBe(0);
+    await page.clock.runFor(1_001);
+    await marker.waitFor({ timeout: 5_000 });
     expect(await marker.textContent()).toMatch(/Offline since \d\d:\d\d/);
+    // Time runs again, so the page's reconnection attempts go on.
+    await page.clock.resume();
     // The board stays up meanwhile; what changed while the hub was down arrives through the inbox.
     expect(await page.locator(`[data-order="${before.id}"]`).count()).toBe(1);
     const during = order({ updatedAt: Date.now() });

@@ -12,7 +12,12 @@ const BASE = Date.now() - 3_600_000;
 /** Event i of the log, large enough (about 750 bytes) that the export is far bigger than the memory it may use. */
 function event(i: number): LoggedEvent {
   const items = Array.from({ length: 10 }, (_, k) => ({ sku: `cardamom-bun-${k}`, variant: 'pearl-sugar', qty: 1 + ((i + k) % 9) }));
-  return { type: 'order', seq: i + 1, order: { id: `exp-${i}`, number: String(i % 10_000), name: 'Export Tester', items, status: 'queued', updatedAt: BASE + i }, at: BASE + i };
+  return {
+    type: 'order',
+    seq: i + 1,
+    order: { id: `exp-${i}`, number: String(i % 10_000), name: 'Export Tester', items, status: 'queued', updatedAt: BASE + i },
+    at: BASE + i,
+  };
 }
 
 function rssKb(pid: number): number {
@@ -51,8 +56,15 @@ describe('the event log export', () => {
     producer = redis.client();
     // A small old space: a hub that buffered the export would run out of it; one that streams does not notice.
     hub = await spawnHub({ REDIS_URL: redis.url, NODE_OPTIONS: '--max-old-space-size=64' });
-    await new Promise((r) => setTimeout(r, 5));
-    from = Date.now();
+    // `from` is a stream id's millisecond: the one after the hub's last entry. Our entries take their ids from
+    // Redis's clock, so they start once that clock has reached it (a millisecond at most).
+    const redisMs = async () => {
+      const [seconds, micros] = (await producer.time()).map(Number);
+      return seconds! * 1000 + Math.floor(micros! / 1000);
+    };
+    const [last] = await producer.xrevrange(EVENT_LOG_STREAM, '+', '-', 'COUNT', 1);
+    from = last ? Number(last[0].split('-')[0]) + 1 : await redisMs();
+    while ((await redisMs()) < from) await new Promise((r) => setTimeout(r, 1));
     for (let start = 0; start < COUNT; start += 5_000) {
       const batch = producer.pipeline();
       for (let i = start; i < Math.min(COUNT, start + 5_000); i++) batch.xadd(EVENT_LOG_STREAM, '*', 'e', JSON.stringify(event(i)));
@@ -93,7 +105,9 @@ describe('the event log export', () => {
       expect(bytes).toBeGreaterThan(60 * 1024 * 1024);
       const growthMb = (firstPeak - before) / 1024;
       const againMb = (peak - firstPeak) / 1024;
-      process.stdout.write(`export: ${(bytes / 1048576).toFixed(1)} MB streamed twice; hub RSS ${(before / 1024).toFixed(0)} MB -> ${(firstPeak / 1024).toFixed(0)} MB at most in the first, ${(peak / 1024).toFixed(0)} MB in the second\n`);
+      process.stdout.write(
+        `export: ${(bytes / 1048576).toFixed(1)} MB streamed twice; hub RSS ${(before / 1024).toFixed(0)} MB -> ${(firstPeak / 1024).toFixed(0)} MB at most in the first, ${(peak / 1024).toFixed(0)} MB in the second\n`,
+      );
       // With a 64 MB old space, a hub that held the export would have died; it used a fraction of it, and no more the second time.
       expect(growthMb).toBeLessThan(50);
       expect(againMb).toBeLessThan(8);

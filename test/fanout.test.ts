@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
+import type { ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';
 import { post, startTestHub } from './helpers/hub.js';
 import type { TestRedis } from './helpers/redis-server.js';
@@ -40,7 +41,7 @@ describe('fan-out with Redis', () => {
     await eventually(() => expect(screens.every((s) => s.feed.mirror.machines.get('oven-7')?.state === 'preheating')).toBe(true));
   });
 
-  it('never lets a new machine\'s first readings overtake the change that brings the machine', async () => {
+  it("never lets a new machine's first readings overtake the change that brings the machine", async () => {
     const id = `tele-new-${Date.now()}`;
     const t0 = Date.now();
     // Before any other test sends readings, so telemetry is quiet and a reading goes out at once.
@@ -88,6 +89,15 @@ describe('fan-out with Redis', () => {
     const seqBefore = screens.map((s) => s.feed.mirror.seq);
     const eventsBefore = screens.map((s) => s.events.length);
     for (const s of screens) s.readings.length = 0;
+    // The pacing is timed where it happens, on the hub (one screen's socket there sees every broadcast frame):
+    // arrival times at the clients, in this same busy process, bunch up when the event loop stalls.
+    // (Exact pacing on a fake clock: telemetry-coalescer.test.ts.)
+    const [probe] = hub.io.of('/board').sockets.values();
+    const sent: { at: number; ids: string[] }[] = [];
+    const onSent = (event: string, ...args: unknown[]) => {
+      if (event === 'readings') sent.push({ at: performance.now(), ids: (args[0] as ReadingsUpdate[]).map((u) => u.id) });
+    };
+    probe!.onAnyOutgoing(onSent);
     const started = Date.now();
     // 40 rounds 50 ms apart: 20 a second from each machine, for 2 s.
     for (let i = 1; i <= 40; i++) {
@@ -96,16 +106,17 @@ describe('fan-out with Redis', () => {
       for (const id of ids) await producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, updatedAt: t0 + i, readings: { tempC: i } })));
     }
     await eventually(() => expect(screens.every((s) => ids.every((id) => s.feed.mirror.machines.get(id)?.readings?.tempC === 40))).toBe(true));
-    for (const s of screens) {
-      // Frames leave at least 250 ms apart, each carrying every machine that reported: at most 4 a second per machine.
-      // (The span between the first and last arrival is allowed 100 ms of delivery jitter.)
-      const span = s.readings.at(-1)!.at - s.readings[0]!.at;
-      for (const id of ids) {
-        const updates = s.readings.filter((f) => f.ids.includes(id)).length;
-        expect(updates, `${id}: ${updates} updates over ${span} ms`).toBeLessThanOrEqual(1 + Math.floor((span + 100) / 250));
-        expect(updates).toBeGreaterThanOrEqual(4);
-      }
+    probe!.offAnyOutgoing(onSent);
+    // Frames leave at least 250 ms apart by the hub's timer clock; the first one, sent at once, may leave on a loop
+    // turn whose timer clock lags the real one, so one frame more than the span alone allows is tolerated.
+    const span = sent.at(-1)!.at - sent[0]!.at;
+    const bound = 2 + Math.floor(span / 250);
+    for (const id of ids) {
+      const frames = sent.filter((f) => f.ids.includes(id)).length;
+      expect(frames, `${id}: ${frames} frames over ${Math.round(span)} ms on the hub`).toBeLessThanOrEqual(bound);
     }
+    // Every screen got exactly the hub's frames, no more.
+    for (const s of screens) expect(s.readings.map((f) => f.ids)).toEqual(sent.map((f) => f.ids));
     // Telemetry took no seq: no screen saw a change, a gap or a resync.
     expect(screens.map((s) => s.feed.mirror.seq)).toEqual(seqBefore);
     expect(screens.map((s) => s.events.length)).toEqual(eventsBefore);
@@ -149,7 +160,7 @@ describe('fan-out in embedded mode (no Redis)', () => {
     expect(board.orders).toEqual([o]);
   });
 
-  it('lets go of each screen\'s HTTP upgrade request once connected, keeping what the handshake needs', () => {
+  it("lets go of each screen's HTTP upgrade request once connected, keeping what the handshake needs", () => {
     const sockets = [...hub.io.of('/board').sockets.values()];
     expect(sockets).toHaveLength(SCREENS);
     for (const socket of sockets) {
