@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +82,34 @@ describe('a hub restarted without API_TOKEN and STAFF_PIN keeps the ones it made
   it('on Redis: shared by every hub, whatever its DATA_DIR', async () => {
     await redis.client().del('batchboard:credentials');
     await restartKeeps({ REDIS_URL: redis.url, DATA_DIR: tempDir() }, { REDIS_URL: redis.url, DATA_DIR: tempDir() });
+  }, 60_000);
+
+  it('rotates one with `npm run credentials -- rotate`: the next start takes the new one, not the old', async () => {
+    const dataDir = tempDir();
+    const first = await startBare({ DATA_DIR: dataDir });
+    hubs.push(first);
+    const made = await notice(first);
+    await first.kill('SIGTERM');
+
+    const rotate = (which: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/credentials.ts', 'rotate', which], {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const token = /^API_TOKEN=(\S+)$/m.exec(rotate('api-token').stdout)?.[1];
+    const pin = /^STAFF_PIN=(\d+)$/m.exec(rotate('staff-pin').stdout)?.[1];
+    expect(token).toMatch(/^[\w-]{32}$/);
+    expect(pin).toMatch(/^\d{6}$/);
+    expect(rotate('everything').status).toBe(2);
+
+    const second = await startBare({ DATA_DIR: dataDir }, first.port);
+    hubs.push(second);
+    expect((await notice(second)).token).toBeUndefined();
+    expect((await post(`${second.url}/api/orders`, order({ updatedAt: Date.now() }), token)).status).toBe(200);
+    expect((await post(`${second.url}/api/orders`, order({ updatedAt: Date.now() }), made.token)).status).toBe(401);
+    expect((await login(second.url, pin!)).status).toBe(200);
+    if (pin !== made.pin) expect((await login(second.url, made.pin!)).status).toBe(401);
   }, 60_000);
 });
