@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { FileCredentialStore, RedisCredentialStore, type CredentialStore } from '../server/credentials/credential-store.js';
 import { newApiToken, newStaffPin } from '../server/credentials/credentials.js';
 import { digestPin, digestToken } from '../server/credentials/digests.js';
+import { endAllSessions } from '../server/staff/sessions.js';
 
 const USAGE = 'usage: npm run credentials -- rotate api-token|staff-pin\n';
 
@@ -27,6 +28,9 @@ async function main(args: string[]): Promise<number> {
       const pin = newStaffPin();
       await store.replace('staffPin', await digestPin(pin));
       process.stdout.write(`STAFF_PIN=${pin}\n`);
+      // Whoever knew the old PIN is logged out too.
+      const ended = await endAllSessions(redis ? { redis } : { dataDir: config.dataDir });
+      process.stderr.write(`ended ${ended} staff session${ended === 1 ? '' : 's'}.\n`);
       if (config.staffPin) process.stderr.write('note: STAFF_PIN is set in this environment; a hub started with it uses that instead.\n');
     }
     process.stderr.write(`kept as a digest in ${store.where}; restart the hubs to use it.\n`);

@@ -49,7 +49,7 @@ process.stderr.write(
   [
     '',
     'batchboard demo: a pop-up day is starting.',
-    pageAddresses(hub.port, config.publicUrl),
+    pageAddresses(hub.port, config.publicUrl, config.host),
     `  staff PIN  ${staffPin}${process.env.STAFF_PIN ? ' (STAFF_PIN)' : ' (this run only; set STAFF_PIN to choose one)'}`,
     `  API token  ${apiToken}${process.env.API_TOKEN ? ' (API_TOKEN)' : ' (this run only; set API_TOKEN to choose one)'}`,
     `  orders     numbered from ${lastNumber + 1}`,

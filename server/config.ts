@@ -9,12 +9,22 @@ import { DirectorConfig } from '../shared/schemas/director.js';
 import { DisplayLabels, DisplayTheme } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
 
+/**
+ * Where customers' phones reach the hub: the kiosk appends `/track/NUMBER` to it, so it is an http(s)
+ * origin with at most a path prefix; no query, fragment or credentials, which would break every link.
+ */
+const PublicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, e.g. http://192.168.1.20:8080' }).refine((u) => {
+  if (!URL.canParse(u)) return true; // not an address at all: the check above says so
+  const url = new URL(u);
+  return !url.search && !url.hash && !url.username && !url.password;
+}, 'must be a plain address with no ?query, #fragment or user:password, e.g. http://192.168.1.20:8080');
+
 /** The optional config file (`CONFIG=path/to/batchboard.json`). Unknown keys are errors: a typo must not pass silently. */
 export const FileConfig = z
   .object({
     storeName: z.string().min(1).max(64).default('Batchboard'),
     /** Where customers' phones reach the hub (the kiosk's QR codes); `PUBLIC_URL` in env wins. */
-    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, e.g. http://192.168.1.20:8080' }).optional(),
+    publicUrl: PublicUrl.optional(),
     readyTimeoutMinutes: z
       .number()
       .positive()
@@ -155,7 +165,7 @@ const Env = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/)
     .optional(),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address, e.g. http://192.168.1.20:8080' }).optional(),
+  PUBLIC_URL: PublicUrl.optional(),
   TRUST_PROXY: z
     .string()
     .default('loopback')

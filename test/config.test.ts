@@ -66,6 +66,8 @@ describe('configuration', () => {
     expect(loadConfig({ CONFIG: file, PUBLIC_URL: 'http://192.168.1.20:8080/' }).publicUrl).toBe('http://192.168.1.20:8080');
     expect(loadConfig({}).publicUrl).toBeUndefined();
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+    for (const bad of ['http://hub.local:8080/?q=1', 'http://hub.local:8080/#top', 'http://user:pw@hub.local:8080'])
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL.*no \?query/);
     expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ publicUrl: 'nope' })) })).toThrow(/publicUrl/);
   });
 });

@@ -71,6 +71,7 @@ describe('a hub restarted without API_TOKEN and STAFF_PIN keeps the ones it made
       ? JSON.stringify(await redis.client().hgetall('batchboard:credentials'))
       : readFileSync(path.join(envFirst.DATA_DIR!, 'credentials.json'), 'utf8');
     expect(kept).not.toContain(made.token!);
+    expect(kept).not.toContain(`"${made.pin!}"`);
   }
 
   it('embedded: in DATA_DIR, readable by the hub’s user only', async () => {
@@ -89,6 +90,7 @@ describe('a hub restarted without API_TOKEN and STAFF_PIN keeps the ones it made
     const first = await startBare({ DATA_DIR: dataDir });
     hubs.push(first);
     const made = await notice(first);
+    const before = await login(first.url, made.pin!);
     await first.kill('SIGTERM');
 
     const rotate = (which: string) =>
@@ -110,6 +112,7 @@ describe('a hub restarted without API_TOKEN and STAFF_PIN keeps the ones it made
     expect((await post(`${second.url}/api/orders`, order({ updatedAt: Date.now() }), token)).status).toBe(200);
     expect((await post(`${second.url}/api/orders`, order({ updatedAt: Date.now() }), made.token)).status).toBe(401);
     expect((await login(second.url, pin!)).status).toBe(200);
+    expect(await sessionStatus(second.url, before.cookie)).toBe(401); // a new PIN logs out whoever knew the old one
     if (pin !== made.pin) expect((await login(second.url, made.pin!)).status).toBe(401);
   }, 60_000);
 });

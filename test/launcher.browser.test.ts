@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -48,6 +49,19 @@ describe('the screen launcher (screens/launcher.html)', () => {
     expect(page.url().startsWith('file:')).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'launcher-waiting.png') });
 
+    // A reverse proxy in front of a hub still starting answers 502: that is not the board.
+    let proxied = 0;
+    const proxy = createServer((_req, res) => {
+      proxied++;
+      res.writeHead(502, { 'content-type': 'text/html', 'access-control-allow-origin': '*' }).end('<h1>502 Bad Gateway</h1>');
+    });
+    await new Promise<void>((r) => proxy.listen(port, '127.0.0.1', r));
+    await expect.poll(() => proxied, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(page.url().startsWith('file:')).toBe(true);
+    expect(await launcher.getAttribute('data-state')).toBe('waiting');
+    await new Promise<void>((r) => proxy.close(() => r()));
+    proxy.closeAllConnections();
+
     hub = await startTestHub({ PORT: String(port) });
     await page.waitForSelector('.stage[data-connected="true"]', { timeout: 15_000 });
     expect(page.url()).toBe(board);
@@ -64,6 +78,7 @@ describe('the screen launcher (screens/launcher.html)', () => {
     const pages = await Promise.all(
       bad.map(async (address) => {
         const page = await browser.newPage({ viewport: FULL_HD });
+        await page.clock.install(); // the page's timers are the test's: no waiting on the wall clock
         const requests = requestsOffDisk(page);
         const dialogs: string[] = [];
         page.on('dialog', (d) => {
@@ -74,9 +89,9 @@ describe('the screen launcher (screens/launcher.html)', () => {
         return { address, page, requests, dialogs };
       }),
     );
-    // Longer than one try interval: a launcher that meant to poll or navigate would have by now.
-    await new Promise((r) => setTimeout(r, 2_500));
     for (const { address, page, requests, dialogs } of pages) {
+      // Longer than two try intervals: a launcher that meant to poll or navigate would have by now.
+      await page.clock.runFor(5_000);
       expect(await page.locator('#launcher').getAttribute('data-state'), address).toBe('error');
       expect(await page.locator('h1').textContent(), address).toBe('This screen has no valid board address');
       expect(await page.locator('#detail').textContent(), address).toContain('launcher.html#http://');

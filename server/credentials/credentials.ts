@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { CredentialStore } from './credential-store.js';
-import { digestPin, digestToken, pinChecker, tokenChecker } from './digests.js';
+import { digestPin, digestToken, pinChecker, tokenChecker, type PinDigest, type TokenDigest } from './digests.js';
 
 /** Secrets this start made and must show the operator once; nothing when they came from env or were kept from before. */
 export interface MadeCredentials {
@@ -35,6 +35,11 @@ export class Credentials {
   #closed = false;
   /** Accumulated across retries: a token made before a failed PIN read must still be shown. */
   #made: MadeCredentials = {};
+  /**
+   * What this hub offered to keep, kept across retries: a write may land while its answer is lost,
+   * and the next try must still know the kept digest is its own (and show the secret), not another hub's.
+   */
+  #offered: { apiToken?: { token: string; digest: TokenDigest }; staffPin?: { pin: string; digest: PinDigest } } = {};
 
   constructor(given: { apiToken: string | undefined; staffPin: string | undefined }, store: CredentialStore, log: Logger) {
     if (given.apiToken !== undefined) this.#token = tokenChecker(digestToken(given.apiToken));
@@ -85,20 +90,23 @@ export class Credentials {
       let digest = kept.apiToken;
       if (!digest) {
         const token = newApiToken();
-        digest = await store.keepFirst('apiToken', digestToken(token));
-        // Another hub may have kept its own first: then that one is the token, and it printed it.
-        if (digest.sha256 === digestToken(token).sha256) made.apiToken = token;
+        this.#offered.apiToken ??= { token, digest: digestToken(token) };
+        digest = await store.keepFirst('apiToken', this.#offered.apiToken.digest);
       }
+      // Another hub may have kept its own first: then that one is the token, and it printed it.
+      if (this.#offered.apiToken && digest.sha256 === this.#offered.apiToken.digest.sha256) made.apiToken = this.#offered.apiToken.token;
       this.#token = tokenChecker(digest);
     }
     if (!this.#pin) {
       let digest = kept.staffPin;
       if (!digest) {
-        const pin = newStaffPin();
-        const mine = await digestPin(pin);
-        digest = await store.keepFirst('staffPin', mine);
-        if (digest.scrypt.salt === mine.scrypt.salt) made.staffPin = pin;
+        if (!this.#offered.staffPin) {
+          const pin = newStaffPin();
+          this.#offered.staffPin = { pin, digest: await digestPin(pin) };
+        }
+        digest = await store.keepFirst('staffPin', this.#offered.staffPin.digest);
       }
+      if (this.#offered.staffPin && digest.scrypt.salt === this.#offered.staffPin.digest.scrypt.salt) made.staffPin = this.#offered.staffPin.pin;
       this.#pin = pinChecker(digest);
     }
   }

@@ -12,7 +12,14 @@ export type TokenDigest = z.infer<typeof TokenDigest>;
 export const PinDigest = z
   .object({
     scrypt: z
-      .object({ salt: z.string().regex(/^[0-9a-f]{32}$/), hash: z.string().regex(/^[0-9a-f]{64}$/), cost: z.number().int().min(1024).max(1_048_576) })
+      .object({
+        salt: z.string().regex(/^[0-9a-f]{32}$/),
+        hash: z.string().regex(/^[0-9a-f]{64}$/),
+        cost: z
+          .number()
+          .int()
+          .refine((n) => [1024, 2048, 4096, 8192, 16384].includes(n), 'must be a power of two from 1024 to 16384'),
+      })
       .strict(),
   })
   .strict();

@@ -5,13 +5,17 @@ import type { Metrics } from '../metrics.js';
 /** Liveness, readiness and Prometheus metrics. */
 export function healthRouter(board: Board, metrics: Metrics): Router {
   const router = Router();
+  // Readable from any origin, a page opened from disk included: the screens' launcher
+  // (screens/launcher.html) waits on it, and must tell the hub's answer from a proxy's 502.
   router.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'Cache-Control': 'no-store' }).json({ ok: true });
   });
   router.get('/readyz', async (_req, res) => {
     const store = await board.healthy(1_000);
     const ready = store && board.loaded;
-    res.status(ready ? 200 : 503).json({ ok: ready, store: store ? 'up' : 'unreachable', storeKind: board.storeKind, board: board.loaded ? 'loaded' : 'loading', seq: board.seq });
+    res
+      .status(ready ? 200 : 503)
+      .json({ ok: ready, store: store ? 'up' : 'unreachable', storeKind: board.storeKind, board: board.loaded ? 'loaded' : 'loading', seq: board.seq });
   });
   router.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 import type { StaffSessions } from '../staff/sessions.js';
 import type { Credentials } from '../credentials/credentials.js';
-import { bearerMatches } from './auth.js';
+import { bearerMatches, credentialsUnavailable } from './auth.js';
 
 /** Who is acting, for the log: a staff member's name, or 'api' for the token. */
 export interface Caller {
@@ -18,7 +18,8 @@ export interface Caller {
 export function requireStaff(sessions: StaffSessions, credentials: Credentials): RequestHandler {
   const tokenOk = bearerMatches(credentials);
   return (req, res, next) => {
-    if (tokenOk(req.get('authorization'))) {
+    const token = tokenOk(req.get('authorization'));
+    if (token) {
       res.locals.caller = { who: 'api' } satisfies Caller;
       next();
       return;
@@ -26,6 +27,7 @@ export function requireStaff(sessions: StaffSessions, credentials: Credentials):
     sessions.fromCookie(req.get('cookie')).then(
       (session) => {
         if (!session) {
+          if (token === undefined) return credentialsUnavailable(res);
           res.status(401).json({ ok: false, error: { code: 'unauthorized', message: 'log in at /staff, or send Authorization: Bearer <API_TOKEN>' } });
           return;
         }

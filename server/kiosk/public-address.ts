@@ -1,7 +1,8 @@
 import type { SetupWarning } from '../../shared/schemas/staff.js';
 import type { Logger } from '../log.js';
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+// 0.0.0.0 and :: are where a server listens, never an address a phone can open.
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0|\[::\])$/i;
 
 /** True for a name only the hub machine itself can reach. */
 export function isLoopbackHost(hostname: string): boolean {

@@ -33,9 +33,14 @@ export class LoginGuard {
     if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
     // Counted as a failure before the (slow, off-loop) check, so a burst of parallel guesses cannot
     // all pass the lock test above before the first one is counted; a right PIN clears it.
+    const before = { ...tally };
     this.#fail(address, tally, now);
     const right = await this.#pinMatches(pin);
-    if (right === undefined) return { ok: false, unavailable: true };
+    if (right === undefined) {
+      // Nobody guessed anything: the hub could not check. That must not cost a try or lock anyone out.
+      Object.assign(tally, { failures: Math.max(0, tally.failures - 1), lockedUntil: before.lockedUntil });
+      return { ok: false, unavailable: true };
+    }
     if (right) {
       this.#tallies.delete(address);
       return { ok: true };

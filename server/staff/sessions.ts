@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -123,6 +123,25 @@ export class StaffSessions {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
     if (token) await this.#table.delete(hash(token));
   }
+}
+
+/** Ends every staff session (a PIN rotation: whoever knew the old PIN must not stay in). Answers how many. */
+export async function endAllSessions(keep: { redis: Redis } | { dataDir: string }): Promise<number> {
+  if ('dataDir' in keep) {
+    const file = path.join(keep.dataDir, 'staff-sessions.json');
+    if (!existsSync(file)) return 0;
+    const parsed = SessionFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    rmSync(file, { force: true });
+    return parsed.success ? Object.keys(parsed.data).length : 0;
+  }
+  let ended = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await keep.redis.scan(cursor, 'MATCH', 'batchboard:staff:session:*', 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) ended += await keep.redis.del(...keys);
+  } while (cursor !== '0');
+  return ended;
 }
 
 function hash(token: string): string {

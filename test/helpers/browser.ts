@@ -70,15 +70,23 @@ export async function launchChromium(): Promise<Browser> {
   return browser;
 }
 
-/** Resolves when every finite animation on the page has finished (the fault pulse runs forever and is left out). */
+/**
+ * Resolves when every animation that ends has ended. Left out: the fault pulse (it runs forever) and
+ * the production strip's progress bars, whose width glides for 1 s after each 1 s tick: one is always
+ * running, so waiting for "none" would only pass in the instant between two ticks, and never on a
+ * loaded machine.
+ */
 export async function animationsSettled(page: import('playwright-core').Page): Promise<void> {
   await page.waitForFunction(
-    () => document.getAnimations().every((a) => a.effect?.getTiming().iterations === Infinity || a.playState !== 'running'),
+    () =>
+      document.getAnimations().every((a) => {
+        if (a.playState !== 'running') return true;
+        if (a.effect?.getTiming().iterations === Infinity) return true;
+        const target = (a.effect as KeyframeEffect | null)?.target;
+        return target instanceof Element && target.matches('.bar .fill');
+      }),
     undefined,
-    {
-      // A bound, not a pace: on a loaded machine a page's frames come slowly, and a card that enters as
-      // the column pages starts a new animation.
-      timeout: 15_000,
-    },
+    // A bound, not a pace: on a loaded machine a page's frames come slowly.
+    { timeout: 15_000 },
   );
 }
