@@ -27,6 +27,8 @@ const BAD_ORDERS: [what: string, field: string, body: string][] = [
   ['deep nesting', 'items.0', JSON.stringify({ ...valid, items: JSON.parse('['.repeat(500) + ']'.repeat(500)) as unknown })],
   ['a timestamp far in the future', 'updatedAt', JSON.stringify({ ...valid, updatedAt: Date.now() + 7 * 86_400_000 })],
   ['control characters in the name', 'name', JSON.stringify({ ...valid, name: 'Ana\u001b[2J' })],
+  ['a lone surrogate in the name', 'name', JSON.stringify({ ...valid, name: 'Bo\udfff' })],
+  ['a lone high surrogate in the number', 'number', JSON.stringify({ ...valid, number: '4\ud83d' })],
 ];
 
 describe('hostile input at every door', () => {
@@ -86,6 +88,30 @@ describe('hostile input at every door', () => {
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
+  it('refuses broken Unicode from the kiosk and in a machine, naming the field, and keeps an emoji', async () => {
+    const kiosk = await fetch(`${hub.url}/api/kiosk/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'lone-surrogate-0001', sku: 'cardamom-bun', variant: 'classic', qty: 1, name: 'Bo\udfff' }),
+    });
+    expect(kiosk.status).toBe(400);
+    expect(((await kiosk.json()) as { error: { message: string } }).error.message).toContain('name');
+    const oven = machine({ id: 'oven-surrogate', name: 'Oven\ud800', updatedAt: Date.now() });
+    const refused = await post(`${hub.url}/api/machines`, oven);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('name');
+    const label = machine({
+      id: 'oven-surrogate',
+      updatedAt: Date.now(),
+      batch: { sku: 'bun', label: 'Buns \udc00', qty: 1, startedAt: Date.now(), endsAt: Date.now() + 60_000 },
+    });
+    expect(JSON.stringify((await post(`${hub.url}/api/machines`, label)).json)).toContain('batch.label');
+    // A whole pair is one character, and welcome.
+    const emoji = order({ name: 'Bo 🥐', updatedAt: Date.now() });
+    expect((await post(`${hub.url}/api/orders`, emoji)).status).toBe(200);
+    expect((await post(`${hub.url}/api/orders`, { ...emoji, status: 'ready', updatedAt: emoji.updatedAt + 1 })).status).toBe(200);
+  });
+
   it('applies out-of-order and duplicate updates to the right board', async () => {
     const o = order({ updatedAt: Date.now() - 10_000 });
     const versions = [
@@ -105,7 +131,14 @@ describe('hostile input at every door', () => {
   });
 
   it('never lets a field that is not public reach /board or /api/board', async () => {
-    const secret = { ...order(), phone: '+49 170 1234567', email: 'ana@example.com', note: 'allergic to nuts', price: 12.5, customer: { address: 'Main St 1' } };
+    const secret = {
+      ...order(),
+      phone: '+49 170 1234567',
+      email: 'ana@example.com',
+      note: 'allergic to nuts',
+      price: 12.5,
+      customer: { address: 'Main St 1' },
+    };
     const secretItems = { ...secret, id: `${secret.id}-b`, items: [{ sku: 'bun', qty: 1, price: 3, note: 'card 4111' }] };
     await post(`${hub.url}/api/orders`, secret);
     await producer.publish(CHANNELS.orders, JSON.stringify(secretItems));
