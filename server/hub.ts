@@ -227,8 +227,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     await board.setScene(DISABLED_SCENE).catch((err: unknown) => log.warn({ err }, 'could not reset the scene state'));
   }
   const doors: { close(): Promise<void> }[] = [];
-  if (config.redisUrl) {
-    const pubsub = new PubSubDoor(config.redisUrl, intake, log);
+  if (config.redisUrl && kv) {
+    const pubsub = new PubSubDoor(config.redisUrl, intake, log, kv);
     const inbox = new InboxDoor(config.redisUrl, intake, log, {
       consumer: config.hubId,
       claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000,

@@ -112,6 +112,46 @@ describe('hostile input at every door', () => {
     expect((await post(`${hub.url}/api/orders`, { ...emoji, status: 'ready', updatedAt: emoji.updatedAt + 1 })).status).toBe(200);
   });
 
+  it('sets aside an inbox entry or message the store refuses (poison), and applies what follows within a second', async () => {
+    // A real Redis fault on one order's keys: its tombstone key holds a hash, so the script's GET fails (WRONGTYPE).
+    const poisoned = order({ id: 'o-poisoned', updatedAt: Date.now() });
+    await producer.hset(`batchboard:board:done:${poisoned.id}`, 'x', 'y');
+    const before = (await hub.metrics.rejected.get()).values.filter((v) => v.labels.reason === 'poison:order').reduce((n, v) => n + v.value, 0);
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(poisoned));
+    await producer.publish(CHANNELS.orders, JSON.stringify({ ...poisoned, updatedAt: poisoned.updatedAt + 1 }));
+    const next = order({ updatedAt: Date.now() });
+    const sent = Date.now();
+    await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(next));
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(next.id))).toBe(true), 1_000);
+    expect(Date.now() - sent).toBeLessThan(1_000);
+
+    await eventually(async () => {
+      const poison = (await hub.metrics.rejected.get()).values.filter((v) => v.labels.reason === 'poison:order').reduce((n, v) => n + v.value, 0);
+      expect(poison).toBe(before + 2);
+    });
+    const dead = await producer.xrange('batchboard:inbox:dead', '-', '+');
+    const letters = dead.map(([, f]) => Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i], f[2 * i + 1]])) as Record<string, string>);
+    expect(
+      letters
+        .filter((l) => l.payload?.includes(poisoned.id))
+        .map((l) => l.door)
+        .sort(),
+    ).toEqual(['redis_pubsub', 'redis_stream']);
+    expect(letters.find((l) => l.door === 'redis_stream')?.reason).toContain('WRONGTYPE');
+    // Nothing of the inbox is left pending for this hub: the poison was acknowledged, not retried forever.
+    await eventually(async () => expect(((await producer.xpending(INBOX_STREAM, 'batchboard-hubs')) as [number])[0]).toBe(0));
+    // REST says so too: well-formed, refused by the store, not a retryable outage.
+    expect((await post(`${hub.url}/api/orders`, { ...poisoned, updatedAt: poisoned.updatedAt + 2 })).status).toBe(422);
+    await producer.del(`batchboard:board:done:${poisoned.id}`);
+  });
+
+  it('replaces a stored record it cannot read instead of freezing its order', async () => {
+    const frozen = order({ id: 'o-unreadable', updatedAt: Date.now() });
+    await producer.hset('batchboard:board:orders', frozen.id, '{"id":"o-unreadable","updatedAt":');
+    expect((await post(`${hub.url}/api/orders`, frozen)).status).toBe(200);
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.get(frozen.id)?.updatedAt === frozen.updatedAt)).toBe(true));
+  });
+
   it('applies out-of-order and duplicate updates to the right board', async () => {
     const o = order({ updatedAt: Date.now() - 10_000 });
     const versions = [

@@ -10,9 +10,13 @@ const log = (key: string, cap: string) => `redis.call('XADD', ${key}, 'MAXLEN', 
 const NOW = `local t = redis.call('TIME')
 local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
+// A stored record that cannot be read (written by hand, or by an older version) must not freeze its
+// order: it is replaced by the next valid write instead of failing every one of them.
 const DECIDE = `local function decide(cur, nextJson, nextTs)
   if not cur then return 'apply' end
-  local curTs = cjson.decode(cur).updatedAt
+  local ok, held = pcall(cjson.decode, cur)
+  if not ok or type(held) ~= 'table' or type(held.updatedAt) ~= 'number' then return 'apply' end
+  local curTs = held.updatedAt
   if nextTs ~= curTs then
     if nextTs > curTs then return 'apply' else return 'stale' end
   end
@@ -56,7 +60,9 @@ return {seq, msg}`;
 /** rules.ts's `readingsOnly`, in Lua: every Machine field but readings and updatedAt is the same. */
 const READINGS_ONLY = `local function readings_only(cur, nxt)
   if not cur then return false end
-  local a, b = cjson.decode(cur), cjson.decode(nxt)
+  local ok, a = pcall(cjson.decode, cur)
+  if not ok or type(a) ~= 'table' or type(a.updatedAt) ~= 'number' then return false end
+  local b = cjson.decode(nxt)
   if b.updatedAt <= a.updatedAt or b.readings == nil then return false end
   if a.name ~= b.name or a.kind ~= b.kind or a.state ~= b.state then return false end
   local x, y = a.batch, b.batch

@@ -10,7 +10,7 @@ import { TOMBSTONE_MS } from './store-embedded.js';
 import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
 import { readingsUpdate } from './rules.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
-import { StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type WriteResult } from './store.js';
+import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type WriteResult } from './store.js';
 
 const KEY = {
   seq: 'batchboard:board:seq',
@@ -91,15 +91,11 @@ export class RedisStore implements BoardStore {
   }
 
   upsertOrder(order: Order): Promise<WriteResult> {
-    return this.#run(UPSERT_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events], [
-      order.id,
-      JSON.stringify(order),
-      String(order.updatedAt),
-      isActiveOrder(order) ? '1' : '0',
-      KEY.changes,
-      TOMBSTONE_S,
-      this.#logCap,
-    ]);
+    return this.#run(
+      UPSERT_ORDER,
+      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events],
+      [order.id, JSON.stringify(order), String(order.updatedAt), isActiveOrder(order) ? '1' : '0', KEY.changes, TOMBSTONE_S, this.#logCap],
+    );
   }
 
   async order(id: string): Promise<Order | undefined> {
@@ -108,11 +104,19 @@ export class RedisStore implements BoardStore {
   }
 
   expireOrder(order: Order): Promise<WriteResult> {
-    return this.#run(EXPIRE_ORDER, [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events], [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S, this.#logCap]);
+    return this.#run(
+      EXPIRE_ORDER,
+      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events],
+      [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S, this.#logCap],
+    );
   }
 
   upsertMachine(machine: Machine): Promise<WriteResult> {
-    return this.#run(UPSERT_MACHINE, [KEY.machines, KEY.seq, KEY.events], [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes, this.#logCap]);
+    return this.#run(
+      UPSERT_MACHINE,
+      [KEY.machines, KEY.seq, KEY.events],
+      [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes, this.#logCap],
+    );
   }
 
   setScene(scene: Scene): Promise<WriteResult> {
@@ -138,7 +142,7 @@ export class RedisStore implements BoardStore {
   }
 
   async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {
-    const reply = (await this.#guard(() => this.#eval(script, keys, args))) as ScriptReply;
+    const reply = (await this.#guard(() => this.#eval(script, keys, args), refusedByScript)) as ScriptReply;
     const [seq, body] = reply;
     if (seq === 0) return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
     const item = parseFeedMessage(body);
@@ -157,13 +161,21 @@ export class RedisStore implements BoardStore {
     }
   }
 
-  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+  async #guard<T>(fn: () => Promise<T>, refused: (err: unknown) => boolean = () => false): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw new StoreUnavailableError(err);
+      throw refused(err) ? new StoreRefusedError(err) : new StoreUnavailableError(err);
     }
   }
+}
+
+/** Redis conditions that pass (a loading, busy, read-only or full server): an outage, not this input. */
+const PASSING = /^(LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|OOM|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/** A step of the script failed on this input's keys or values (e.g. WRONGTYPE): retrying will not help. */
+function refusedByScript(err: unknown): boolean {
+  return err instanceof Error && err.message.includes('user_script') && !PASSING.test(err.message);
 }
 
 const shas = new Map<string, string>();

@@ -42,6 +42,16 @@ export interface BoardStore {
   close(): Promise<void>;
 }
 
+/**
+ * The store refused this one input: a step failed for a reason that retrying will not change (a key
+ * of the wrong type, a record it cannot process). Unlike an outage, it must not hold up what follows.
+ */
+export class StoreRefusedError extends Error {
+  constructor(cause: unknown) {
+    super(`state store refused the write: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`state store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

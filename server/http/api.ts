@@ -7,7 +7,8 @@ import { jsonBody } from './json-body.js';
 
 function statusOf(result: IntakeResult): number {
   if (result.ok) return 200;
-  return result.error.code === 'store_unavailable' ? 503 : 400;
+  // 422: well-formed, but the store cannot take it (retrying the same write will not help).
+  return result.error.code === 'store_unavailable' ? 503 : result.error.code === 'store_refused' ? 422 : 400;
 }
 
 /** The REST door and the public board. */

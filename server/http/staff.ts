@@ -24,6 +24,7 @@ const STATUS: Record<string, number> = {
   not_allowed: 409,
   undo_expired: 410,
   store_unavailable: 503,
+  store_refused: 422,
   invalid_input: 400,
   invalid_json: 400,
 };

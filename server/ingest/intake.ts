@@ -3,7 +3,7 @@ import { Machine } from '../../shared/schemas/machine.js';
 import { Order } from '../../shared/schemas/order.js';
 import { invalidInput, summariseIssues, type FieldIssue } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
-import { StoreUnavailableError, type WriteResult } from '../board/store.js';
+import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../board/store.js';
 import type { Logger } from '../log.js';
 import type { Door, Metrics } from '../metrics.js';
 
@@ -13,13 +13,17 @@ export type Kind = 'order' | 'machine';
 const MAX_FUTURE_MS = 24 * 3600_000;
 
 export type IntakeError = {
-  code: 'invalid_json' | 'invalid_input' | 'store_unavailable';
+  code: 'invalid_json' | 'invalid_input' | 'store_unavailable' | 'store_refused';
   message: string;
   issues?: FieldIssue[];
 };
 
 export type IntakeResult =
-  | { ok: true; data: { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] } }
+  | {
+      ok: true;
+      data:
+        { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] };
+    }
   | { ok: false; error: IntakeError };
 
 /**
@@ -79,6 +83,7 @@ export class Intake {
       if (!result.applied) return { ok: true, data: { applied: false, reason: result.reason } };
       return { ok: true, data: 'change' in result ? { applied: true, seq: result.change.seq } : { applied: true, telemetry: true } };
     } catch (err) {
+      if (err instanceof StoreRefusedError) return this.reject(door, `poison:${kind}`, { code: 'store_refused', message: err.message });
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };
     }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { CHANNELS } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
+import { deadLetter } from './dead-letter.js';
 import type { Intake, Kind } from './intake.js';
 
 /** Larger messages are refused before JSON.parse sees them. */
@@ -18,11 +19,14 @@ export class PubSubDoor {
   #client: Redis;
   #intake: Intake;
   #log: Logger;
+  #deadLetters: Redis;
 
-  constructor(url: string, intake: Intake, log: Logger) {
+  /** `deadLetters`: a command connection (this door's own is in subscriber mode). */
+  constructor(url: string, intake: Intake, log: Logger, deadLetters: Redis) {
     this.#client = connectRedis(url, 'ingest', log);
     this.#intake = intake;
     this.#log = log;
+    this.#deadLetters = deadLetters;
   }
 
   async start(): Promise<void> {
@@ -35,13 +39,22 @@ export class PubSubDoor {
     const kind = KIND_BY_CHANNEL[channel];
     if (!kind) return;
     if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
-      this.#intake.reject('redis_pubsub', 'too_large', { code: 'invalid_input', message: `message of ${message.length} characters is over ${MAX_MESSAGE_BYTES} bytes` });
+      this.#intake.reject('redis_pubsub', 'too_large', {
+        code: 'invalid_input',
+        message: `message of ${message.length} characters is over ${MAX_MESSAGE_BYTES} bytes`,
+      });
       return;
     }
     this.#intake.submitText('redis_pubsub', kind, message).then(
       (result) => {
         if (!result.ok && result.error.code === 'store_unavailable') {
-          this.#log.error({ channel, err: result.error.message }, 'pub/sub message lost: the store was unavailable (use the inbox stream for delivery that survives outages)');
+          this.#log.error(
+            { channel, err: result.error.message },
+            'pub/sub message lost: the store was unavailable (use the inbox stream for delivery that survives outages)',
+          );
+        }
+        if (!result.ok && result.error.code === 'store_refused') {
+          void deadLetter(this.#deadLetters, this.#log, { door: 'redis_pubsub', kind, payload: message, reason: result.error.message });
         }
       },
       (err: unknown) => this.#log.error({ err, channel }, 'pub/sub message failed'),

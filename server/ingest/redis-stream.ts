@@ -3,6 +3,7 @@ import { INBOX_STREAM } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import { connectRedis, waitReady } from '../redis/connect.js';
 import type { Intake, Kind } from './intake.js';
+import { deadLetter } from './dead-letter.js';
 import { MAX_MESSAGE_BYTES } from './redis-pubsub.js';
 
 export const INBOX_GROUP = 'batchboard-hubs';
@@ -130,6 +131,10 @@ export class InboxDoor {
     const result = await this.#intake.submitText('redis_stream', fields[at] as Kind, payload);
     // Not acknowledged: the entry stays pending and is read again once the store is back.
     if (!result.ok && result.error.code === 'store_unavailable') throw new Error(result.error.message);
+    // Poison (the store refused this entry itself): set aside and acknowledged, so what follows is applied.
+    if (!result.ok && result.error.code === 'store_refused') {
+      await deadLetter(this.#client, this.#log, { door: 'redis_stream', kind: fields[at]!, payload, reason: result.error.message, entry: id });
+    }
   }
 
   async close(): Promise<void> {
