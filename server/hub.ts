@@ -20,15 +20,17 @@ import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { releaseUpgradeRequests } from './realtime/handshake-release.js';
 import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
+import { watchBacklogs } from './realtime/backlog-guard.js';
 import { Director } from './director/director.js';
 import { DirectorJournal } from './director/journal.js';
 import { ObsController } from './director/obs-controller.js';
 import { DISABLED_SCENE } from '../shared/schemas/board.js';
+import { BOARD_NAMESPACE } from '../shared/protocol.js';
 import { readAppVersion } from './screens/app-version.js';
 import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { originGuard } from './realtime/origins.js';
-import { connectRedis } from './redis/connect.js';
+import { closeRedis, connectRedis } from './redis/connect.js';
 import { KioskOrdering } from './kiosk/ordering.js';
 import { PublicAddress } from './kiosk/public-address.js';
 import { EmbeddedStockStore } from './kiosk/stock-embedded.js';
@@ -57,6 +59,8 @@ export interface HubOptions {
   inboxClaimIdleMs?: number;
   /** Overrides the screens' build version (tests simulate a deploy). */
   appVersion?: string;
+  /** Bytes a screen may leave unread before it is dropped (server/realtime/backlog-guard.ts). */
+  maxUnsentBytes?: number;
   /** OBS call timeout (tests shorten it). */
   obsCallTimeoutMs?: number;
   /** The clock staff sessions expire by (tests move it to end a session); the rest of the hub keeps the real one. */
@@ -190,7 +194,15 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     // No waiting for Redis here: with Redis down at start, HTTP must still come up and say so on /readyz.
     io.adapter(createAdapter(pub, sub, { key: 'batchboard:socket.io' }));
   }
-  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display, appVersion: opts.appVersion ?? readAppVersion(webRoot) });
+  const backlogs = watchBacklogs(io.of(BOARD_NAMESPACE), metrics, opts.maxUnsentBytes);
+  const boardNsp = attachBoardNamespace(io, {
+    board,
+    metrics,
+    screens,
+    display,
+    appVersion: opts.appVersion ?? readAppVersion(webRoot),
+    onSent: () => backlogs.sent(),
+  });
   reload = (name) => reloadScreen(boardNsp, name);
   attachKioskNamespace(io, kiosk, metrics, publicAddress);
   const alerts = new Alerts({
@@ -258,6 +270,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
         await within(3_000, Promise.allSettled(doors.map((d) => d.close())), 'doors', log);
         await within(3_000, director?.close(), 'director', log);
         staffNsp.close();
+        backlogs.close();
         floor.close();
         alerts.close();
         insight.close();
@@ -268,7 +281,9 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
         await within(3_000, board.close(), 'board store', log);
         screens.close();
         credentials.close();
-        for (const c of redisClients) c.disconnect();
+        // QUIT, not a cut: socket.io's Redis adapter unsubscribes on close without awaiting; a cut connection
+        // would reject those commands with nobody listening (an unhandled rejection).
+        await closeRedis(...redisClients);
       })()),
   };
 }

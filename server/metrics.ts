@@ -25,6 +25,17 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly seq = new Gauge({ name: 'batchboard_seq', help: 'Current board sequence number seen by this hub', registers: [this.registry] });
+  readonly screensDropped = new Counter({
+    name: 'batchboard_screens_dropped_total',
+    help: 'Screens disconnected by the hub, by reason (slow: more unread than the backlog cap)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly syncsIgnored = new Counter({
+    name: 'batchboard_syncs_ignored_total',
+    help: 'Snapshot requests ignored because the previous frames to that screen were still unsent',
+    registers: [this.registry],
+  });
   readonly resyncs = new Counter({
     name: 'batchboard_board_reloads_total',
     help: 'Times this hub reloaded the board from the store (start, gap, reconnect)',

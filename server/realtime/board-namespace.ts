@@ -6,6 +6,7 @@ import { describeIssues, summariseIssues } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import type { Metrics } from '../metrics.js';
 import type { ScreenRegistry } from '../screens/registry.js';
+import { hasBacklog } from './backlog-guard.js';
 import { guardFlood } from './flood-guard.js';
 import { FrameCoalescer } from './frame-coalescer.js';
 import { TelemetryCoalescer } from './telemetry-coalescer.js';
@@ -34,6 +35,8 @@ export interface BoardNamespaceDeps {
   screens: ScreenRegistry;
   appVersion: string;
   display: DisplayConfig;
+  /** Called after each broadcast (the backlog guard looks at what screens left unread). */
+  onSent?: () => void;
 }
 
 /**
@@ -71,11 +74,18 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     let pending: NodeJS.Timeout | undefined;
     socket.on('sync', () => {
       if (pending) return;
+      // Its last frames are still on their way: another snapshot would only pile up behind them.
+      if (hasBacklog(socket)) {
+        metrics.syncsIgnored.inc();
+        return;
+      }
       const wait = Math.max(0, lastSync + SYNC_INTERVAL_MS - Date.now());
       pending = setTimeout(() => {
         pending = undefined;
         lastSync = Date.now();
-        if (board.loaded) socket.emit('snapshot', board.snapshot());
+        if (!board.loaded) return;
+        socket.emit('snapshot', board.snapshot());
+        deps.onSent?.();
       }, wait);
     });
     socket.on('disconnect', () => {
@@ -103,6 +113,7 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
   const frames = new FrameCoalescer(COALESCE_MS, (items) => {
     if (greeting) greet();
     const local = nsp.local;
+    deps.onSent?.();
     if (items.length > 1) {
       local.emit('batch', items);
       return;
@@ -130,6 +141,7 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
     frames.flushQueued();
     if (greeting) greet();
     nsp.local.emit('readings', updates);
+    deps.onSent?.();
   });
   board.on('readings', (update) => telemetry.push(update));
   board.on('reset', (snapshot) => {
