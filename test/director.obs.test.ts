@@ -245,11 +245,15 @@ describe('the director against a real OBS Studio', () => {
     expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
     expect((await fetch(`${hub.url}/api/director/thumbnail`)).status).toBe(401);
 
-    const login = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', body: JSON.stringify({ pin: TEST_PIN, name: 'Cleo' }) });
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: TEST_PIN, name: 'Cleo' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const pick = await fetch(`${hub.url}/api/scene`, {
       method: 'POST',
-      headers: { cookie, 'x-batchboard-staff': '1' },
+      headers: { cookie, 'x-batchboard-staff': '1', 'content-type': 'application/json' },
       body: JSON.stringify({ scene: 'Finishing Station' }),
     });
     expect(pick.status).toBe(200);
@@ -369,7 +373,11 @@ describe('the director against an OBS that misbehaves on demand', () => {
       expect(elapsed).toBeGreaterThanOrEqual(500);
       expect(elapsed).toBeLessThan(500 + TIMEOUT_SLACK_MS);
       expect((await fetch(`${hub.url}/api/board`)).status).toBe(200);
-      const broken = await fetch(`${hub.url}/api/scene`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` }, body: '{"scene":' });
+      const broken = await fetch(`${hub.url}/api/scene`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+        body: '{"scene":',
+      });
       expect(broken.status).toBe(400);
       expect(await broken.json()).toMatchObject({ ok: false, error: { code: 'invalid_json' } });
     } finally {

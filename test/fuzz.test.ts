@@ -75,8 +75,8 @@ describe('a fuzz run over every door', () => {
     const routes: [string, Record<string, string>][] = [
       ['/api/orders', token],
       ['/api/machines', token],
-      ['/api/kiosk/orders', {}],
-      ['/api/staff/login', {}],
+      ['/api/kiosk/orders', { 'content-type': 'application/json' }],
+      ['/api/staff/login', { 'content-type': 'application/json' }],
       ['/api/scene', token],
       ['/api/director/mode', token],
       ['/api/staff/undo', token],

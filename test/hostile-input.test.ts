@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Hub } from '../server/hub.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_TOKEN, post } from './helpers/hub.js';
+import { TEST_PIN, TEST_TOKEN, post } from './helpers/hub.js';
 import type { TestRedis } from './helpers/redis-server.js';
 import { startRedisHub, stopRedisHub } from './helpers/redis-hub.js';
 import { eventually, type Screen } from './helpers/screens.js';
@@ -55,6 +55,39 @@ describe('hostile input at every door', () => {
     if (field === 'JSON') expect(json.error.code).toBe('invalid_json');
     else expect(json.error.issues?.map((i) => i.field)).toContain(field);
     expect(json.error.message).toContain(field);
+  });
+
+  it('refuses a body not declared as JSON with 415 (a foreign page can POST text/plain unasked), and it costs no PIN try', async () => {
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      for (const route of ['/api/orders', '/api/staff/login', '/api/kiosk/orders']) {
+        const res = await fetch(`${hub.url}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': type, authorization: `Bearer ${TEST_TOKEN}` },
+          body: JSON.stringify(valid),
+        });
+        expect(res.status, `${route} ${type}`).toBe(415);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toContain('application/json');
+      }
+    }
+    for (let i = 0; i < 12; i++)
+      await fetch(`${hub.url}/api/staff/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"pin":"000000"}' });
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: TEST_PIN }),
+    });
+    expect(login.status).toBe(200);
+    expect((await hub.metrics.rejected.get()).values.some((v) => v.labels.reason === 'not_json' && v.value >= 9)).toBe(true);
+    // A vendor type that says it is JSON is JSON.
+    expect(
+      (
+        await fetch(`${hub.url}/api/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.pos+json', authorization: `Bearer ${TEST_TOKEN}` },
+          body: JSON.stringify(order({ status: 'picked_up' })),
+        })
+      ).status,
+    ).toBe(200); // (never on the board: later tests count it)
   });
 
   it('refuses a body over 16 KB before parsing it', async () => {

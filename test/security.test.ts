@@ -10,6 +10,8 @@ import { order } from './helpers/fixtures.js';
 import { post, spawnHub, startTestHub, tempDir, type SpawnedHub } from './helpers/hub.js';
 import { closeScreens, connectScreens, eventually } from './helpers/screens.js';
 
+const JSON_BODY = { 'content-type': 'application/json' };
+
 /** Every socket.io namespace the hub serves, and who may use it. A new one must be added here, with its check. */
 const NAMESPACES: Record<string, 'public-read-only' | 'staff' | 'unused'> = {
   '/': 'unused',
@@ -54,7 +56,7 @@ describe('socket.io: who may connect, and floods', () => {
 
   it('ends a staff session when it expires, on the API and on the console socket', async () => {
     const loggedInAt = (pinned = Date.now());
-    const login = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', body: JSON.stringify({ pin: '246810' }) });
+    const login = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ pin: '246810' }) });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const socket: Socket<StaffServerToClientEvents, StaffClientToServerEvents> = connect(`${hub.url}${STAFF_NAMESPACE}`, {
       transports: ['websocket'],
@@ -122,12 +124,16 @@ describe('secrets', () => {
     const seen: string[] = [];
     const get = async (route: string, headers: Record<string, string> = {}) =>
       seen.push(`${route}: ${await (await fetch(`${hub.url}${route}`, { headers })).text()}`);
-    await fetch(`${hub.url}/api/staff/login`, { method: 'POST', body: JSON.stringify({ pin: '000000' }) });
-    const login = await fetch(`${hub.url}/api/staff/login`, { method: 'POST', body: JSON.stringify({ pin: SECRETS.STAFF_PIN, name: 'Ana' }) });
+    await fetch(`${hub.url}/api/staff/login`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ pin: '000000' }) });
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: JSON_BODY,
+      body: JSON.stringify({ pin: SECRETS.STAFF_PIN, name: 'Ana' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     await post(`${hub.url}/api/orders`, order(), SECRETS.API_TOKEN);
     await post(`${hub.url}/api/orders`, order(), 'wrong-token-wrong-token');
-    await fetch(`${hub.url}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.API_TOKEN}x` }, body: '{' });
+    await fetch(`${hub.url}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.API_TOKEN}x`, ...JSON_BODY }, body: '{' });
     for (const route of ['/metrics', '/api/board', '/api/kiosk', '/display', '/kiosk', '/staff', '/healthz', '/readyz']) await get(route);
     await get('/api/director', auth);
     await get('/api/staff/session', { cookie });

@@ -121,7 +121,7 @@ describe('the staff console behind its PIN', () => {
     // Behind a TLS proxy on the same host (trusted), the cookie is marked Secure.
     const viaTls = await fetch(`${hub.url}/api/staff/login`, {
       method: 'POST',
-      headers: { 'x-forwarded-proto': 'https' },
+      headers: { 'x-forwarded-proto': 'https', 'content-type': 'application/json' },
       body: JSON.stringify({ pin: TEST_PIN }),
     });
     expect(viaTls.headers.get('set-cookie')).toContain('; Secure');
