@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -38,7 +38,13 @@ export const FileConfig = z
           .string()
           .regex(/\.(png|jpe?g|webp|svg)$/i, 'must be a .png, .jpg, .webp or .svg file')
           .optional(),
-        locale: z.string().min(2).max(35).default('en'),
+        locale: z
+          .string()
+          .min(2)
+          .max(35)
+          // Every screen formats times with it: a tag Intl refuses (sv_SE) would break them all at once.
+          .refine(isLocale, 'must be a BCP 47 language tag such as sv or sv-SE')
+          .default('en'),
         labels: DisplayLabels.prefault({}),
         theme: DisplayTheme.prefault({}),
         chime: z.boolean().default(false),
@@ -212,12 +218,38 @@ function readFileConfig(file: string | undefined): FileConfig {
     throw new ConfigError(`config file ${file}: ${summariseIssues(describeIssues(parsed.error))}`);
   }
   const { logo } = parsed.data.display;
-  if (logo !== undefined) {
-    const resolved = path.resolve(path.dirname(file), logo);
-    if (!existsSync(resolved)) throw new ConfigError(`config file ${file}: display.logo: no file at ${resolved}`);
-    parsed.data.display.logo = resolved;
-  }
+  if (logo !== undefined) parsed.data.display.logo = logoFile(file, logo);
   return parsed.data;
+}
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Bigger than any sensible logo; every screen loads it. */
+const MAX_LOGO_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The logo, resolved and checked once at start: a regular file inside the config file's folder
+ * (a symlink may not lead out of it), small enough to serve to every screen.
+ */
+function logoFile(configFile: string, logo: string): string {
+  const where = `config file ${configFile}: display.logo`;
+  const folder = realpathSync(path.dirname(path.resolve(configFile)));
+  const resolved = path.resolve(folder, logo);
+  if (!existsSync(resolved)) throw new ConfigError(`${where}: no file at ${resolved}`);
+  const real = realpathSync(resolved);
+  if (path.relative(folder, real).startsWith('..') || path.isAbsolute(path.relative(folder, real))) {
+    throw new ConfigError(`${where}: must be inside the config file's folder (${folder}), not ${real}`);
+  }
+  const stat = statSync(real);
+  if (!stat.isFile()) throw new ConfigError(`${where}: ${real} is not a file`);
+  if (stat.size > MAX_LOGO_BYTES) throw new ConfigError(`${where}: ${real} is over ${MAX_LOGO_BYTES / 1024 / 1024} MB`);
+  return real;
 }
 
 /** Parses the environment and the config file once; nothing else reads process.env. */

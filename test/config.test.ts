@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
@@ -69,6 +69,36 @@ describe('configuration', () => {
     for (const bad of ['http://hub.local:8080/?q=1', 'http://hub.local:8080/#top', 'http://user:pw@hub.local:8080'])
       expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL.*no \?query/);
     expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ publicUrl: 'nope' })) })).toThrow(/publicUrl/);
+  });
+});
+
+describe('display settings that would break every screen are refused at start', () => {
+  it('refuses a locale Intl cannot use (sv_SE), naming the key, and takes sv-SE', () => {
+    expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv_SE' } })) })).toThrow(/display\.locale.*BCP 47/);
+    expect(loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv-SE' } })) }).store.display.locale).toBe('sv-SE');
+  });
+
+  it('serves a logo inside a dot-folder, and refuses one that leads out of the config folder', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, '.brand'));
+    writeFileSync(path.join(dir, '.brand', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const config = path.join(dir, 'store.json');
+    writeFileSync(config, JSON.stringify({ display: { logo: '.brand/logo.svg' } }));
+    const hub = await startTestHub({ CONFIG: config });
+    try {
+      expect((await fetch(`${hub.url}/branding/logo`)).status).toBe(200);
+    } finally {
+      await hub.close();
+    }
+
+    const outside = tempDir();
+    writeFileSync(path.join(outside, 'secret.svg'), '<svg/>');
+    symlinkSync(path.join(outside, 'secret.svg'), path.join(dir, 'link.svg'));
+    writeFileSync(config, JSON.stringify({ display: { logo: 'link.svg' } }));
+    expect(() => loadConfig({ CONFIG: config })).toThrow(/display\.logo: must be inside the config file's folder/);
+    writeFileSync(config, JSON.stringify({ display: { logo: '../x.svg' } }));
+    writeFileSync(path.join(path.dirname(dir), 'x.svg'), '<svg/>');
+    expect(() => loadConfig({ CONFIG: config })).toThrow(/display\.logo: must be inside/);
   });
 });
 

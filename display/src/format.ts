@@ -16,9 +16,12 @@ const UNITS: Record<string, string> = { tempC: '°C', tempF: '°F', humidityPct:
 /** "218 °C": known reading names get their unit, others show as "name value". */
 export function formatReadings(machine: Machine, locale: string): string[] {
   const nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  // Large counts read better short ("1.2M") on a card a few centimetres wide.
+  const big = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+  const format = (value: number) => (Math.abs(value) >= 100_000 ? big : nf).format(value);
   return Object.entries(machine.readings ?? {}).map(([name, value]) => {
     const unit = UNITS[name];
-    return unit ? `${nf.format(value)} ${unit}` : `${name} ${nf.format(value)}`;
+    return unit ? `${format(value)} ${unit}` : `${name} ${format(value)}`;
   });
 }
 

@@ -59,7 +59,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;
-  if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo));
+  // Checked at start (server/config.ts): a file in the config's folder, which may itself sit in a dot-folder.
+  if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo, { dotfiles: 'allow' }));
   app.use(healthRouter(deps.board, deps.metrics));
   app.use(staticRouter(deps.webRoot));
   app.use((_req, res) => {

@@ -32,7 +32,10 @@ const NoReservedKeys = z.unknown().superRefine((raw, ctx) => {
   }
 });
 
-export const MachineReadings = NoReservedKeys.pipe(z.record(ReadingName, z.number())).refine((r) => Object.keys(r).length <= 16, {
+// A sensor's value, within what any oven, printer or counter reports: 1e308 would fill a screen with digits.
+const Reading = z.number().min(-1e9, 'must be at least -1,000,000,000').max(1e9, 'must be at most 1,000,000,000');
+
+export const MachineReadings = NoReservedKeys.pipe(z.record(ReadingName, Reading)).refine((r) => Object.keys(r).length <= 16, {
   message: 'at most 16 readings',
 });
 
