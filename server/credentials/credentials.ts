@@ -45,6 +45,7 @@ export class Credentials {
     if (given.apiToken !== undefined) this.#token = tokenChecker(digestToken(given.apiToken));
     if (given.staffPin !== undefined) {
       const pin = given.staffPin;
+      if (pin.length < 6) log.warn({ digits: pin.length }, 'STAFF_PIN has fewer than 6 digits: a guess spread over many devices needs few tries; use 6 or more');
       // A PIN from env is known in full: compare it directly instead of paying scrypt per login.
       this.#pin = (candidate) => Promise.resolve(tokenChecker(digestToken(pin))(candidate));
     }

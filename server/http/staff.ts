@@ -51,7 +51,8 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     if (!verdict.ok) {
       if (verdict.locked) {
         const s = Math.ceil(verdict.retryAfterMs / 1000);
-        deps.log.warn({ address: req.ip }, 'staff login locked after repeated wrong PINs');
+        if (verdict.everyone) deps.log.warn({ address: req.ip }, 'staff login locked for everyone: too many wrong PINs from many addresses');
+        else deps.log.warn({ address: req.ip }, 'staff login locked after repeated wrong PINs');
         return void res
           .status(429)
           .set('Retry-After', String(s))

@@ -1,5 +1,10 @@
+import { isIPv6 } from 'node:net';
+
 export type LoginVerdict =
-  { ok: true } | { ok: false; unavailable: true } | { ok: false; locked: false; remaining: number } | { ok: false; locked: true; retryAfterMs: number };
+  | { ok: true }
+  | { ok: false; unavailable: true }
+  | { ok: false; locked: false; remaining: number }
+  | { ok: false; locked: true; retryAfterMs: number; everyone?: true };
 
 interface Tally {
   failures: number;
@@ -7,10 +12,33 @@ interface Tally {
   lastFailure: number;
 }
 
+/** Hub-wide, this many times the per-address limit of wrong PINs in one lock period locks every login. */
+const HUB_WIDE_FACTOR = 5;
+
 /**
- * The PIN check, with brute force locked out: after `maxFailures` wrong PINs
- * from one address its logins are refused for `lockMs`, the right PIN
- * included. The PIN is compared in constant time.
+ * Who a try counts against. An IPv6 client may use any address of its /64 (privacy addresses, or
+ * a whole prefix to itself), so the /64 is the client; IPv4 (also mapped into IPv6) is the address.
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+/**
+ * The PIN check, with brute force locked out: after `maxFailures` wrong PINs from one client (an
+ * address, or an IPv6 /64) its logins are refused for `lockMs`, the right PIN included. A guess spread
+ * over many addresses (through a proxy, or a crowd of devices) meets a hub-wide budget too: past
+ * `maxFailures × 5` wrong PINs in a lock period every login is refused until it ends; staff already
+ * logged in stay in. The PIN is compared in constant time.
  */
 export class LoginGuard {
   #pinMatches: (pin: string) => Promise<boolean | undefined>;
@@ -18,6 +46,8 @@ export class LoginGuard {
   #lockMs: number;
   #now: () => number;
   #tallies = new Map<string, Tally>();
+  #everyone: Tally = { failures: 0, lockedUntil: 0, lastFailure: 0 };
+  #windowStart = 0;
 
   constructor(pinMatches: (pin: string) => Promise<boolean | undefined>, opts: { maxFailures: number; lockMs: number; now?: () => number }) {
     this.#pinMatches = pinMatches;
@@ -29,39 +59,58 @@ export class LoginGuard {
   async attempt(address: string, pin: string): Promise<LoginVerdict> {
     const now = this.#now();
     this.#forgetOld(now);
-    const tally = this.#tallies.get(address) ?? { failures: 0, lockedUntil: 0, lastFailure: 0 };
+    const key = clientKey(address);
+    const tally = this.#tallies.get(key) ?? { failures: 0, lockedUntil: 0, lastFailure: 0 };
     if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
+    if (this.#everyone.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: this.#everyone.lockedUntil - now, everyone: true };
     // Counted as a failure before the (slow, off-loop) check, so a burst of parallel guesses cannot
     // all pass the lock test above before the first one is counted; a right PIN clears it.
     const before = { ...tally };
-    this.#fail(address, tally, now);
+    const everyoneBefore = { ...this.#everyone };
+    this.#fail(key, tally, now);
+    this.#failEveryone(now);
     const right = await this.#pinMatches(pin);
     if (right === undefined) {
       // Nobody guessed anything: the hub could not check. That must not cost a try or lock anyone out.
       Object.assign(tally, { failures: Math.max(0, tally.failures - 1), lockedUntil: before.lockedUntil });
+      Object.assign(this.#everyone, { failures: Math.max(0, this.#everyone.failures - 1), lockedUntil: everyoneBefore.lockedUntil });
       return { ok: false, unavailable: true };
     }
     if (right) {
-      this.#tallies.delete(address);
+      this.#tallies.delete(key);
+      Object.assign(this.#everyone, { failures: Math.max(0, this.#everyone.failures - 1), lockedUntil: everyoneBefore.lockedUntil });
       return { ok: true };
     }
     if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
+    if (this.#everyone.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: this.#everyone.lockedUntil - now, everyone: true };
     return { ok: false, locked: false, remaining: this.#maxFailures - tally.failures };
   }
 
-  #fail(address: string, tally: Tally, now: number): void {
+  #fail(key: string, tally: Tally, now: number): void {
     tally.failures++;
     tally.lastFailure = now;
     if (tally.failures >= this.#maxFailures) {
       tally.failures = 0;
       tally.lockedUntil = now + this.#lockMs;
     }
-    this.#tallies.set(address, tally);
+    this.#tallies.set(key, tally);
+  }
+
+  /** Wrong PINs from anywhere, counted per lock period. */
+  #failEveryone(now: number): void {
+    if (now - this.#windowStart >= this.#lockMs) {
+      this.#windowStart = now;
+      this.#everyone.failures = 0;
+    }
+    if (++this.#everyone.failures >= this.#maxFailures * HUB_WIDE_FACTOR) {
+      this.#everyone.failures = 0;
+      this.#everyone.lockedUntil = now + this.#lockMs;
+    }
   }
 
   // Failures older than a lock period are forgiven; the table cannot grow without bound.
   #forgetOld(now: number): void {
     if (this.#tallies.size < 1_000) return;
-    for (const [address, t] of this.#tallies) if (t.lockedUntil < now && now - t.lastFailure > this.#lockMs) this.#tallies.delete(address);
+    for (const [key, t] of this.#tallies) if (t.lockedUntil < now && now - t.lastFailure > this.#lockMs) this.#tallies.delete(key);
   }
 }
