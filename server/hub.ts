@@ -97,7 +97,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const display = displayConfigOf(config.store);
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
 
-  const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1 }) : undefined;
+  const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
   const screens = new ScreenRegistry(kv, config.hubId, log);
   let reload: (name: string) => void = () => undefined;
   const journal = new DirectorJournal(config.dataDir);

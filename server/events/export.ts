@@ -24,12 +24,17 @@ function csvLine(e: LoggedEvent): string {
  * waiting for the client to drain, so memory stays flat whatever the range.
  */
 export async function streamExport(log: EventLog, res: Response, format: 'ndjson' | 'csv', from: number, to: number): Promise<void> {
+  // The first page is read before anything is sent: a store that cannot answer gets an error status,
+  // not a 200 with a body that never comes.
+  const pages = log.pages(from, to)[Symbol.asyncIterator]();
+  const first = await pages.next();
   res.status(200).type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
   res.set('Content-Disposition', `attachment; filename="batchboard-events.${format}"`);
   let gone = false;
   res.on('close', () => (gone = true));
   if (format === 'csv') res.write(EXPORT_CSV_COLUMNS.join(',') + '\n');
-  for await (const page of log.pages(from, to)) {
+  for (let next = first; !next.done; next = await pages.next()) {
+    const page = next.value;
     if (gone) return;
     let chunk = '';
     for (const e of page) chunk += format === 'csv' ? csvLine(e) : JSON.stringify(e) + '\n';

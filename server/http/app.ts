@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { apiRouter } from './api.js';
 import { bodyErrors } from './json-body.js';
 import { securityHeaders } from './security-headers.js';
+import { isStoreOutage } from '../redis/outage.js';
 import { healthRouter } from './health.js';
 import { screensRouter } from './screens.js';
 import { directorRouter } from './director.js';
@@ -67,6 +68,15 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.status(404).json({ ok: false, error: { code: 'not_found', message: 'no such route' } });
   });
   const lastResort: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    if (isStoreOutage(err)) {
+      deps.log.warn({ err: (err as Error).message }, 'request refused: the state store is unavailable');
+      if (!res.headersSent)
+        res
+          .status(503)
+          .set('Retry-After', '1')
+          .json({ ok: false, error: { code: 'store_unavailable', message: 'the state store is unavailable; retry shortly' } });
+      return;
+    }
     deps.log.error({ err }, 'request failed');
     if (!res.headersSent) res.status(500).json({ ok: false, error: { code: 'internal', message: 'internal error' } });
   };

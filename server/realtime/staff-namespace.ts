@@ -62,7 +62,8 @@ export function attachStaffNamespace(
     if (sockets.length === 0) return;
     const shared = await state();
     for (const socket of sockets) {
-      const session = await deps.sessions.fromCookie(socket.handshake.headers.cookie);
+      // While the store cannot say, the console stays: an outage logs nobody out.
+      const session = await deps.sessions.fromCookie(socket.handshake.headers.cookie).catch(() => 'unknown' as const);
       if (!session) {
         socket.emit('ended');
         socket.disconnect(true);

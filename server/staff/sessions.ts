@@ -115,7 +115,8 @@ export class StaffSessions {
   async fromCookie(cookieHeader: string | undefined): Promise<Session | undefined> {
     const token = readCookie(cookieHeader, SESSION_COOKIE);
     if (!token || token.length > 100) return undefined;
-    const session = await this.#table.get(hash(token)).catch(() => undefined);
+    // A store that cannot answer is an outage (503), not a logout: the error goes to the caller.
+    const session = await this.#table.get(hash(token));
     return session && session.expiresAt > this.#now() ? session : undefined;
   }
 
