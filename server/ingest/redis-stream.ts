@@ -4,16 +4,24 @@ import type { Logger } from '../log.js';
 import { connectRedis, waitReady } from '../redis/connect.js';
 import type { Intake, Kind } from './intake.js';
 import { deadLetter } from './dead-letter.js';
+import { CLAIM, READ, TOO_LARGE_MARK, TRIM } from './inbox-scripts.js';
 import { MAX_MESSAGE_BYTES } from './redis-pubsub.js';
 
 export const INBOX_GROUP = 'batchboard-hubs';
+
+/** Entries read in one go: a hub holds at most this many (each clipped to 64 KB) at once. */
+const READ_COUNT = 10;
+/** With nothing new, the next look comes this soon (the inbox's added latency at most). */
+const IDLE_PAUSE_MS = 50;
+const TRIM_EVERY_MS = 5_000;
 
 export interface InboxOptions {
   /** This hub's consumer name in the group. */
   consumer: string;
   /** Entries another consumer has held this long unacknowledged are taken over (that hub died). */
   claimIdleMs?: number;
-  blockMs?: number;
+  /** With nothing new, the next look after this long. */
+  idleMs?: number;
 }
 
 type Entry = [id: string, fields: string[] | null];
@@ -31,10 +39,12 @@ export class InboxDoor {
   #log: Logger;
   #consumer: string;
   #claimIdleMs: number;
-  #blockMs: number;
+  #idleMs: number;
   #closed = false;
   #loop: Promise<void> | undefined;
   #lastClaim = 0;
+  #lastTrim = 0;
+  #wake: () => void = () => undefined;
 
   constructor(url: string, intake: Intake, log: Logger, opts: InboxOptions) {
     // Its own connection: XREADGROUP BLOCK holds it.
@@ -43,7 +53,7 @@ export class InboxDoor {
     this.#log = log;
     this.#consumer = opts.consumer;
     this.#claimIdleMs = opts.claimIdleMs ?? 30_000;
-    this.#blockMs = opts.blockMs ?? 2_000;
+    this.#idleMs = opts.idleMs ?? IDLE_PAUSE_MS;
   }
 
   async start(): Promise<void> {
@@ -68,7 +78,7 @@ export class InboxDoor {
           await this.#handleAll(entries);
         } else {
           await this.#claimAbandoned();
-          await this.#handleAll(await this.#read('>', this.#blockMs));
+          await this.#handleAll(await this.#read('>', this.#idleMs));
         }
         failures = 0;
       } catch (err) {
@@ -91,20 +101,43 @@ export class InboxDoor {
     }
   }
 
-  async #read(id: '0' | '>', blockMs: number | undefined): Promise<Entry[]> {
-    const args: (string | number)[] = ['GROUP', INBOX_GROUP, this.#consumer, 'COUNT', 100];
-    if (blockMs !== undefined) args.push('BLOCK', blockMs);
-    args.push('STREAMS', INBOX_STREAM, id);
-    const reply = await this.#client.call('XREADGROUP', ...args);
-    return entriesOf(reply);
+  /**
+   * A few entries at a time, each field clipped inside Redis (inbox-scripts.ts): a producer's
+   * oversized entries cannot make the hub hold megabytes. Nothing new: a short pause, not a blocking
+   * read, since a blocking XREADGROUP would hand over whole entries, however large.
+   */
+  async #read(id: '0' | '>', idleMs: number | undefined): Promise<Entry[]> {
+    const reply = await this.#client.eval(READ, 1, INBOX_STREAM, INBOX_GROUP, this.#consumer, READ_COUNT, id, MAX_MESSAGE_BYTES);
+    const entries = asEntries(reply);
+    if (entries.length === 0 && idleMs !== undefined) await this.#pause(idleMs);
+    await this.#trimNowAndThen();
+    return entries;
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Acknowledged entries are trimmed away every few seconds: the inbox stays as long as what is pending. */
+  async #trimNowAndThen(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastTrim < TRIM_EVERY_MS) return;
+    this.#lastTrim = now;
+    await this.#client.eval(TRIM, 1, INBOX_STREAM);
   }
 
   async #claimAbandoned(): Promise<void> {
     const now = Date.now();
     if (now - this.#lastClaim < this.#claimIdleMs / 2) return;
     this.#lastClaim = now;
-    const reply = await this.#client.call('XAUTOCLAIM', INBOX_STREAM, INBOX_GROUP, this.#consumer, this.#claimIdleMs, '0-0', 'COUNT', 100);
-    const entries = Array.isArray(reply) ? asEntries(reply[1]) : [];
+    const reply = await this.#client.eval(CLAIM, 1, INBOX_STREAM, INBOX_GROUP, this.#consumer, this.#claimIdleMs, READ_COUNT, MAX_MESSAGE_BYTES);
+    const entries = asEntries(reply);
     if (entries.length > 0) this.#log.info({ count: entries.length }, 'took over inbox entries abandoned by another hub');
     await this.#handleAll(entries);
   }
@@ -124,7 +157,7 @@ export class InboxDoor {
       this.#intake.reject('redis_stream', 'unknown_kind', { code: 'invalid_input', message: `entry ${id} has no 'order' or 'machine' field` });
       return;
     }
-    if (Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) {
+    if (payload.startsWith(TOO_LARGE_MARK) || Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) {
       this.#intake.reject('redis_stream', 'too_large', { code: 'invalid_input', message: `entry ${id} is over ${MAX_MESSAGE_BYTES} bytes` });
       return;
     }
@@ -139,16 +172,10 @@ export class InboxDoor {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#wake();
     this.#client.disconnect();
     await this.#loop?.catch(() => undefined);
   }
-}
-
-function entriesOf(reply: unknown): Entry[] {
-  // [[stream, [[id, [k, v, ...]], ...]]] or null when BLOCK timed out.
-  if (!Array.isArray(reply) || reply.length === 0) return [];
-  const first: unknown = reply[0];
-  return Array.isArray(first) ? asEntries(first[1]) : [];
 }
 
 function asEntries(list: unknown): Entry[] {

@@ -3,10 +3,13 @@ import type { Metrics } from '../metrics.js';
 
 /**
  * What one screen may leave unread in the hub. A 200-order snapshot is about 60 KB; a screen that
- * keeps up holds next to nothing. One that answers pings but never reads (a hung player, or a hostile
- * client writing pongs blindly) would otherwise make the hub keep everything sent to it.
+ * keeps up holds next to nothing, and a slow one that falls a few thousand events behind in a burst
+ * must not be mistaken for a dead one. One that answers pings but never reads (a hung player, or a
+ * hostile client writing pongs blindly) would otherwise make the hub keep everything sent to it.
+ * Counted per screen, though a broadcast frame is one string shared by every screen's queue: the
+ * memory a stalled screen really costs is far below this.
  */
-export const MAX_UNSENT_BYTES = 1024 * 1024;
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** A burst can put megabytes a second behind a stalled screen: after a send, look again this soon. */
 const AFTER_SEND_MS = 100;
 /** And at least this often, whatever is sent. */
