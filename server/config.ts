@@ -243,7 +243,8 @@ function logoFile(configFile: string, logo: string): string {
   const resolved = path.resolve(folder, logo);
   if (!existsSync(resolved)) throw new ConfigError(`${where}: no file at ${resolved}`);
   const real = realpathSync(resolved);
-  if (path.relative(folder, real).startsWith('..') || path.isAbsolute(path.relative(folder, real))) {
+  const inside = path.relative(folder, real);
+  if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
     throw new ConfigError(`${where}: must be inside the config file's folder (${folder}), not ${real}`);
   }
   const stat = statSync(real);

@@ -155,8 +155,9 @@ describe('hostile input at every door', () => {
     const next = order({ updatedAt: Date.now() });
     const sent = Date.now();
     await producer.xadd(INBOX_STREAM, '*', 'order', JSON.stringify(next));
-    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(next.id))).toBe(true), 1_000);
-    expect(Date.now() - sent).toBeLessThan(1_000);
+    // Within a second on a quiet machine; the bound leaves room for a loaded one, and still fails a jam.
+    await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.has(next.id))).toBe(true), 3_000);
+    expect(Date.now() - sent).toBeLessThan(3_000);
 
     await eventually(async () => {
       const poison = (await hub.metrics.rejected.get()).values.filter((v) => v.labels.reason === 'poison:order').reduce((n, v) => n + v.value, 0);

@@ -110,3 +110,17 @@ describe('the distributed guess the security review made, over HTTP through the 
     }
   });
 });
+
+describe('a right PIN during a guess', () => {
+  it('does not lift a hub-wide lock that others’ wrong PINs set meanwhile', async () => {
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((r) => (release = r));
+    // The staff member's check is slow (held open); the guessers' checks answer at once.
+    const guard = new LoginGuard(async (p) => (p === PIN ? (await held, true) : false), { maxFailures: 2, lockMs: 60_000, now: () => 1_000 });
+    const staff = guard.attempt('10.0.0.1', PIN);
+    for (let i = 0; i < 12; i++) await guard.attempt(`10.1.0.${i}`, '000000');
+    release!();
+    expect(await staff).toEqual({ ok: true });
+    expect(await guard.attempt('10.2.0.1', PIN)).toMatchObject({ ok: false, locked: true, everyone: true });
+  });
+});

@@ -83,15 +83,16 @@ describe('screens that stop reading', () => {
     await eventually(async () => expect(Number(await producer.get('batchboard:board:seq'))).toBeGreaterThanOrEqual(EVENTS), 60_000);
     clearInterval(syncs);
     const last = Number(await producer.get('batchboard:board:seq'));
-    // Every reader has every change: they kept up. (None was dropped as slow: the count below is exactly
-    // the stalled ones. A reader starved of CPU on a loaded test machine may still resync by itself.)
+    // Every reader has every change: they kept up.
     await eventually(() => expect(readers.every((r) => r.feed.mirror.seq === last)).toBe(true), 30_000);
     peak = Math.max(peak, rssMb(hub.child.pid!));
     expect(peak).toBeLessThan(RSS_BOUND_MB);
     expect(hub.child.exitCode).toBeNull();
 
-    await eventually(async () => expect(await metric(hub.url, 'batchboard_screens_dropped_total')).toBe(STALLED), 10_000);
-    expect(await metric(hub.url, 'batchboard_screens_connected')).toBe(5);
+    // Every stalled screen was dropped (a reader starved of CPU on a loaded test machine may be too, and
+    // comes back by itself): in the end only the readers are connected.
+    await eventually(async () => expect(await metric(hub.url, 'batchboard_screens_dropped_total')).toBeGreaterThanOrEqual(STALLED), 10_000);
+    await eventually(async () => expect(await metric(hub.url, 'batchboard_screens_connected')).toBe(5), 20_000);
     await eventually(() => expect(stalled.every((s) => s.closed)).toBe(true));
   }, 240_000);
 });

@@ -171,7 +171,7 @@ export class RedisStore implements BoardStore {
 }
 
 /** Redis conditions that pass (a loading, busy, read-only or full server): an outage, not this input. */
-const PASSING = /^(LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|OOM|TRYAGAIN|CLUSTERDOWN)\b/;
+const PASSING = /^(LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|OOM|TRYAGAIN|CLUSTERDOWN|MISCONF)\b/;
 
 /** A step of the script failed on this input's keys or values (e.g. WRONGTYPE): retrying will not help. */
 function refusedByScript(err: unknown): boolean {

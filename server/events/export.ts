@@ -33,14 +33,19 @@ export async function streamExport(log: EventLog, res: Response, format: 'ndjson
   let gone = false;
   res.on('close', () => (gone = true));
   if (format === 'csv') res.write(EXPORT_CSV_COLUMNS.join(',') + '\n');
-  for (let next = first; !next.done; next = await pages.next()) {
-    const page = next.value;
-    if (gone) return;
-    let chunk = '';
-    for (const e of page) chunk += format === 'csv' ? csvLine(e) : JSON.stringify(e) + '\n';
-    if (!res.write(chunk)) await drained(res);
+  try {
+    for (let next = first; !next.done; next = await pages.next()) {
+      const page = next.value;
+      if (gone) return;
+      let chunk = '';
+      for (const e of page) chunk += format === 'csv' ? csvLine(e) : JSON.stringify(e) + '\n';
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
+  } finally {
+    // A download cut short must still close what the log opened (a file stream, embedded).
+    await pages.return?.(undefined);
   }
-  res.end();
 }
 
 /** Resolves when the client has taken what was written, or has gone. */

@@ -5,7 +5,7 @@ import type { Insight } from '../insight/insight.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 
-const STATUS: Record<string, number> = { invalid_input: 400, invalid_json: 400, sold_out: 409, store_unavailable: 503 };
+const STATUS: Record<string, number> = { invalid_input: 400, invalid_json: 400, sold_out: 409, store_unavailable: 503, store_refused: 422 };
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
 export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, ordersPerMinute: number): Router {

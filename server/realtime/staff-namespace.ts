@@ -42,7 +42,8 @@ export function attachStaffNamespace(
         socket.data.who = session.who;
         next();
       },
-      () => next(new Error('unauthorized: sessions unavailable')),
+      // Not 'unauthorized': the store cannot say now, and the console must keep trying, not log out.
+      () => next(new Error('unavailable: sessions cannot be checked now')),
     );
   });
 

@@ -65,20 +65,19 @@ export class LoginGuard {
     if (this.#everyone.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: this.#everyone.lockedUntil - now, everyone: true };
     // Counted as a failure before the (slow, off-loop) check, so a burst of parallel guesses cannot
     // all pass the lock test above before the first one is counted; a right PIN clears it.
-    const before = { ...tally };
-    const everyoneBefore = { ...this.#everyone };
-    this.#fail(key, tally, now);
-    this.#failEveryone(now);
+    const lockedClient = this.#fail(key, tally, now);
+    const lockedEveryone = this.#failEveryone(now);
     const right = await this.#pinMatches(pin);
     if (right === undefined) {
       // Nobody guessed anything: the hub could not check. That must not cost a try or lock anyone out.
-      Object.assign(tally, { failures: Math.max(0, tally.failures - 1), lockedUntil: before.lockedUntil });
-      Object.assign(this.#everyone, { failures: Math.max(0, this.#everyone.failures - 1), lockedUntil: everyoneBefore.lockedUntil });
+      this.#unfail(tally, lockedClient, this.#maxFailures);
+      this.#unfail(this.#everyone, lockedEveryone, this.#maxFailures * HUB_WIDE_FACTOR);
       return { ok: false, unavailable: true };
     }
     if (right) {
+      // The right PIN clears this client's tally; a hub-wide lock others' guesses set stays.
       this.#tallies.delete(key);
-      Object.assign(this.#everyone, { failures: Math.max(0, this.#everyone.failures - 1), lockedUntil: everyoneBefore.lockedUntil });
+      this.#unfail(this.#everyone, lockedEveryone, this.#maxFailures * HUB_WIDE_FACTOR);
       return { ok: true };
     }
     if (tally.lockedUntil > now) return { ok: false, locked: true, retryAfterMs: tally.lockedUntil - now };
@@ -86,26 +85,37 @@ export class LoginGuard {
     return { ok: false, locked: false, remaining: this.#maxFailures - tally.failures };
   }
 
-  #fail(key: string, tally: Tally, now: number): void {
+  /** Counts a wrong PIN; answers true when this one set the lock. */
+  #fail(key: string, tally: Tally, now: number): boolean {
     tally.failures++;
     tally.lastFailure = now;
-    if (tally.failures >= this.#maxFailures) {
-      tally.failures = 0;
-      tally.lockedUntil = now + this.#lockMs;
-    }
     this.#tallies.set(key, tally);
+    if (tally.failures < this.#maxFailures) return false;
+    tally.failures = 0;
+    tally.lockedUntil = now + this.#lockMs;
+    return true;
   }
 
-  /** Wrong PINs from anywhere, counted per lock period. */
-  #failEveryone(now: number): void {
+  /** Takes back one counted failure that was not one; and the lock, only if that very failure set it. */
+  #unfail(tally: Tally, setTheLock: boolean, limit: number): void {
+    if (!setTheLock) {
+      tally.failures = Math.max(0, tally.failures - 1);
+      return;
+    }
+    tally.lockedUntil = 0;
+    tally.failures = limit - 1;
+  }
+
+  /** Wrong PINs from anywhere, counted per lock period; answers true when this one set the hub-wide lock. */
+  #failEveryone(now: number): boolean {
     if (now - this.#windowStart >= this.#lockMs) {
       this.#windowStart = now;
       this.#everyone.failures = 0;
     }
-    if (++this.#everyone.failures >= this.#maxFailures * HUB_WIDE_FACTOR) {
-      this.#everyone.failures = 0;
-      this.#everyone.lockedUntil = now + this.#lockMs;
-    }
+    if (++this.#everyone.failures < this.#maxFailures * HUB_WIDE_FACTOR) return false;
+    this.#everyone.failures = 0;
+    this.#everyone.lockedUntil = now + this.#lockMs;
+    return true;
   }
 
   // Failures older than a lock period are forgiven; the table cannot grow without bound.

@@ -41,7 +41,11 @@ export class ConsoleSession {
     const answer = await api<StaffActionResult>('POST', `/api/staff/orders/${encodeURIComponent(id)}/${action}`);
     if (answer.status === 401) return this.#ended();
     if (!answer.ok) return this.#say(answer.error.message);
-    const words: Record<StaffAction, string> = { advance: `${number}: ${answer.data.order.status.replace('_', ' ')}`, recall: `${number} back to ready`, cancel: `${number} cancelled` };
+    const words: Record<StaffAction, string> = {
+      advance: `${number}: ${answer.data.order.status.replace('_', ' ')}`,
+      recall: `${number} back to ready`,
+      cancel: `${number} cancelled`,
+    };
     this.toast = { message: words[action], undo: answer.data.undo, until: answer.data.undoUntil };
   }
 
@@ -79,6 +83,8 @@ export class ConsoleSession {
     this.#socket.on('ended', () => this.#ended());
     this.#socket.on('connect_error', (err) => {
       if (err.message.startsWith('unauthorized')) this.#ended();
+      // The hub could not check the session (its store is away): try again; a refused namespace is not retried by itself.
+      else if (err.message.startsWith('unavailable')) setTimeout(() => this.#socket?.connect(), 2_000);
     });
   }
 
