@@ -11,6 +11,7 @@ import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
 import { readingsUpdate } from './rules.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
 import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type WriteResult } from './store.js';
+import { PASSING_CONDITION } from '../redis/outage.js';
 
 const KEY = {
   seq: 'batchboard:board:seq',
@@ -170,12 +171,9 @@ export class RedisStore implements BoardStore {
   }
 }
 
-/** Redis conditions that pass (a loading, busy, read-only or full server): an outage, not this input. */
-const PASSING = /^(LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|OOM|TRYAGAIN|CLUSTERDOWN|MISCONF)\b/;
-
 /** A step of the script failed on this input's keys or values (e.g. WRONGTYPE): retrying will not help. */
 function refusedByScript(err: unknown): boolean {
-  return err instanceof Error && err.message.includes('user_script') && !PASSING.test(err.message);
+  return err instanceof Error && err.message.includes('user_script') && !PASSING_CONDITION.test(err.message);
 }
 
 const shas = new Map<string, string>();

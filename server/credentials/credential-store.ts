@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { writePrivateFile } from '../files/private-file.js';
 import { PinDigest, TokenDigest } from './digests.js';
 
 /** The digests of the secrets the hub made itself (those given in env are never kept). */
@@ -44,11 +45,7 @@ export class FileCredentialStore implements CredentialStore {
     this.#write({ ...(await this.read()), [name]: value });
   }
   #write(all: StoredCredentials): void {
-    mkdirSync(path.dirname(this.where), { recursive: true });
-    const tmp = `${this.where}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2), { mode: 0o600 });
-    chmodSync(tmp, 0o600); // the mode above applies only when the file is new
-    renameSync(tmp, this.where);
+    writePrivateFile(this.where, JSON.stringify(all, null, 2));
   }
 }
 

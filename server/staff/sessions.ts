@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writePrivateFile } from '../files/private-file.js';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -62,10 +63,7 @@ class FileTable implements SessionTable {
       const oldest = [...this.#rows].sort((a, b) => a[1].expiresAt - b[1].expiresAt).slice(0, this.#rows.size - MAX_FILE_SESSIONS);
       for (const [id] of oldest) this.#rows.delete(id);
     }
-    mkdirSync(path.dirname(this.#file), { recursive: true });
-    const tmp = `${this.#file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.#rows)), { mode: 0o600 });
-    renameSync(tmp, this.#file);
+    writePrivateFile(this.#file, JSON.stringify(Object.fromEntries(this.#rows)));
   }
 }
 

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { isLoopbackHost } from '../../server/kiosk/public-address.js';
 
 /** Debian's Chromium (installed by the test setup), never a downloaded build. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -18,12 +19,10 @@ export function storeUrl(hubUrl: string, route = ''): string {
   return `${url.origin}${route}`;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
 /** True for a page request to a loopback origin, which no store device ever makes. */
 export function isLoopbackRequest(url: string): boolean {
   if (!/^(https?|wss?):/.test(url)) return false;
-  return LOOPBACK.test(new URL(url).hostname);
+  return isLoopbackHost(new URL(url).hostname);
 }
 
 /**
