@@ -19,6 +19,9 @@ const PublicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or ht
   return !url.search && !url.hash && !url.username && !url.password;
 }, 'must be a plain address with no ?query, #fragment or user:password, e.g. http://192.168.1.20:8080');
 
+/** Sized in BENCHMARKS.md ("A full board"): writes at this many active orders stay within a few ms. */
+export const DEFAULT_MAX_ACTIVE_ORDERS = 10_000;
+
 /** The optional config file (`CONFIG=path/to/batchboard.json`). Unknown keys are errors: a typo must not pass silently. */
 export const FileConfig = z
   .object({
@@ -31,6 +34,32 @@ export const FileConfig = z
       .max(24 * 60)
       .default(30),
     allowedOrigins: z.array(z.url()).max(50).default([]),
+    board: z
+      .object({
+        /**
+         * Orders on the board at once (queued, in production, ready). A new order past it is refused
+         * (`board_full`): every change costs work that grows with the board, and a screen can show a few hundred.
+         */
+        maxActiveOrders: z.number().int().min(10).max(100_000).default(DEFAULT_MAX_ACTIVE_ORDERS),
+        /** A queued or in-production order with no change for this long leaves the board as expired (ready ones follow `readyTimeoutMinutes`). */
+        staleOrderHours: z
+          .object({
+            queued: z
+              .number()
+              .positive()
+              .max(7 * 24)
+              .default(12),
+            in_production: z
+              .number()
+              .positive()
+              .max(7 * 24)
+              .default(12),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     display: z
       .object({
         /** A PNG, JPEG, WebP or SVG file, relative to the config file; served at /branding/logo. */

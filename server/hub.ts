@@ -15,6 +15,7 @@ import { createHttpApp } from './http/app.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { Intake } from './ingest/intake.js';
 import { InboxDoor } from './ingest/redis-stream.js';
+import { DoorStatus } from './ingest/door-status.js';
 import { PubSubDoor } from './ingest/redis-pubsub.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -87,9 +88,13 @@ export interface Hub {
 export async function startHub(config: Config, opts: HubOptions = {}): Promise<Hub> {
   const log = opts.log ?? createLogger(config.logLevel, config.hubId);
   const metrics = new Metrics();
-  const store: BoardStore = config.redisUrl ? new RedisStore(config.redisUrl, log, config.store.eventLog.maxEntries) : new EmbeddedStore(config.dataDir, log);
+  const { maxActiveOrders, staleOrderHours } = config.store.board;
+  const store: BoardStore = config.redisUrl
+    ? new RedisStore(config.redisUrl, log, { logCap: config.store.eventLog.maxEntries, maxActiveOrders })
+    : new EmbeddedStore(config.dataDir, log, { maxActiveOrders });
   const board = new Board(store, log, metrics, {
     readyTimeoutMs: config.store.readyTimeoutMinutes * 60_000,
+    staleMs: { queued: staleOrderHours.queued * 3600_000, in_production: staleOrderHours.in_production * 3600_000 },
     sweepIntervalMs: config.sweepIntervalMs,
   });
   const intake = new Intake(board, metrics, log);
@@ -155,7 +160,9 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const insight = new Insight(board, events, log, metrics);
   const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;
 
+  const doorStatus = new DoorStatus(config.redisUrl ? ['redis_pubsub', 'redis_stream'] : []);
   const app = createHttpApp({
+    doors: doorStatus,
     board,
     intake,
     metrics,
@@ -245,9 +252,11 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
       consumer: config.hubId,
       claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000,
     });
-    await pubsub.start();
-    await inbox.start();
     doors.push(pubsub, inbox);
+    await pubsub.start();
+    doorStatus.opened('redis_pubsub', pubsub);
+    await inbox.start();
+    doorStatus.opened('redis_stream', inbox);
   }
   log.info({ port, store: store.kind, storeName: config.store.storeName }, 'hub listening');
 

@@ -25,6 +25,17 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly seq = new Gauge({ name: 'batchboard_seq', help: 'Current board sequence number seen by this hub', registers: [this.registry] });
+  readonly activeOrders = new Gauge({
+    name: 'batchboard_active_orders',
+    help: 'Orders on the board (queued, in production, ready) as this hub sees it; new ones past board.maxActiveOrders are refused',
+    registers: [this.registry],
+  });
+  readonly staleOrders = new Counter({
+    name: 'batchboard_stale_orders_total',
+    help: 'Queued or in-production orders taken off the board after board.staleOrderHours without a change, by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
   readonly screensDropped = new Counter({
     name: 'batchboard_screens_dropped_total',
     help: 'Screens disconnected by the hub, by reason (slow: more unread than the backlog cap)',
@@ -38,7 +49,7 @@ export class Metrics {
   });
   readonly resyncs = new Counter({
     name: 'batchboard_board_reloads_total',
-    help: 'Times this hub reloaded the board from the store (start, gap, reconnect)',
+    help: 'Times this hub reloaded the board from the store (start, gap, reconnect, new store epoch)',
     registers: [this.registry],
   });
 

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Board } from '../server/board/board.js';
-import type { BoardStore, StoreFeedHandlers, WriteResult } from '../server/board/store.js';
+import type { BoardStore, StoreFeedHandlers, StoredSnapshot, WriteResult } from '../server/board/store.js';
 import { Metrics } from '../server/metrics.js';
-import { DISABLED_SCENE, type ReadingsUpdate, type Snapshot } from '../shared/schemas/board.js';
+import { DISABLED_SCENE, type ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine } from './helpers/fixtures.js';
 
 // A fake store, for a race a real Redis produces only by timing: telemetry arriving on the feed
@@ -11,14 +11,14 @@ import { machine } from './helpers/fixtures.js';
 class SlowLoadStore implements BoardStore {
   readonly kind = 'redis';
   handlers!: StoreFeedHandlers;
-  board: Snapshot = { seq: 1, orders: [], machines: [], scene: DISABLED_SCENE };
+  board: StoredSnapshot = { epoch: 'e1', seq: 1, orders: [], machines: [], scene: DISABLED_SCENE };
   release: (() => void) | undefined;
   slow = false;
   start(handlers: StoreFeedHandlers): Promise<void> {
     this.handlers = handlers;
     return Promise.resolve();
   }
-  async load(): Promise<Snapshot> {
+  async load(): Promise<StoredSnapshot> {
     const board = this.board; // read before the wait: the reading below lands after it
     if (this.slow) await new Promise<void>((r) => (this.release = r));
     return board;
@@ -31,6 +31,7 @@ class SlowLoadStore implements BoardStore {
   setScene = () => this.none();
   expireOrder = () => this.none();
   order = () => Promise.resolve(undefined);
+  epoch = () => Promise.resolve(this.board.epoch);
   healthy = () => Promise.resolve(true);
   close = () => Promise.resolve();
 }

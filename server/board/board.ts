@@ -9,7 +9,11 @@ import type { BoardStore, StoredChange, WriteResult } from './store.js';
 
 export interface BoardOptions {
   readyTimeoutMs: number;
+  /** A queued or in-production order with no change for this long leaves the board as expired (`board.staleOrderHours`). */
+  staleMs?: { queued: number; in_production: number };
   sweepIntervalMs: number;
+  /** How often the store's epoch is looked at: a store that lost its data is noticed within this, writes or not. */
+  epochCheckMs?: number;
   now?: () => number;
 }
 
@@ -20,6 +24,8 @@ interface BoardEventMap {
   reset: [snapshot: Snapshot];
   /** Telemetry: a machine's newer readings, outside the seq order. */
   readings: [update: ReadingsUpdate];
+  /** The store lost its data and started a new epoch (after `reset`): what else was kept in it must be looked at again. */
+  epoch: [epoch: string];
 }
 
 /**
@@ -44,12 +50,14 @@ export class Board {
   #snap: Snapshot | undefined;
   /** A reload may bring the same seq with another board (a store that was reset), and readings change it without a seq. */
   #snapStale = true;
+  #epoch: string | undefined;
+  #epochWatch: NodeJS.Timeout | undefined;
 
   constructor(store: BoardStore, log: Logger, metrics: Metrics, opts: BoardOptions) {
     this.#store = store;
     this.#log = log;
     this.#metrics = metrics;
-    this.#opts = { now: Date.now, ...opts };
+    this.#opts = { now: Date.now, epochCheckMs: 1_000, staleMs: { queued: Infinity, in_production: Infinity }, ...opts };
   }
 
   async start(): Promise<void> {
@@ -61,6 +69,8 @@ export class Board {
     await this.#reload('start');
     this.#sweeper = setInterval(() => void this.sweep(), this.#opts.sweepIntervalMs);
     this.#sweeper.unref();
+    this.#epochWatch = setInterval(() => void this.#checkEpoch(), this.#opts.epochCheckMs);
+    this.#epochWatch.unref();
   }
 
   on<K extends keyof BoardEventMap>(event: K, listener: (...args: BoardEventMap[K]) => void): void {
@@ -73,6 +83,11 @@ export class Board {
 
   get seq(): number {
     return this.#mirror.seq;
+  }
+
+  /** Orders on the board now (queued, in production, ready). */
+  get activeOrders(): number {
+    return this.#mirror.orders.size;
   }
 
   get storeKind(): BoardStore['kind'] {
@@ -109,15 +124,29 @@ export class Board {
     return this.#store.healthy(timeoutMs);
   }
 
-  /** Takes ready orders past the ready time-out off the board. Any hub may do it; the store makes it happen once. */
+  /**
+   * Takes orders that sat too long off the board: ready ones past the ready time-out, queued and in-production
+   * ones past `staleMs` (leftovers of an earlier day). Any hub may do it; the store makes it happen once.
+   * Runs every `sweepIntervalMs`, not per change.
+   */
   async sweep(): Promise<void> {
-    const cutoff = this.#opts.now() - this.#opts.readyTimeoutMs;
-    for (const order of this.#mirror.orders.values()) {
-      if (order.status !== 'ready' || order.updatedAt > cutoff) continue;
+    const now = this.#opts.now();
+    const { readyTimeoutMs, staleMs } = this.#opts;
+    for (const order of [...this.#mirror.orders.values()]) {
+      const limit =
+        order.status === 'ready' ? readyTimeoutMs : order.status === 'queued' || order.status === 'in_production' ? staleMs[order.status] : Infinity;
+      if (now - order.updatedAt < limit) continue;
       try {
-        await this.#store.expireOrder(order);
+        const result = await this.#store.expireOrder(order);
+        if (result.applied && order.status !== 'ready') {
+          this.#metrics.staleOrders.inc({ status: order.status });
+          this.#log.warn(
+            { order: order.id, number: order.number, status: order.status, since: new Date(order.updatedAt).toISOString() },
+            'order left the board: no change for too long',
+          );
+        }
       } catch (err) {
-        this.#log.warn({ err: (err as Error).message, order: order.id }, 'ready time-out sweep failed; will retry');
+        this.#log.warn({ err: (err as Error).message, order: order.id }, 'board sweep failed; will retry');
         return;
       }
     }
@@ -127,6 +156,7 @@ export class Board {
     this.#closed = true;
     clearTimeout(this.#retry);
     clearInterval(this.#sweeper);
+    clearInterval(this.#epochWatch);
     this.#events.removeAllListeners();
     await this.#store.close();
   }
@@ -136,6 +166,12 @@ export class Board {
       this.#buffered.push(change);
       return;
     }
+    if (change.epoch !== this.#epoch) {
+      // Its seqs count from where the new store started: compared with ours, they would be taken as seen.
+      this.#buffered.push(change);
+      void this.#reload(`store epoch changed: have ${this.#epoch ?? 'none'}, got ${change.epoch}`);
+      return;
+    }
     const outcome = this.#mirror.apply(change);
     if (outcome === 'gap') {
       void this.#reload(`seq gap: have ${this.#mirror.seq}, got ${change.seq}`);
@@ -143,8 +179,9 @@ export class Board {
     }
     if (outcome !== 'applied') return;
     this.#metrics.seq.set(change.seq);
-    const { at, ...visible } = change;
-    this.#events.emit('change', visible);
+    this.#metrics.activeOrders.set(this.#mirror.orders.size);
+    const { at, epoch: _epoch, ...visible } = change;
+    this.#emit('change', visible);
     this.#metrics.fanoutLatency.observe(Math.max(0, this.#opts.now() - at) / 1000);
   }
 
@@ -157,7 +194,30 @@ export class Board {
     }
     if (!this.#mirror.applyReadings(update)) return;
     this.#snapStale = true;
-    this.#events.emit('readings', update);
+    this.#emit('readings', update);
+  }
+
+  /**
+   * Tells every listener, each on its own: one that throws (a bug in one consumer) is logged and must
+   * neither keep the others from the change nor make a reload count as failed and loop.
+   */
+  #emit<K extends keyof BoardEventMap>(event: K, ...args: BoardEventMap[K]): void {
+    for (const listener of this.#events.listeners(event)) {
+      try {
+        (listener as (...a: BoardEventMap[K]) => void)(...args);
+      } catch (err) {
+        this.#log.error({ err, event }, 'a board listener failed');
+      }
+    }
+  }
+
+  /** Polls the epoch: a store emptied while no change flows would otherwise go unnoticed until the next write. */
+  async #checkEpoch(): Promise<void> {
+    if (this.#reloading || this.#epoch === undefined) return;
+    const epoch = await this.#store.epoch().catch(() => undefined);
+    // undefined: the store cannot say now (an outage reloads on reconnect); null: it holds no epoch, so no data.
+    if (epoch === undefined || epoch === this.#epoch || this.#closed) return;
+    void this.#reload(`store epoch is now ${epoch ?? 'gone'}, was ${this.#epoch}`);
   }
 
   /** Reloads the board until it succeeds; the old board stays on screens meanwhile. */
@@ -165,15 +225,23 @@ export class Board {
     if (this.#closed || (this.#reloading && attempt === 0)) return;
     this.#reloading = true;
     try {
-      const snapshot = await this.#store.load();
+      const { epoch, ...snapshot } = await this.#store.load();
+      const previous = this.#epoch;
+      this.#epoch = epoch;
       this.#mirror.load(snapshot);
+      this.#metrics.activeOrders.set(this.#mirror.orders.size);
       this.#snapStale = true;
       this.#metrics.resyncs.inc();
       this.#metrics.seq.set(snapshot.seq);
       this.#log.info({ why, seq: snapshot.seq, orders: snapshot.orders.length }, 'board loaded');
       this.#reloading = false;
-      this.#events.emit('reset', this.#mirror.snapshot());
-      const buffered = this.#buffered;
+      this.#emit('reset', this.#mirror.snapshot());
+      if (previous !== undefined && previous !== epoch) {
+        this.#log.warn({ previous, epoch, seq: snapshot.seq }, 'the store lost its data and started again; board reloaded from it');
+        this.#emit('epoch', epoch);
+      }
+      // Changes of another epoch than the one loaded are older than it (the load is newer): dropped.
+      const buffered = this.#buffered.filter((c) => c.epoch === epoch);
       this.#buffered = [];
       for (const change of buffered) this.#onFeed(change);
       // Latest-wins: what the loaded board already holds is refused, what is newer is taken and sent on.

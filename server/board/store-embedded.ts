@@ -1,19 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DISABLED_SCENE, Scene, Seq, type Snapshot } from '../../shared/schemas/board.js';
+import { DISABLED_SCENE, Scene, Seq } from '../../shared/schemas/board.js';
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import { decide, readingsOnly, readingsUpdate } from './rules.js';
-import type { BoardStore, StoreFeedHandlers, StoredChange, WriteResult } from './store.js';
+import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from './store.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
 export const TOMBSTONE_MS = 48 * 3600_000;
 const COMPACT_EVERY = 5_000;
 
 const Persisted = z.object({
+  /** Absent in files written before epochs: such a board gets one at its next start. */
+  epoch: z.string().optional(),
   seq: Seq,
   orders: z.array(Order),
   tombstones: z.array(Order),
@@ -40,6 +43,7 @@ export class EmbeddedStore implements BoardStore {
   readonly kind = 'embedded';
   #dir: string;
   #log: Logger;
+  #epoch = newEpoch();
   #seq = 0;
   #orders = new Map<string, Order>();
   #tombstones = new Map<string, Order>();
@@ -49,10 +53,13 @@ export class EmbeddedStore implements BoardStore {
   #feed = new EventEmitter();
   #now: () => number;
 
-  constructor(dir: string, log: Logger, now: () => number = Date.now) {
+  #maxActive: number;
+
+  constructor(dir: string, log: Logger, opts: { now?: () => number; maxActiveOrders?: number } = {}) {
     this.#dir = dir;
     this.#log = log;
-    this.#now = now;
+    this.#now = opts.now ?? Date.now;
+    this.#maxActive = opts.maxActiveOrders ?? Number.POSITIVE_INFINITY;
   }
 
   get #snapshotFile(): string {
@@ -81,6 +88,7 @@ export class EmbeddedStore implements BoardStore {
     if (raw !== undefined) {
       const parsed = safeJson(raw, Persisted);
       if (parsed) {
+        if (parsed.epoch) this.#epoch = parsed.epoch;
         this.#seq = parsed.seq;
         for (const o of parsed.orders) this.#orders.set(o.id, o);
         for (const o of parsed.tombstones) this.#tombstones.set(o.id, o);
@@ -143,6 +151,7 @@ export class EmbeddedStore implements BoardStore {
     const cutoff = this.#now() - TOMBSTONE_MS;
     for (const [id, o] of this.#tombstones) if (o.updatedAt < cutoff) this.#tombstones.delete(id);
     const state: Persisted = {
+      epoch: this.#epoch,
       seq: this.#seq,
       orders: [...this.#orders.values()],
       tombstones: [...this.#tombstones.values()],
@@ -172,8 +181,9 @@ export class EmbeddedStore implements BoardStore {
     return { applied: true, change };
   }
 
-  load(): Promise<Snapshot> {
+  load(): Promise<StoredSnapshot> {
     return Promise.resolve({
+      epoch: this.#epoch,
       seq: this.#seq,
       orders: [...this.#orders.values()],
       machines: [...this.#machines.values()],
@@ -186,7 +196,11 @@ export class EmbeddedStore implements BoardStore {
     const json = JSON.stringify(order);
     const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: order.updatedAt, json });
     if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });
-    const onBoard = this.#orders.has(order.id) || isActiveOrder(order);
+    const held = this.#orders.has(order.id);
+    if (!held && isActiveOrder(order) && this.#orders.size >= this.#maxActive) {
+      return Promise.resolve({ applied: false, reason: 'board_full', max: this.#maxActive });
+    }
+    const onBoard = held || isActiveOrder(order);
     if (!onBoard) {
       this.#record({ t: 'order', seq: null, order });
       this.#putOrder(order);
@@ -195,7 +209,11 @@ export class EmbeddedStore implements BoardStore {
     const seq = ++this.#seq;
     this.#record({ t: 'order', seq, order });
     this.#putOrder(order);
-    return Promise.resolve(this.#announce({ type: 'order', seq, order, at: this.#now() }));
+    return Promise.resolve(this.#announce({ type: 'order', seq, order, at: this.#now(), epoch: this.#epoch }));
+  }
+
+  epoch(): Promise<string> {
+    return Promise.resolve(this.#epoch);
   }
 
   order(id: string): Promise<Order | undefined> {
@@ -209,7 +227,7 @@ export class EmbeddedStore implements BoardStore {
     this.#record({ t: 'expire', seq, order });
     this.#orders.delete(order.id);
     this.#tombstones.set(order.id, order);
-    return Promise.resolve(this.#announce({ type: 'order', seq, order, removed: true, at: this.#now() }));
+    return Promise.resolve(this.#announce({ type: 'order', seq, order, removed: true, at: this.#now(), epoch: this.#epoch }));
   }
 
   upsertMachine(machine: Machine): Promise<WriteResult> {
@@ -228,7 +246,7 @@ export class EmbeddedStore implements BoardStore {
     const seq = ++this.#seq;
     this.#record({ t: 'machine', seq, machine });
     this.#machines.set(machine.id, machine);
-    return Promise.resolve(this.#announce({ type: 'machine', seq, machine, at: this.#now() }));
+    return Promise.resolve(this.#announce({ type: 'machine', seq, machine, at: this.#now(), epoch: this.#epoch }));
   }
 
   setScene(scene: Scene): Promise<WriteResult> {
@@ -236,7 +254,7 @@ export class EmbeddedStore implements BoardStore {
     const seq = ++this.#seq;
     this.#record({ t: 'scene', seq, scene });
     this.#scene = scene;
-    return Promise.resolve(this.#announce({ type: 'scene', seq, scene, at: this.#now() }));
+    return Promise.resolve(this.#announce({ type: 'scene', seq, scene, at: this.#now(), epoch: this.#epoch }));
   }
 
   healthy(): Promise<boolean> {
@@ -248,6 +266,11 @@ export class EmbeddedStore implements BoardStore {
     this.#compact();
     return Promise.resolve();
   }
+}
+
+/** Random, so a store made again from nothing can never repeat an earlier one. */
+export function newEpoch(): string {
+  return randomBytes(8).toString('hex');
 }
 
 function safeJson<T>(raw: string, schema: z.ZodType<T>): T | undefined {

@@ -7,8 +7,21 @@
 /** Appends the change to the event log stream, capped at about ARGV[cap] entries. */
 const log = (key: string, cap: string) => `redis.call('XADD', ${key}, 'MAXLEN', '~', ${cap}, '*', 'e', msg)`;
 
-const NOW = `local t = redis.call('TIME')
-local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+/**
+ * Run before a change is numbered. The epoch key is the last of KEYS, a fresh candidate the last of ARGV:
+ * a store that lost its data (FLUSHALL, an empty restart) takes a new epoch with its first change, and every
+ * hub that sees it reloads instead of taking the restarted seqs for ones it has seen.
+ */
+const STAMP = `local t = redis.call('TIME')
+local at = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local epoch = redis.call('GET', KEYS[#KEYS])
+if not epoch then
+  epoch = ARGV[#ARGV]
+  redis.call('SET', KEYS[#KEYS], epoch)
+end`;
+
+/** The start of a change message; the epoch is hex, safe inside a JSON string as it is. */
+const HEAD = `'{"seq":' .. seq .. ',"epoch":"' .. epoch .. '","at":' .. at .. ','`;
 
 // A stored record that cannot be read (written by hand, or by an older version) must not freeze its
 // order: it is replaced by the next valid write instead of failing every one of them.
@@ -24,12 +37,16 @@ const DECIDE = `local function decide(cur, nextJson, nextTs)
   if nextJson > cur then return 'apply' else return 'stale' end
 end`;
 
-/** KEYS: orders hash, seq, tombstone key, event log. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s, log cap. */
+/**
+ * KEYS: orders hash, seq, tombstone key, event log, epoch. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s,
+ * log cap, most active orders (a new one past it is refused: the reply is {0, 'board_full'}), epoch candidate.
+ */
 export const UPSERT_ORDER = `${DECIDE}
 local active = redis.call('HGET', KEYS[1], ARGV[1])
 local cur = active or redis.call('GET', KEYS[3])
 local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
+if ARGV[4] == '1' and not active and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[8]) then return {0, 'board_full'} end
 if ARGV[4] == '1' then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   redis.call('DEL', KEYS[3])
@@ -38,21 +55,21 @@ else
   redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[6])
   if not active then return {0, 'not_on_board'} end
 end
-${NOW}
+${STAMP}
 local seq = redis.call('INCR', KEYS[2])
-local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","order":' .. ARGV[2] .. '}'
+local msg = ${HEAD} .. '"type":"order","order":' .. ARGV[2] .. '}'
 redis.call('PUBLISH', ARGV[5], msg)
 ${log('KEYS[4]', 'ARGV[7]')}
 return {seq, msg}`;
 
-/** KEYS: orders hash, seq, tombstone key, event log. ARGV: id, expected json, channel, tombstone ttl s, log cap. */
+/** KEYS: orders hash, seq, tombstone key, event log, epoch. ARGV: id, expected json, channel, tombstone ttl s, log cap, epoch candidate. */
 export const EXPIRE_ORDER = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur ~= ARGV[2] then return {0, 'stale'} end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[3], cur, 'EX', ARGV[4])
-${NOW}
+${STAMP}
 local seq = redis.call('INCR', KEYS[2])
-local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"order","removed":true,"order":' .. cur .. '}'
+local msg = ${HEAD} .. '"type":"order","removed":true,"order":' .. cur .. '}'
 redis.call('PUBLISH', ARGV[3], msg)
 ${log('KEYS[4]', 'ARGV[5]')}
 return {seq, msg}`;
@@ -71,7 +88,7 @@ const READINGS_ONLY = `local function readings_only(cur, nxt)
 end`;
 
 /**
- * KEYS: machines hash, seq, event log. ARGV: id, json, updatedAt, channel, log cap.
+ * KEYS: machines hash, seq, event log, epoch. ARGV: id, json, updatedAt, channel, log cap, epoch candidate.
  * A readings-only update is telemetry: stored and announced, but with no seq
  * and not logged; the script answers -1 for it.
  */
@@ -81,24 +98,24 @@ local cur = redis.call('HGET', KEYS[1], ARGV[1])
 local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-${NOW}
+${STAMP}
 if readings_only(cur, ARGV[2]) then
   local msg = '{"type":"readings","at":' .. at .. ',"machine":' .. ARGV[2] .. '}'
   redis.call('PUBLISH', ARGV[4], msg)
   return {-1, msg}
 end
 local seq = redis.call('INCR', KEYS[2])
-local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"machine","machine":' .. ARGV[2] .. '}'
+local msg = ${HEAD} .. '"type":"machine","machine":' .. ARGV[2] .. '}'
 redis.call('PUBLISH', ARGV[4], msg)
 ${log('KEYS[3]', 'ARGV[5]')}
 return {seq, msg}`;
 
-/** KEYS: scene key, seq, event log. ARGV: json, channel, log cap. */
+/** KEYS: scene key, seq, event log, epoch. ARGV: json, channel, log cap, epoch candidate. */
 export const SET_SCENE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return {0, 'unchanged'} end
 redis.call('SET', KEYS[1], ARGV[1])
-${NOW}
+${STAMP}
 local seq = redis.call('INCR', KEYS[2])
-local msg = '{"seq":' .. seq .. ',"at":' .. at .. ',"type":"scene","scene":' .. ARGV[1] .. '}'
+local msg = ${HEAD} .. '"type":"scene","scene":' .. ARGV[1] .. '}'
 redis.call('PUBLISH', ARGV[2], msg)
 ${log('KEYS[3]', 'ARGV[3]')}
 return {seq, msg}`;

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent, type Snapshot } from '../../shared/schemas/board.js';
+import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../../shared/schemas/board.js';
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
-import { TOMBSTONE_MS } from './store-embedded.js';
+import { TOMBSTONE_MS, newEpoch } from './store-embedded.js';
 import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
 import { readingsUpdate } from './rules.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
-import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type WriteResult } from './store.js';
+import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredSnapshot, type WriteResult } from './store.js';
 import { PASSING_CONDITION } from '../redis/outage.js';
 
 const KEY = {
@@ -20,15 +20,17 @@ const KEY = {
   scene: 'batchboard:board:scene',
   tombstone: (id: string) => `batchboard:board:done:${id}`,
   changes: 'batchboard:board:changes',
+  epoch: 'batchboard:board:epoch',
   events: EVENT_LOG_STREAM,
 };
 const TOMBSTONE_S = String(TOMBSTONE_MS / 1000);
 
 const At = z.object({ at: z.number() });
+const Stamp = z.object({ at: z.number(), epoch: z.string().min(1) });
 const FeedMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At.shape }),
-  z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...At.shape }),
-  z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...At.shape }),
+  z.object({ type: z.literal('order'), ...OrderEvent.shape, ...Stamp.shape }),
+  z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...Stamp.shape }),
+  z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...Stamp.shape }),
   z.object({ type: z.literal('readings'), machine: Machine, ...At.shape }),
 ]);
 type FeedMessage = z.infer<typeof FeedMessage>;
@@ -48,10 +50,13 @@ export class RedisStore implements BoardStore {
 
   #logCap: string;
 
+  #maxActive: number;
+
   /** `logCap`: the event log stream is trimmed to about this many entries. */
-  constructor(url: string, log: Logger, logCap = 1_000_000) {
+  constructor(url: string, log: Logger, opts: { logCap?: number; maxActiveOrders?: number } = {}) {
     this.#log = log;
-    this.#logCap = String(logCap);
+    this.#logCap = String(opts.logCap ?? 1_000_000);
+    this.#maxActive = opts.maxActiveOrders ?? 1_000_000_000;
     // Fail fast while Redis is away (a REST write gets a 503 at once) and never hang on a frozen one.
     this.#cmd = connectRedis(url, 'commands', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
     this.#feed = connectRedis(url, 'feed', log);
@@ -76,14 +81,18 @@ export class RedisStore implements BoardStore {
     await this.#feed.subscribe(KEY.changes);
   }
 
-  async load(): Promise<Snapshot> {
-    const replies = await this.#guard(() => this.#cmd.multi().get(KEY.seq).hvals(KEY.orders).hvals(KEY.machines).get(KEY.scene).exec());
+  async load(): Promise<StoredSnapshot> {
+    // An empty store (new, or one that lost its data) gets its epoch here if no write has made one yet.
+    const replies = await this.#guard(() =>
+      this.#cmd.multi().set(KEY.epoch, newEpoch(), 'NX').get(KEY.epoch).get(KEY.seq).hvals(KEY.orders).hvals(KEY.machines).get(KEY.scene).exec(),
+    );
     if (!replies) throw new StoreUnavailableError('transaction aborted');
-    const [seq, orders, machines, scene] = replies.map(([err, value]) => {
+    const [, epoch, seq, orders, machines, scene] = replies.map(([err, value]) => {
       if (err) throw new StoreUnavailableError(err);
       return value;
-    }) as [string | null, string[], string[], string | null];
+    }) as [unknown, string, string | null, string[], string[], string | null];
     return {
+      epoch,
       seq: seq === null ? 0 : Number(seq),
       orders: parseEach(orders, Order, this.#log).filter(isActiveOrder),
       machines: parseEach(machines, Machine, this.#log),
@@ -94,9 +103,23 @@ export class RedisStore implements BoardStore {
   upsertOrder(order: Order): Promise<WriteResult> {
     return this.#run(
       UPSERT_ORDER,
-      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events],
-      [order.id, JSON.stringify(order), String(order.updatedAt), isActiveOrder(order) ? '1' : '0', KEY.changes, TOMBSTONE_S, this.#logCap],
+      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events, KEY.epoch],
+      [
+        order.id,
+        JSON.stringify(order),
+        String(order.updatedAt),
+        isActiveOrder(order) ? '1' : '0',
+        KEY.changes,
+        TOMBSTONE_S,
+        this.#logCap,
+        String(this.#maxActive),
+        newEpoch(),
+      ],
     );
+  }
+
+  epoch(): Promise<string | null> {
+    return this.#guard(() => this.#cmd.get(KEY.epoch));
   }
 
   async order(id: string): Promise<Order | undefined> {
@@ -107,21 +130,21 @@ export class RedisStore implements BoardStore {
   expireOrder(order: Order): Promise<WriteResult> {
     return this.#run(
       EXPIRE_ORDER,
-      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events],
-      [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S, this.#logCap],
+      [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events, KEY.epoch],
+      [order.id, JSON.stringify(order), KEY.changes, TOMBSTONE_S, this.#logCap, newEpoch()],
     );
   }
 
   upsertMachine(machine: Machine): Promise<WriteResult> {
     return this.#run(
       UPSERT_MACHINE,
-      [KEY.machines, KEY.seq, KEY.events],
-      [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes, this.#logCap],
+      [KEY.machines, KEY.seq, KEY.events, KEY.epoch],
+      [machine.id, JSON.stringify(machine), String(machine.updatedAt), KEY.changes, this.#logCap, newEpoch()],
     );
   }
 
   setScene(scene: Scene): Promise<WriteResult> {
-    return this.#run(SET_SCENE, [KEY.scene, KEY.seq, KEY.events], [JSON.stringify(scene), KEY.changes, this.#logCap]);
+    return this.#run(SET_SCENE, [KEY.scene, KEY.seq, KEY.events, KEY.epoch], [JSON.stringify(scene), KEY.changes, this.#logCap, newEpoch()]);
   }
 
   async healthy(timeoutMs: number): Promise<boolean> {
@@ -145,7 +168,10 @@ export class RedisStore implements BoardStore {
   async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {
     const reply = (await this.#guard(() => this.#eval(script, keys, args), refusedByScript)) as ScriptReply;
     const [seq, body] = reply;
-    if (seq === 0) return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
+    if (seq === 0) {
+      if (body === 'board_full') return { applied: false, reason: 'board_full', max: this.#maxActive };
+      return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
+    }
     const item = parseFeedMessage(body);
     if (!item) throw new Error(`store script returned an unreadable change: ${body.slice(0, 200)}`);
     return item.type === 'readings' ? { applied: true, readings: readingsUpdate(item.machine) } : { applied: true, change: item };

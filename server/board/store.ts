@@ -7,10 +7,21 @@ export type WriteResult =
   | { applied: true; change: StoredChange }
   /** Telemetry: a machine's readings changed and nothing else; no seq (docs/protocol.md, "Telemetry"). */
   | { applied: true; readings: ReadingsUpdate }
-  | { applied: false; reason: 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
+  | { applied: false; reason: 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' }
+  /** A new order past `board.maxActiveOrders`: refused, not stored (an update to an order already on the board is never refused). */
+  | { applied: false; reason: 'board_full'; max: number };
 
-/** A board change plus when the store applied it (for the fan-out latency metric; never sent to screens). */
-export type StoredChange = BoardChange & { at: number };
+/**
+ * A board change plus when the store applied it (for the fan-out latency metric) and the store's epoch;
+ * neither is sent to screens.
+ */
+export type StoredChange = BoardChange & { at: number; epoch: string };
+
+/**
+ * The board as the store holds it, with the store's epoch: made once when the store is first written, and
+ * made anew when its data is lost (a FLUSHALL, a Redis restarted empty). Seqs only compare within one epoch.
+ */
+export type StoredSnapshot = Snapshot & { epoch: string };
 
 export interface StoreFeedHandlers {
   /** Every change, in seq order, from every hub. */
@@ -29,7 +40,9 @@ export interface StoreFeedHandlers {
 export interface BoardStore {
   readonly kind: 'redis' | 'embedded';
   start(handlers: StoreFeedHandlers): Promise<void>;
-  load(): Promise<Snapshot>;
+  load(): Promise<StoredSnapshot>;
+  /** The store's epoch now (null: the store lost its data and no write or load has made a new one yet). */
+  epoch(): Promise<string | null>;
   upsertOrder(order: Order): Promise<WriteResult>;
   upsertMachine(machine: Machine): Promise<WriteResult>;
   setScene(scene: Scene): Promise<WriteResult>;

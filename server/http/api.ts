@@ -6,10 +6,19 @@ import { requireApiToken } from './auth.js';
 import { jsonBody } from './json-body.js';
 
 function statusOf(result: IntakeResult): number {
-  if (result.ok) return 200;
-  // 422: well-formed, but the store cannot take it (retrying the same write will not help).
-  return result.error.code === 'store_unavailable' ? 503 : result.error.code === 'store_refused' ? 422 : 400;
+  return result.ok ? 200 : STATUS[result.error.code];
 }
+
+const STATUS: Record<Extract<IntakeResult, { ok: false }>['error']['code'], number> = {
+  invalid_json: 400,
+  invalid_input: 400,
+  // The outcome is unknown: a retry of the same write (same updatedAt) is safe.
+  store_unavailable: 503,
+  // Well-formed, but the store cannot take it: retrying the same write will not help.
+  store_refused: 422,
+  // Valid, but the board has no room for another order until some leave it.
+  board_full: 409,
+};
 
 /** The REST door and the public board. */
 export function apiRouter(board: Board, intake: Intake, credentials: Credentials): Router {

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Board } from '../board/board.js';
 import type { Credentials } from '../credentials/credentials.js';
 import type { Intake } from '../ingest/intake.js';
+import type { DoorStatus } from '../ingest/door-status.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { apiRouter } from './api.js';
@@ -44,6 +45,8 @@ export interface HttpDeps {
   staff: Omit<StaffRouterDeps, 'credentials' | 'log'>;
   events: EventLog;
   insight: Insight;
+  /** The doors /readyz reports on. */
+  doors: DoorStatus;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -62,7 +65,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const logo = deps.logoFile;
   // Checked at start (server/config.ts): a file in the config's folder, which may itself sit in a dot-folder.
   if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo, { dotfiles: 'allow' }));
-  app.use(healthRouter(deps.board, deps.metrics));
+  app.use(healthRouter(deps.board, deps.metrics, deps.doors));
   app.use(staticRouter(deps.webRoot));
   app.use((_req, res) => {
     res.status(404).json({ ok: false, error: { code: 'not_found', message: 'no such route' } });

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { Board } from '../board/board.js';
+import type { DoorStatus } from '../ingest/door-status.js';
 import type { Metrics } from '../metrics.js';
 
 /** Liveness, readiness and Prometheus metrics. */
-export function healthRouter(board: Board, metrics: Metrics): Router {
+export function healthRouter(board: Board, metrics: Metrics, doors: DoorStatus): Router {
   const router = Router();
   // Readable from any origin, a page opened from disk included: the screens' launcher
   // (screens/launcher.html) waits on it, and must tell the hub's answer from a proxy's 502.
@@ -12,10 +13,16 @@ export function healthRouter(board: Board, metrics: Metrics): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const store = await board.healthy(1_000);
-    const ready = store && board.loaded;
-    res
-      .status(ready ? 200 : 503)
-      .json({ ok: ready, store: store ? 'up' : 'unreachable', storeKind: board.storeKind, board: board.loaded ? 'loaded' : 'loading', seq: board.seq });
+    // Ready means taking input too: a hub whose board loaded but whose doors are down would drop a producer's messages.
+    const ready = store && board.loaded && doors.allUp;
+    res.status(ready ? 200 : 503).json({
+      ok: ready,
+      store: store ? 'up' : 'unreachable',
+      storeKind: board.storeKind,
+      board: board.loaded ? 'loaded' : 'loading',
+      seq: board.seq,
+      doors: doors.states(),
+    });
   });
   router.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());

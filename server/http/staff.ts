@@ -25,6 +25,7 @@ const STATUS: Record<string, number> = {
   undo_expired: 410,
   store_unavailable: 503,
   store_refused: 422,
+  board_full: 409,
   invalid_input: 400,
   invalid_json: 400,
 };

@@ -12,17 +12,21 @@ export type Kind = 'order' | 'machine';
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
 
-export type IntakeError = {
-  code: 'invalid_json' | 'invalid_input' | 'store_unavailable' | 'store_refused';
-  message: string;
-  issues?: FieldIssue[];
-};
+export type IntakeError =
+  | {
+      code: 'invalid_json' | 'invalid_input' | 'store_unavailable' | 'store_refused';
+      message: string;
+      issues?: FieldIssue[];
+    }
+  /** A new order while the board holds `max` active ones (`board.maxActiveOrders`). */
+  | { code: 'board_full'; message: string; max: number };
+
+type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'board_full'>;
 
 export type IntakeResult =
   | {
       ok: true;
-      data:
-        { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: Extract<WriteResult, { applied: false }>['reason'] };
+      data: { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: NotApplied };
     }
   | { ok: false; error: IntakeError };
 
@@ -80,7 +84,13 @@ export class Intake {
     try {
       const result = await write(parsed.data);
       this.#metrics.eventsIn.inc({ door, kind });
-      if (!result.applied) return { ok: true, data: { applied: false, reason: result.reason } };
+      if (!result.applied) {
+        if (result.reason === 'board_full') {
+          const message = `the board already holds ${result.max} active orders (board.maxActiveOrders): finish or cancel some first`;
+          return this.reject(door, 'board_full', { code: 'board_full', message, max: result.max });
+        }
+        return { ok: true, data: { applied: false, reason: result.reason } };
+      }
       return { ok: true, data: 'change' in result ? { applied: true, seq: result.change.seq } : { applied: true, telemetry: true } };
     } catch (err) {
       if (err instanceof StoreRefusedError) return this.reject(door, `poison:${kind}`, { code: 'store_refused', message: err.message });

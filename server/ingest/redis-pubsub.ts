@@ -20,6 +20,7 @@ export class PubSubDoor {
   #intake: Intake;
   #log: Logger;
   #deadLetters: Redis;
+  #subscribed = false;
 
   /** `deadLetters`: a command connection (this door's own is in subscriber mode). */
   constructor(url: string, intake: Intake, log: Logger, deadLetters: Redis) {
@@ -33,6 +34,12 @@ export class PubSubDoor {
     this.#client.on('message', (channel: string, message: string) => this.#receive(channel, message));
     await waitReady(this.#client);
     await this.#client.subscribe(CHANNELS.orders, CHANNELS.machines);
+    this.#subscribed = true;
+  }
+
+  /** Subscribed and connected (ioredis subscribes again by itself after a reconnect, before 'ready'). */
+  get up(): boolean {
+    return this.#subscribed && this.#client.status === 'ready';
   }
 
   #receive(channel: string, message: string): void {
@@ -53,7 +60,7 @@ export class PubSubDoor {
             'pub/sub message lost: the store was unavailable (use the inbox stream for delivery that survives outages)',
           );
         }
-        if (!result.ok && result.error.code === 'store_refused') {
+        if (!result.ok && (result.error.code === 'store_refused' || result.error.code === 'board_full')) {
           void deadLetter(this.#deadLetters, this.#log, { door: 'redis_pubsub', kind, payload: message, reason: result.error.message });
         }
       },

@@ -45,6 +45,7 @@ export class InboxDoor {
   #lastClaim = 0;
   #lastTrim = 0;
   #wake: () => void = () => undefined;
+  #reading = false;
 
   constructor(url: string, intake: Intake, log: Logger, opts: InboxOptions) {
     // Its own connection: XREADGROUP BLOCK holds it.
@@ -56,12 +57,15 @@ export class InboxDoor {
     this.#idleMs = opts.idleMs ?? IDLE_PAUSE_MS;
   }
 
+  /** Resolves after the first pass of the read loop, so /readyz says up as soon as the hub says it listens. */
   async start(): Promise<void> {
     await waitReady(this.#client);
-    this.#loop = this.#run();
+    await new Promise<void>((firstPass) => {
+      this.#loop = this.#run(firstPass);
+    });
   }
 
-  async #run(): Promise<void> {
+  async #run(firstPass: () => void): Promise<void> {
     let failures = 0;
     let drainOwnPending = true;
     let groupReady = false;
@@ -81,7 +85,11 @@ export class InboxDoor {
           await this.#handleAll(await this.#read('>', this.#idleMs));
         }
         failures = 0;
+        this.#reading = true;
+        firstPass();
       } catch (err) {
+        this.#reading = false;
+        firstPass();
         if (this.#closed) break;
         const message = err instanceof Error ? err.message : String(err);
         if (message.includes('NOGROUP')) groupReady = false;
@@ -91,6 +99,12 @@ export class InboxDoor {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+    firstPass();
+  }
+
+  /** Its last read went through: a failing read loop (Redis away, a lost group) is down until one does. */
+  get up(): boolean {
+    return this.#reading && !this.#closed;
   }
 
   async #ensureGroup(): Promise<void> {
@@ -164,8 +178,9 @@ export class InboxDoor {
     const result = await this.#intake.submitText('redis_stream', fields[at] as Kind, payload);
     // Not acknowledged: the entry stays pending and is read again once the store is back.
     if (!result.ok && result.error.code === 'store_unavailable') throw new Error(result.error.message);
-    // Poison (the store refused this entry itself): set aside and acknowledged, so what follows is applied.
-    if (!result.ok && result.error.code === 'store_refused') {
+    // Poison (the store refused this entry itself), or no room on the board: set aside and acknowledged, so what
+    // follows is applied; a refused order is kept for a human to replay, not lost.
+    if (!result.ok && (result.error.code === 'store_refused' || result.error.code === 'board_full')) {
       await deadLetter(this.#client, this.#log, { door: 'redis_stream', kind: fields[at]!, payload, reason: result.error.message, entry: id });
     }
   }
