@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { EmbeddedStore } from '../server/board/store-embedded.js';
 import { RedisStore } from '../server/board/store-redis.js';
-import type { BoardStore, StoredChange } from '../server/board/store.js';
+import { StoreRefusedError, type BoardStore, type StoredChange } from '../server/board/store.js';
 import { EVENT_LOG_STREAM } from '../server/events/event-log-redis.js';
 import type { ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';
@@ -153,7 +153,10 @@ describe.each(kinds)('the %s store', (kind, make) => {
     expect((await store.load()).seq).toBe(1 + variants.length * 2);
     expect(telemetry).toEqual([]);
     // Readings on a tie of updatedAt (settled by the larger serialisation) and readings taken away are changes too.
-    expect(await store.upsertMachine({ ...m, readings: { tempC: 999 }, updatedAt: t })).toMatchObject({ applied: true, change: { seq: 2 + variants.length * 2 } });
+    expect(await store.upsertMachine({ ...m, readings: { tempC: 999 }, updatedAt: t })).toMatchObject({
+      applied: true,
+      change: { seq: 2 + variants.length * 2 },
+    });
     const { readings: _gone, ...withoutReadings } = m;
     expect(await store.upsertMachine({ ...withoutReadings, updatedAt: ++t })).toMatchObject({ applied: true, change: { seq: 3 + variants.length * 2 } });
     // And readings coming back are telemetry again.
@@ -170,6 +173,36 @@ describe.each(kinds)('the %s store', (kind, make) => {
         for (let i = 1; i <= 20; i++) await store.upsertMachine({ ...m, readings: { tempC: 200 + i }, updatedAt: 10 + i });
         await store.upsertMachine({ ...m, state: 'fault', updatedAt: 40 });
         expect(await c.xlen(EVENT_LOG_STREAM)).toBe(2);
+      } finally {
+        c.disconnect();
+      }
+    });
+
+    it('refuses a write whole when a key it would write last holds the wrong type: nothing stored, numbered or announced', async () => {
+      const c = redis.client();
+      try {
+        const first = order({ id: 'o-whole-1' });
+        await store.upsertOrder(first);
+        await eventually(() => expect(feed).toHaveLength(1));
+        for (const [key, clobber] of [
+          [EVENT_LOG_STREAM, () => c.set(EVENT_LOG_STREAM, 'x')],
+          ['batchboard:board:seq', () => c.set('batchboard:board:seq', 'not a number')],
+        ] as const) {
+          const saved = await c.dumpBuffer(key);
+          await c.del(key);
+          await clobber();
+          await expect(store.upsertOrder(order({ id: 'o-whole-2' }))).rejects.toThrow(StoreRefusedError);
+          await expect(store.upsertMachine(machine({ id: 'oven-whole' }))).rejects.toThrow(StoreRefusedError);
+          await expect(store.expireOrder(first)).rejects.toThrow(StoreRefusedError);
+          await expect(store.setScene({ program: 'Cam', obs: 'connected' })).rejects.toThrow(StoreRefusedError);
+          await c.del(key);
+          if (saved) await c.restore(key, 0, saved);
+        }
+        const board = await store.load();
+        expect(board.orders.map((o) => o.id)).toEqual(['o-whole-1']);
+        expect(board.machines).toEqual([]);
+        expect(board.seq).toBe(1);
+        expect(feed).toHaveLength(1);
       } finally {
         c.disconnect();
       }

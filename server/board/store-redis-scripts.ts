@@ -20,6 +20,20 @@ if not epoch then
   redis.call('SET', KEYS[#KEYS], epoch)
 end`;
 
+/**
+ * Run first, before any write: a script cannot roll back, so a key of the wrong type met half-way (the seq or
+ * the event log, written after the record) would leave a change stored and announced but answered as refused.
+ * Checked up front, such a write is refused whole. Arguments: the seq key and the event log key.
+ */
+const GUARD = `local function guard(seqKey, logKey)
+  local t = redis.call('TYPE', seqKey).ok
+  if t ~= 'none' and (t ~= 'string' or not tonumber(redis.call('GET', seqKey))) then error('WRONGTYPE ' .. seqKey .. ' is not a number') end
+  t = redis.call('TYPE', logKey).ok
+  if t ~= 'none' and t ~= 'stream' then error('WRONGTYPE ' .. logKey .. ' holds a ' .. t .. ', not a stream') end
+  t = redis.call('TYPE', KEYS[#KEYS]).ok
+  if t ~= 'none' and t ~= 'string' then error('WRONGTYPE ' .. KEYS[#KEYS] .. ' holds a ' .. t .. ', not a string') end
+end`;
+
 /** The start of a change message; the epoch is hex, safe inside a JSON string as it is. */
 const HEAD = `'{"seq":' .. seq .. ',"epoch":"' .. epoch .. '","at":' .. at .. ','`;
 
@@ -42,6 +56,8 @@ end`;
  * log cap, most active orders (a new one past it is refused: the reply is {0, 'board_full'}), epoch candidate.
  */
 export const UPSERT_ORDER = `${DECIDE}
+${GUARD}
+guard(KEYS[2], KEYS[4])
 local active = redis.call('HGET', KEYS[1], ARGV[1])
 local cur = active or redis.call('GET', KEYS[3])
 local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
@@ -63,7 +79,9 @@ ${log('KEYS[4]', 'ARGV[7]')}
 return {seq, msg}`;
 
 /** KEYS: orders hash, seq, tombstone key, event log, epoch. ARGV: id, expected json, channel, tombstone ttl s, log cap, epoch candidate. */
-export const EXPIRE_ORDER = `local cur = redis.call('HGET', KEYS[1], ARGV[1])
+export const EXPIRE_ORDER = `${GUARD}
+guard(KEYS[2], KEYS[4])
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur ~= ARGV[2] then return {0, 'stale'} end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[3], cur, 'EX', ARGV[4])
@@ -94,6 +112,8 @@ end`;
  */
 export const UPSERT_MACHINE = `${DECIDE}
 ${READINGS_ONLY}
+${GUARD}
+guard(KEYS[2], KEYS[3])
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
@@ -111,7 +131,9 @@ ${log('KEYS[3]', 'ARGV[5]')}
 return {seq, msg}`;
 
 /** KEYS: scene key, seq, event log, epoch. ARGV: json, channel, log cap, epoch candidate. */
-export const SET_SCENE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return {0, 'unchanged'} end
+export const SET_SCENE = `${GUARD}
+guard(KEYS[2], KEYS[3])
+if redis.call('GET', KEYS[1]) == ARGV[1] then return {0, 'unchanged'} end
 redis.call('SET', KEYS[1], ARGV[1])
 ${STAMP}
 local seq = redis.call('INCR', KEYS[2])
