@@ -122,6 +122,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     idleSeconds: config.store.kiosk.idleSeconds,
     promiseMinutes: config.store.promiseMinutes,
     publicUrl: publicAddress.url,
+    numbersInUse: () => board.snapshot().orders.map((o) => o.number),
   });
   const sessions = new StaffSessions(kv ? { redis: kv } : { dataDir: config.dataDir }, config.store.staff.sessionHours * 3600_000, opts.now);
   const credentials = new Credentials(

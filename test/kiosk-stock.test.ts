@@ -2,9 +2,9 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { storeDay } from '../server/kiosk/ordering.js';
 import { EmbeddedStockStore } from '../server/kiosk/stock-embedded.js';
 import type { Placement } from '../server/kiosk/stock-store.js';
+import { storeDay } from '../shared/tracking.js';
 import { tempDir } from './helpers/hub.js';
 
 const log = pino({ level: 'silent' });
@@ -13,7 +13,7 @@ const SLOT = `N${'0'.repeat(32)}`;
 
 function placement(key: string, sku = 'bun', qty = 1): Placement {
   const template = JSON.stringify({ id: `kiosk-${DAY}-${SLOT}`, number: `K${SLOT}`, items: [{ sku, qty }], status: 'queued', updatedAt: Date.now() });
-  return { day: DAY, key: key.padStart(16, '-'), sku, qty, limit: 100_000, template, slot: SLOT };
+  return { day: DAY, key: key.padStart(16, '-'), sku, qty, limit: 100_000, template, slot: SLOT, taken: [] };
 }
 
 /** Bytes this thread has handed to write(2) so far (Linux task I/O accounting). */

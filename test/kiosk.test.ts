@@ -8,6 +8,7 @@ import type { Hub } from '../server/hub.js';
 import type { KioskServerToClientEvents } from '../shared/events.js';
 import { KIOSK_NAMESPACE } from '../shared/protocol.js';
 import type { StockChange } from '../shared/schemas/kiosk.js';
+import { storeDay } from '../shared/tracking.js';
 import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { closeScreens, connectScreens, eventually } from './helpers/screens.js';
@@ -19,7 +20,16 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
     file,
     JSON.stringify({
       catalogue: [
-        { sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }, { id: 'vegan', name: 'Vegan' }], runSize: 6, runQuantity: 60 },
+        {
+          sku: 'bun',
+          name: 'Cardamom bun',
+          variants: [
+            { id: 'classic', name: 'Classic' },
+            { id: 'vegan', name: 'Vegan' },
+          ],
+          runSize: 6,
+          runQuantity: 60,
+        },
         { sku: 'last-ten', name: 'Launch tote', runSize: 1, runQuantity: 10 },
       ],
       kiosk: { ordersPerMinute: 600 },
@@ -30,6 +40,15 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
 }
 
 const order = (url: string, body: Record<string, unknown>) => post(`${url}/api/kiosk/orders`, { key: randomUUID(), ...body }, null);
+const numberOf = (res: { json: unknown }) => (res.json as { data: { order: { number: string } } }).data.order.number;
+const TODAY = storeDay(Date.now());
+const YESTERDAY = storeDay(Date.now() - 86_400_000);
+
+/** An order already on the board (an unfinished kiosk order of some day, or a POS's), written through the API. */
+async function onBoard(url: string, number: string, id: string, name: string): Promise<void> {
+  const res = await post(`${url}/api/orders`, { id, number, name, items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() });
+  expect(res.status).toBeLessThan(300);
+}
 
 /** 50 customers tap Order on the last ten at once, spread over the given hubs. */
 async function rush(hubs: Hub[]): Promise<{ placed: number; soldOut: number; other: number; numbers: string[] }> {
@@ -102,7 +121,10 @@ describe('kiosk ordering, embedded', () => {
       expect(placed.track).toBe(`/track/${placed.order.number}`);
       await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.get(placed.order.id)?.status === 'queued')).toBe(true));
       await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before - 3 }));
-      expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({ ok: true, data: { number: placed.order.number, status: 'queued' } });
+      expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({
+        ok: true,
+        data: { number: placed.order.number, status: 'queued' },
+      });
 
       const cancelled = await post(`${hub.url}/api/staff/orders/${placed.order.id}/cancel`, {}, TEST_TOKEN);
       expect(cancelled.status).toBe(200);
@@ -112,6 +134,32 @@ describe('kiosk ordering, embedded', () => {
     } finally {
       kiosk.close();
       closeScreens(screens);
+    }
+  });
+
+  it("never gives a new order a number an order still on the board holds, and tracks today's order first", async () => {
+    const fresh = await startTestHub({ CONFIG: storeConfig() });
+    try {
+      // Yesterday's K101 was never finished; a POS put its own K102 up.
+      await onBoard(fresh.url, 'K101', `kiosk-${YESTERDAY}-101`, 'Yesterday Yara');
+      await onBoard(fresh.url, 'K102', 'pos-7731', 'Pos Pia');
+      const numbers = [];
+      for (let i = 0; i < 2; i++) numbers.push(numberOf(await order(fresh.url, { sku: 'bun', variant: 'classic', qty: 1 })));
+      expect(numbers).toEqual(['K103', 'K104']);
+      expect(fresh.board.snapshot().orders.filter((o) => o.number === 'K101')).toHaveLength(1);
+
+      // Only yesterday's K101 is there: its progress, never its name.
+      const yesterdays = (await (await fetch(`${fresh.url}/api/track/K101`)).json()) as { data: Record<string, unknown> };
+      expect(yesterdays.data).toMatchObject({ id: `kiosk-${YESTERDAY}-101`, status: 'queued' });
+      expect(yesterdays.data).not.toHaveProperty('name');
+      // Two K101s on the board (as a hub before this fix could leave them): today's is the one tracked.
+      await onBoard(fresh.url, 'K101', `kiosk-${TODAY}-101`, 'Today Tove');
+      expect((await (await fetch(`${fresh.url}/api/track/K101`)).json()) as unknown).toMatchObject({
+        ok: true,
+        data: { id: `kiosk-${TODAY}-101`, name: 'Today Tove' },
+      });
+    } finally {
+      await fresh.close();
     }
   });
 
@@ -152,6 +200,16 @@ describe('kiosk ordering on Redis, two hubs', () => {
     expect(result).toMatchObject({ placed: 10, soldOut: 40, other: 0 });
     expect(new Set(result.numbers).size).toBe(10);
     for (const hub of hubs) await eventually(() => expect(hub.board.snapshot().orders.filter((o) => o.items[0]?.sku === 'last-ten')).toHaveLength(10));
+  });
+
+  it('skips numbers orders still on the board hold, on every hub', async () => {
+    const [a, b] = hubs as [Hub, Hub];
+    const last = Number(numberOf(await order(a.url, { sku: 'bun', variant: 'classic', qty: 1 })).slice(1));
+    await onBoard(a.url, `K${last + 1}`, `kiosk-${YESTERDAY}-${last + 1}`, 'Yesterday Yara');
+    await onBoard(a.url, `K${last + 2}`, 'pos-7732', 'Pos Pia');
+    await eventually(() => expect(b.board.snapshot().orders.filter((o) => o.name === 'Yesterday Yara' || o.name === 'Pos Pia')).toHaveLength(2));
+    expect(numberOf(await order(b.url, { sku: 'bun', variant: 'classic', qty: 1 }))).toBe(`K${last + 3}`);
+    expect(numberOf(await order(a.url, { sku: 'bun', variant: 'classic', qty: 1 }))).toBe(`K${last + 4}`);
   });
 
   it('makes one order when the same attempt reaches both hubs', async () => {
@@ -202,7 +260,11 @@ describe('client addresses behind a load balancer (TRUST_PROXY)', () => {
     // A balancer elsewhere: requests from loopback are not from it, so their header is not believed.
     const elsewhere = await startTestHub({ CONFIG: limit, TRUST_PROXY: '10.0.0.1' });
     try {
-      expect([await fromClient(trusting.url, '203.0.113.1'), await fromClient(trusting.url, '203.0.113.2'), await fromClient(trusting.url, '203.0.113.1')]).toEqual([201, 201, 429]);
+      expect([
+        await fromClient(trusting.url, '203.0.113.1'),
+        await fromClient(trusting.url, '203.0.113.2'),
+        await fromClient(trusting.url, '203.0.113.1'),
+      ]).toEqual([201, 201, 429]);
       expect([await fromClient(elsewhere.url, '203.0.113.1'), await fromClient(elsewhere.url, '203.0.113.2')]).toEqual([201, 429]);
     } finally {
       await Promise.all([trusting.close(), elsewhere.close()]);

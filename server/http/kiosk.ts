@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { KioskOrdering } from '../kiosk/ordering.js';
 import type { Board } from '../board/board.js';
 import type { Insight } from '../insight/insight.js';
+import { storeDay, trackedOrder } from '../../shared/tracking.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 
@@ -14,17 +15,25 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
     res.set('Cache-Control', 'no-store').json({ ok: true, data: kiosk.state() });
   });
 
-  router.post('/kiosk/orders', rateLimit({ limit: ordersPerMinute, windowMs: 60_000, code: 'rate_limited', message: 'too many orders from this device' }), jsonBody, async (req, res) => {
-    const result = await kiosk.place(req.body);
-    res.status(result.ok ? (result.data.repeated ? 200 : 201) : (STATUS[result.error.code] ?? 400)).json(result);
-  });
+  router.post(
+    '/kiosk/orders',
+    rateLimit({ limit: ordersPerMinute, windowMs: 60_000, code: 'rate_limited', message: 'too many orders from this device' }),
+    jsonBody,
+    async (req, res) => {
+      const result = await kiosk.place(req.body);
+      res.status(result.ok ? (result.data.repeated ? 200 : 201) : (STATUS[result.error.code] ?? 400)).json(result);
+    },
+  );
 
-  // Public, like the board itself: only what the board shows about one order.
+  // Public, like the board itself: only what the board shows about one order; today's first, another day's without its name.
   router.get('/track/:number', (req, res) => {
     const number = String(req.params.number);
-    const order = board.snapshot().orders.find((o) => o.number === number);
+    const order = trackedOrder(board.snapshot().orders, number, storeDay(Date.now()));
     res.set('Cache-Control', 'no-store');
-    if (!order) return void res.status(404).json({ ok: false, error: { code: 'unknown_order', message: `order ${number} is not on the board (picked up, cancelled or not yet placed)` } });
+    if (!order)
+      return void res
+        .status(404)
+        .json({ ok: false, error: { code: 'unknown_order', message: `order ${number} is not on the board (picked up, cancelled or not yet placed)` } });
     // An honest wait from recent throughput and the queue ahead; null when there is no basis for one yet.
     res.json({ ok: true, data: { ...order, etaMinutes: insight.etaMinutes(order.id) } });
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
 import { KioskOrderRequest, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
+import { kioskDay, storeDay } from '../../shared/tracking.js';
 import { invalidInput, type FieldIssue, type InvalidInput } from '../../shared/validation.js';
 import { StoreUnavailableError } from '../board/store.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
@@ -18,16 +19,10 @@ export interface KioskOptions {
   promiseMinutes: number;
   /** `PUBLIC_URL`: the base of the tracking links the kiosk gives customers. */
   publicUrl: string | undefined;
+  /** The numbers of the orders on the board now: a new order never gets one of them (an unfinished order of yesterday keeps its K101). */
+  numbersInUse?: () => Iterable<string>;
   now?: () => number;
 }
-
-/** The store's calendar day, in the hub's time zone. */
-export function storeDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+$/;
 
 /**
  * Customer orders: checked against the catalogue, taken from today's run in
@@ -49,7 +44,7 @@ export class KioskOrdering {
     this.#stock = stock;
     this.#intake = intake;
     this.#log = log;
-    this.#opts = { now: Date.now, ...opts };
+    this.#opts = { now: Date.now, numbersInUse: () => [], ...opts };
   }
 
   async start(): Promise<void> {
@@ -96,7 +91,16 @@ export class KioskOrdering {
     };
     let outcome;
     try {
-      outcome = await this.#stock.place({ day, key: req.key, sku: req.sku, qty: req.qty, limit: product!.runQuantity, template: JSON.stringify(order), slot });
+      outcome = await this.#stock.place({
+        day,
+        key: req.key,
+        sku: req.sku,
+        qty: req.qty,
+        limit: product!.runQuantity,
+        template: JSON.stringify(order),
+        slot,
+        taken: this.#taken(),
+      });
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };
@@ -126,7 +130,7 @@ export class KioskOrdering {
 
   /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */
   async returnStock(order: Order, direction: 1 | -1): Promise<void> {
-    const day = KIOSK_ID.exec(order.id)?.[1];
+    const day = kioskDay(order.id);
     if (!day || day !== this.#today()) return;
     for (const item of order.items) {
       if (this.#catalogue.has(item.sku)) await this.#stock.adjust(day, item.sku, -direction * item.qty);
@@ -143,6 +147,18 @@ export class KioskOrdering {
     if (variant && !product.variants.some((v) => v.id === variant)) return { field: 'variant', message: `'${variant}' is not a variant of ${product.sku}` };
     if (qty > product.runSize) return { field: 'qty', message: `at most ${product.runSize} per order (one batch)` };
     return undefined;
+  }
+
+  /** The daily numbers (`<prefix>N`) orders on the board hold, whichever day or door they came from. */
+  #taken(): number[] {
+    const prefix = this.#opts.numberPrefix;
+    const taken: number[] = [];
+    for (const number of this.#opts.numbersInUse()) {
+      if (!number.startsWith(prefix)) continue;
+      const digits = number.slice(prefix.length);
+      if (/^[1-9]\d{0,6}$/.test(digits)) taken.push(Number(digits));
+    }
+    return taken;
   }
 
   #today(): string {

@@ -63,7 +63,9 @@ export class EmbeddedStockStore implements StockStore {
     this.#roll(p.day);
     const sold = this.#state.sold[p.sku] ?? 0;
     if (sold + p.qty > p.limit) return Promise.resolve({ kind: 'sold_out', left: Math.max(0, p.limit - sold) });
-    const n = this.#state.next;
+    const taken = new Set(p.taken);
+    let n = this.#state.next;
+    while (taken.has(n)) n++;
     const order = Order.parse(JSON.parse(p.template.replaceAll(p.slot, String(n))));
     const line: JournalLine = { t: 'place', day: p.day, sku: p.sku, sold: sold + p.qty, next: n + 1, key: p.key, at: this.#now(), order };
     this.#journal.append(line);

@@ -15,7 +15,7 @@ const KEY = {
 const DAY_TTL_S = 3 * 86_400;
 const ATTEMPT_TTL_S = 86_400;
 
-/** KEYS: attempt, sold, number. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl, attempt ttl. */
+/** KEYS: attempt, sold, number. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl, attempt ttl, taken numbers (JSON). */
 const PLACE = `local seen = redis.call('GET', KEYS[1])
 if seen then return {'repeat', seen} end
 local sold = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
@@ -23,7 +23,10 @@ local qty = tonumber(ARGV[2])
 if sold + qty > tonumber(ARGV[3]) then return {'sold_out', tostring(tonumber(ARGV[3]) - sold)} end
 redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 redis.call('EXPIRE', KEYS[2], ARGV[9])
+local taken = {}
+for _, t in ipairs(cjson.decode(ARGV[11])) do taken[t] = true end
 local n = redis.call('INCR', KEYS[3]) + tonumber(ARGV[6]) - 1
+while taken[n] do n = redis.call('INCR', KEYS[3]) + tonumber(ARGV[6]) - 1 end
 redis.call('EXPIRE', KEYS[3], ARGV[9])
 local order = string.gsub(ARGV[4], ARGV[5], tostring(n))
 redis.call('SET', KEYS[1], order, 'EX', ARGV[10])
@@ -83,6 +86,7 @@ export class RedisStockStore implements StockStore {
         p.day,
         String(DAY_TTL_S),
         String(ATTEMPT_TTL_S),
+        JSON.stringify(p.taken),
       ),
     )) as [string, string];
     const [kind, body] = reply;

@@ -15,6 +15,8 @@ export interface Placement {
   template: string;
   /** Longer than any free text in an order, and random, so it can only be where the kiosk put it. */
   slot: string;
+  /** Daily numbers held by orders still on the board (an earlier day's, a POS's): the next number skips them. */
+  taken: number[];
 }
 
 /** Sold counts changed for these SKUs (on any hub). */
