@@ -168,6 +168,34 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await Promise.all([phone.close(), other.close()]);
   });
 
+  it('shows a device that has taken its share of a run why it cannot order more, instead of pausing', async () => {
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        catalogue: [{ sku: 'tote-print', name: 'Printed tote', variants: [{ id: 'ink', name: 'Ink' }], runSize: 4, runQuantity: 30 }],
+        kiosk: { maxShareOfRun: 0.25 },
+      }),
+    );
+    const shop = await startTestHub({ CONFIG: config });
+    const kiosk = await context.newPage();
+    try {
+      // A quarter of 30 is 7 per 10 minutes; this address (the test's and the page's) has had 4.
+      expect((await post(`${shop.url}/api/kiosk/orders`, { key: 'earlier-order-0001', sku: 'tote-print', variant: 'ink', qty: 4 }, null)).status).toBe(201);
+      await kiosk.goto(storeUrl(shop.url, '/kiosk'));
+      await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+      await kiosk.locator('button.product[data-sku="tote-print"]').click();
+      for (let i = 1; i < 4; i++) await kiosk.getByRole('button', { name: 'One more' }).click();
+      await kiosk.getByRole('button', { name: /^Order 4 × Printed tote$/ }).click();
+      await kiosk.getByRole('alert').filter({ hasText: 'Please order at the counter' }).waitFor();
+      expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
+      expect((await board(shop)).orders).toHaveLength(1);
+    } finally {
+      await kiosk.close();
+      await shop.close();
+    }
+  });
+
   it('makes one order when the customer double-taps Order', async () => {
     const kiosk = await open('/kiosk');
     await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();

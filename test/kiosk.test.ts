@@ -31,8 +31,10 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
           runQuantity: 60,
         },
         { sku: 'last-ten', name: 'Launch tote', runSize: 1, runQuantity: 10 },
+        { sku: 'knot', name: 'Cinnamon knot', runSize: 6, runQuantity: 60 },
       ],
-      kiosk: { ordersPerMinute: 600 },
+      // The rushes come from one address: what one client may take is tested on its own, below.
+      kiosk: { ordersPerMinute: 600, itemsPerMinute: 600, maxShareOfRun: 1 },
       ...extra,
     }),
   );
@@ -40,6 +42,16 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
 }
 
 const order = (url: string, body: Record<string, unknown>) => post(`${url}/api/kiosk/orders`, { key: randomUUID(), ...body }, null);
+
+/** An order from one client behind the (trusted, loopback) proxy, with the answer's Retry-After. */
+async function orderAs(client: string, url: string, body: Record<string, unknown>): Promise<{ status: number; json: unknown; retryAfter: string | null }> {
+  const res = await fetch(`${url}/api/kiosk/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+    body: JSON.stringify({ key: randomUUID(), ...body }),
+  });
+  return { status: res.status, json: await res.json(), retryAfter: res.headers.get('retry-after') };
+}
 const numberOf = (res: { json: unknown }) => (res.json as { data: { order: { number: string } } }).data.order.number;
 const TODAY = storeDay(Date.now());
 const YESTERDAY = storeDay(Date.now() - 86_400_000);
@@ -212,6 +224,30 @@ describe('kiosk ordering on Redis, two hubs', () => {
     expect(numberOf(await order(a.url, { sku: 'bun', variant: 'classic', qty: 1 }))).toBe(`K${last + 4}`);
   });
 
+  it('counts what one client takes across both hubs, in items and as a share of the run', async () => {
+    const config = storeConfig({ kiosk: { itemsPerMinute: 18, maxShareOfRun: 0.25 } });
+    const pair = [await startTestHub({ REDIS_URL: redis.url, CONFIG: config }), await startTestHub({ REDIS_URL: redis.url, CONFIG: config })];
+    try {
+      const [a, b] = pair.map((h) => h.url) as [string, string];
+      const bun = { sku: 'bun', variant: 'classic' };
+      // A quarter of the bun's 60 is 15 per 10 minutes; 18 items a minute over every SKU.
+      expect((await orderAs('203.0.113.40', a, { ...bun, qty: 6 })).status).toBe(201);
+      expect((await orderAs('203.0.113.40', b, { ...bun, qty: 6 })).status).toBe(201);
+      const share = await orderAs('203.0.113.40', a, { ...bun, qty: 6 });
+      expect(share).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 15, windowMinutes: 10 } } });
+      expect(Number(share.retryAfter)).toBeGreaterThan(500);
+      expect((await orderAs('203.0.113.40', b, { sku: 'knot', qty: 6 })).status).toBe(201);
+      const items = await orderAs('203.0.113.40', a, { sku: 'knot', qty: 1 });
+      expect(items).toMatchObject({ status: 429, json: { ok: false, error: { code: 'items_limited', limit: 18 } } });
+      expect(Number(items.retryAfter)).toBeGreaterThan(0);
+      expect(Number(items.retryAfter)).toBeLessThanOrEqual(60);
+      // Another customer's device is not held back by it.
+      expect((await orderAs('203.0.113.41', b, { ...bun, qty: 6 })).status).toBe(201);
+    } finally {
+      await Promise.all(pair.map((h) => h.close()));
+    }
+  });
+
   it('makes one order when the same attempt reaches both hubs', async () => {
     const body = { key: randomUUID(), sku: 'bun', variant: 'classic', qty: 1, name: 'Both' };
     const answers = await Promise.all(hubs.map((h) => post(`${h.url}/api/kiosk/orders`, body, null)));
@@ -242,6 +278,63 @@ describe('kiosk abuse', () => {
     } finally {
       await hub.close();
     }
+  });
+});
+
+describe('what one client may take', () => {
+  /** The review's day: 120 cardamom buns, a dozen to a batch, and the default limits. */
+  const reviewDay = () =>
+    storeConfig({
+      catalogue: [{ sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }], runSize: 12, runQuantity: 120 }],
+      kiosk: {},
+    });
+
+  it('counts items, not orders: ten orders of a dozen at once from one address take a minute of items, not the run', async () => {
+    const hub = await startTestHub({ CONFIG: reviewDay() });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => orderAs('203.0.113.7', hub.url, { sku: 'bun', variant: 'classic', qty: 12 })));
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(5);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused).toHaveLength(5);
+      for (const r of refused) {
+        expect(r.json).toMatchObject({ ok: false, error: { code: 'items_limited', limit: 60 } });
+        expect(Number(r.retryAfter)).toBeGreaterThan(0);
+        expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
+      }
+      const state = (await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } };
+      expect(state.data.products.find((p) => p.sku === 'bun')?.left).toBe(60);
+      // A customer at another device still gets theirs.
+      expect((await orderAs('203.0.113.8', hub.url, { sku: 'bun', variant: 'classic', qty: 12 })).status).toBe(201);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('stops one address at its share of a run (kiosk.maxShareOfRun), and the kiosk gets words to show', async () => {
+    const config = storeConfig({
+      catalogue: [{ sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }], runSize: 12, runQuantity: 120 }],
+      kiosk: { itemsPerMinute: 600, maxShareOfRun: 0.25 },
+    });
+    const hub = await startTestHub({ CONFIG: config });
+    try {
+      const bun = { sku: 'bun', variant: 'classic', qty: 12 };
+      expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
+      expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
+      const refused = await orderAs('203.0.113.7', hub.url, bun);
+      expect(refused).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 30, windowMinutes: 10 } } });
+      expect((refused.json as { error: { message: string } }).error.message).toMatch(/30 Cardamom bun in the last 10 minutes/);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(500);
+      expect((await orderAs('203.0.113.7', hub.url, { ...bun, qty: 6 })).status).toBe(201);
+      expect((await orderAs('203.0.113.8', hub.url, bun)).status).toBe(201);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('refuses at start an item limit below a batch, naming the key', () => {
+    const file = storeConfig({ kiosk: { itemsPerMinute: 5 } });
+    expect(() => loadConfig({ CONFIG: file })).toThrow(/kiosk\.itemsPerMinute.*'bun'.*6/);
+    expect(() => loadConfig({ CONFIG: storeConfig({ kiosk: { maxShareOfRun: 0 } }) })).toThrow(/maxShareOfRun/);
   });
 });
 

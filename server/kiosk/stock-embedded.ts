@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Order } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
+import { ClientLedger } from './client-allowance.js';
 import { StockJournal, type JournalLine } from './stock-journal.js';
 import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
 
@@ -37,6 +38,8 @@ export class EmbeddedStockStore implements StockStore {
   #log: Logger;
   #state: DayState = { day: '', sold: {}, next: FIRST_NUMBER };
   #attempts = new Map<string, { at: number; order: Order }>();
+  /** In memory only: a restart takes seconds, and forgetting the last minutes' takings then costs little. */
+  #clients = new ClientLedger();
   #events = new EventEmitter<{ sold: [day: string, sold: Record<string, number>] }>();
   #now: () => number;
 
@@ -63,6 +66,8 @@ export class EmbeddedStockStore implements StockStore {
     this.#roll(p.day);
     const sold = this.#state.sold[p.sku] ?? 0;
     if (sold + p.qty > p.limit) return Promise.resolve({ kind: 'sold_out', left: Math.max(0, p.limit - sold) });
+    const refused = this.#clients.refusal(p.client, p.at, p.sku, p.qty, p.allowance);
+    if (refused) return Promise.resolve({ kind: 'limited', ...refused });
     const taken = new Set(p.taken);
     let n = this.#state.next;
     while (taken.has(n)) n++;
@@ -70,6 +75,7 @@ export class EmbeddedStockStore implements StockStore {
     const line: JournalLine = { t: 'place', day: p.day, sku: p.sku, sold: sold + p.qty, next: n + 1, key: p.key, at: this.#now(), order };
     this.#journal.append(line);
     this.#replay(line);
+    this.#clients.record(p.client, { at: p.at, sku: p.sku, qty: p.qty });
     if (this.#journal.appended >= Math.max(COMPACT_MIN_LINES, 2 * this.#attempts.size)) this.#compact();
     this.#events.emit('sold', p.day, { [p.sku]: line.sold });
     return Promise.resolve({ kind: 'placed', order });
