@@ -100,6 +100,23 @@ export const FileConfig = z
           .default('K'),
         /** Orders one client (one address) may place per minute. */
         ordersPerMinute: z.number().int().min(1).max(600).default(20),
+        /**
+         * Items (every SKU together) one client may order in a minute. A store's tablet is one address
+         * serving a queue: a customer every 20 s ordering a full batch of 12 is 36 a minute.
+         */
+        itemsPerMinute: z.number().int().min(1).max(6_000).default(60),
+        /**
+         * The most of one SKU's day run (`runQuantity`) one client may order within `shareWindowMinutes`,
+         * as a fraction (never less than one batch, `runSize`); 1 turns it off. At 0.5 a tablet would
+         * have to sell the whole run within twice the window to meet it.
+         */
+        maxShareOfRun: z.number().gt(0).max(1).default(0.5),
+        shareWindowMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(10),
       })
       .strict()
       .prefault({}),
@@ -163,7 +180,19 @@ export const FileConfig = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // An order of one full batch must fit in a minute's items, or the kiosk could never sell that SKU's largest order.
+    for (const [i, p] of config.catalogue.entries()) {
+      if (p.runSize > config.kiosk.itemsPerMinute) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kiosk', 'itemsPerMinute'],
+          message: `must be at least the largest runSize (SKU '${p.sku}' at catalogue[${i}] has ${p.runSize})`,
+        });
+      }
+    }
+  });
 export type FileConfig = z.infer<typeof FileConfig>;
 
 /** Express's names for address ranges a proxy may sit in. */

@@ -127,6 +127,12 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     idleSeconds: config.store.kiosk.idleSeconds,
     promiseMinutes: config.store.promiseMinutes,
     publicUrl: publicAddress.url,
+    numbersInUse: () => board.snapshot().orders.map((o) => o.number),
+    limits: {
+      itemsPerMinute: config.store.kiosk.itemsPerMinute,
+      maxShareOfRun: config.store.kiosk.maxShareOfRun,
+      shareWindowMinutes: config.store.kiosk.shareWindowMinutes,
+    },
   });
   const sessions = new StaffSessions(kv ? { redis: kv } : { dataDir: config.dataDir }, config.store.staff.sessionHours * 3600_000, opts.now);
   const credentials = new Credentials(

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Snapshot } from '../shared/schemas/board.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
-import { TEST_PIN, startTestHub, tempDir } from './helpers/hub.js';
+import { storeDay } from '../shared/tracking.js';
+import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 /** A 10.9-inch tablet, landscape and portrait, in CSS pixels. */
@@ -97,7 +98,10 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await card('preparing').waitFor({ state: 'detached' });
     await phone.locator('main.track[data-status="ready"]').waitFor();
     // The figures panel follows: one order ready today, charts drawn.
-    await staff.getByRole('region', { name: 'Today' }).locator('dd', { hasText: /^1 · 1$/ }).waitFor();
+    await staff
+      .getByRole('region', { name: 'Today' })
+      .locator('dd', { hasText: /^1 · 1$/ })
+      .waitFor();
     expect(await staff.locator('.insight canvas').count()).toBe(2);
     await staff.screenshot({ path: path.join(SHOTS, 'staff-console.png') });
 
@@ -134,6 +138,62 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await staff.setViewportSize(TABLET_PORTRAIT);
     await staff.screenshot({ path: path.join(SHOTS, 'staff-console-portrait.png') });
     await Promise.all([kiosk.close(), display.close(), phone.close(), staff.close()]);
+  });
+
+  it("follows today's order on /track/NUMBER and never shows the name of another day's order under that number", async () => {
+    const yesterday = storeDay(Date.now() - 86_400_000);
+    const today = storeDay(Date.now());
+    const put = async (id: string, number: string, name: string, status = 'queued') =>
+      expect(
+        (await post(`${hub.url}/api/orders`, { id, number, name, items: [{ sku: 'tote-print', qty: 1 }], status, updatedAt: Date.now() })).status,
+      ).toBeLessThan(300);
+    // Yesterday's K777 was never finished; today's K777 (as a hub before numbers skipped those on the board could give).
+    await put(`kiosk-${yesterday}-777`, 'K777', 'Yesterday Yara');
+    await put(`kiosk-${today}-777`, 'K777', 'Today Tove');
+    await put(`kiosk-${yesterday}-778`, 'K778', 'Yesterday Yusuf');
+
+    const phone = await open('/track/K777', { width: 390, height: 844 });
+    await phone.locator('main.track[data-status="queued"]').waitFor();
+    expect(await phone.locator('.name').textContent()).toBe('Today Tove');
+    // Today's order is picked up: the page says so, and yesterday's K777 does not take its place.
+    await put(`kiosk-${today}-777`, 'K777', 'Today Tove', 'picked_up');
+    await phone.locator('main.track[data-status="gone"]').waitFor();
+    expect(await phone.locator('main.track').textContent()).not.toContain('Yara');
+
+    // Only another day's order under the number: its progress, not its name.
+    const other = await open('/track/K778', { width: 390, height: 844 });
+    await other.locator('main.track[data-status="queued"]').waitFor();
+    expect(await other.locator('.name').count()).toBe(0);
+    expect(await other.locator('main.track').textContent()).not.toContain('Yusuf');
+    await Promise.all([phone.close(), other.close()]);
+  });
+
+  it('shows a device that has taken its share of a run why it cannot order more, instead of pausing', async () => {
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        catalogue: [{ sku: 'tote-print', name: 'Printed tote', variants: [{ id: 'ink', name: 'Ink' }], runSize: 4, runQuantity: 30 }],
+        kiosk: { maxShareOfRun: 0.25 },
+      }),
+    );
+    const shop = await startTestHub({ CONFIG: config });
+    const kiosk = await context.newPage();
+    try {
+      // A quarter of 30 is 7 per 10 minutes; this address (the test's and the page's) has had 4.
+      expect((await post(`${shop.url}/api/kiosk/orders`, { key: 'earlier-order-0001', sku: 'tote-print', variant: 'ink', qty: 4 }, null)).status).toBe(201);
+      await kiosk.goto(storeUrl(shop.url, '/kiosk'));
+      await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+      await kiosk.locator('button.product[data-sku="tote-print"]').click();
+      for (let i = 1; i < 4; i++) await kiosk.getByRole('button', { name: 'One more' }).click();
+      await kiosk.getByRole('button', { name: /^Order 4 × Printed tote$/ }).click();
+      await kiosk.getByRole('alert').filter({ hasText: 'Please order at the counter' }).waitFor();
+      expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
+      expect((await board(shop)).orders).toHaveLength(1);
+    } finally {
+      await kiosk.close();
+      await shop.close();
+    }
   });
 
   it('makes one order when the customer double-taps Order', async () => {

@@ -8,6 +8,7 @@ import type { Hub } from '../server/hub.js';
 import type { KioskServerToClientEvents } from '../shared/events.js';
 import { KIOSK_NAMESPACE } from '../shared/protocol.js';
 import type { StockChange } from '../shared/schemas/kiosk.js';
+import { storeDay } from '../shared/tracking.js';
 import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { closeScreens, connectScreens, eventually } from './helpers/screens.js';
@@ -19,10 +20,21 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
     file,
     JSON.stringify({
       catalogue: [
-        { sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }, { id: 'vegan', name: 'Vegan' }], runSize: 6, runQuantity: 60 },
+        {
+          sku: 'bun',
+          name: 'Cardamom bun',
+          variants: [
+            { id: 'classic', name: 'Classic' },
+            { id: 'vegan', name: 'Vegan' },
+          ],
+          runSize: 6,
+          runQuantity: 60,
+        },
         { sku: 'last-ten', name: 'Launch tote', runSize: 1, runQuantity: 10 },
+        { sku: 'knot', name: 'Cinnamon knot', runSize: 6, runQuantity: 60 },
       ],
-      kiosk: { ordersPerMinute: 600 },
+      // The rushes come from one address: what one client may take is tested on its own, below.
+      kiosk: { ordersPerMinute: 600, itemsPerMinute: 600, maxShareOfRun: 1 },
       ...extra,
     }),
   );
@@ -30,6 +42,25 @@ function storeConfig(extra: Record<string, unknown> = {}): string {
 }
 
 const order = (url: string, body: Record<string, unknown>) => post(`${url}/api/kiosk/orders`, { key: randomUUID(), ...body }, null);
+
+/** An order from one client behind the (trusted, loopback) proxy, with the answer's Retry-After. */
+async function orderAs(client: string, url: string, body: Record<string, unknown>): Promise<{ status: number; json: unknown; retryAfter: string | null }> {
+  const res = await fetch(`${url}/api/kiosk/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+    body: JSON.stringify({ key: randomUUID(), ...body }),
+  });
+  return { status: res.status, json: await res.json(), retryAfter: res.headers.get('retry-after') };
+}
+const numberOf = (res: { json: unknown }) => (res.json as { data: { order: { number: string } } }).data.order.number;
+const TODAY = storeDay(Date.now());
+const YESTERDAY = storeDay(Date.now() - 86_400_000);
+
+/** An order already on the board (an unfinished kiosk order of some day, or a POS's), written through the API. */
+async function onBoard(url: string, number: string, id: string, name: string): Promise<void> {
+  const res = await post(`${url}/api/orders`, { id, number, name, items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() });
+  expect(res.status).toBeLessThan(300);
+}
 
 /** 50 customers tap Order on the last ten at once, spread over the given hubs. */
 async function rush(hubs: Hub[]): Promise<{ placed: number; soldOut: number; other: number; numbers: string[] }> {
@@ -102,7 +133,10 @@ describe('kiosk ordering, embedded', () => {
       expect(placed.track).toBe(`/track/${placed.order.number}`);
       await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.get(placed.order.id)?.status === 'queued')).toBe(true));
       await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before - 3 }));
-      expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({ ok: true, data: { number: placed.order.number, status: 'queued' } });
+      expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({
+        ok: true,
+        data: { number: placed.order.number, status: 'queued' },
+      });
 
       const cancelled = await post(`${hub.url}/api/staff/orders/${placed.order.id}/cancel`, {}, TEST_TOKEN);
       expect(cancelled.status).toBe(200);
@@ -112,6 +146,32 @@ describe('kiosk ordering, embedded', () => {
     } finally {
       kiosk.close();
       closeScreens(screens);
+    }
+  });
+
+  it("never gives a new order a number an order still on the board holds, and tracks today's order first", async () => {
+    const fresh = await startTestHub({ CONFIG: storeConfig() });
+    try {
+      // Yesterday's K101 was never finished; a POS put its own K102 up.
+      await onBoard(fresh.url, 'K101', `kiosk-${YESTERDAY}-101`, 'Yesterday Yara');
+      await onBoard(fresh.url, 'K102', 'pos-7731', 'Pos Pia');
+      const numbers = [];
+      for (let i = 0; i < 2; i++) numbers.push(numberOf(await order(fresh.url, { sku: 'bun', variant: 'classic', qty: 1 })));
+      expect(numbers).toEqual(['K103', 'K104']);
+      expect(fresh.board.snapshot().orders.filter((o) => o.number === 'K101')).toHaveLength(1);
+
+      // Only yesterday's K101 is there: its progress, never its name.
+      const yesterdays = (await (await fetch(`${fresh.url}/api/track/K101`)).json()) as { data: Record<string, unknown> };
+      expect(yesterdays.data).toMatchObject({ id: `kiosk-${YESTERDAY}-101`, status: 'queued' });
+      expect(yesterdays.data).not.toHaveProperty('name');
+      // Two K101s on the board (as a hub before this fix could leave them): today's is the one tracked.
+      await onBoard(fresh.url, 'K101', `kiosk-${TODAY}-101`, 'Today Tove');
+      expect((await (await fetch(`${fresh.url}/api/track/K101`)).json()) as unknown).toMatchObject({
+        ok: true,
+        data: { id: `kiosk-${TODAY}-101`, name: 'Today Tove' },
+      });
+    } finally {
+      await fresh.close();
     }
   });
 
@@ -154,6 +214,40 @@ describe('kiosk ordering on Redis, two hubs', () => {
     for (const hub of hubs) await eventually(() => expect(hub.board.snapshot().orders.filter((o) => o.items[0]?.sku === 'last-ten')).toHaveLength(10));
   });
 
+  it('skips numbers orders still on the board hold, on every hub', async () => {
+    const [a, b] = hubs as [Hub, Hub];
+    const last = Number(numberOf(await order(a.url, { sku: 'bun', variant: 'classic', qty: 1 })).slice(1));
+    await onBoard(a.url, `K${last + 1}`, `kiosk-${YESTERDAY}-${last + 1}`, 'Yesterday Yara');
+    await onBoard(a.url, `K${last + 2}`, 'pos-7732', 'Pos Pia');
+    await eventually(() => expect(b.board.snapshot().orders.filter((o) => o.name === 'Yesterday Yara' || o.name === 'Pos Pia')).toHaveLength(2));
+    expect(numberOf(await order(b.url, { sku: 'bun', variant: 'classic', qty: 1 }))).toBe(`K${last + 3}`);
+    expect(numberOf(await order(a.url, { sku: 'bun', variant: 'classic', qty: 1 }))).toBe(`K${last + 4}`);
+  });
+
+  it('counts what one client takes across both hubs, in items and as a share of the run', async () => {
+    const config = storeConfig({ kiosk: { itemsPerMinute: 18, maxShareOfRun: 0.25 } });
+    const pair = [await startTestHub({ REDIS_URL: redis.url, CONFIG: config }), await startTestHub({ REDIS_URL: redis.url, CONFIG: config })];
+    try {
+      const [a, b] = pair.map((h) => h.url) as [string, string];
+      const bun = { sku: 'bun', variant: 'classic' };
+      // A quarter of the bun's 60 is 15 per 10 minutes; 18 items a minute over every SKU.
+      expect((await orderAs('203.0.113.40', a, { ...bun, qty: 6 })).status).toBe(201);
+      expect((await orderAs('203.0.113.40', b, { ...bun, qty: 6 })).status).toBe(201);
+      const share = await orderAs('203.0.113.40', a, { ...bun, qty: 6 });
+      expect(share).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 15, windowMinutes: 10 } } });
+      expect(Number(share.retryAfter)).toBeGreaterThan(500);
+      expect((await orderAs('203.0.113.40', b, { sku: 'knot', qty: 6 })).status).toBe(201);
+      const items = await orderAs('203.0.113.40', a, { sku: 'knot', qty: 1 });
+      expect(items).toMatchObject({ status: 429, json: { ok: false, error: { code: 'items_limited', limit: 18 } } });
+      expect(Number(items.retryAfter)).toBeGreaterThan(0);
+      expect(Number(items.retryAfter)).toBeLessThanOrEqual(60);
+      // Another customer's device is not held back by it.
+      expect((await orderAs('203.0.113.41', b, { ...bun, qty: 6 })).status).toBe(201);
+    } finally {
+      await Promise.all(pair.map((h) => h.close()));
+    }
+  });
+
   it('makes one order when the same attempt reaches both hubs', async () => {
     const body = { key: randomUUID(), sku: 'bun', variant: 'classic', qty: 1, name: 'Both' };
     const answers = await Promise.all(hubs.map((h) => post(`${h.url}/api/kiosk/orders`, body, null)));
@@ -187,6 +281,63 @@ describe('kiosk abuse', () => {
   });
 });
 
+describe('what one client may take', () => {
+  /** The review's day: 120 cardamom buns, a dozen to a batch, and the default limits. */
+  const reviewDay = () =>
+    storeConfig({
+      catalogue: [{ sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }], runSize: 12, runQuantity: 120 }],
+      kiosk: {},
+    });
+
+  it('counts items, not orders: ten orders of a dozen at once from one address take a minute of items, not the run', async () => {
+    const hub = await startTestHub({ CONFIG: reviewDay() });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => orderAs('203.0.113.7', hub.url, { sku: 'bun', variant: 'classic', qty: 12 })));
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(5);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused).toHaveLength(5);
+      for (const r of refused) {
+        expect(r.json).toMatchObject({ ok: false, error: { code: 'items_limited', limit: 60 } });
+        expect(Number(r.retryAfter)).toBeGreaterThan(0);
+        expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
+      }
+      const state = (await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } };
+      expect(state.data.products.find((p) => p.sku === 'bun')?.left).toBe(60);
+      // A customer at another device still gets theirs.
+      expect((await orderAs('203.0.113.8', hub.url, { sku: 'bun', variant: 'classic', qty: 12 })).status).toBe(201);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('stops one address at its share of a run (kiosk.maxShareOfRun), and the kiosk gets words to show', async () => {
+    const config = storeConfig({
+      catalogue: [{ sku: 'bun', name: 'Cardamom bun', variants: [{ id: 'classic', name: 'Classic' }], runSize: 12, runQuantity: 120 }],
+      kiosk: { itemsPerMinute: 600, maxShareOfRun: 0.25 },
+    });
+    const hub = await startTestHub({ CONFIG: config });
+    try {
+      const bun = { sku: 'bun', variant: 'classic', qty: 12 };
+      expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
+      expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
+      const refused = await orderAs('203.0.113.7', hub.url, bun);
+      expect(refused).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 30, windowMinutes: 10 } } });
+      expect((refused.json as { error: { message: string } }).error.message).toMatch(/30 Cardamom bun in the last 10 minutes/);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(500);
+      expect((await orderAs('203.0.113.7', hub.url, { ...bun, qty: 6 })).status).toBe(201);
+      expect((await orderAs('203.0.113.8', hub.url, bun)).status).toBe(201);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('refuses at start an item limit below a batch, naming the key', () => {
+    const file = storeConfig({ kiosk: { itemsPerMinute: 5 } });
+    expect(() => loadConfig({ CONFIG: file })).toThrow(/kiosk\.itemsPerMinute.*'bun'.*6/);
+    expect(() => loadConfig({ CONFIG: storeConfig({ kiosk: { maxShareOfRun: 0 } }) })).toThrow(/maxShareOfRun/);
+  });
+});
+
 describe('client addresses behind a load balancer (TRUST_PROXY)', () => {
   const fromClient = (url: string, client: string) =>
     fetch(`${url}/api/kiosk/orders`, {
@@ -202,7 +353,11 @@ describe('client addresses behind a load balancer (TRUST_PROXY)', () => {
     // A balancer elsewhere: requests from loopback are not from it, so their header is not believed.
     const elsewhere = await startTestHub({ CONFIG: limit, TRUST_PROXY: '10.0.0.1' });
     try {
-      expect([await fromClient(trusting.url, '203.0.113.1'), await fromClient(trusting.url, '203.0.113.2'), await fromClient(trusting.url, '203.0.113.1')]).toEqual([201, 201, 429]);
+      expect([
+        await fromClient(trusting.url, '203.0.113.1'),
+        await fromClient(trusting.url, '203.0.113.2'),
+        await fromClient(trusting.url, '203.0.113.1'),
+      ]).toEqual([201, 201, 429]);
       expect([await fromClient(elsewhere.url, '203.0.113.1'), await fromClient(elsewhere.url, '203.0.113.2')]).toEqual([201, 429]);
     } finally {
       await Promise.all([trusting.close(), elsewhere.close()]);

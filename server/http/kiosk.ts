@@ -2,10 +2,21 @@ import { Router } from 'express';
 import type { KioskOrdering } from '../kiosk/ordering.js';
 import type { Board } from '../board/board.js';
 import type { Insight } from '../insight/insight.js';
+import { storeDay, trackedOrder } from '../../shared/tracking.js';
+import { clientKey } from '../staff/login-guard.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 
-const STATUS: Record<string, number> = { invalid_input: 400, invalid_json: 400, sold_out: 409, store_unavailable: 503, store_refused: 422, board_full: 409 };
+const STATUS: Record<string, number> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  sold_out: 409,
+  items_limited: 429,
+  share_limited: 429,
+  store_unavailable: 503,
+  store_refused: 422,
+  board_full: 409,
+};
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
 export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, ordersPerMinute: number): Router {
@@ -19,15 +30,17 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
     rateLimit({ limit: ordersPerMinute, windowMs: 60_000, code: 'rate_limited', message: 'too many orders from this device' }),
     jsonBody,
     async (req, res) => {
-      const result = await kiosk.place(req.body);
+      // The same client as the PIN lockout's: an address, or an IPv6 /64 (a device may use any address of its prefix).
+      const result = await kiosk.place(req.body, clientKey(req.ip ?? 'unknown'));
+      if (!result.ok && 'retryAfterSeconds' in result.error) res.set('Retry-After', String(result.error.retryAfterSeconds));
       res.status(result.ok ? (result.data.repeated ? 200 : 201) : (STATUS[result.error.code] ?? 400)).json(result);
     },
   );
 
-  // Public, like the board itself: only what the board shows about one order.
+  // Public, like the board itself: only what the board shows about one order; today's first, another day's without its name.
   router.get('/track/:number', (req, res) => {
     const number = String(req.params.number);
-    const order = board.snapshot().orders.find((o) => o.number === number);
+    const order = trackedOrder(board.snapshot().orders, number, storeDay(Date.now()));
     res.set('Cache-Control', 'no-store');
     if (!order)
       return void res

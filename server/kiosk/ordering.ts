@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
-import { KioskOrderRequest, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
+import { KioskOrderRequest, type KioskLimitRefusal, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
+import { kioskDay, storeDay } from '../../shared/tracking.js';
 import { invalidInput, type FieldIssue, type InvalidInput } from '../../shared/validation.js';
 import { StoreUnavailableError } from '../board/store.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
+import { shareOfRun, type Refusal } from './client-allowance.js';
 import type { StockStore } from './stock-store.js';
 
-export type KioskError = InvalidInput | IntakeError | { code: 'sold_out'; message: string; left: number };
+export type KioskError = InvalidInput | IntakeError | { code: 'sold_out'; message: string; left: number } | KioskLimitRefusal;
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
 
 export interface KioskOptions {
@@ -18,16 +20,12 @@ export interface KioskOptions {
   promiseMinutes: number;
   /** `PUBLIC_URL`: the base of the tracking links the kiosk gives customers. */
   publicUrl: string | undefined;
+  /** The numbers of the orders on the board now: a new order never gets one of them (an unfinished order of yesterday keeps its K101). */
+  numbersInUse?: () => Iterable<string>;
+  /** What one client (address) may take: `kiosk.itemsPerMinute`, `kiosk.maxShareOfRun`, `kiosk.shareWindowMinutes`. */
+  limits: { itemsPerMinute: number; maxShareOfRun: number; shareWindowMinutes: number };
   now?: () => number;
 }
-
-/** The store's calendar day, in the hub's time zone. */
-export function storeDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+$/;
 
 /**
  * Customer orders: checked against the catalogue, taken from today's run in
@@ -49,7 +47,7 @@ export class KioskOrdering {
     this.#stock = stock;
     this.#intake = intake;
     this.#log = log;
-    this.#opts = { now: Date.now, ...opts };
+    this.#opts = { now: Date.now, numbersInUse: () => [], ...opts };
   }
 
   async start(): Promise<void> {
@@ -73,7 +71,8 @@ export class KioskOrdering {
     };
   }
 
-  async place(input: unknown): Promise<KioskResult> {
+  /** `client`: who is ordering, an address or an IPv6 /64; its takings are counted in items. */
+  async place(input: unknown, client: string): Promise<KioskResult> {
     const parsed = KioskOrderRequest.safeParse(input);
     if (!parsed.success) return { ok: false, error: invalidInput(parsed.error, 'invalid kiosk order: ') };
     const req = parsed.data;
@@ -96,7 +95,23 @@ export class KioskOrdering {
     };
     let outcome;
     try {
-      outcome = await this.#stock.place({ day, key: req.key, sku: req.sku, qty: req.qty, limit: product!.runQuantity, template: JSON.stringify(order), slot });
+      outcome = await this.#stock.place({
+        day,
+        key: req.key,
+        sku: req.sku,
+        qty: req.qty,
+        limit: product!.runQuantity,
+        template: JSON.stringify(order),
+        slot,
+        taken: this.#taken(),
+        client,
+        at: now,
+        allowance: {
+          itemsPerMinute: this.#opts.limits.itemsPerMinute,
+          share: shareOfRun(product!, this.#opts.limits.maxShareOfRun),
+          shareWindowMs: this.#opts.limits.shareWindowMinutes * 60_000,
+        },
+      });
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };
@@ -104,6 +119,10 @@ export class KioskOrdering {
     if (outcome.kind === 'sold_out') {
       const message = outcome.left === 0 ? `${product!.name} is sold out today` : `only ${outcome.left} ${product!.name} left today`;
       return { ok: false, error: { code: 'sold_out', message, left: outcome.left } };
+    }
+    if (outcome.kind === 'limited') {
+      this.#log.warn({ client, sku: req.sku, qty: req.qty, limit: outcome.limit, allowed: outcome.allowed }, 'kiosk order over the client’s allowance');
+      return { ok: false, error: this.#limitRefusal(outcome, product!) };
     }
     // The same pipeline as every door. On a repeat this re-submits the recorded
     // order: a duplicate if it got through before, applied if it did not.
@@ -126,7 +145,7 @@ export class KioskOrdering {
 
   /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */
   async returnStock(order: Order, direction: 1 | -1): Promise<void> {
-    const day = KIOSK_ID.exec(order.id)?.[1];
+    const day = kioskDay(order.id);
     if (!day || day !== this.#today()) return;
     for (const item of order.items) {
       if (this.#catalogue.has(item.sku)) await this.#stock.adjust(day, item.sku, -direction * item.qty);
@@ -143,6 +162,29 @@ export class KioskOrdering {
     if (variant && !product.variants.some((v) => v.id === variant)) return { field: 'variant', message: `'${variant}' is not a variant of ${product.sku}` };
     if (qty > product.runSize) return { field: 'qty', message: `at most ${product.runSize} per order (one batch)` };
     return undefined;
+  }
+
+  #limitRefusal(refused: Refusal, product: Product): KioskLimitRefusal {
+    const retryAfterSeconds = Math.ceil(refused.retryAfterMs / 1000);
+    if (refused.limit === 'items') {
+      const message = `This device has ordered ${refused.allowed} items in the last minute, the most one device may. Try again in ${retryAfterSeconds} s.`;
+      return { code: 'items_limited', message, limit: refused.allowed, retryAfterSeconds };
+    }
+    const windowMinutes = this.#opts.limits.shareWindowMinutes;
+    const message = `This device has ordered ${refused.allowed} ${product.name} in the last ${windowMinutes} minutes, the most one device may. Please order at the counter, or try again in ${Math.ceil(retryAfterSeconds / 60)} min.`;
+    return { code: 'share_limited', message, sku: product.sku, limit: refused.allowed, windowMinutes, retryAfterSeconds };
+  }
+
+  /** The daily numbers (`<prefix>N`) orders on the board hold, whichever day or door they came from. */
+  #taken(): number[] {
+    const prefix = this.#opts.numberPrefix;
+    const taken: number[] = [];
+    for (const number of this.#opts.numbersInUse()) {
+      if (!number.startsWith(prefix)) continue;
+      const digits = number.slice(prefix.length);
+      if (/^[1-9]\d{0,6}$/.test(digits)) taken.push(Number(digits));
+    }
+    return taken;
   }
 
   #today(): string {

@@ -1,76 +1,92 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { Order } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
+import { ClientLedger } from './client-allowance.js';
+import { StockJournal, type JournalLine } from './stock-journal.js';
 import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
 
 const ATTEMPT_TTL_MS = 86_400_000;
+/** The journal is folded into what is still needed when it holds this many steps beyond it (and at start). */
+const COMPACT_MIN_LINES = 10_000;
 
-const Saved = z.object({
+/** The whole-file format of earlier versions (`kiosk.json`), read once and folded into the journal. */
+const Legacy = z.object({
   day: z.string(),
   sold: z.record(z.string(), z.number().int()),
   next: z.number().int(),
   attempts: z.array(z.object({ key: z.string(), at: z.number(), order: Order })),
 });
-type Saved = z.infer<typeof Saved>;
+
+interface DayState {
+  day: string;
+  sold: Record<string, number>;
+  next: number;
+}
 
 /**
  * The kiosk's counts on local disk, for the embedded hub: one process, so each
- * call is atomic by construction; the file is written and fsynced before the
- * answer goes out, so a crash never forgets a sale or an attempt's number.
+ * call is atomic by construction. Each step is one line appended to a journal
+ * and synced before the answer goes out, so a crash never forgets a sale or an
+ * attempt's number, and an order costs the same whatever the day has sold.
  */
 export class EmbeddedStockStore implements StockStore {
-  #file: string;
+  #journal: StockJournal;
+  #legacyFile: string;
   #log: Logger;
-  #state: Saved = { day: '', sold: {}, next: FIRST_NUMBER, attempts: [] };
+  #state: DayState = { day: '', sold: {}, next: FIRST_NUMBER };
   #attempts = new Map<string, { at: number; order: Order }>();
+  /** In memory only: a restart takes seconds, and forgetting the last minutes' takings then costs little. */
+  #clients = new ClientLedger();
   #events = new EventEmitter<{ sold: [day: string, sold: Record<string, number>] }>();
   #now: () => number;
 
   constructor(dataDir: string, log: Logger, now: () => number = Date.now) {
-    this.#file = path.join(dataDir, 'kiosk.json');
+    this.#journal = new StockJournal(path.join(dataDir, 'kiosk.journal'), log);
+    this.#legacyFile = path.join(dataDir, 'kiosk.json');
     this.#log = log;
     this.#now = now;
   }
 
   start(listener: StockListener): Promise<void> {
-    mkdirSync(path.dirname(this.#file), { recursive: true });
-    try {
-      const parsed = Saved.safeParse(JSON.parse(readFileSync(this.#file, 'utf8')));
-      if (parsed.success) this.#state = parsed.data;
-      else this.#log.error({ file: this.#file }, 'kiosk state file unreadable; starting the day afresh');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.#log.error({ err, file: this.#file }, 'kiosk state file unreadable; starting the day afresh');
-    }
-    for (const a of this.#state.attempts) this.#attempts.set(a.key, { at: a.at, order: a.order });
+    mkdirSync(path.dirname(this.#legacyFile), { recursive: true });
+    this.#readLegacy();
+    for (const line of this.#journal.read()) this.#replay(line);
+    this.#compact();
+    rmSync(this.#legacyFile, { force: true });
     this.#events.on('sold', listener);
     return Promise.resolve();
   }
 
   place(p: Placement): Promise<PlaceOutcome> {
     const seen = this.#attempts.get(p.key);
-    if (seen) return Promise.resolve({ kind: 'repeat', order: seen.order });
+    if (seen && seen.at >= this.#now() - ATTEMPT_TTL_MS) return Promise.resolve({ kind: 'repeat', order: seen.order });
     this.#roll(p.day);
     const sold = this.#state.sold[p.sku] ?? 0;
     if (sold + p.qty > p.limit) return Promise.resolve({ kind: 'sold_out', left: Math.max(0, p.limit - sold) });
-    const n = this.#state.next;
+    const refused = this.#clients.refusal(p.client, p.at, p.sku, p.qty, p.allowance);
+    if (refused) return Promise.resolve({ kind: 'limited', ...refused });
+    const taken = new Set(p.taken);
+    let n = this.#state.next;
+    while (taken.has(n)) n++;
     const order = Order.parse(JSON.parse(p.template.replaceAll(p.slot, String(n))));
-    this.#state.sold[p.sku] = sold + p.qty;
-    this.#state.next = n + 1;
-    this.#attempts.set(p.key, { at: this.#now(), order });
-    this.#save();
-    this.#events.emit('sold', p.day, { [p.sku]: sold + p.qty });
+    const line: JournalLine = { t: 'place', day: p.day, sku: p.sku, sold: sold + p.qty, next: n + 1, key: p.key, at: this.#now(), order };
+    this.#journal.append(line);
+    this.#replay(line);
+    this.#clients.record(p.client, { at: p.at, sku: p.sku, qty: p.qty });
+    if (this.#journal.appended >= Math.max(COMPACT_MIN_LINES, 2 * this.#attempts.size)) this.#compact();
+    this.#events.emit('sold', p.day, { [p.sku]: line.sold });
     return Promise.resolve({ kind: 'placed', order });
   }
 
   adjust(day: string, sku: string, delta: number): Promise<void> {
     this.#roll(day);
-    const sold = Math.max(0, (this.#state.sold[sku] ?? 0) + delta);
-    this.#state.sold[sku] = sold;
-    this.#save();
-    this.#events.emit('sold', day, { [sku]: sold });
+    const line: JournalLine = { t: 'adjust', day, sku, sold: Math.max(0, (this.#state.sold[sku] ?? 0) + delta) };
+    this.#journal.append(line);
+    this.#replay(line);
+    this.#events.emit('sold', day, { [sku]: line.sold });
     return Promise.resolve();
   }
 
@@ -80,27 +96,64 @@ export class EmbeddedStockStore implements StockStore {
 
   close(): Promise<void> {
     this.#events.removeAllListeners();
+    this.#journal.close();
     return Promise.resolve();
+  }
+
+  #replay(line: JournalLine): void {
+    switch (line.t) {
+      case 'state':
+        this.#state = { day: line.day, sold: { ...line.sold }, next: line.next };
+        break;
+      case 'attempt':
+        this.#attempts.set(line.key, { at: line.at, order: line.order });
+        break;
+      case 'place':
+        this.#roll(line.day);
+        this.#state.sold[line.sku] = line.sold;
+        this.#state.next = line.next;
+        this.#attempts.set(line.key, { at: line.at, order: line.order });
+        break;
+      case 'adjust':
+        this.#roll(line.day);
+        this.#state.sold[line.sku] = line.sold;
+        break;
+    }
   }
 
   /** A new day starts with nothing sold and numbers from the top. */
   #roll(day: string): void {
     if (this.#state.day === day) return;
-    this.#state = { ...this.#state, day, sold: {}, next: FIRST_NUMBER };
+    this.#state = { day, sold: {}, next: FIRST_NUMBER };
   }
 
-  #save(): void {
+  /** Rewrites the journal as the day's counts and the attempts still remembered; rare, so its cost is spread thin. */
+  #compact(): void {
     const cutoff = this.#now() - ATTEMPT_TTL_MS;
     for (const [key, a] of this.#attempts) if (a.at < cutoff) this.#attempts.delete(key);
-    this.#state.attempts = [...this.#attempts].map(([key, a]) => ({ key, at: a.at, order: a.order }));
-    const tmp = `${this.#file}.tmp`;
-    const fd = openSync(tmp, 'w');
+    const lines: JournalLine[] = [{ t: 'state', ...this.#state }];
+    for (const [key, a] of this.#attempts) lines.push({ t: 'attempt', key, at: a.at, order: a.order });
+    this.#journal.rewrite(lines);
+  }
+
+  #readLegacy(): void {
+    let raw: string;
     try {
-      writeSync(fd, JSON.stringify(this.#state));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      raw = readFileSync(this.#legacyFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.#log.error({ err, file: this.#legacyFile }, 'kiosk state file unreadable; starting the day afresh');
+      return;
     }
-    renameSync(tmp, this.#file);
+    let parsed;
+    try {
+      parsed = Legacy.safeParse(JSON.parse(raw));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) return void this.#log.error({ file: this.#legacyFile }, 'kiosk state file unreadable; starting the day afresh');
+    const { day, sold, next, attempts } = parsed.data;
+    this.#replay({ t: 'state', day, sold, next });
+    for (const a of attempts) this.#replay({ t: 'attempt', ...a });
   }
 }

@@ -9,24 +9,60 @@ const KEY = {
   sold: (day: string) => `batchboard:kiosk:${day}:sold`,
   number: (day: string) => `batchboard:kiosk:${day}:number`,
   attempt: (key: string) => `batchboard:kiosk:attempt:${key}`,
+  client: (client: string) => `batchboard:kiosk:client:${client}`,
   changes: 'batchboard:kiosk:stock',
 };
 /** Day keys outlive their day a little, for late questions about it; attempts are kept a day. */
 const DAY_TTL_S = 3 * 86_400;
 const ATTEMPT_TTL_S = 86_400;
 
-/** KEYS: attempt, sold, number. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl, attempt ttl. */
+/**
+ * KEYS: attempt, sold, number, client. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl,
+ * attempt ttl, taken numbers (JSON), at, items per minute, share, share window ms, attempt key.
+ * The client's takings are a sorted set of `qty|sku|key` scored by time: the rule of client-allowance.ts.
+ */
 const PLACE = `local seen = redis.call('GET', KEYS[1])
 if seen then return {'repeat', seen} end
 local sold = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local qty = tonumber(ARGV[2])
 if sold + qty > tonumber(ARGV[3]) then return {'sold_out', tostring(tonumber(ARGV[3]) - sold)} end
+local at = tonumber(ARGV[12])
+local shareWindow = tonumber(ARGV[15])
+local horizon = math.max(60000, shareWindow)
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tostring(at - horizon))
+local items, ofSku = {}, {}
+local recent = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. tostring(at - horizon), '+inf', 'WITHSCORES')
+for i = 1, #recent, 2 do
+  local q, s = string.match(recent[i], '^(%d+)|([^|]+)|')
+  local t = tonumber(recent[i + 1])
+  if t > at - 60000 then items[#items + 1] = {t, tonumber(q)} end
+  if s == ARGV[1] and t > at - shareWindow then ofSku[#ofSku + 1] = {t, tonumber(q)} end
+end
+local function over(list, allowed, window)
+  local total = 0
+  for _, e in ipairs(list) do total = total + e[2] end
+  if total + qty <= allowed then return nil end
+  for _, e in ipairs(list) do
+    total = total - e[2]
+    if total + qty <= allowed then return math.max(1, e[1] + window - at) end
+  end
+  return window
+end
+local wait = over(items, tonumber(ARGV[13]), 60000)
+if wait then return {'limited', 'items', ARGV[13], tostring(wait)} end
+wait = over(ofSku, tonumber(ARGV[14]), shareWindow)
+if wait then return {'limited', 'share', ARGV[14], tostring(wait)} end
 redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 redis.call('EXPIRE', KEYS[2], ARGV[9])
+local taken = {}
+for _, t in ipairs(cjson.decode(ARGV[11])) do taken[t] = true end
 local n = redis.call('INCR', KEYS[3]) + tonumber(ARGV[6]) - 1
+while taken[n] do n = redis.call('INCR', KEYS[3]) + tonumber(ARGV[6]) - 1 end
 redis.call('EXPIRE', KEYS[3], ARGV[9])
 local order = string.gsub(ARGV[4], ARGV[5], tostring(n))
 redis.call('SET', KEYS[1], order, 'EX', ARGV[10])
+redis.call('ZADD', KEYS[4], at, qty .. '|' .. ARGV[1] .. '|' .. ARGV[16])
+redis.call('PEXPIRE', KEYS[4], horizon)
 redis.call('PUBLISH', ARGV[7], cjson.encode({day = ARGV[8], sku = ARGV[1], sold = sold + qty}))
 return {'placed', order}`;
 
@@ -69,10 +105,11 @@ export class RedisStockStore implements StockStore {
     const reply = (await this.#guard(() =>
       this.#cmd.eval(
         PLACE,
-        3,
+        4,
         KEY.attempt(p.key),
         KEY.sold(p.day),
         KEY.number(p.day),
+        KEY.client(p.client),
         p.sku,
         String(p.qty),
         String(p.limit),
@@ -83,10 +120,17 @@ export class RedisStockStore implements StockStore {
         p.day,
         String(DAY_TTL_S),
         String(ATTEMPT_TTL_S),
+        JSON.stringify(p.taken),
+        String(p.at),
+        String(p.allowance.itemsPerMinute),
+        String(p.allowance.share),
+        String(p.allowance.shareWindowMs),
+        p.key,
       ),
-    )) as [string, string];
-    const [kind, body] = reply;
+    )) as [string, string, string?, string?];
+    const [kind, body, allowed, wait] = reply;
     if (kind === 'sold_out') return { kind, left: Math.max(0, Number(body)) };
+    if (kind === 'limited') return { kind, limit: body === 'items' ? 'items' : 'share', allowed: Number(allowed), retryAfterMs: Number(wait) };
     const order = Order.parse(JSON.parse(body));
     return kind === 'repeat' ? { kind: 'repeat', order } : { kind: 'placed', order };
   }

@@ -1,7 +1,9 @@
 import type { Order } from '../../shared/schemas/order.js';
+import type { Allowance, Refusal } from './client-allowance.js';
 
 /** The outcome of one order attempt against today's run. */
-export type PlaceOutcome = { kind: 'placed'; order: Order } | { kind: 'repeat'; order: Order } | { kind: 'sold_out'; left: number };
+export type PlaceOutcome =
+  { kind: 'placed'; order: Order } | { kind: 'repeat'; order: Order } | { kind: 'sold_out'; left: number } | ({ kind: 'limited' } & Refusal);
 
 export interface Placement {
   /** The store's day, `YYYY-MM-DD`: counts and numbers start again each day. */
@@ -15,6 +17,13 @@ export interface Placement {
   template: string;
   /** Longer than any free text in an order, and random, so it can only be where the kiosk put it. */
   slot: string;
+  /** Daily numbers held by orders still on the board (an earlier day's, a POS's): the next number skips them. */
+  taken: number[];
+  /** Who is ordering: an address, or an IPv6 /64. */
+  client: string;
+  /** When (the hub's clock): the client's takings are counted in windows back from here. */
+  at: number;
+  allowance: Allowance;
 }
 
 /** Sold counts changed for these SKUs (on any hub). */
@@ -23,9 +32,11 @@ export type StockListener = (day: string, sold: Record<string, number>) => void;
 /**
  * What the kiosk needs kept atomically: what each SKU has sold today, the
  * day's order numbers, and each attempt's answer by its idempotency key. One
- * `place` checks the key, checks the stock, takes it, numbers the order and
- * records it under the key, all in one step, so 50 customers racing for the
- * last 10 sell exactly 10 and a repeated attempt gets its first answer back.
+ * `place` checks the key, checks the stock and the client's allowance, takes
+ * it, numbers the order and records it under the key, all in one step, so 50
+ * customers racing for the last 10 sell exactly 10, ten requests at once from
+ * one client take no more than its allowance, and a repeated attempt gets its
+ * first answer back.
  */
 export interface StockStore {
   start(listener: StockListener): Promise<void>;

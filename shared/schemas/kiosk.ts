@@ -39,6 +39,15 @@ export interface KioskOrderPlaced {
   repeated: boolean;
 }
 
+/**
+ * An order refused because this device (address) has ordered too much lately: `items_limited` past
+ * `kiosk.itemsPerMinute` items a minute, `share_limited` past its share of a SKU's day run
+ * (`kiosk.maxShareOfRun`) within `windowMinutes`. Answered with 429 and `Retry-After`.
+ */
+export type KioskLimitRefusal =
+  | { code: 'items_limited'; message: string; limit: number; retryAfterSeconds: number }
+  | { code: 'share_limited'; message: string; sku: string; limit: number; windowMinutes: number; retryAfterSeconds: number };
+
 export interface StockChange {
   sku: string;
   left: number;

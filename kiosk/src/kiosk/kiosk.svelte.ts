@@ -65,7 +65,9 @@ export class KioskSession {
         this.placing = { phase: 'placed', placed: answer.data };
         return;
       }
-      const transient = answer.status === 0 || answer.status === 503 || answer.status === 429 || answer.status >= 500;
+      // This device has ordered its share lately: waiting seconds or minutes by itself would look like a dead kiosk, so the hub's words are shown.
+      const overAllowance = answer.error.code === 'items_limited' || answer.error.code === 'share_limited';
+      const transient = !overAllowance && (answer.status === 0 || answer.status === 503 || answer.status === 429 || answer.status >= 500);
       if (!transient) {
         if (answer.error.code === 'sold_out' && answer.error.left !== undefined) {
           const left = answer.error.left;
