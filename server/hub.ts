@@ -153,7 +153,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   );
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
   const insight = new Insight(board, events, log, metrics);
-  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;
+  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
 
   const app = createHttpApp({
     board,

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ALERT_KINDS } from '../shared/schemas/insight.js';
 
 export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket';
 
@@ -42,7 +43,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertsDropped = new Counter({
+    name: 'batchboard_alerts_dropped_total',
+    help: "Alert webhook posts dropped, by alert kind (over the kind's budget a minute, or its queue full)",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Every kind shows from the start: a drop is a rise from 0, not a series appearing.
+    for (const kind of ALERT_KINDS) this.alertsDropped.inc({ kind }, 0);
   }
 }
