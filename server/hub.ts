@@ -98,7 +98,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
 
   const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
-  const screens = new ScreenRegistry(kv, config.hubId, log);
+  const screens = new ScreenRegistry(kv ? { redis: kv } : { dataDir: config.dataDir }, config.hubId, log);
   let reload: (name: string) => void = () => undefined;
   const journal = new DirectorJournal(config.dataDir);
   const director = config.obs

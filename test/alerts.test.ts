@@ -92,6 +92,7 @@ describe('alerts', () => {
     await post(`${hub.url}/api/machines`, machine({ id: 'oven-9', state: 'fault', updatedAt: Date.now() }));
     await eventually(() => expect(posts('machine_fault:oven-9')).toEqual(['raised']));
 
+    expect((await post(`${hub.url}/api/screens`, { name: 'window-1' })).status).toBe(201);
     const screen = new BoardFeed({ url: hub.url, query: { screen: 'window-1' }, transports: ['websocket'] });
     await eventually(() => expect(screen.connected).toBe(true));
     screen.close();
