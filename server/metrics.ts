@@ -50,9 +50,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly handshakesRefused = new Counter({
+    name: 'batchboard_handshakes_refused_total',
+    help: 'socket.io handshakes refused by the per-client limit, by reason (rate: too many new; open: too many open at once)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Every kind shows from the start: a drop is a rise from 0, not a series appearing.
     for (const kind of ALERT_KINDS) this.alertsDropped.inc({ kind }, 0);
+    for (const reason of ['rate', 'open']) this.handshakesRefused.inc({ reason }, 0);
   }
 }
