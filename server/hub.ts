@@ -31,6 +31,7 @@ import { readAppVersion } from './screens/app-version.js';
 import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { originGuard } from './realtime/origins.js';
+import { HandshakeLimiter, limitHandshakes } from './realtime/handshake-limit.js';
 import { closeRedis, connectRedis } from './redis/connect.js';
 import { KioskOrdering } from './kiosk/ordering.js';
 import { PublicAddress } from './kiosk/public-address.js';
@@ -103,7 +104,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
 
   const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
-  const screens = new ScreenRegistry(kv, config.hubId, log);
+  const screens = new ScreenRegistry(kv ? { redis: kv } : { dataDir: config.dataDir }, config.hubId, log);
   let reload: (name: string) => void = () => undefined;
   const journal = new DirectorJournal(config.dataDir);
   const director = config.obs
@@ -164,7 +165,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   );
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
   const insight = new Insight(board, events, log, metrics);
-  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log) : undefined;
+  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
 
   const doorStatus = new DoorStatus(config.redisUrl ? ['redis_pubsub', 'redis_stream'] : []);
   const app = createHttpApp({
@@ -188,15 +189,25 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     insight,
   });
   const http = createServer(app);
+  let refusalLoggedAt = 0;
+  const handshakes = limitHandshakes(new HandshakeLimiter(config.trustProxy), originGuard(config.store.allowedOrigins), (reason, client) => {
+    metrics.handshakesRefused.inc({ reason });
+    // Under a flood, one line a minute says it is happening; the metric counts every one.
+    if (Date.now() - refusalLoggedAt < 60_000) return;
+    refusalLoggedAt = Date.now();
+    log.warn({ client, reason }, 'socket.io handshakes refused: too many from one client');
+  });
   const io = new Server(http, {
     // Browsers ask for per-message deflate; it multiplies CPU per delivery 5–7×. Board frames are small.
     perMessageDeflate: false,
     maxHttpBufferSize: MAX_BODY_BYTES,
     serveClient: false,
-    allowRequest: originGuard(config.store.allowedOrigins),
+    allowRequest: handshakes.allowRequest,
     cors: { origin: [...config.store.allowedOrigins], credentials: false },
   });
 
+  // Before the release below, which replaces each connection's request.
+  handshakes.track(io);
   releaseUpgradeRequests(io);
 
   const redisClients: Redis[] = kv ? [kv] : [];

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ALERT_KINDS } from '../shared/schemas/insight.js';
 
 export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket';
 
@@ -53,7 +54,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertsDropped = new Counter({
+    name: 'batchboard_alerts_dropped_total',
+    help: "Alert webhook posts dropped, by alert kind (over the kind's budget a minute, or its queue full)",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly handshakesRefused = new Counter({
+    name: 'batchboard_handshakes_refused_total',
+    help: 'socket.io handshakes refused by the per-client limit, by reason (rate: too many new; open: too many open at once)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Every kind shows from the start: a drop is a rise from 0, not a series appearing.
+    for (const kind of ALERT_KINDS) this.alertsDropped.inc({ kind }, 0);
+    for (const reason of ['rate', 'open']) this.handshakesRefused.inc({ reason }, 0);
   }
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Hub } from '../server/hub.js';
-import { Webhook } from '../server/insight/webhook.js';
+import { Webhook, type WebhookPost } from '../server/insight/webhook.js';
+import type { AlertKind } from '../shared/schemas/insight.js';
 import { BoardFeed } from '../shared/client/board-feed.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
@@ -91,6 +92,7 @@ describe('alerts', () => {
     await post(`${hub.url}/api/machines`, machine({ id: 'oven-9', state: 'fault', updatedAt: Date.now() }));
     await eventually(() => expect(posts('machine_fault:oven-9')).toEqual(['raised']));
 
+    expect((await post(`${hub.url}/api/screens`, { name: 'window-1' })).status).toBe(201);
     const screen = new BoardFeed({ url: hub.url, query: { screen: 'window-1' }, transports: ['websocket'] });
     await eventually(() => expect(screen.connected).toBe(true));
     screen.close();
@@ -185,13 +187,37 @@ describe('an alert webhook that hangs', () => {
   });
 });
 
+function alertPost(kind: AlertKind, id: string): WebhookPost {
+  return { state: 'raised', at: Date.now(), alert: `${kind}:${id}`, kind, message: `${id}`, since: Date.now() };
+}
+
 describe('the alert webhook on its own', () => {
+  it('gives each alert kind its own budget and turn: a flood of screen alerts neither uses up nor holds back a machine fault', async () => {
+    const hook = await receiver();
+    const drops: string[] = [];
+    const webhook = new Webhook({ url: hook.url, timeoutMs: 5_000, retries: 0 }, pino({ level: 'silent' }), (kind) => drops.push(kind));
+    try {
+      for (let i = 0; i < 60; i++) webhook.send(alertPost('screen_offline', `ghost-${i}`));
+      webhook.send(alertPost('machine_fault', 'oven-1'));
+      await eventually(() => expect(hook.got).toHaveLength(31));
+      // 30 a minute of each kind: the other 30 screen alerts were dropped and counted as such.
+      expect(hook.got.filter((p) => p.kind === 'screen_offline')).toHaveLength(30);
+      expect([drops.length, new Set(drops)]).toEqual([30, new Set(['screen_offline'])]);
+      expect(webhook.dropped).toBe(30);
+      // Kinds take turns: the fault went out second, right after the screen alert already on its way.
+      expect(hook.got.findIndex((p) => p.alert === 'machine_fault:oven-1')).toBe(1);
+    } finally {
+      webhook.close();
+      await hook.close();
+    }
+  });
+
   it('times a hanging post out, retries it, gives up, and goes on to the next', async () => {
     const hang = await receiver(true);
     const webhook = new Webhook({ url: hang.url, timeoutMs: 200, retries: 1 }, pino({ level: 'silent' }));
     try {
-      webhook.send({ n: 1 });
-      webhook.send({ n: 2 });
+      webhook.send(alertPost('machine_fault', 'm-1'));
+      webhook.send(alertPost('machine_fault', 'm-2'));
       // Two attempts for each payload, one at a time: each ended by its timeout before the next began.
       await eventually(() => expect(hang.requests()).toBe(4), 15_000);
       await eventually(() => expect(hang.open()).toBe(0), 15_000);

@@ -180,7 +180,8 @@ describe('the display in Chromium', () => {
     await page.close();
   });
 
-  it('registers a named screen with its version and reloads it when staff ask', async () => {
+  it('lists a screen staff added with its version, and reloads it when staff ask', async () => {
+    expect((await post(`${hub.url}/api/screens`, { name: 'front-window' })).status).toBe(201);
     const page = await openDisplay(hub.url, '?screen=front-window');
     const list = async () => {
       const res = await fetch(`${hub.url}/api/screens`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });

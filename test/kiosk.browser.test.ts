@@ -125,14 +125,23 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     expect(csv.text.split('\n')[0]).toBe('at,time,type,seq,id,number,status,who,detail');
     expect(csv.text).toContain(`staff_advance,,${order.id}`);
 
-    // A named screen is listed on the console, and its Reload button reloads it.
+    // Staff add a screen on the console; it is listed once it connects, and its Reload button reloads it.
+    const screensPanel = staff.getByRole('region', { name: 'Screens' });
+    await screensPanel.getByLabel(/Screen name/).fill('front-window');
+    await screensPanel.getByRole('button', { name: 'Add screen' }).click();
+    const screenRow = screensPanel.locator('p.row', { hasText: 'front-window' });
+    await screenRow.getByText('not connected yet').waitFor({ timeout: 10_000 });
     const window = await open('/display?screen=front-window', { width: 1280, height: 720 });
     await window.locator('.stage[data-connected="true"]').waitFor();
-    const screenRow = staff.getByRole('region', { name: 'Screens' }).locator('p.row', { hasText: 'front-window' });
     await screenRow.getByText('online').waitFor({ timeout: 10_000 });
     const reloaded = window.waitForEvent('load');
     await screenRow.getByRole('button', { name: 'Reload' }).click();
     await reloaded;
+    // Removing takes a second tap; the screen keeps its board, unlisted.
+    await screenRow.getByRole('button', { name: 'Remove' }).click();
+    await screenRow.getByRole('button', { name: 'Remove?' }).click();
+    await screenRow.waitFor({ state: 'detached', timeout: 10_000 });
+    await window.locator('.stage[data-connected="true"]').waitFor();
     await window.close();
 
     await staff.setViewportSize(TABLET_PORTRAIT);

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import { STORE_HOST, launchChromium } from './helpers/browser.js';
-import { TEST_TOKEN, startTestHub } from './helpers/hub.js';
+import { TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
 import { freePort } from './helpers/ports.js';
 
 const LAUNCHER = pathToFileURL(path.resolve(import.meta.dirname, '../screens/launcher.html')).href;
@@ -65,7 +65,8 @@ describe('the screen launcher (screens/launcher.html)', () => {
     hub = await startTestHub({ PORT: String(port) });
     await page.waitForSelector('.stage[data-connected="true"]', { timeout: 15_000 });
     expect(page.url()).toBe(board);
-    // The board's own query came through untouched: the hub knows the screen by its name.
+    // The board's own query came through untouched: the hub knows the screen by its name once staff add it.
+    expect((await post(`${hub.url}/api/screens`, { name: 'front-window' })).status).toBe(201);
     const screens = (await (await fetch(`${hub.url}/api/screens`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).json()) as {
       data: { name: string; online: boolean }[];
     };

@@ -3,7 +3,7 @@ import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 export type ApiAnswer<T> = { status: number; ok: true; data: T } | { status: number; ok: false; error: { code: string; message: string; left?: number } };
 
 /** One JSON call to the hub. A network failure answers status 0 with code `network`, never throws. */
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? 8_000);
   try {
@@ -12,7 +12,7 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       credentials: 'same-origin',
       signal: controller.signal,
       // The staff header on every write: the hub refuses cookie-borne writes without it (CSRF).
-      headers: method === 'POST' ? { 'content-type': 'application/json', [STAFF_CSRF_HEADER]: '1' } : {},
+      headers: method !== 'GET' ? { 'content-type': 'application/json', [STAFF_CSRF_HEADER]: '1' } : {},
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json = (await res.json().catch(() => ({ ok: false, error: { code: 'bad_reply', message: `the hub answered ${res.status}` } }))) as

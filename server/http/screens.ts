@@ -1,20 +1,41 @@
-import { Router, type RequestHandler } from 'express';
-import type { ScreenRegistry } from '../screens/registry.js';
+import { Router, type RequestHandler, type Response } from 'express';
+import { NewScreen, ScreenName } from '../../shared/schemas/display.js';
+import { invalidInput } from '../../shared/validation.js';
+import { MAX_SCREENS, type ScreenRegistry } from '../screens/registry.js';
+import { jsonBody } from './json-body.js';
 
-/** The screens known to the hub, and "reload this screen". */
+function unknownScreen(res: Response, name: string): void {
+  res.status(404).json({ ok: false, error: { code: 'unknown_screen', message: `no screen named '${name}' has been added`, name } });
+}
+
+/** The screens staff added: list, add, remove, and "reload this screen". */
 export function screensRouter(screens: ScreenRegistry, reload: (name: string) => void, auth: RequestHandler): Router {
   const router = Router();
   router.use(auth);
   router.get('/', async (_req, res) => {
     res.json({ ok: true, data: await screens.list() });
   });
+  router.post('/', jsonBody, async (req, res) => {
+    const parsed = NewScreen.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    const { name } = parsed.data;
+    const result = await screens.add(name);
+    if (result === 'full')
+      return void res
+        .status(409)
+        .json({ ok: false, error: { code: 'too_many_screens', message: `at most ${MAX_SCREENS} screens; remove one first`, max: MAX_SCREENS } });
+    const screen = (await screens.list()).find((s) => s.name === name);
+    res.status(result === 'added' ? 201 : 200).json({ ok: true, data: { screen, added: result === 'added' } });
+  });
+  router.delete('/:name', async (req, res) => {
+    const name = req.params.name;
+    if (!ScreenName.safeParse(name).success || !(await screens.remove(name))) return unknownScreen(res, name);
+    res.json({ ok: true, data: { screen: name } });
+  });
   router.post('/:name/reload', async (req, res) => {
     const name = req.params.name;
     const known = (await screens.list()).some((s) => s.name === name);
-    if (!known) {
-      res.status(404).json({ ok: false, error: { code: 'unknown_screen', message: `no screen named '${name}' has connected` } });
-      return;
-    }
+    if (!known) return unknownScreen(res, name);
     reload(name);
     res.status(202).json({ ok: true, data: { screen: name } });
   });

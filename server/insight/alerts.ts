@@ -50,10 +50,12 @@ export class Alerts {
   #leaseCheckedAt = 0;
   #leader = false;
   #listeners = new Set<() => void>();
+  #startedAt: number;
 
   constructor(deps: AlertDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#startedAt = this.#now();
   }
 
   start(): void {
@@ -120,11 +122,13 @@ export class Alerts {
 
   async #conditions(now: number): Promise<Map<string, Alert>> {
     const out = new Map<string, Alert>();
-    const add = (kind: AlertKind, id: string, message: string, since: number) => out.set(`${kind}:${id}`, this.#active.get(`${kind}:${id}`) ?? { key: `${kind}:${id}`, kind, message, since });
+    const add = (kind: AlertKind, id: string, message: string, since: number) =>
+      out.set(`${kind}:${id}`, this.#active.get(`${kind}:${id}`) ?? { key: `${kind}:${id}`, kind, message, since });
     for (const late of this.#deps.floor.late()) add('order_late', late.id, `Order ${late.number} is past its promise`, late.dueAt);
     const oldest = this.#deps.figures().queue.oldestAgeSeconds;
     const limit = this.#deps.thresholds.oldestQueuedMinutes * 60;
-    if (oldest !== null && oldest > limit) add('queue_old', 'queue', `The oldest waiting order is over ${this.#deps.thresholds.oldestQueuedMinutes} min old`, now - oldest * 1000 + limit * 1000);
+    if (oldest !== null && oldest > limit)
+      add('queue_old', 'queue', `The oldest waiting order is over ${this.#deps.thresholds.oldestQueuedMinutes} min old`, now - oldest * 1000 + limit * 1000);
     for (const m of this.#deps.board.snapshot().machines) {
       if (m.state === 'fault') add('machine_fault', m.id, `${m.name ?? m.id} is in fault`, m.updatedAt);
     }
@@ -136,7 +140,10 @@ export class Alerts {
       this.#screens = { at: now, list };
     }
     for (const s of this.#screens.list) {
-      if (!s.online && now - s.lastSeen >= offlineMs) add('screen_offline', s.name, `Screen ${s.name} has been offline for over ${this.#deps.thresholds.screenOfflineMinutes} min`, s.lastSeen + offlineMs);
+      // Never seen (since this hub started, embedded): offline from when it was added, or from this start.
+      const since = s.lastSeen ?? Math.max(s.addedAt, this.#startedAt);
+      if (!s.online && now - since >= offlineMs)
+        add('screen_offline', s.name, `Screen ${s.name} has been offline for over ${this.#deps.thresholds.screenOfflineMinutes} min`, since + offlineMs);
     }
     const obs = this.#deps.director?.status();
     if (obs && obs.obs === 'disconnected' && obs.streaming) add('obs_down_while_streaming', 'obs', 'OBS is disconnected while the stream is live', now);

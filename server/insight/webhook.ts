@@ -1,66 +1,110 @@
+import { ALERT_KINDS, type AlertKind } from '../../shared/schemas/insight.js';
 import type { Logger } from '../log.js';
 
 export interface WebhookOptions {
   url: string;
   timeoutMs: number;
   retries: number;
-  /** At most this many posts a minute; beyond it they are dropped and counted, never queued without end. */
+  /** At most this many posts a minute of each alert kind; beyond it they are dropped and counted, never queued without end. */
   perMinute?: number;
 }
 
-const QUEUE_MAX = 100;
+/** What is POSTed for one alert transition. */
+export interface WebhookPost {
+  state: 'raised' | 'cleared';
+  at: number;
+  alert: string;
+  kind: AlertKind;
+  message: string;
+  since: number;
+}
+
+/** Posts of one kind waiting for the receiver; beyond this they are dropped (a receiver that hangs must not grow a queue). */
+const QUEUE_PER_KIND = 30;
+
+interface Lane {
+  queue: WebhookPost[];
+  sentAt: number[];
+  /** When this kind last logged a drop: once a minute per kind is enough to see it. */
+  loggedAt: number;
+}
 
 /**
  * Posts alert transitions to a URL, one at a time, in the background: each
  * post has a timeout and a few retries with growing delays, and a receiver
- * that hangs or fails never holds up the hub.
+ * that hangs or fails never holds up the hub. Each alert kind has its own
+ * budget and its own queue, taken in turn: a flood of one kind (screens going
+ * offline) can neither use up the budget of another (a machine fault) nor
+ * keep it waiting behind the whole flood.
  */
 export class Webhook {
   #opts: Required<WebhookOptions>;
   #log: Logger;
-  #queue: unknown[] = [];
+  #onDrop: (kind: AlertKind) => void;
+  /** In turn order: a lane that was served moves to the back. */
+  #lanes = new Map<AlertKind, Lane>(ALERT_KINDS.map((kind) => [kind, { queue: [], sentAt: [], loggedAt: 0 }]));
   #running = false;
-  #sentAt: number[] = [];
   #dropped = 0;
   #closed = false;
 
-  constructor(opts: WebhookOptions, log: Logger) {
+  constructor(opts: WebhookOptions, log: Logger, onDrop: (kind: AlertKind) => void = () => undefined) {
     this.#opts = { perMinute: 30, ...opts };
     this.#log = log;
+    this.#onDrop = onDrop;
   }
 
   get dropped(): number {
     return this.#dropped;
   }
 
-  send(payload: unknown): void {
+  send(post: WebhookPost): void {
     const now = Date.now();
-    this.#sentAt = this.#sentAt.filter((t) => now - t < 60_000);
-    if (this.#sentAt.length >= this.#opts.perMinute || this.#queue.length >= QUEUE_MAX) {
-      if (this.#dropped++ === 0) this.#log.warn('alert webhook: too many alerts; dropping until things calm down');
+    const lane = this.#lanes.get(post.kind);
+    if (!lane) return;
+    lane.sentAt = lane.sentAt.filter((t) => now - t < 60_000);
+    if (lane.sentAt.length >= this.#opts.perMinute || lane.queue.length >= QUEUE_PER_KIND) {
+      this.#dropped++;
+      this.#onDrop(post.kind);
+      if (now - lane.loggedAt >= 60_000) {
+        lane.loggedAt = now;
+        this.#log.warn(
+          { kind: post.kind, perMinute: this.#opts.perMinute },
+          'alert webhook: too many alerts of this kind; dropping them until things calm down',
+        );
+      }
       return;
     }
-    this.#sentAt.push(now);
-    this.#queue.push(payload);
+    lane.sentAt.push(now);
+    lane.queue.push(post);
     if (!this.#running) void this.#drain();
   }
 
   close(): void {
     this.#closed = true;
-    this.#queue = [];
+    for (const lane of this.#lanes.values()) lane.queue = [];
   }
 
   async #drain(): Promise<void> {
     this.#running = true;
-    while (this.#queue.length > 0 && !this.#closed) {
-      const payload = this.#queue.shift();
-      await this.#post(payload);
-    }
+    for (let post = this.#next(); post && !this.#closed; post = this.#next()) await this.#post(post);
     this.#running = false;
   }
 
-  async #post(payload: unknown): Promise<void> {
-    const body = JSON.stringify(payload);
+  /** The oldest post of the next kind in turn (each kind that waits gets a post before any gets a second). */
+  #next(): WebhookPost | undefined {
+    for (const [kind, lane] of this.#lanes) {
+      const post = lane.queue.shift();
+      if (!post) continue;
+      // Moved to the back: the kinds behind it go first next time.
+      this.#lanes.delete(kind);
+      this.#lanes.set(kind, lane);
+      return post;
+    }
+    return undefined;
+  }
+
+  async #post(post: WebhookPost): Promise<void> {
+    const body = JSON.stringify(post);
     for (let attempt = 0; attempt <= this.#opts.retries && !this.#closed; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
       try {

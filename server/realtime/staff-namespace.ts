@@ -88,6 +88,7 @@ export function attachStaffNamespace(
   deps.floor.start(soon);
   deps.alerts.onChange(soon);
   deps.publicAddress.onChange(soon);
+  deps.screens.onChange(soon);
   const refresh = setInterval(soon, REFRESH_MS);
   refresh.unref();
   return {

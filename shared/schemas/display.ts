@@ -57,12 +57,12 @@ export const Hello = z.object({
 });
 export type Hello = z.infer<typeof Hello>;
 
+/** A screen's name: what a screen says in `?screen=`, and what staff add on the console or by the API. */
+export const ScreenName = z.string().regex(/^[\w.-]{1,48}$/, '1–48 letters, digits, . _ -');
+
 /** What a screen says about itself in the socket.io handshake query. */
 export const ScreenQuery = z.object({
-  screen: z
-    .string()
-    .regex(/^[\w.-]{1,48}$/, '1–48 letters, digits, . _ -')
-    .optional(),
+  screen: ScreenName.optional(),
   station: z
     .string()
     .regex(/^[\w.:~-]{1,64}$/)
@@ -72,7 +72,12 @@ export const ScreenQuery = z.object({
 });
 export type ScreenQuery = z.infer<typeof ScreenQuery>;
 
-export const ScreenInfo = z.object({
+/** `POST /api/screens`: staff add a screen by its name. */
+export const NewScreen = z.object({ name: ScreenName });
+export type NewScreen = z.infer<typeof NewScreen>;
+
+/** What a hub records about a named screen it holds (one row of the Redis hash `batchboard:screens`). */
+export const ScreenSeen = z.object({
   name: z.string(),
   hub: z.string(),
   online: z.boolean(),
@@ -81,5 +86,14 @@ export const ScreenInfo = z.object({
   appVersion: z.string().nullable(),
   station: z.string().nullable(),
   overlay: z.boolean(),
+});
+export type ScreenSeen = z.infer<typeof ScreenSeen>;
+
+/** A screen staff added, with what was last seen of it (`GET /api/screens`): `hub` and `lastSeen` are null until it first connects. */
+export const ScreenInfo = ScreenSeen.extend({
+  /** When staff added it (ms since the epoch). */
+  addedAt: z.number().int(),
+  hub: z.string().nullable(),
+  lastSeen: z.number().int().nullable(),
 });
 export type ScreenInfo = z.infer<typeof ScreenInfo>;

@@ -32,7 +32,8 @@ export interface FigurePoint {
   readyLastHour: number;
 }
 
-export type AlertKind = 'order_late' | 'queue_old' | 'machine_fault' | 'screen_offline' | 'obs_down_while_streaming';
+export const ALERT_KINDS = ['order_late', 'queue_old', 'machine_fault', 'screen_offline', 'obs_down_while_streaming'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface Alert {
   /** Stable for one condition: `machine_fault:oven-1`. */

@@ -56,10 +56,10 @@ export class ConsoleSession {
   }
 
   /** Any other staff call (screens, scenes): a lost session takes the console back to its login. */
-  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
+  async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
     const answer = await api<T>(method, path, body);
     if (answer.status === 401) this.#ended();
-    else if (!answer.ok && method === 'POST') this.#say(answer.error.message);
+    else if (!answer.ok && method !== 'GET') this.#say(answer.error.message);
     return answer;
   }
 
