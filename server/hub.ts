@@ -128,7 +128,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     idleSeconds: config.store.kiosk.idleSeconds,
     promiseMinutes: config.store.promiseMinutes,
     publicUrl: publicAddress.url,
-    numbersInUse: () => board.snapshot().orders.map((o) => o.number),
+    numbersInUse: () => [...board.orders()].map((o) => o.number),
+    boardFull: () => (board.activeOrders >= maxActiveOrders ? maxActiveOrders : undefined),
     limits: {
       itemsPerMinute: config.store.kiosk.itemsPerMinute,
       maxShareOfRun: config.store.kiosk.maxShareOfRun,
@@ -255,6 +256,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
 
   await board.start();
   await kiosk.start();
+  board.on('epoch', () => void kiosk.storeReset());
   await insight.start();
   alerts.start();
   if (director) director.start();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +263,75 @@ describe('kiosk ordering on Redis, two hubs', () => {
     await redis.up();
     await eventually(async () => expect((await post(`${hubs[0]!.url}/api/kiosk/orders`, body, null)).status).toBeLessThan(300), 15_000);
     await eventually(() => expect(hubs[0]!.board.snapshot().orders.filter((o) => o.name === 'Retry')).toHaveLength(1));
+  });
+});
+
+/** Orders (one key, so retried attempts make one order) until the hub places it: Redis may still be coming back. */
+async function eventuallyPlaced(hub: Hub, body: Record<string, unknown>): Promise<{ status: number; json: unknown }> {
+  const key = randomUUID();
+  let placed: { status: number; json: unknown } | undefined;
+  await eventually(async () => {
+    placed = await post(`${hub.url}/api/kiosk/orders`, { key, ...body }, null);
+    expect(placed.status).toBeLessThan(300);
+  }, 10_000);
+  return placed!;
+}
+
+describe('kiosk stock when Redis loses its data', () => {
+  it('seeds the day again from what the hubs knew: no item sold twice, no number given twice, the same left on every kiosk', async () => {
+    const redis = await TestRedis.start();
+    const config = storeConfig();
+    const hubs = [await startTestHub({ REDIS_URL: redis.url, CONFIG: config }), await startTestHub({ REDIS_URL: redis.url, CONFIG: config })];
+    const producer = redis.client();
+    try {
+      const left = async (hub: Hub) =>
+        ((await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } }).data.products.find(
+          (p) => p.sku === 'last-ten',
+        )!.left;
+      const numbers: string[] = [];
+      for (let i = 0; i < 4; i++) numbers.push(numberOf(await order(hubs[i % 2]!.url, { sku: 'last-ten', qty: 1 })));
+      for (const hub of hubs) await eventually(async () => expect(await left(hub)).toBe(6));
+
+      // Emptied mid-day with nothing written after it: every hub notices, seeds the day again, and keeps its count.
+      await producer.flushall();
+      await eventually(async () => expect(await producer.hget(`batchboard:kiosk:${TODAY}:sold`, 'last-ten')).toBe('4'), 5_000);
+      for (const hub of hubs) expect(await left(hub)).toBe(6);
+
+      // Restarted with nothing on disk, and the customers keep coming: still only 10 in all.
+      await redis.kill();
+      rmSync(redis.dir, { recursive: true, force: true });
+      mkdirSync(redis.dir);
+      await redis.up();
+      const first = await eventuallyPlaced(hubs[1]!, { sku: 'last-ten', qty: 1 });
+      numbers.push(numberOf(first));
+      for (const hub of hubs) await eventually(async () => expect((await fetch(`${hub.url}/readyz`)).status).toBe(200), 10_000);
+      const result = await rush(hubs);
+      expect(result).toMatchObject({ placed: 5, other: 0 });
+      numbers.push(...result.numbers);
+      for (const hub of hubs) await eventually(async () => expect(await left(hub)).toBe(0));
+      // Four before the flush, one right after the restart, five in the rush: none repeats a number a customer holds.
+      expect(numbers).toHaveLength(10);
+      expect(new Set(numbers).size).toBe(10);
+    } finally {
+      producer.disconnect();
+      await Promise.all(hubs.map((h) => h.close()));
+      await redis.destroy();
+    }
+  });
+
+  it('refuses a kiosk order while the board is full, before taking any stock', async () => {
+    const hub = await startTestHub({ CONFIG: storeConfig({ board: { maxActiveOrders: 10 } }) });
+    try {
+      for (let i = 0; i < 10; i++) expect((await order(hub.url, { sku: 'knot', qty: 1 })).status).toBe(201);
+      const refused = await order(hub.url, { sku: 'knot', qty: 1 });
+      expect(refused).toMatchObject({ status: 409, json: { ok: false, error: { code: 'board_full', max: 10 } } });
+      const knot = ((await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } }).data.products.find(
+        (p) => p.sku === 'knot',
+      )!;
+      expect(knot.left).toBe(50);
+    } finally {
+      await hub.close();
+    }
   });
 });
 

@@ -85,6 +85,11 @@ export class Board {
     return this.#mirror.seq;
   }
 
+  /** The orders on the board, in no order: for a look through them without building a snapshot. */
+  orders(): Iterable<Order> {
+    return this.#mirror.orders.values();
+  }
+
   /** Orders on the board now (queued, in production, ready). */
   get activeOrders(): number {
     return this.#mirror.orders.size;

@@ -22,6 +22,8 @@ export interface KioskOptions {
   publicUrl: string | undefined;
   /** The numbers of the orders on the board now: a new order never gets one of them (an unfinished order of yesterday keeps its K101). */
   numbersInUse?: () => Iterable<string>;
+  /** `board.maxActiveOrders` when the board holds that many (a new order would be refused), else undefined. */
+  boardFull?: () => number | undefined;
   /** What one client (address) may take: `kiosk.itemsPerMinute`, `kiosk.maxShareOfRun`, `kiosk.shareWindowMinutes`. */
   limits: { itemsPerMinute: number; maxShareOfRun: number; shareWindowMinutes: number };
   now?: () => number;
@@ -41,17 +43,22 @@ export class KioskOrdering {
   #opts: Required<KioskOptions>;
   #sold: { day: string; counts: Record<string, number> } = { day: '', counts: {} };
   #listeners = new Set<(sku: string, left: number) => void>();
+  /** The highest daily number seen given today, on any hub: what a store that lost the day is seeded with. */
+  #lastNumber = { day: '', n: 0 };
 
   constructor(catalogue: Catalogue, stock: StockStore, intake: Intake, log: Logger, opts: KioskOptions) {
     this.#catalogue = new Map(catalogue.map((p) => [p.sku, p]));
     this.#stock = stock;
     this.#intake = intake;
     this.#log = log;
-    this.#opts = { now: Date.now, numbersInUse: () => [], ...opts };
+    this.#opts = { now: Date.now, numbersInUse: () => [], boardFull: () => undefined, ...opts };
   }
 
   async start(): Promise<void> {
-    await this.#stock.start((day, sold) => this.#onSold(day, sold));
+    await this.#stock.start((day, sold, number) => {
+      if (number !== undefined) this.#sawNumber(day, number);
+      this.#onSold(day, sold);
+    });
     const day = this.#today();
     this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
   }
@@ -81,6 +88,12 @@ export class KioskOrdering {
     if (problem)
       return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
 
+    // Checked before any stock is taken: the order would be taken, then refused by the board.
+    const full = this.#opts.boardFull();
+    if (full !== undefined) {
+      const message = `the kitchen has ${full} orders on the board, the most it takes: please order at the counter or try again shortly`;
+      return { ok: false, error: { code: 'board_full', message, max: full } };
+    }
     const now = this.#opts.now();
     const day = storeDay(now);
     const slot = `N${randomBytes(16).toString('hex')}`;
@@ -95,7 +108,7 @@ export class KioskOrdering {
     };
     let outcome;
     try {
-      outcome = await this.#stock.place({
+      const placement = {
         day,
         key: req.key,
         sku: req.sku,
@@ -111,7 +124,13 @@ export class KioskOrdering {
           share: shareOfRun(product!, this.#opts.limits.maxShareOfRun),
           shareWindowMs: this.#opts.limits.shareWindowMinutes * 60_000,
         },
-      });
+      };
+      outcome = await this.#stock.place(placement);
+      if (outcome.kind === 'unopened') {
+        await this.#open(day);
+        outcome = await this.#stock.place(placement);
+        if (outcome.kind === 'unopened') throw new StoreUnavailableError('the kiosk day could not be opened');
+      }
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };
@@ -132,6 +151,8 @@ export class KioskOrdering {
       return submitted;
     }
     const { id, number, name, items, status } = outcome.order;
+    const digits = number.slice(this.#opts.numberPrefix.length);
+    if (/^\d+$/.test(digits)) this.#sawNumber(day, Number(digits));
     this.#log.info({ order: id, number, sku: req.sku, qty: req.qty, repeated: outcome.kind === 'repeat' }, 'kiosk order');
     return {
       ok: true,
@@ -141,6 +162,25 @@ export class KioskOrdering {
         repeated: outcome.kind === 'repeat',
       },
     };
+  }
+
+  /**
+   * The store lost its data (a new epoch): seeds today again with what this hub knew, then takes the store's
+   * counts (other hubs seed theirs too; the store keeps the highest), and tells the kiosks what is left.
+   */
+  async storeReset(): Promise<void> {
+    const day = this.#today();
+    try {
+      await this.#open(day);
+      const counts = await this.#stock.sold(day);
+      for (const sku of this.#catalogue.keys()) counts[sku] ??= 0;
+      this.#sold = { day, counts: {} };
+      this.#onSold(day, counts);
+      this.#log.warn({ day, sold: this.#sold.counts, lastNumber: this.#lastNumber.n }, 'kiosk day seeded again after the store lost its data');
+    } catch (err) {
+      // The next order finds the day unopened and seeds it then.
+      this.#log.warn({ err: (err as Error).message }, 'kiosk day could not be seeded again yet');
+    }
   }
 
   /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */
@@ -185,6 +225,16 @@ export class KioskOrdering {
       if (/^[1-9]\d{0,6}$/.test(digits)) taken.push(Number(digits));
     }
     return taken;
+  }
+
+  #open(day: string): Promise<void> {
+    const sold = this.#sold.day === day ? { ...this.#sold.counts } : {};
+    return this.#stock.open(day, { sold, lastNumber: this.#lastNumber.day === day ? this.#lastNumber.n : 0 });
+  }
+
+  #sawNumber(day: string, n: number): void {
+    if (this.#lastNumber.day !== day) this.#lastNumber = { day, n };
+    else if (n > this.#lastNumber.n) this.#lastNumber.n = n;
   }
 
   #today(): string {

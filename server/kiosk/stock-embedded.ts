@@ -81,6 +81,11 @@ export class EmbeddedStockStore implements StockStore {
     return Promise.resolve({ kind: 'placed', order });
   }
 
+  /** Nothing to seed: this process is the store, and what it knows is on its own disk. */
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+
   adjust(day: string, sku: string, delta: number): Promise<void> {
     this.#roll(day);
     const line: JournalLine = { t: 'adjust', day, sku, sold: Math.max(0, (this.#state.sold[sku] ?? 0) + delta) };

@@ -14,6 +14,8 @@ const KEY = {
 };
 /** Day keys outlive their day a little, for late questions about it; attempts are kept a day. */
 const DAY_TTL_S = 3 * 86_400;
+/** A field of the day's sold hash that no SKU can be (an Id has no spaces): the day was opened (see OPEN). */
+const OPENED = 'day opened';
 const ATTEMPT_TTL_S = 86_400;
 
 /**
@@ -23,6 +25,7 @@ const ATTEMPT_TTL_S = 86_400;
  */
 const PLACE = `local seen = redis.call('GET', KEYS[1])
 if seen then return {'repeat', seen} end
+if redis.call('HEXISTS', KEYS[2], '${OPENED}') == 0 then return {'unopened', ''} end
 local sold = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local qty = tonumber(ARGV[2])
 if sold + qty > tonumber(ARGV[3]) then return {'sold_out', tostring(tonumber(ARGV[3]) - sold)} end
@@ -63,8 +66,30 @@ local order = string.gsub(ARGV[4], ARGV[5], tostring(n))
 redis.call('SET', KEYS[1], order, 'EX', ARGV[10])
 redis.call('ZADD', KEYS[4], at, qty .. '|' .. ARGV[1] .. '|' .. ARGV[16])
 redis.call('PEXPIRE', KEYS[4], horizon)
-redis.call('PUBLISH', ARGV[7], cjson.encode({day = ARGV[8], sku = ARGV[1], sold = sold + qty}))
+redis.call('PUBLISH', ARGV[7], cjson.encode({day = ARGV[8], sku = ARGV[1], sold = sold + qty, number = n}))
 return {'placed', order}`;
+
+/**
+ * KEYS: sold, number. ARGV: first number, last number known, channel, day, day ttl, then SKU and sold count pairs.
+ * Opens the day: counts and numbering become at least what the calling hub knew, and the day is marked open.
+ * A store that lost the day (a FLUSHALL, an empty restart) is thus seeded again from the hubs' memory before
+ * anything is sold: what was sold is not sold again, and no number is given twice.
+ */
+const OPEN = `for i = 6, #ARGV, 2 do
+  local held = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  local known = tonumber(ARGV[i + 1])
+  if known > held then
+    redis.call('HSET', KEYS[1], ARGV[i], known)
+    redis.call('PUBLISH', ARGV[3], cjson.encode({day = ARGV[4], sku = ARGV[i], sold = known}))
+  end
+end
+redis.call('HSET', KEYS[1], '${OPENED}', '1')
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+local counter = tonumber(ARGV[2]) - tonumber(ARGV[1]) + 1
+if counter > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], counter, 'EX', ARGV[5])
+end
+return 1`;
 
 /** KEYS: sold. ARGV: sku, delta, channel, day, day ttl. */
 const ADJUST = `local sold = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
@@ -91,8 +116,9 @@ export class RedisStockStore implements StockStore {
   async start(listener: StockListener): Promise<void> {
     this.#feed.on('message', (_channel: string, raw: string) => {
       try {
-        const msg = JSON.parse(raw) as { day?: unknown; sku?: unknown; sold?: unknown };
-        if (typeof msg.day === 'string' && typeof msg.sku === 'string' && typeof msg.sold === 'number') listener(msg.day, { [msg.sku]: msg.sold });
+        const msg = JSON.parse(raw) as { day?: unknown; sku?: unknown; sold?: unknown; number?: unknown };
+        if (typeof msg.day === 'string' && typeof msg.sku === 'string' && typeof msg.sold === 'number')
+          listener(msg.day, { [msg.sku]: msg.sold }, typeof msg.number === 'number' ? msg.number : undefined);
       } catch {
         this.#log.warn({ raw: raw.slice(0, 200) }, 'unreadable stock message; dropped');
       }
@@ -129,10 +155,18 @@ export class RedisStockStore implements StockStore {
       ),
     )) as [string, string, string?, string?];
     const [kind, body, allowed, wait] = reply;
+    if (kind === 'unopened') return { kind };
     if (kind === 'sold_out') return { kind, left: Math.max(0, Number(body)) };
     if (kind === 'limited') return { kind, limit: body === 'items' ? 'items' : 'share', allowed: Number(allowed), retryAfterMs: Number(wait) };
     const order = Order.parse(JSON.parse(body));
     return kind === 'repeat' ? { kind: 'repeat', order } : { kind: 'placed', order };
+  }
+
+  async open(day: string, known: { sold: Record<string, number>; lastNumber: number }): Promise<void> {
+    const pairs = Object.entries(known.sold).flatMap(([sku, n]) => [sku, String(n)]);
+    await this.#guard(() =>
+      this.#cmd.eval(OPEN, 2, KEY.sold(day), KEY.number(day), String(FIRST_NUMBER), String(known.lastNumber), KEY.changes, day, String(DAY_TTL_S), ...pairs),
+    );
   }
 
   async adjust(day: string, sku: string, delta: number): Promise<void> {
@@ -141,7 +175,7 @@ export class RedisStockStore implements StockStore {
 
   async sold(day: string): Promise<Record<string, number>> {
     const all = await this.#guard(() => this.#cmd.hgetall(KEY.sold(day)));
-    return Object.fromEntries(Object.entries(all).map(([sku, n]) => [sku, Number(n)]));
+    return Object.fromEntries(Object.entries(all).flatMap(([sku, n]) => (sku === OPENED ? [] : [[sku, Number(n)]])));
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,12 @@ import type { Allowance, Refusal } from './client-allowance.js';
 
 /** The outcome of one order attempt against today's run. */
 export type PlaceOutcome =
-  { kind: 'placed'; order: Order } | { kind: 'repeat'; order: Order } | { kind: 'sold_out'; left: number } | ({ kind: 'limited' } & Refusal);
+  | { kind: 'placed'; order: Order }
+  | { kind: 'repeat'; order: Order }
+  | { kind: 'sold_out'; left: number }
+  | ({ kind: 'limited' } & Refusal)
+  /** The store does not hold today as opened (a new day, or a store that lost its data): `open` it, then place again. */
+  | { kind: 'unopened' };
 
 export interface Placement {
   /** The store's day, `YYYY-MM-DD`: counts and numbers start again each day. */
@@ -26,8 +31,8 @@ export interface Placement {
   allowance: Allowance;
 }
 
-/** Sold counts changed for these SKUs (on any hub). */
-export type StockListener = (day: string, sold: Record<string, number>) => void;
+/** Sold counts changed for these SKUs (on any hub); `number`: the daily number an order placed just now took. */
+export type StockListener = (day: string, sold: Record<string, number>, number?: number) => void;
 
 /**
  * What the kiosk needs kept atomically: what each SKU has sold today, the
@@ -41,6 +46,11 @@ export type StockListener = (day: string, sold: Record<string, number>) => void;
 export interface StockStore {
   start(listener: StockListener): Promise<void>;
   place(p: Placement): Promise<PlaceOutcome>;
+  /**
+   * Opens the day: its counts and numbering become at least `known` (what this hub has seen of the day). A
+   * store that lost the day is seeded again by it, so nothing sold is sold again and no number given twice.
+   */
+  open(day: string, known: { sold: Record<string, number>; lastNumber: number }): Promise<void>;
   /** Gives back what a cancelled order took (or takes it again when the cancel is undone). */
   adjust(day: string, sku: string, delta: number): Promise<void>;
   sold(day: string): Promise<Record<string, number>>;
