@@ -133,6 +133,8 @@ describe('a store that loses its data (Redis)', () => {
     const last = order();
     await eventually(async () => expect((await post(`${hubs[0]!.url}/api/orders`, last)).status).toBe(200), 5_000);
     await holdExactly([last.id]);
+    // Every door back before the hubs are stopped: a stop in the middle of reconnecting is tested on its own.
+    for (const hub of hubs) await eventually(async () => expect((await fetch(`${hub.url}/readyz`)).status).toBe(200), 10_000);
   });
 });
 
@@ -156,5 +158,26 @@ describe('/readyz', () => {
       async () => expect(await ready()).toMatchObject({ status: 200, body: { ok: true, doors: { redis_pubsub: 'up', redis_stream: 'up' } } }),
       5_000,
     );
+  });
+});
+
+describe('a hub stopped while its Redis clients reconnect', () => {
+  it('leaves no unhandled rejection behind (the socket.io adapter unsubscribes on close without waiting)', async () => {
+    const unhandled: unknown[] = [];
+    const spy = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', spy);
+    try {
+      const r = await redis();
+      const hub = await startTestHub({ REDIS_URL: r.url });
+      // Killed and back: the hub's clients are reconnecting, each on its own timer, when it is told to stop.
+      await r.kill();
+      await r.up();
+      await hub.close();
+      // Rejections surface within a few turns of the event loop after the clients are cut.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled.map((e) => (e instanceof Error ? e.message : String(e)))).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', spy);
+    }
   });
 });

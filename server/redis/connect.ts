@@ -45,3 +45,23 @@ export async function closeRedis(...clients: Redis[]): Promise<void> {
   clearTimeout(timer);
   for (const c of clients) c.disconnect();
 }
+
+/**
+ * socket.io's Redis adapter unsubscribes when it closes and never waits for the answer; on a client that is
+ * reconnecting (a hub stopped just after a Redis restart) those calls are later rejected with nobody
+ * listening, an unhandled rejection. This client's unsubscribes are given a listener; callers still get
+ * the same promise.
+ */
+export function quietUnsubscribes(client: Redis): Redis {
+  for (const name of ['unsubscribe', 'punsubscribe'] as const) {
+    const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.defineProperty(client, name, {
+      value: (...args: unknown[]) => {
+        const pending = original(...args);
+        pending.catch(() => undefined);
+        return pending;
+      },
+    });
+  }
+  return client;
+}
