@@ -32,7 +32,7 @@ import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { originGuard } from './realtime/origins.js';
 import { HandshakeLimiter, limitHandshakes } from './realtime/handshake-limit.js';
-import { closeRedis, connectRedis, quietUnsubscribes } from './redis/connect.js';
+import { closeRedis, connectRedis } from './redis/connect.js';
 import { KioskOrdering } from './kiosk/ordering.js';
 import { PublicAddress } from './kiosk/public-address.js';
 import { EmbeddedStockStore } from './kiosk/stock-embedded.js';
@@ -214,7 +214,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const redisClients: Redis[] = kv ? [kv] : [];
   if (config.redisUrl) {
     const pub = connectRedis(config.redisUrl, 'adapter-pub', log);
-    const sub = quietUnsubscribes(connectRedis(config.redisUrl, 'adapter-sub', log));
+    const sub = connectRedis(config.redisUrl, 'adapter-sub', log);
     redisClients.push(pub, sub);
     // No waiting for Redis here: with Redis down at start, HTTP must still come up and say so on /readyz.
     io.adapter(createAdapter(pub, sub, { key: 'batchboard:socket.io' }));

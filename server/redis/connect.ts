@@ -25,7 +25,7 @@ export function connectRedis(url: string, role: RedisRole, log: Logger, extra: R
     if (down) log.info({ role }, 'redis connection restored');
     down = false;
   });
-  return client;
+  return quietSubscriptions(client);
 }
 
 export function waitReady(client: Redis): Promise<void> {
@@ -47,13 +47,13 @@ export async function closeRedis(...clients: Redis[]): Promise<void> {
 }
 
 /**
- * socket.io's Redis adapter unsubscribes when it closes and never waits for the answer; on a client that is
- * reconnecting (a hub stopped just after a Redis restart) those calls are later rejected with nobody
- * listening, an unhandled rejection. This client's unsubscribes are given a listener; callers still get
- * the same promise.
+ * Calls made on a client's behalf that nobody waits for: ioredis subscribes again by itself after a
+ * reconnect, and socket.io's Redis adapter unsubscribes when it closes, neither with a listener. A client
+ * stopped just then (a hub stopped right after a Redis restart) rejects them with nobody listening, an
+ * unhandled rejection. Each such call is given a listener; callers still get the same promise.
  */
-export function quietUnsubscribes(client: Redis): Redis {
-  for (const name of ['unsubscribe', 'punsubscribe'] as const) {
+function quietSubscriptions(client: Redis): Redis {
+  for (const name of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
     const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
     Object.defineProperty(client, name, {
       value: (...args: unknown[]) => {
