@@ -55,6 +55,7 @@ export async function benchKiosk(log: (line: string) => void): Promise<KioskBenc
       template,
       slot,
       taken: [],
+      refuseNew: false,
       client: `192.0.2.${i % 200}`,
       at: Date.now(),
       allowance,

@@ -4,7 +4,7 @@ import { Board } from '../server/board/board.js';
 import type { BoardStore, StoreFeedHandlers, StoredSnapshot, WriteResult } from '../server/board/store.js';
 import { Metrics } from '../server/metrics.js';
 import { DISABLED_SCENE, type ReadingsUpdate } from '../shared/schemas/board.js';
-import { machine } from './helpers/fixtures.js';
+import { machine, order } from './helpers/fixtures.js';
 
 // A fake store, for a race a real Redis produces only by timing: telemetry arriving on the feed
 // while the hub's reload is in flight, newer than the board that reload brings back.
@@ -55,6 +55,29 @@ describe('the hub board during a reload', () => {
 
     expect(board.snapshot().machines[0]).toMatchObject({ readings: { tempC: 150 }, updatedAt: 1_500 });
     expect(sent).toEqual([{ id: 'oven-r', readings: { tempC: 150 }, updatedAt: 1_500 }]);
+    await board.close();
+  });
+});
+
+describe('the hub board when the store starts a new epoch', () => {
+  it('reloads at the first change of another epoch, without waiting for its periodic look, and takes the lower seq', async () => {
+    const store = new SlowLoadStore();
+    const old = order({ id: 'o-old' });
+    store.board = { ...store.board, seq: 40, orders: [old] };
+    // A look at the epoch once an hour: only the change itself can make it reload here.
+    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 3_600_000 });
+    await board.start();
+    const resets: number[] = [];
+    board.on('reset', (s) => resets.push(s.seq));
+
+    // The store was emptied and written once: seq 1 of epoch e2. Compared by seq alone it would be taken as seen.
+    const fresh = order({ id: 'o-fresh' });
+    store.board = { epoch: 'e2', seq: 1, orders: [fresh], machines: [], scene: DISABLED_SCENE };
+    store.handlers.change({ type: 'order', seq: 1, order: fresh, at: Date.now(), epoch: 'e2' });
+    await new Promise((r) => setImmediate(r));
+
+    expect(resets).toEqual([1]);
+    expect(board.snapshot().orders.map((o) => o.id)).toEqual(['o-fresh']);
     await board.close();
   });
 });

@@ -27,6 +27,7 @@ function placement(key: string, sku = 'bun', qty = 1, more: Partial<Placement> =
     template,
     slot: SLOT,
     taken: [],
+    refuseNew: false,
     client: '192.0.2.1',
     at: Date.now(),
     allowance: UNLIMITED,

@@ -205,6 +205,40 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     }
   });
 
+  it('shows a device over its orders a minute why it cannot order, and never places the order by itself later', async () => {
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(config, JSON.stringify({ kiosk: { ordersPerMinute: 1 } }));
+    const shop = await startTestHub({ CONFIG: config });
+    const kiosk = await context.newPage();
+    try {
+      // This address (the test's and the page's) has had its one order this minute.
+      expect((await post(`${shop.url}/api/kiosk/orders`, { key: 'earlier-order-0002', sku: 'cardamom-bun', variant: 'classic', qty: 1 }, null)).status).toBe(
+        201,
+      );
+      await kiosk.goto(storeUrl(shop.url, '/kiosk'));
+      await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+      await kiosk.locator('button.product[data-sku="cinnamon-knot"]').click();
+      await kiosk.getByRole('button', { name: 'Orange zest' }).click();
+      const sent = kiosk.waitForResponse((r) => r.url().endsWith('/api/kiosk/orders'));
+      await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot$/ }).click();
+      expect((await sent).status()).toBe(429);
+      await kiosk.getByRole('alert').filter({ hasText: 'order at the counter' }).waitFor();
+      expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
+      // Not sent again: a retry would place it once the minute is over, for a customer long gone.
+      const again = kiosk
+        .waitForRequest((r) => r.url().endsWith('/api/kiosk/orders'), { timeout: 2_500 })
+        .then(
+          () => true,
+          () => false,
+        );
+      expect(await again).toBe(false);
+      expect((await board(shop)).orders).toHaveLength(1);
+    } finally {
+      await kiosk.close();
+      await shop.close();
+    }
+  });
+
   it('makes one order when the customer double-taps Order', async () => {
     const kiosk = await open('/kiosk');
     await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();

@@ -47,6 +47,7 @@ export class Board {
   #retry: NodeJS.Timeout | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
+  #sweeping = false;
   #snap: Snapshot | undefined;
   /** A reload may bring the same seq with another board (a store that was reset), and readings change it without a seq. */
   #snapStale = true;
@@ -135,24 +136,31 @@ export class Board {
    * Runs every `sweepIntervalMs`, not per change.
    */
   async sweep(): Promise<void> {
+    // One at a time: a sweep of thousands of leftovers (the first day after an upgrade) outlasts the interval.
+    if (this.#sweeping) return;
+    this.#sweeping = true;
     const now = this.#opts.now();
     const { readyTimeoutMs, staleMs } = this.#opts;
-    for (const order of [...this.#mirror.orders.values()]) {
-      const limit =
-        order.status === 'ready' ? readyTimeoutMs : order.status === 'queued' || order.status === 'in_production' ? staleMs[order.status] : Infinity;
-      if (now - order.updatedAt < limit) continue;
-      try {
+    const stale: Order[] = [];
+    try {
+      for (const order of [...this.#mirror.orders.values()]) {
+        const limit =
+          order.status === 'ready' ? readyTimeoutMs : order.status === 'queued' || order.status === 'in_production' ? staleMs[order.status] : Infinity;
+        if (now - order.updatedAt < limit) continue;
         const result = await this.#store.expireOrder(order);
         if (result.applied && order.status !== 'ready') {
           this.#metrics.staleOrders.inc({ status: order.status });
-          this.#log.warn(
-            { order: order.id, number: order.number, status: order.status, since: new Date(order.updatedAt).toISOString() },
-            'order left the board: no change for too long',
-          );
+          stale.push(order);
         }
-      } catch (err) {
-        this.#log.warn({ err: (err as Error).message, order: order.id }, 'board sweep failed; will retry');
-        return;
+      }
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'board sweep failed; will retry');
+    } finally {
+      this.#sweeping = false;
+      // One line per sweep, however many left, the first few named.
+      if (stale.length > 0) {
+        const named = stale.slice(0, 20).map((o) => ({ order: o.id, number: o.number, status: o.status, since: new Date(o.updatedAt).toISOString() }));
+        this.#log.warn({ count: stale.length, orders: named }, 'orders left the board: no change for too long (board.staleOrderHours)');
       }
     }
   }
@@ -167,7 +175,8 @@ export class Board {
   }
 
   #onFeed(change: StoredChange): void {
-    if (this.#reloading) {
+    // Before the first load (the feed is subscribed first, so nothing is missed) changes wait for it.
+    if (this.#reloading || this.#epoch === undefined) {
       this.#buffered.push(change);
       return;
     }
@@ -245,10 +254,13 @@ export class Board {
         this.#log.warn({ previous, epoch, seq: snapshot.seq }, 'the store lost its data and started again; board reloaded from it');
         this.#emit('epoch', epoch);
       }
-      // Changes of another epoch than the one loaded are older than it (the load is newer): dropped.
+      // Changes of another epoch than the one loaded are either older than the load (dropped) or from a store
+      // emptied again while it ran (the feed and the load travel apart): a look at the epoch now tells which.
       const buffered = this.#buffered.filter((c) => c.epoch === epoch);
+      const otherEpoch = buffered.length !== this.#buffered.length;
       this.#buffered = [];
       for (const change of buffered) this.#onFeed(change);
+      if (otherEpoch) void this.#checkEpoch();
       // Latest-wins: what the loaded board already holds is refused, what is newer is taken and sent on.
       const readings = [...this.#bufferedReadings.values()];
       this.#bufferedReadings.clear();

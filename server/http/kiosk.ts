@@ -27,7 +27,12 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
 
   router.post(
     '/kiosk/orders',
-    rateLimit({ limit: ordersPerMinute, windowMs: 60_000, code: 'rate_limited', message: 'too many orders from this device' }),
+    rateLimit({
+      limit: ordersPerMinute,
+      windowMs: 60_000,
+      code: 'rate_limited',
+      message: 'Too many orders from this device just now. Please order at the counter, or try again in a minute.',
+    }),
     jsonBody,
     async (req, res) => {
       // The same client as the PIN lockout's: an address, or an IPv6 /64 (a device may use any address of its prefix).

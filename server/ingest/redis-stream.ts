@@ -14,6 +14,8 @@ const READ_COUNT = 10;
 /** With nothing new, the next look comes this soon (the inbox's added latency at most). */
 const IDLE_PAUSE_MS = 50;
 const TRIM_EVERY_MS = 5_000;
+/** Reads failing this long make the door down on /readyz. */
+const DOWN_AFTER_MS = 3_000;
 
 export interface InboxOptions {
   /** This hub's consumer name in the group. */
@@ -45,7 +47,9 @@ export class InboxDoor {
   #lastClaim = 0;
   #lastTrim = 0;
   #wake: () => void = () => undefined;
+  /** It has read at least once; and since when its reads fail, if they do. */
   #reading = false;
+  #failingSince: number | undefined;
 
   constructor(url: string, intake: Intake, log: Logger, opts: InboxOptions) {
     // Its own connection: XREADGROUP BLOCK holds it.
@@ -86,9 +90,10 @@ export class InboxDoor {
         }
         failures = 0;
         this.#reading = true;
+        this.#failingSince = undefined;
         firstPass();
       } catch (err) {
-        this.#reading = false;
+        this.#failingSince ??= Date.now();
         firstPass();
         if (this.#closed) break;
         const message = err instanceof Error ? err.message : String(err);
@@ -102,9 +107,13 @@ export class InboxDoor {
     firstPass();
   }
 
-  /** Its last read went through: a failing read loop (Redis away, a lost group) is down until one does. */
+  /**
+   * Reading: it has read, and its reads have not been failing for DOWN_AFTER_MS (one timed-out read on a
+   * busy Redis must not take every hub out of a balancer at once; a lost group or Redis away does).
+   */
   get up(): boolean {
-    return this.#reading && !this.#closed;
+    if (!this.#reading || this.#closed) return false;
+    return this.#failingSince === undefined || Date.now() - this.#failingSince < DOWN_AFTER_MS;
   }
 
   async #ensureGroup(): Promise<void> {

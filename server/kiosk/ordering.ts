@@ -61,6 +61,8 @@ export class KioskOrdering {
     });
     const day = this.#today();
     this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
+    // What a store that lost the day is seeded with must include numbers given before this hub started.
+    this.#sawNumber(day, await this.#stock.lastNumber(day).catch(() => 0));
   }
 
   /** Called with what is left of a SKU whenever it changes, on any hub. */
@@ -88,12 +90,9 @@ export class KioskOrdering {
     if (problem)
       return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
 
-    // Checked before any stock is taken: the order would be taken, then refused by the board.
+    // Told to the store's place step, which answers a repeat of a placed attempt first (its order is on the board,
+    // or goes there now) and refuses only a new one, before it takes any stock.
     const full = this.#opts.boardFull();
-    if (full !== undefined) {
-      const message = `the kitchen has ${full} orders on the board, the most it takes: please order at the counter or try again shortly`;
-      return { ok: false, error: { code: 'board_full', message, max: full } };
-    }
     const now = this.#opts.now();
     const day = storeDay(now);
     const slot = `N${randomBytes(16).toString('hex')}`;
@@ -117,6 +116,7 @@ export class KioskOrdering {
         template: JSON.stringify(order),
         slot,
         taken: this.#taken(),
+        refuseNew: full !== undefined,
         client,
         at: now,
         allowance: {
@@ -135,6 +135,7 @@ export class KioskOrdering {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: { code: 'store_unavailable', message: err.message } };
     }
+    if (outcome.kind === 'board_full') return this.#boardFull(full ?? 0);
     if (outcome.kind === 'sold_out') {
       const message = outcome.left === 0 ? `${product!.name} is sold out today` : `only ${outcome.left} ${product!.name} left today`;
       return { ok: false, error: { code: 'sold_out', message, left: outcome.left } };
@@ -146,6 +147,13 @@ export class KioskOrdering {
     // The same pipeline as every door. On a repeat this re-submits the recorded
     // order: a duplicate if it got through before, applied if it did not.
     const submitted = await this.#intake.submit('kiosk', 'order', outcome.order);
+    if (!submitted.ok && submitted.error.code === 'board_full' && outcome.kind === 'placed') {
+      // Another hub or kiosk filled the last place between this hub's look and the board's: what was taken goes back.
+      await this.#stock
+        .adjust(day, req.sku, -req.qty)
+        .catch((err: unknown) => this.#log.warn({ err, key: req.key }, 'could not give back a refused order’s stock'));
+      return this.#boardFull(submitted.error.max, false);
+    }
     if (!submitted.ok) {
       this.#log.warn({ key: req.key, err: submitted.error.message }, 'kiosk order recorded but not yet on the board; the kiosk will retry');
       return submitted;
@@ -204,14 +212,23 @@ export class KioskOrdering {
     return undefined;
   }
 
+  /** `count`: false when the board already counted the refusal at its door. */
+  #boardFull(max: number, count = true): KioskResult {
+    const message = 'The kitchen is at capacity right now. Please order at the counter, or try again in a few minutes.';
+    const error = { code: 'board_full' as const, message, max };
+    // Counted and logged like every refusal at a door (batchboard_rejected_total{door="kiosk",reason="board_full"}).
+    if (count) this.#intake.reject('kiosk', 'board_full', error);
+    return { ok: false, error };
+  }
+
   #limitRefusal(refused: Refusal, product: Product): KioskLimitRefusal {
     const retryAfterSeconds = Math.ceil(refused.retryAfterMs / 1000);
     if (refused.limit === 'items') {
-      const message = `This device has ordered ${refused.allowed} items in the last minute, the most one device may. Try again in ${retryAfterSeconds} s.`;
+      const message = `One device may order up to ${refused.allowed} items a minute. Please order at the counter, or try again in ${retryAfterSeconds} s.`;
       return { code: 'items_limited', message, limit: refused.allowed, retryAfterSeconds };
     }
     const windowMinutes = this.#opts.limits.shareWindowMinutes;
-    const message = `This device has ordered ${refused.allowed} ${product.name} in the last ${windowMinutes} minutes, the most one device may. Please order at the counter, or try again in ${Math.ceil(retryAfterSeconds / 60)} min.`;
+    const message = `One device may order up to ${refused.allowed} ${product.name} in ${windowMinutes} minutes. Please order at the counter, or try again in ${Math.ceil(retryAfterSeconds / 60)} min.`;
     return { code: 'share_limited', message, sku: product.sku, limit: refused.allowed, windowMinutes, retryAfterSeconds };
   }
 
@@ -233,6 +250,8 @@ export class KioskOrdering {
   }
 
   #sawNumber(day: string, n: number): void {
+    // A late message of yesterday, after midnight, must not replace today's (days compare as YYYY-MM-DD).
+    if (day < this.#lastNumber.day) return;
     if (this.#lastNumber.day !== day) this.#lastNumber = { day, n };
     else if (n > this.#lastNumber.n) this.#lastNumber.n = n;
   }

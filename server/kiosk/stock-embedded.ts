@@ -63,6 +63,7 @@ export class EmbeddedStockStore implements StockStore {
   place(p: Placement): Promise<PlaceOutcome> {
     const seen = this.#attempts.get(p.key);
     if (seen && seen.at >= this.#now() - ATTEMPT_TTL_MS) return Promise.resolve({ kind: 'repeat', order: seen.order });
+    if (p.refuseNew) return Promise.resolve({ kind: 'board_full' });
     this.#roll(p.day);
     const sold = this.#state.sold[p.sku] ?? 0;
     if (sold + p.qty > p.limit) return Promise.resolve({ kind: 'sold_out', left: Math.max(0, p.limit - sold) });
@@ -97,6 +98,10 @@ export class EmbeddedStockStore implements StockStore {
 
   sold(day: string): Promise<Record<string, number>> {
     return Promise.resolve(this.#state.day === day ? { ...this.#state.sold } : {});
+  }
+
+  lastNumber(day: string): Promise<number> {
+    return Promise.resolve(this.#state.day === day && this.#state.next > FIRST_NUMBER ? this.#state.next - 1 : 0);
   }
 
   close(): Promise<void> {

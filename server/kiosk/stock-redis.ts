@@ -20,12 +20,13 @@ const ATTEMPT_TTL_S = 86_400;
 
 /**
  * KEYS: attempt, sold, number, client. ARGV: sku, qty, limit, template, slot, first number, channel, day, day ttl,
- * attempt ttl, taken numbers (JSON), at, items per minute, share, share window ms, attempt key.
+ * attempt ttl, taken numbers (JSON), at, items per minute, share, share window ms, attempt key, refuse new (1: the board is full).
  * The client's takings are a sorted set of `qty|sku|key` scored by time: the rule of client-allowance.ts.
  */
 const PLACE = `local seen = redis.call('GET', KEYS[1])
 if seen then return {'repeat', seen} end
 if redis.call('HEXISTS', KEYS[2], '${OPENED}') == 0 then return {'unopened', ''} end
+if ARGV[17] == '1' then return {'board_full', ''} end
 local sold = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local qty = tonumber(ARGV[2])
 if sold + qty > tonumber(ARGV[3]) then return {'sold_out', tostring(tonumber(ARGV[3]) - sold)} end
@@ -152,10 +153,11 @@ export class RedisStockStore implements StockStore {
         String(p.allowance.share),
         String(p.allowance.shareWindowMs),
         p.key,
+        p.refuseNew ? '1' : '0',
       ),
     )) as [string, string, string?, string?];
     const [kind, body, allowed, wait] = reply;
-    if (kind === 'unopened') return { kind };
+    if (kind === 'unopened' || kind === 'board_full') return { kind };
     if (kind === 'sold_out') return { kind, left: Math.max(0, Number(body)) };
     if (kind === 'limited') return { kind, limit: body === 'items' ? 'items' : 'share', allowed: Number(allowed), retryAfterMs: Number(wait) };
     const order = Order.parse(JSON.parse(body));
@@ -171,6 +173,11 @@ export class RedisStockStore implements StockStore {
 
   async adjust(day: string, sku: string, delta: number): Promise<void> {
     await this.#guard(() => this.#cmd.eval(ADJUST, 1, KEY.sold(day), sku, String(delta), KEY.changes, day, String(DAY_TTL_S)));
+  }
+
+  async lastNumber(day: string): Promise<number> {
+    const counter = Number(await this.#guard(() => this.#cmd.get(KEY.number(day))));
+    return counter > 0 ? counter + FIRST_NUMBER - 1 : 0;
   }
 
   async sold(day: string): Promise<Record<string, number>> {

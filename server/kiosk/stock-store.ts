@@ -7,6 +7,8 @@ export type PlaceOutcome =
   | { kind: 'repeat'; order: Order }
   | { kind: 'sold_out'; left: number }
   | ({ kind: 'limited' } & Refusal)
+  /** A new attempt while the board is full (`refuseNew`): nothing taken. */
+  | { kind: 'board_full' }
   /** The store does not hold today as opened (a new day, or a store that lost its data): `open` it, then place again. */
   | { kind: 'unopened' };
 
@@ -24,6 +26,8 @@ export interface Placement {
   slot: string;
   /** Daily numbers held by orders still on the board (an earlier day's, a POS's): the next number skips them. */
   taken: number[];
+  /** The board is full: a repeat is still answered, a new attempt is refused before anything is taken. */
+  refuseNew: boolean;
   /** Who is ordering: an address, or an IPv6 /64. */
   client: string;
   /** When (the hub's clock): the client's takings are counted in windows back from here. */
@@ -54,6 +58,8 @@ export interface StockStore {
   /** Gives back what a cancelled order took (or takes it again when the cancel is undone). */
   adjust(day: string, sku: string, delta: number): Promise<void>;
   sold(day: string): Promise<Record<string, number>>;
+  /** The highest daily number given on `day` so far (0: none). */
+  lastNumber(day: string): Promise<number>;
   close(): Promise<void>;
 }
 

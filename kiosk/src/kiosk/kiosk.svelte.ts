@@ -65,9 +65,9 @@ export class KioskSession {
         this.placing = { phase: 'placed', placed: answer.data };
         return;
       }
-      // This device has ordered its share lately: waiting seconds or minutes by itself would look like a dead kiosk, so the hub's words are shown.
-      const overAllowance = answer.error.code === 'items_limited' || answer.error.code === 'share_limited';
-      const transient = !overAllowance && (answer.status === 0 || answer.status === 503 || answer.status === 429 || answer.status >= 500);
+      // A 429 is this device over one of its limits (orders a minute, items, a share of a run): waiting by itself would look like a
+      // dead kiosk and would place the order long after the customer left, so the hub's words are shown instead.
+      const transient = answer.status === 0 || answer.status === 503 || (answer.status >= 500 && answer.status !== 429);
       if (!transient) {
         if (answer.error.code === 'sold_out' && answer.error.left !== undefined) {
           const left = answer.error.left;
