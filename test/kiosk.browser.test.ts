@@ -127,6 +127,13 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
 
     // Staff add a screen on the console; it is listed once it connects, and its Reload button reloads it.
     const screensPanel = staff.getByRole('region', { name: 'Screens' });
+    // A name the hub would refuse says why at once, uncut, and cannot be sent.
+    for (const bad of ['front window', 'x'.repeat(100)]) {
+      await screensPanel.getByLabel(/Screen name/).fill(bad);
+      await screensPanel.getByRole('alert').filter({ hasText: 'Screen name: 1–48 letters, digits' }).waitFor();
+      expect(await screensPanel.getByLabel(/Screen name/).inputValue()).toBe(bad);
+      expect(await screensPanel.getByRole('button', { name: 'Add screen' }).isDisabled()).toBe(true);
+    }
     await screensPanel.getByLabel(/Screen name/).fill('front-window');
     await screensPanel.getByRole('button', { name: 'Add screen' }).click();
     const screenRow = screensPanel.locator('p.row', { hasText: 'front-window' });
@@ -137,8 +144,11 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     const reloaded = window.waitForEvent('load');
     await screenRow.getByRole('button', { name: 'Reload' }).click();
     await reloaded;
-    // Removing takes a second tap; the screen keeps its board, unlisted.
-    await screenRow.getByRole('button', { name: 'Remove' }).click();
+    // Removing takes a second tap, and a double tap is not one: the second half lands on a button still inert.
+    await screenRow.getByRole('button', { name: 'Remove' }).dblclick();
+    await screenRow.getByRole('button', { name: 'Remove?' }).waitFor();
+    expect(await screenRow.count()).toBe(1);
+    // A second tap a moment later removes it; the screen keeps its board, unlisted.
     await screenRow.getByRole('button', { name: 'Remove?' }).click();
     await screenRow.waitFor({ state: 'detached', timeout: 10_000 });
     await window.locator('.stage[data-connected="true"]').waitFor();
