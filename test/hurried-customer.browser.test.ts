@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Order } from '../shared/schemas/order.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
@@ -56,8 +56,16 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
   const newPage = async (viewport = KIOSK): Promise<Page> => {
     const page = await browser.newPage({ viewport, hasTouch: true });
     page.setDefaultTimeout(8_000);
+    pages.push(page);
     return page;
   };
+  // What a test opened is closed after it, passed or failed.
+  const pages: Page[] = [];
+  const shops: Hub[] = [];
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((p) => p.close()));
+    await Promise.all(shops.splice(0).map((h) => h.close()));
+  });
 
   beforeAll(async () => {
     hub = await startTestHub({ CONFIG: hubConfig });
@@ -102,7 +110,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     expect(await number.isVisible()).toBe(true);
     await kiosk.locator('.qr svg').waitFor();
     await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-confirmation-1280.png') });
-    await kiosk.close();
   });
 
   it('returns from the order number to the menu after kiosk.confirmationSeconds, touched or not', async () => {
@@ -122,7 +129,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     await kiosk.getByRole('heading', { name: 'What would you like?' }).waitFor();
     expect(await number.count()).toBe(0);
     expect(await kiosk.locator('.qr').count()).toBe(0);
-    await kiosk.close();
   });
 
   it('names product, variant and quantity on the Order button, and says why it cannot be pressed', async () => {
@@ -140,7 +146,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     expect(await order.isEnabled()).toBe(true);
     expect((await order.textContent())!.trim()).toBe('Order 2 × Cardamom bun (Vegan)');
     await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-choose-1280.png') });
-    await kiosk.close();
   });
 
   /**
@@ -149,6 +154,7 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
    */
   async function trackerDay(): Promise<{ shop: Hub; ahead: Order; tracked: Order }> {
     const shop = await startTestHub({ CONFIG: hubConfig });
+    shops.push(shop);
     const now = Date.now();
     const put = async (o: Order) => expect((await post(`${shop.url}/api/orders`, o)).status).toBe(200);
     const items = [{ sku: 'cardamom-bun', qty: 1 }];
@@ -178,9 +184,8 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     await phone.clock.runFor(10.5 * MIN - 4 * MIN);
     await eta.filter({ hasText: 'Running late' }).waitFor();
     expect(await eta.textContent()).not.toMatch(/\d+ min/);
+    expect(await axeViolations(phone), 'tracker, running late').toEqual([]);
     await phone.screenshot({ path: path.join(SHOTS, 'track-late-390.png') });
-    await phone.close();
-    await shop.close();
   });
 
   it('recomputes the estimate when the queue moves', async () => {
@@ -197,8 +202,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     // The order ahead turns ready now: first in the queue, at one every 5 min.
     expect((await post(`${shop.url}/api/orders`, { ...ahead, status: 'ready', updatedAt: Date.now() })).status).toBe(200);
     await phone.getByTestId('eta').filter({ hasText: 'About 5 min' }).waitFor();
-    await phone.close();
-    await shop.close();
   });
 
   it('shows the last step done, changes the tab title and vibrates when the order is ready', async () => {
@@ -218,8 +221,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     await phone.waitForFunction((n) => document.title.startsWith('Ready') && document.title.includes(n), tracked.number, { timeout: 5_000 });
     expect(await phone.evaluate(() => (window as unknown as { buzzes: unknown[] }).buzzes.length)).toBe(1);
     await phone.screenshot({ path: path.join(SHOTS, 'track-ready-390.png') });
-    await phone.close();
-    await shop.close();
   });
 
   it('has no axe-core violations of any impact on /kiosk and /track/NUMBER', async () => {
@@ -233,7 +234,6 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun/ }).click();
     await kiosk.locator('.qr svg').waitFor();
     expect(await axeViolations(kiosk), 'order number').toEqual([]);
-    await kiosk.close();
 
     const { shop, tracked } = await trackerDay();
     const phone = await newPage(PHONE);
@@ -243,7 +243,5 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     expect((await post(`${shop.url}/api/orders`, { ...tracked, status: 'ready', updatedAt: Date.now() })).status).toBe(200);
     await phone.locator('main.track[data-status="ready"]').waitFor();
     expect(await axeViolations(phone), 'tracker, ready').toEqual([]);
-    await phone.close();
-    await shop.close();
   });
 });

@@ -14,3 +14,17 @@ export function waitWords(now: number, status: OrderStatus, readyBy: number | nu
   if (readyBy === null) return null;
   return { kind: 'minutes', minutes: Math.max(1, Math.ceil((readyBy - now) / 60_000)) };
 }
+
+/**
+ * What the hub's estimate depends on, in a word: how many orders wait and how many are ready. It
+ * changes when the queue moves (an order leaves it or turns ready), not when a machine reports.
+ */
+export function queueKey(orders: readonly { status: OrderStatus }[]): string {
+  let waiting = 0;
+  let ready = 0;
+  for (const o of orders) {
+    if (o.status === 'queued' || o.status === 'in_production') waiting++;
+    else if (o.status === 'ready') ready++;
+  }
+  return `${waiting}/${ready}`;
+}

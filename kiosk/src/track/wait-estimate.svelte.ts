@@ -7,12 +7,12 @@ import { waitWords, type WaitWords } from './estimate.js';
 const TICK_MS = 5_000;
 /** The hub's estimate is asked again this often while nothing on the board changes (time alone moves it). */
 const REFRESH_MS = 20_000;
-/** A busy board changes many times a minute: one question per this long, however many changes. */
+/** A busy queue moves many times a minute: one question per this long, however many moves. */
 const SETTLE_MS = 1_000;
 
 /**
  * One order's wait on the tracker: the hub's estimate (`readyBy`) and promise (`dueAt`), asked
- * again as time passes and whenever the board moves, and read against the phone's clock.
+ * again as time passes and whenever the queue moves, and read against the phone's clock.
  */
 export class WaitEstimate {
   now = $state(Date.now());
@@ -43,7 +43,7 @@ export class WaitEstimate {
     void this.#ask();
   }
 
-  /** Something on the board moved (the queue ahead may have): ask again once the burst settles. */
+  /** The queue moved (an order left it, or turned ready): ask again once the burst settles. */
   boardMoved(): void {
     if (this.#settle !== undefined || !this.#waiting) return;
     this.#settle = setTimeout(() => {
