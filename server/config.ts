@@ -93,6 +93,8 @@ export const FileConfig = z
       .object({
         /** An untouched kiosk returns to its start screen after this. */
         idleSeconds: z.number().int().min(3).max(3600).default(60),
+        /** The order number stays on screen this long, then the kiosk returns to its menu: the next customer never sees it. */
+        confirmationSeconds: z.number().int().min(5).max(300).default(20),
         /** Kiosk order numbers are this prefix and a daily count: K101, K102, … */
         numberPrefix: z
           .string()

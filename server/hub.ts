@@ -126,6 +126,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     storeName: config.store.storeName,
     numberPrefix: config.store.kiosk.numberPrefix,
     idleSeconds: config.store.kiosk.idleSeconds,
+    confirmationSeconds: config.store.kiosk.confirmationSeconds,
     promiseMinutes: config.store.promiseMinutes,
     publicUrl: publicAddress.url,
     numbersInUse: () => [...board.orders()].map((o) => o.number),
@@ -188,6 +189,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     staff: { sessions, guard, commands },
     events,
     insight,
+    floor,
   });
   const http = createServer(app);
   let refusalLoggedAt = 0;

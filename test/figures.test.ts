@@ -66,11 +66,31 @@ describe('production figures', () => {
 
   it('estimates waits from the queue ahead and the recent pace, and refuses to guess without a basis', () => {
     const { figures, active } = scriptedDay();
-    // Ready in the last hour at 10:12, 10:24, 10:25, 10:40: one every 28/3 min. G is first, H second.
-    expect(figures.etaMinutes('G', at('11:00'), active)).toBe(10);
-    expect(figures.etaMinutes('H', at('11:00'), active)).toBe(19);
+    // Ready in the last hour at 10:12, 10:24, 10:25, 10:40: one every 28/3 min, but nothing since,
+    // 20 min: counted as one more gap, 48 min for four is one every 12 min. G is first, H second; both
+    // wait 20 min already spent, at most half a pace of it: G 12 - 6 = 6, H 24 - 6 = 18.
+    expect(figures.etaMinutes('G', at('11:00'), active)).toBe(6);
+    expect(figures.etaMinutes('H', at('11:00'), active)).toBe(18);
     expect(figures.etaMinutes('A', at('11:00'), active)).toBeNull();
     expect(new Figures().etaMinutes('G', at('11:00'), active)).toBeNull();
+  });
+
+  it('counts the wait down as time passes on pace, and lengthens it while nothing turns ready', () => {
+    const figures = new Figures();
+    for (const e of [o('P', 'bun', 'queued', '10:00'), o('Q', 'bun', 'queued', '10:02'), o('X', 'bun', 'queued', '10:05')]) figures.observeOrder(e);
+    figures.observeOrder(o('P', 'bun', 'ready', '10:00'));
+    figures.observeOrder(o('Q', 'bun', 'ready', '10:10'));
+    const active = [o('X', 'bun', 'queued', '10:05')];
+    // One every 10 min, X next: 10 min after the last, less the time since (at most half a pace).
+    expect(figures.estimate('X', at('10:11'), active)).toEqual({ etaMinutes: 9, readyBy: at('10:20') });
+    expect(figures.etaMinutes('X', at('10:14'), active)).toBe(6);
+    expect(figures.etaMinutes('X', at('10:16'), active)).toBe(5);
+    // Nothing since 10:10: at 10:40 the pace counted so far is 40 min for two, one every 20 min.
+    expect(figures.estimate('X', at('10:40'), active)).toEqual({ etaMinutes: 10, readyBy: at('10:50') });
+    // The queue moves: another order placed after X waits behind it.
+    const behind = [...active, o('Y', 'bun', 'queued', '10:12')];
+    figures.observeOrder(behind[1]!);
+    expect(figures.etaMinutes('Y', at('10:13'), behind)).toBe(17);
   });
 
   it('ranks by nearest rank', () => {

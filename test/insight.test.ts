@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import type { Order } from '../shared/schemas/order.js';
+import type { TrackedOrder } from '../shared/schemas/kiosk.js';
 import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { eventually } from './helpers/screens.js';
 
@@ -54,9 +55,16 @@ describe('production figures on a running hub', () => {
   });
 
   it('gives the waiting order an ETA on its tracking route', async () => {
-    // Ready at t0+4, +16, +28 min: one every 12 min; ins-104 is first in the queue.
-    const tracked = (await (await fetch(`${hub.url}/api/track/104`)).json()) as { data: { etaMinutes: number | null } };
-    expect(tracked.data.etaMinutes).toBe(12);
+    // Ready at t0+4, +16, +28 min, none since (now is t0+50): 46 min for three, one every 46/3 min;
+    // ins-104 is first in the queue and 22 min have passed, at most half a pace of which counts: 23/3.
+    const before = Date.now();
+    const tracked = (await (await fetch(`${hub.url}/api/track/104`)).json()) as { data: TrackedOrder };
+    expect(tracked.data.etaMinutes).toBe(8);
+    expect(tracked.data.readyBy! - before).toBeGreaterThan(7.6 * MIN);
+    expect(tracked.data.readyBy! - Date.now()).toBeLessThan(7.8 * MIN);
+    // Not promised: due promiseMinutes (15) after the hub first saw it, which is now, give or take.
+    expect(tracked.data.dueAt! - before).toBeGreaterThan(14 * MIN);
+    expect(tracked.data.dueAt! - Date.now()).toBeLessThanOrEqual(15 * MIN);
   });
 
   it('logs board changes and staff actions, exports them, and keeps the figures across a restart', async () => {

@@ -55,7 +55,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await kiosk.getByRole('button', { name: 'One more' }).click();
     await kiosk.getByPlaceholder('e.g. Sam').fill(name);
     await kiosk.screenshot({ path: path.join(SHOTS, 'kiosk-choose.png') });
-    await kiosk.getByRole('button', { name: /^Order 2 × Printed tote$/ }).click();
+    await kiosk.getByRole('button', { name: /^Order 2 × Printed tote \(Ink\)$/ }).click();
     return (await kiosk.getByTestId('order-number').textContent())!.trim();
   }
 
@@ -205,7 +205,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
       await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
       await kiosk.locator('button.product[data-sku="tote-print"]').click();
       for (let i = 1; i < 4; i++) await kiosk.getByRole('button', { name: 'One more' }).click();
-      await kiosk.getByRole('button', { name: /^Order 4 × Printed tote$/ }).click();
+      await kiosk.getByRole('button', { name: /^Order 4 × Printed tote \(Ink\)$/ }).click();
       await kiosk.getByRole('alert').filter({ hasText: 'Please order at the counter' }).waitFor();
       expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
       expect((await board(shop)).orders).toHaveLength(1);
@@ -255,7 +255,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     const before = (await board(hub)).orders.length;
     await kiosk.locator('button.product[data-sku="cinnamon-knot"]').click();
     await kiosk.getByRole('button', { name: 'Orange zest' }).click();
-    await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot$/ }).dblclick();
+    await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot \(Orange zest\)$/ }).dblclick();
     const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
     const after = await board(hub);
     expect(after.orders.length).toBe(before + 1);
@@ -295,7 +295,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
         expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
         await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
         await kiosk.getByRole('button', { name: 'Vegan' }).click();
-        await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun$/ }).click();
+        await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun \(Vegan\)$/ }).click();
         const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
         expect((await board(second)).orders.some((o) => o.number === number)).toBe(true);
       } finally {

@@ -27,7 +27,7 @@ async function orderOnKiosk(kiosk: Page): Promise<string> {
   await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
   await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
   await kiosk.getByRole('button', { name: 'Classic' }).click();
-  await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun$/ }).click();
+  await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun \(Classic\)$/ }).click();
   await kiosk.locator('.qr svg').waitFor();
   return (await kiosk.getByTestId('order-number').textContent())!.trim();
 }

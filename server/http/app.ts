@@ -21,6 +21,7 @@ import { staffRouter, type StaffRouterDeps } from './staff.js';
 import { requireStaff } from './staff-auth.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Insight } from '../insight/insight.js';
+import type { FloorWatch } from '../staff/floor-watch.js';
 import { exportRouter } from './export.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { LOGO_PATH } from '../screens/display-config.js';
@@ -45,6 +46,8 @@ export interface HttpDeps {
   staff: Omit<StaffRouterDeps, 'credentials' | 'log'>;
   events: EventLog;
   insight: Insight;
+  /** When each order is due: the tracker's "running late". */
+  floor: FloorWatch;
   /** The doors /readyz reports on. */
   doors: DoorStatus;
 }
@@ -58,7 +61,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
-  app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.ordersPerMinute));
+  app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));
   app.use('/api', exportRouter(deps.events, staff));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));
   app.use('/api', bodyErrors(deps.intake));

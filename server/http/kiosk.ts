@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { KioskOrdering } from '../kiosk/ordering.js';
 import type { Board } from '../board/board.js';
 import type { Insight } from '../insight/insight.js';
+import type { FloorWatch } from '../staff/floor-watch.js';
+import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
 import { storeDay, trackedOrder } from '../../shared/tracking.js';
 import { clientKey } from '../staff/login-guard.js';
 import { jsonBody } from './json-body.js';
@@ -19,7 +21,7 @@ const STATUS: Record<string, number> = {
 };
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
-export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, ordersPerMinute: number): Router {
+export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, floor: FloorWatch, ordersPerMinute: number): Router {
   const router = Router();
   router.get('/kiosk', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ok: true, data: kiosk.state() });
@@ -51,8 +53,10 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
       return void res
         .status(404)
         .json({ ok: false, error: { code: 'unknown_order', message: `order ${number} is not on the board (picked up, cancelled or not yet placed)` } });
-    // An honest wait from recent throughput and the queue ahead; null when there is no basis for one yet.
-    res.json({ ok: true, data: { ...order, etaMinutes: insight.etaMinutes(order.id) } });
+    // An honest wait from recent throughput, the queue ahead and the time passed; null when there is no basis for one yet.
+    const estimate = insight.estimate(order.id);
+    const data: TrackedOrder = { ...order, etaMinutes: estimate?.etaMinutes ?? null, readyBy: estimate?.readyBy ?? null, dueAt: floor.dueAt(order.id) ?? null };
+    res.json({ ok: true, data });
   });
   return router;
 }

@@ -14,6 +14,13 @@ interface OrderTrack {
   skus: string[];
 }
 
+export interface WaitEstimate {
+  /** The wait from now, rounded up to whole minutes, at least 1. */
+  etaMinutes: number;
+  /** When the order should turn ready, ms since the epoch. */
+  readyBy: number;
+}
+
 interface MachineTrack {
   name: string;
   firstAt: number;
@@ -114,18 +121,27 @@ export class Figures {
       at: now,
       orderToReady: { today: spread(durToday), lastHour: spread(durHour) },
       queue: { length: waiting.length, oldestAgeSeconds: waiting.length > 0 ? Math.max(0, (now - oldest) / 1000) : null },
-      throughput: { readyLastHour: readyHour, readyToday, perHourToday: Number.isFinite(hoursToday) && hoursToday >= 1 / 60 ? readyToday / hoursToday : null, bySkuLastHour: bySku },
+      throughput: {
+        readyLastHour: readyHour,
+        readyToday,
+        perHourToday: Number.isFinite(hoursToday) && hoursToday >= 1 / 60 ? readyToday / hoursToday : null,
+        bySkuLastHour: bySku,
+      },
       pickup: { readyToday, pickedUpToday: picked, rate: readyToday > 0 ? picked / readyToday : null },
       machines,
     };
   }
 
   /**
-   * An honest wait for a waiting order: its place in the queue (by arrival)
-   * times the mean gap between the last ten orders turning ready. No figure
-   * until two orders have turned ready in the last hour.
+   * An honest wait for a waiting order, recomputed at every call: it counts down as time passes and
+   * drops as the queue moves. The pace is the mean gap between the last ten orders that turned ready
+   * in the last hour, counting the time since the first of them over one more gap once that is
+   * slower (a kitchen that has stopped slows the estimate instead of freezing it). The wait is the
+   * order's place in the queue (by arrival) times the pace, less the time already spent since the
+   * last order turned ready, but at most half a pace less: when the next one comes is not known.
+   * No estimate until two orders have turned ready in the last hour.
    */
-  etaMinutes(id: string, now: number, active: readonly Order[]): number | null {
+  estimate(id: string, now: number, active: readonly Order[]): WaitEstimate | null {
     const queue = active
       .filter((o) => o.status === 'queued' || o.status === 'in_production')
       .map((o) => ({ id: o.id, at: this.#orders.get(o.id)?.firstAt ?? o.updatedAt }))
@@ -137,8 +153,16 @@ export class Figures {
       .sort((a, b) => a - b)
       .slice(-10);
     if (recent.length < 2) return null;
-    const gap = (recent.at(-1)! - recent[0]!) / (recent.length - 1);
-    return Math.max(1, Math.ceil((place * gap) / 60_000));
+    const first = recent[0]!;
+    const last = recent.at(-1)!;
+    const pace = Math.max((last - first) / (recent.length - 1), (now - first) / recent.length);
+    const waitMs = place * pace - Math.min(now - last, pace / 2);
+    return { etaMinutes: Math.max(1, Math.ceil(waitMs / 60_000)), readyBy: Math.round(now + waitMs) };
+  }
+
+  /** The wait in whole minutes (at least 1), or null without a basis: see `estimate`. */
+  etaMinutes(id: string, now: number, active: readonly Order[]): number | null {
+    return this.estimate(id, now, active)?.etaMinutes ?? null;
   }
 
   #machine(m: MachineTrack, today: number, now: number): MachineFigures {
@@ -153,7 +177,13 @@ export class Figures {
       if (c.state === 'fault') fault += end - start;
     });
     const observed = Math.max(0, now - from);
-    return { name: m.name, utilisation: observed > 0 ? running / observed : null, runningSeconds: running / 1000, faultSeconds: fault / 1000, observedSeconds: observed / 1000 };
+    return {
+      name: m.name,
+      utilisation: observed > 0 ? running / observed : null,
+      runningSeconds: running / 1000,
+      faultSeconds: fault / 1000,
+      observedSeconds: observed / 1000,
+    };
   }
 
   #prune(now: number): void {

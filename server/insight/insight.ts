@@ -6,7 +6,7 @@ import type { Board } from '../board/board.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { Figures, dayStart } from './figures.js';
+import { Figures, dayStart, type WaitEstimate } from './figures.js';
 
 const SERIES_EVERY_MS = 60_000;
 const SERIES_KEPT = 180;
@@ -71,8 +71,9 @@ export class Insight {
     return [...this.#series, this.#point(this.figures())];
   }
 
-  etaMinutes(orderId: string): number | null {
-    return this.#figures.etaMinutes(orderId, this.#now(), this.#board.snapshot().orders);
+  /** The order's wait now: see `Figures.estimate`. */
+  estimate(orderId: string): WaitEstimate | null {
+    return this.#figures.estimate(orderId, this.#now(), this.#board.snapshot().orders);
   }
 
   close(): void {
@@ -104,13 +105,23 @@ export class Insight {
       registers,
       collect() {
         const f = insight().orderToReady;
-        for (const [window, s] of [['today', f.today], ['hour', f.lastHour]] as const) {
+        for (const [window, s] of [
+          ['today', f.today],
+          ['hour', f.lastHour],
+        ] as const) {
           if (s.p50 !== null) this.set({ window, quantile: '0.5' }, s.p50);
           if (s.p90 !== null) this.set({ window, quantile: '0.9' }, s.p90);
         }
       },
     });
-    new Gauge({ name: 'batchboard_queue_length', help: 'Orders queued or in production', registers, collect() { this.set(insight().queue.length); } });
+    new Gauge({
+      name: 'batchboard_queue_length',
+      help: 'Orders queued or in production',
+      registers,
+      collect() {
+        this.set(insight().queue.length);
+      },
+    });
     new Gauge({
       name: 'batchboard_oldest_waiting_order_seconds',
       help: 'Age of the oldest order queued or in production (0 when none)',

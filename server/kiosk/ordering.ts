@@ -17,6 +17,7 @@ export interface KioskOptions {
   storeName: string;
   numberPrefix: string;
   idleSeconds: number;
+  confirmationSeconds: number;
   promiseMinutes: number;
   /** `PUBLIC_URL`: the base of the tracking links the kiosk gives customers. */
   publicUrl: string | undefined;
@@ -76,6 +77,7 @@ export class KioskOrdering {
       storeName: this.#opts.storeName,
       products: [...this.#catalogue.values()].map((p) => this.#public(p)),
       idleSeconds: this.#opts.idleSeconds,
+      confirmationSeconds: this.#opts.confirmationSeconds,
       publicUrl: this.#opts.publicUrl ?? null,
     };
   }

@@ -73,6 +73,11 @@ export class FloorWatch {
     return this.#lateSorted;
   }
 
+  /** When one order on the board is due, or undefined for an order not on it. */
+  dueAt(id: string): number | undefined {
+    return this.#dueAt.get(id);
+  }
+
   dueTimes(): Record<string, number> {
     return Object.fromEntries(this.#dueAt);
   }

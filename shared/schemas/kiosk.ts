@@ -27,6 +27,8 @@ export interface KioskState {
   storeName: string;
   products: KioskProduct[];
   idleSeconds: number;
+  /** How long the order number stays on screen before the kiosk returns to its menu (`kiosk.confirmationSeconds`). */
+  confirmationSeconds: number;
   /** Where customers' phones reach the hub (`PUBLIC_URL`); null: the address the kiosk was opened with. */
   publicUrl: string | null;
 }
@@ -47,6 +49,21 @@ export interface KioskOrderPlaced {
 export type KioskLimitRefusal =
   | { code: 'items_limited'; message: string; limit: number; retryAfterSeconds: number }
   | { code: 'share_limited'; message: string; sku: string; limit: number; windowMinutes: number; retryAfterSeconds: number };
+
+/**
+ * `GET /api/track/:number`: the order as the board shows it, with the hub's honest wait. The
+ * tracker counts down to `readyBy` on its own clock and says the order is running late once
+ * `dueAt` has passed, instead of showing a number that keeps shrinking.
+ */
+export type TrackedOrder = Omit<Order, 'name'> & {
+  name?: string | undefined;
+  /** The wait from now in whole minutes; null while recent throughput gives no basis (fewer than two orders ready in the last hour). */
+  etaMinutes: number | null;
+  /** When the order should turn ready (ms since the epoch); null with `etaMinutes`. */
+  readyBy: number | null;
+  /** When the order was promised: its `promisedAt`, else `promiseMinutes` after the hub first saw it; null once it has left the watch. */
+  dueAt: number | null;
+};
 
 export interface StockChange {
   sku: string;

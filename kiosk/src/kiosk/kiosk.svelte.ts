@@ -27,6 +27,7 @@ export class KioskSession {
   products: KioskProduct[] = $state.raw([]);
   storeName = $state('');
   idleSeconds = $state(60);
+  confirmationSeconds = $state(20);
   /** Where customers' phones reach the hub; null: this page's own address. */
   publicUrl: string | null = $state(null);
   connected = $state(false);
@@ -42,6 +43,7 @@ export class KioskSession {
       this.products = state.products;
       this.storeName = state.storeName;
       this.idleSeconds = state.idleSeconds;
+      this.confirmationSeconds = state.confirmationSeconds;
       this.publicUrl = state.publicUrl;
     });
     this.#socket.on('stock', ({ sku, left }) => {
