@@ -230,7 +230,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
       await kiosk.locator('button.product[data-sku="cinnamon-knot"]').click();
       await kiosk.getByRole('button', { name: 'Orange zest' }).click();
       const sent = kiosk.waitForResponse((r) => r.url().endsWith('/api/kiosk/orders'));
-      await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot$/ }).click();
+      await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot \(Orange zest\)$/ }).click();
       expect((await sent).status()).toBe(429);
       await kiosk.getByRole('alert').filter({ hasText: 'order at the counter' }).waitFor();
       expect(await kiosk.getByText('Ordering paused').count()).toBe(0);

@@ -44,6 +44,8 @@ export class KioskOrdering {
   #opts: Required<KioskOptions>;
   #sold: { day: string; counts: Record<string, number> } = { day: '', counts: {} };
   #listeners = new Set<(sku: string, left: number) => void>();
+  /** SKUs whose counts the feed changed while a read of all counts was under way (see storeReset). */
+  #reads = new Set<Set<string>>();
   /** The highest daily number seen given today, on any hub: what a store that lost the day is seeded with. */
   #lastNumber = { day: '', n: 0 };
 
@@ -56,10 +58,13 @@ export class KioskOrdering {
   }
 
   async start(): Promise<void> {
-    await this.#stock.start((day, sold, number) => {
-      if (number !== undefined) this.#sawNumber(day, number);
-      this.#onSold(day, sold);
-    });
+    await this.#stock.start(
+      (day, sold, number) => {
+        if (number !== undefined) this.#sawNumber(day, number);
+        this.#onSold(day, sold);
+      },
+      () => void this.storeReset(),
+    );
     const day = this.#today();
     this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
     // What a store that lost the day is seeded with must include numbers given before this hub started.
@@ -175,18 +180,28 @@ export class KioskOrdering {
   }
 
   /**
-   * The store lost its data (a new epoch): seeds today again with what this hub knew, then takes the store's
-   * counts (other hubs seed theirs too; the store keeps the highest), and tells the kiosks what is left.
+   * The store may have lost its data (a new epoch) or changes may have been missed (its feed reconnected):
+   * opens today if it is not open (seeding it with what this hub knew), then takes the store's counts and
+   * tells the kiosks what is left.
    */
   async storeReset(): Promise<void> {
     const day = this.#today();
     try {
       await this.#open(day);
-      const counts = await this.#stock.sold(day);
+      // A count the feed brings while the store is read is newer than what the read returns: it is kept.
+      const fresher = new Set<string>();
+      this.#reads.add(fresher);
+      let counts: Record<string, number>;
+      try {
+        counts = await this.#stock.sold(day);
+      } finally {
+        this.#reads.delete(fresher);
+      }
       for (const sku of this.#catalogue.keys()) counts[sku] ??= 0;
-      this.#sold = { day, counts: {} };
+      for (const sku of fresher) delete counts[sku];
+      if (this.#sold.day !== day) this.#sold = { day, counts: {} };
       this.#onSold(day, counts);
-      this.#log.warn({ day, sold: this.#sold.counts, lastNumber: this.#lastNumber.n }, 'kiosk day seeded again after the store lost its data');
+      this.#log.info({ day, sold: this.#sold.counts, lastNumber: this.#lastNumber.n }, 'kiosk counts read again from the store');
     } catch (err) {
       // The next order finds the day unopened and seeds it then.
       this.#log.warn({ err: (err as Error).message }, 'kiosk day could not be seeded again yet');
@@ -270,6 +285,7 @@ export class KioskOrdering {
 
   #onSold(day: string, sold: Record<string, number>): void {
     if (day !== this.#today()) return;
+    for (const read of this.#reads) for (const sku of Object.keys(sold)) read.add(sku);
     if (this.#sold.day !== day) this.#sold = { day, counts: {} };
     Object.assign(this.#sold.counts, sold);
     for (const sku of Object.keys(sold)) {

@@ -72,11 +72,13 @@ return {'placed', order}`;
 
 /**
  * KEYS: sold, number. ARGV: first number, last number known, channel, day, day ttl, then SKU and sold count pairs.
- * Opens the day: counts and numbering become at least what the calling hub knew, and the day is marked open.
- * A store that lost the day (a FLUSHALL, an empty restart) is thus seeded again from the hubs' memory before
- * anything is sold: what was sold is not sold again, and no number is given twice.
+ * Opens the day if it is not open yet: counts and numbering become at least what the calling hub knew, and
+ * the day is marked open. A store that lost the day (a FLUSHALL, an empty restart) is thus seeded again from
+ * the hubs' memory before anything is sold: what was sold is not sold again, and no number is given twice.
+ * A day already open is left as it is: Redis holds the truth then (a cancel may have lowered a count).
  */
-const OPEN = `for i = 6, #ARGV, 2 do
+const OPEN = `if redis.call('HEXISTS', KEYS[1], '${OPENED}') == 1 then return 0 end
+for i = 6, #ARGV, 2 do
   local held = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
   local known = tonumber(ARGV[i + 1])
   if known > held then
@@ -114,7 +116,17 @@ export class RedisStockStore implements StockStore {
     this.#feed = connectRedis(url, 'kiosk-feed', log);
   }
 
-  async start(listener: StockListener): Promise<void> {
+  async start(listener: StockListener, resync: () => void): Promise<void> {
+    // What was published while the feed was away is gone: the kiosk reads the counts again, once subscribed
+    // again (a SUBSCRIBE answered here comes after ioredis's own resubscription), so nothing falls in between.
+    let connectedBefore = false;
+    this.#feed.on('ready', () => {
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
+      this.#feed.subscribe(KEY.changes).then(resync, (err: unknown) => this.#log.warn({ err }, 'kiosk stock feed could not subscribe again'));
+    });
     this.#feed.on('message', (_channel: string, raw: string) => {
       try {
         const msg = JSON.parse(raw) as { day?: unknown; sku?: unknown; sold?: unknown; number?: unknown };

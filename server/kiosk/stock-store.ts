@@ -48,11 +48,13 @@ export type StockListener = (day: string, sold: Record<string, number>, number?:
  * first answer back.
  */
 export interface StockStore {
-  start(listener: StockListener): Promise<void>;
+  /** `resync`: changes may have been missed (a feed that reconnected): read the counts again. */
+  start(listener: StockListener, resync: () => void): Promise<void>;
   place(p: Placement): Promise<PlaceOutcome>;
   /**
-   * Opens the day: its counts and numbering become at least `known` (what this hub has seen of the day). A
-   * store that lost the day is seeded again by it, so nothing sold is sold again and no number given twice.
+   * Opens the day if it is not open: its counts and numbering become at least `known` (what this hub has seen
+   * of the day). A store that lost the day is seeded again by it, so nothing sold is sold again and no number
+   * is given twice. An open day is left as it is.
    */
   open(day: string, known: { sold: Record<string, number>; lastNumber: number }): Promise<void>;
   /** Gives back what a cancelled order took (or takes it again when the cancel is undone). */
