@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../server/hub.js';
+import type { Order, OrderStatus } from '../shared/schemas/order.js';
+import { axeViolations, describeViolations } from './helpers/axe.js';
+import { launchChromium, storeUrl } from './helpers/browser.js';
+import { order } from './helpers/fixtures.js';
+import { TEST_PIN, post, startTestHub } from './helpers/hub.js';
+
+const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
+const LANDSCAPE = { width: 1280, height: 800 };
+const PORTRAIT = { width: 800, height: 1280 };
+/** A hurried double tap: the second finger lands this long after the first, on the same spot. */
+const DOUBLE_TAP_MS = 120;
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y && p.y <= b.y + b.height;
+
+describe('the staff console under hurried hands, in Chromium', () => {
+  let hub: Hub;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    browser = await launchChromium();
+    // A touch tablet: taps are touch events, as on the floor.
+    context = await browser.newContext({ viewport: LANDSCAPE, hasTouch: true });
+    context.setDefaultTimeout(8_000);
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  async function openConsole(): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(storeUrl(hub.url, '/staff'));
+    await page.getByPlaceholder('e.g. Ana').fill('Ana');
+    for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('.console[data-connected="true"]').waitFor();
+    return page;
+  }
+
+  async function statuses(ids: string[]): Promise<Record<string, OrderStatus | undefined>> {
+    const held = await Promise.all(ids.map((id) => hub.board.order(id)));
+    return Object.fromEntries(ids.map((id, i) => [id, held[i]?.status]));
+  }
+
+  /** Two taps 120 ms apart at the centre of where `target` was at the first: a finger does not follow a moving button. */
+  async function doubleTap(page: Page, target: Locator): Promise<{ x: number; y: number }> {
+    const box = (await target.boundingBox())!;
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.touchscreen.tap(at.x, at.y);
+    // The gap between the taps is the stimulus itself, not a wait for something.
+    await new Promise((resolve) => setTimeout(resolve, DOUBLE_TAP_MS));
+    await page.touchscreen.tap(at.x, at.y);
+    return at;
+  }
+
+  const row = (page: Page, o: Order) => page.locator(`article.order[data-order="${o.id}"]`);
+  /** The row has shown its answer and taken taps again (the list may re-sort from here). */
+  const released = (page: Page, o: Order) => page.locator(`article.order[data-order="${o.id}"]:not([inert])`).waitFor();
+
+  it('a double tap on Start, on Ready and on ✕ changes exactly one thing, on the right order, and cancels nothing', { timeout: 60_000 }, async () => {
+    const now = Date.now();
+    // Due times spread so the waiting list has an order a re-sort would change.
+    const first = order({ number: 'A1', status: 'queued', promisedAt: now + 5 * 60_000, updatedAt: now - 5_000 });
+    const second = order({ number: 'A2', status: 'queued', promisedAt: now + 10 * 60_000, updatedAt: now - 5_000 });
+    const making = order({ number: 'A3', status: 'in_production', promisedAt: now + 15 * 60_000, updatedAt: now - 5_000 });
+    const other = order({ number: 'A4', status: 'in_production', promisedAt: now + 20 * 60_000, updatedAt: now - 5_000 });
+    const waiting = order({ number: 'A5', status: 'ready', updatedAt: now - 5_000 });
+    const all = [first, second, making, other, waiting];
+    for (const o of all) expect((await post(`${hub.url}/api/orders`, o)).status).toBe(200);
+    const ids = all.map((o) => o.id);
+    const page = await openConsole();
+    for (const o of all) await row(page, o).waitFor();
+    const expected = await statuses(ids);
+
+    // Start on the first waiting order: it starts, and nothing else does.
+    await doubleTap(page, row(page, first).getByRole('button', { name: 'Start' }));
+    expected[first.id] = 'in_production';
+    await expect.poll(() => statuses(ids), { timeout: 5_000 }).toEqual(expected);
+    await released(page, first);
+    expect(await statuses(ids)).toEqual(expected);
+
+    // Ready on an order being made: it is ready, not picked up, and no other order moved.
+    await doubleTap(page, row(page, making).getByRole('button', { name: 'Ready' }));
+    expected[making.id] = 'ready';
+    await expect.poll(() => statuses(ids), { timeout: 5_000 }).toEqual(expected);
+    await released(page, making);
+    expect(await statuses(ids)).toEqual(expected);
+
+    // ✕: the confirmation opens on that order, away from where the finger was, and nothing is cancelled.
+    const cross = row(page, second).getByRole('button', { name: `Cancel ${second.number}` });
+    const tapped = await doubleTap(page, cross);
+    const yes = row(page, second).getByRole('button', { name: `Yes, cancel ${second.number}` });
+    await yes.waitFor();
+    expect(inside(tapped, (await yes.boundingBox())!)).toBe(false);
+    expect(await page.getByRole('button', { name: /^Yes, cancel/ }).count()).toBe(1);
+    await released(page, second);
+    expect(await statuses(ids)).toEqual(expected);
+    await row(page, second).getByRole('button', { name: 'Keep' }).click();
+    await yes.waitFor({ state: 'detached' });
+    expect(await statuses(ids)).toEqual(expected);
+
+    // Two actions, two undo toasts: both still undoable, and neither covers any button on the page.
+    const undos = page.getByRole('region', { name: 'Undo' }).getByRole('button', { name: /^Undo/ });
+    expect(await undos.count()).toBe(2);
+    const toasts = await page.locator('.tray .toast').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as Box));
+    const buttons = await page
+      .locator('button:visible, a:visible')
+      .evaluateAll((els) =>
+        els.filter((e) => !e.closest('.tray')).map((e) => ({ name: e.textContent?.trim() ?? '', box: e.getBoundingClientRect().toJSON() as Box })),
+      );
+    expect(buttons.length).toBeGreaterThan(10);
+    for (const toast of toasts) for (const b of buttons) expect(overlaps(toast, b.box), `a toast covers "${b.name}"`).toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, 'staff-console-double-tap.png') });
+
+    // The earlier action is undone though another followed it.
+    await undos.last().click();
+    expected[first.id] = 'queued';
+    await expect.poll(() => statuses(ids), { timeout: 5_000 }).toEqual(expected);
+    await page.close();
+  });
+
+  it('has no accessibility violations of any impact on the login and on the console (axe-core)', async () => {
+    // A context of its own: this one's cookie from the other test would open the console, not the login.
+    const page = await browser.newPage({ viewport: LANDSCAPE });
+    await page.goto(storeUrl(hub.url, '/staff'));
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    const login = await axeViolations(page);
+    expect(login, describeViolations(login)).toEqual([]);
+    await page.close();
+
+    const now = Date.now();
+    await post(`${hub.url}/api/orders`, order({ number: 'X1', status: 'queued', promisedAt: now - 60_000, updatedAt: now - 120_000 }));
+    await post(`${hub.url}/api/orders`, order({ number: 'X2', status: 'ready', updatedAt: now - 60_000 }));
+    const staff = await openConsole();
+    await staff.locator('article.order[data-number="X2"]').waitFor();
+    await staff.getByRole('region', { name: 'Today' }).waitFor();
+    for (const viewport of [LANDSCAPE, PORTRAIT]) {
+      await staff.setViewportSize(viewport);
+      const found = await axeViolations(staff);
+      expect(found, `${viewport.width}×${viewport.height}\n${describeViolations(found)}`).toEqual([]);
+    }
+    await staff.close();
+  });
+});
