@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Order, OrderStatus } from '../shared/schemas/order.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
-import { order } from './helpers/fixtures.js';
+import { FakeObs } from './helpers/fake-obs.js';
+import { machine, order } from './helpers/fixtures.js';
 import { TEST_PIN, post, startTestHub } from './helpers/hub.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
@@ -21,24 +22,26 @@ const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x
 
 describe('the staff console under hurried hands, in Chromium', () => {
   let hub: Hub;
+  let obs: FakeObs;
   let browser: Browser;
-  let context: BrowserContext;
 
   beforeAll(async () => {
-    hub = await startTestHub();
+    // OBS (a stand-in) is there so the camera panel is on the console, as in a store that streams.
+    obs = await FakeObs.start();
+    hub = await startTestHub({ OBS_URL: obs.url });
     browser = await launchChromium();
-    // A touch tablet: taps are touch events, as on the floor.
-    context = await browser.newContext({ viewport: LANDSCAPE, hasTouch: true });
-    context.setDefaultTimeout(8_000);
     mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await hub?.close();
+    await obs?.close();
   });
 
+  /** A tablet of its own (its own cookies), logged in afresh. */
   async function openConsole(): Promise<Page> {
-    const page = await context.newPage();
+    const page = await browser.newPage({ viewport: LANDSCAPE, hasTouch: true });
+    page.setDefaultTimeout(8_000);
     await page.goto(storeUrl(hub.url, '/staff'));
     await page.getByPlaceholder('e.g. Ana').fill('Ana');
     for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
@@ -67,6 +70,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
   /** The row has shown its answer and taken taps again (the list may re-sort from here). */
   const released = (page: Page, o: Order) => page.locator(`article.order[data-order="${o.id}"]:not([inert])`).waitFor();
 
+  // Every console is a touch tablet: taps are touch events, as on the floor.
   it('a double tap on Start, on Ready and on ✕ changes exactly one thing, on the right order, and cancels nothing', { timeout: 60_000 }, async () => {
     const now = Date.now();
     // Due times spread so the waiting list has an order a re-sort would change.
@@ -130,7 +134,6 @@ describe('the staff console under hurried hands, in Chromium', () => {
   });
 
   it('has no accessibility violations of any impact on the login and on the console (axe-core)', async () => {
-    // A context of its own: this one's cookie from the other test would open the console, not the login.
     const page = await browser.newPage({ viewport: LANDSCAPE });
     await page.goto(storeUrl(hub.url, '/staff'));
     await page.getByRole('button', { name: 'Log in' }).waitFor();
@@ -141,14 +144,110 @@ describe('the staff console under hurried hands, in Chromium', () => {
     const now = Date.now();
     await post(`${hub.url}/api/orders`, order({ number: 'X1', status: 'queued', promisedAt: now - 60_000, updatedAt: now - 120_000 }));
     await post(`${hub.url}/api/orders`, order({ number: 'X2', status: 'ready', updatedAt: now - 60_000 }));
+    await post(`${hub.url}/api/machines`, machine({ id: 'oven-x', name: 'Oven X', state: 'fault', updatedAt: now }));
     const staff = await openConsole();
     await staff.locator('article.order[data-number="X2"]').waitFor();
-    await staff.getByRole('region', { name: 'Today' }).waitFor();
-    for (const viewport of [LANDSCAPE, PORTRAIT]) {
+    await staff.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
+    await staff.getByRole('region', { name: 'Cameras' }).getByRole('group', { name: 'Mode' }).waitFor();
+    for (const [viewport, name] of [
+      [LANDSCAPE, 'staff-console-1280x800.png'],
+      [PORTRAIT, 'staff-console-800x1280.png'],
+    ] as const) {
       await staff.setViewportSize(viewport);
       const found = await axeViolations(staff);
       expect(found, `${viewport.width}×${viewport.height}\n${describeViolations(found)}`).toEqual([]);
+      await staff.screenshot({ path: path.join(SHOTS, name) });
     }
     await staff.close();
+  });
+
+  it('reads like a kitchen display: late first, then the oldest waiting, ready apart with their wait; a new order chimes and is marked new; an alert links to its order', async () => {
+    const now = Date.now();
+    const soon = order({ number: 'K3', status: 'queued', promisedAt: now + 9 * 60_000, updatedAt: now - 1_000 });
+    const making = order({ number: 'K2', status: 'in_production', promisedAt: now + 4 * 60_000, updatedAt: now - 1_000 });
+    const late = order({ number: 'K1', status: 'queued', promisedAt: now - 3 * 60_000, updatedAt: now - 1_000 });
+    const readyLong = order({ number: 'R1', status: 'ready', updatedAt: now - 5 * 60_000 - 5_000 });
+    const readyNow = order({ number: 'R2', status: 'ready', updatedAt: now - 1_000 });
+    for (const o of [soon, making, late, readyNow, readyLong]) await post(`${hub.url}/api/orders`, o);
+    const page = await openConsole();
+    const waiting = page.getByRole('region', { name: /^Waiting/ });
+    const ready = page.getByRole('region', { name: /^Ready for pickup/ });
+    await waiting.locator(`article[data-order="${soon.id}"]`).waitFor();
+    await ready.locator(`article[data-order="${readyLong.id}"]`).waitFor();
+    // Late first (once the hub has called it late), then by when each is due; ready ones in a list of their own.
+    await expect
+      .poll(async () =>
+        (await waiting.locator('article.order').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).filter((n) => /^K\d$/.test(n!)),
+      )
+      .toEqual(['K1', 'K2', 'K3']);
+    expect(await ready.locator('article.order').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual(
+      expect.arrayContaining(['R1', 'R2']),
+    );
+    const readyOrder = await ready.locator('article.order').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
+    expect(readyOrder.indexOf('R1')).toBeLessThan(readyOrder.indexOf('R2'));
+    expect(await ready.locator(`article[data-order="${readyLong.id}"]`).textContent()).toContain('waiting 5 min for pickup');
+    expect(await waiting.locator('.order.new').count()).toBe(0);
+
+    // A new order: one chime, marked new, below the orders already there.
+    const chimes = Number(await page.locator('main.console').getAttribute('data-chimes'));
+    const fresh = order({ number: 'N1', status: 'queued', updatedAt: Date.now() });
+    await post(`${hub.url}/api/orders`, fresh);
+    const freshRow = waiting.locator(`article.order.new[data-order="${fresh.id}"]`);
+    await freshRow.getByText('New', { exact: true }).waitFor();
+    await page.locator(`main.console[data-chimes="${chimes + 1}"]`).waitFor();
+
+    // The late order's alert links to its row.
+    const alert = page.getByRole('region', { name: 'Today' }).locator(`a[href="#order-${late.id}"]`);
+    await alert.click();
+    expect(await page.evaluate(() => location.hash)).toBe(`#order-${late.id}`);
+    expect(await page.locator(`#order-${late.id}`).isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('has no text under 16 px and no target under 48 px, and its charts follow the tablet when it turns', async () => {
+    await post(`${hub.url}/api/orders`, order({ number: 'T1', status: 'queued', promisedAt: Date.now() - 60_000 }));
+    const page = await openConsole();
+    await page.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
+    await page.getByRole('region', { name: 'Cameras' }).getByRole('group', { name: 'Mode' }).waitFor();
+    for (const viewport of [LANDSCAPE, PORTRAIT]) {
+      await page.setViewportSize(viewport);
+      // Every chart is as wide as the box it sits in, after the turn as before it.
+      await page.waitForFunction(() => {
+        const plots = [...document.querySelectorAll<HTMLElement>('.spark .plot')];
+        return plots.length === 2 && plots.every((p) => Math.abs((p.querySelector('canvas')?.getBoundingClientRect().width ?? 0) - p.clientWidth) <= 1);
+      });
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('main *')]
+          .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
+          .filter((el) => el.getClientRects().length > 0 && parseFloat(getComputedStyle(el).fontSize) < 16)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 30)} (${getComputedStyle(el).fontSize})`),
+      );
+      expect(small, `${viewport.width}×${viewport.height}`).toEqual([]);
+      const tiny = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('main button, main a[href], main input')]
+          .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+          .map((el) => ({ el, r: el.getBoundingClientRect() }))
+          .filter(({ r }) => r.width < 47.5 || r.height < 47.5)
+          .map(({ el, r }) => `${el.tagName.toLowerCase()} "${el.textContent!.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
+      );
+      expect(tiny, `${viewport.width}×${viewport.height}`).toEqual([]);
+    }
+    await page.close();
+  });
+
+  it('says what auto, manual and hold mean, and a hold shows its countdown', async () => {
+    const page = await openConsole();
+    const cameras = page.getByRole('region', { name: 'Cameras' });
+    await cameras.getByRole('button', { name: 'Oven Cam' }).waitFor();
+    for (const word of ['production events switch the cameras', 'only people switch scenes', 'then auto resumes by itself'])
+      await cameras.getByText(word).waitFor();
+    // Picking a scene in auto holds it: the panel counts down to when the rules take over (holdMinutes, 5 by default).
+    await cameras.getByRole('button', { name: 'Oven Cam' }).click();
+    const countdown = cameras.getByTestId('hold-countdown');
+    await countdown.waitFor();
+    expect(await countdown.textContent()).toMatch(/take over again in [45]:\d\d$/);
+    const first = await countdown.textContent();
+    await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
+    await page.close();
   });
 });
