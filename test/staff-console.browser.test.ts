@@ -220,7 +220,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
         [...document.querySelectorAll<HTMLElement>('main *')]
           .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
           .filter((el) => el.getClientRects().length > 0 && parseFloat(getComputedStyle(el).fontSize) < 16)
-          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 30)} (${getComputedStyle(el).fontSize})`),
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 30)} (${getComputedStyle(el).fontSize})`),
       );
       expect(small, `${viewport.width}×${viewport.height}`).toEqual([]);
       const tiny = await page.evaluate(() =>
@@ -228,7 +228,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
           .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
           .map((el) => ({ el, r: el.getBoundingClientRect() }))
           .filter(({ r }) => r.width < 47.5 || r.height < 47.5)
-          .map(({ el, r }) => `${el.tagName.toLowerCase()} "${el.textContent!.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
+          .map(({ el, r }) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
       );
       expect(tiny, `${viewport.width}×${viewport.height}`).toEqual([]);
     }
