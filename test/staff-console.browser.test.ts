@@ -8,7 +8,7 @@ import { axeViolations, describeViolations } from './helpers/axe.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_PIN, post, startTestHub } from './helpers/hub.js';
+import { TEST_PIN, TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 const LANDSCAPE = { width: 1280, height: 800 };
@@ -126,10 +126,39 @@ describe('the staff console under hurried hands, in Chromium', () => {
     for (const toast of toasts) for (const b of buttons) expect(overlaps(toast, b.box), `a toast covers "${b.name}"`).toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'staff-console-double-tap.png') });
 
-    // The earlier action is undone though another followed it.
-    await undos.last().click();
+    // The earlier action is undone though another followed it; a double tap on its Undo undoes it alone
+    // (the tray does not shift another toast's Undo under the second tap).
+    const tray = page.getByRole('region', { name: 'Undo' });
+    await doubleTap(page, undos.first());
     expected[first.id] = 'queued';
     await expect.poll(() => statuses(ids), { timeout: 5_000 }).toEqual(expected);
+    await tray.getByRole('button', { name: 'Undone' }).waitFor();
+    expect(await tray.getByRole('button', { name: /^Undo \(/ }).count()).toBe(1);
+    expect(await statuses(ids)).toEqual(expected);
+    await page.close();
+  });
+
+  it('shows what the order is now when a tap comes too late (409 stale), and takes no step', async () => {
+    const o = order({ number: 'S1', status: 'queued', updatedAt: Date.now() - 1_000 });
+    await post(`${hub.url}/api/orders`, o);
+    const page = await openConsole();
+    await row(page, o).waitFor();
+    // Another console gets there first, while this tap is on its way to the hub.
+    await page.route(`**/api/staff/orders/${o.id}/advance`, async (route) => {
+      const other = await fetch(`${hub.url}/api/staff/orders/${o.id}/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+        body: JSON.stringify({ from: 'queued' }),
+      });
+      expect(other.status).toBe(200);
+      await route.continue();
+    });
+    await row(page, o).getByRole('button', { name: 'Start' }).click();
+    await row(page, o).getByText('Already making').waitFor();
+    await page.getByRole('region', { name: 'Undo' }).getByText('S1 is making now: nothing changed').waitFor();
+    expect((await hub.board.order(o.id))?.status).toBe('in_production');
+    // Once the answer has been shown, the row shows the order as it is, with its next step.
+    await row(page, o).getByRole('button', { name: 'Ready' }).waitFor();
     await page.close();
   });
 

@@ -10,6 +10,8 @@ export interface Toast {
   message: string;
   undo?: string;
   until: number;
+  /** Undo was tapped: the toast stays where it is (its button inert, then "Undone") so a second tap hits nothing new. */
+  undoing?: 'asked' | 'done' | 'failed';
 }
 
 export const STATUS_WORDS: Record<OrderStatus, string> = {
@@ -27,6 +29,7 @@ export interface ActOutcome {
 }
 
 const NOTE_MS = 5_000;
+const UNDONE_SHOWN_MS = 3_000;
 
 /** The console's session and the staff-only live state behind it. */
 export class ConsoleSession {
@@ -84,11 +87,16 @@ export class ConsoleSession {
   }
 
   async undo(toast: Toast): Promise<void> {
-    this.dismiss(toast.id);
-    if (!toast.undo) return;
+    if (!toast.undo || toast.undoing) return;
+    this.#update(toast.id, { undoing: 'asked' });
     const answer = await api<StaffActionResult>('POST', '/api/staff/undo', { undo: toast.undo });
-    if (!answer.ok) return this.#say(answer.error.message);
-    this.#say(`${answer.data.order.number}: undone`);
+    // Kept in its place a few seconds more, saying what came of it: nothing slides under the finger.
+    const until = Date.now() + UNDONE_SHOWN_MS;
+    if (!answer.ok) {
+      this.#update(toast.id, { undoing: 'failed', until });
+      return this.#say(answer.error.message);
+    }
+    this.#update(toast.id, { undoing: 'done', until, message: `${answer.data.order.number}: undone` });
   }
 
   dismiss(id: number): void {
@@ -111,9 +119,14 @@ export class ConsoleSession {
     this.#push({ message, until: Date.now() + NOTE_MS });
   }
 
+  /** New toasts go last: the ones already shown keep their places while a finger may be on their Undo. */
   #push(toast: Omit<Toast, 'id'>): void {
     const now = Date.now();
-    this.toasts = [{ ...toast, id: ++this.#toastId }, ...this.toasts.filter((t) => t.until > now)];
+    this.toasts = [...this.toasts.filter((t) => t.until > now), { ...toast, id: ++this.#toastId }];
+  }
+
+  #update(id: number, change: Partial<Toast>): void {
+    this.toasts = this.toasts.map((t) => (t.id === id ? { ...t, ...change } : t));
   }
 
   #open(who: string): void {

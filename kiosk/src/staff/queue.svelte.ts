@@ -116,9 +116,13 @@ export class QueueView {
     return true;
   }
 
-  /** "Keep": the confirmation closes and the row is free. */
+  /** "Keep": the confirmation closes; the ✕ comes back under the finger, so it too ignores taps for a moment. */
   keep(id: string): void {
-    if (this.#holds[id]?.confirming) this.#release(id);
+    const hold = this.#holds[id];
+    if (!hold?.confirming) return;
+    hold.confirming = false;
+    hold.inert = true;
+    this.#after(HOLD_MS, () => this.#release(id));
   }
 
   /** Marks orders that were not on the board before as new; answers how many there are (to chime once for them). */
