@@ -79,7 +79,11 @@ describe('the staff console under hurried hands, in Chromium', () => {
     const making = order({ number: 'A3', status: 'in_production', promisedAt: now + 15 * 60_000, updatedAt: now - 5_000 });
     const other = order({ number: 'A4', status: 'in_production', promisedAt: now + 20 * 60_000, updatedAt: now - 5_000 });
     const waiting = order({ number: 'A5', status: 'ready', updatedAt: now - 5_000 });
-    const all = [first, second, making, other, waiting];
+    // More than fit: the queue runs to the bottom of the screen, where the undo toasts appear.
+    const later = Array.from({ length: 6 }, (_, i) =>
+      order({ number: `B${i}`, status: 'queued', promisedAt: now + (30 + i) * 60_000, updatedAt: now - 5_000 }),
+    );
+    const all = [first, second, making, other, waiting, ...later];
     for (const o of all) expect((await post(`${hub.url}/api/orders`, o)).status).toBe(200);
     const ids = all.map((o) => o.id);
     const page = await openConsole();
@@ -117,11 +121,22 @@ describe('the staff console under hurried hands, in Chromium', () => {
     const undos = page.getByRole('region', { name: 'Undo' }).getByRole('button', { name: /^Undo/ });
     expect(await undos.count()).toBe(2);
     const toasts = await page.locator('.tray .toast').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as Box));
-    const buttons = await page
-      .locator('button:visible, a:visible')
-      .evaluateAll((els) =>
-        els.filter((e) => !e.closest('.tray')).map((e) => ({ name: e.textContent?.trim() ?? '', box: e.getBoundingClientRect().toJSON() as Box })),
-      );
+    // What of each button can be seen: its box, cut by every scrolling box around it and by the window.
+    const buttons = await page.locator('button:visible, a:visible').evaluateAll((els) =>
+      els
+        .filter((e) => !e.closest('.tray'))
+        .map((e) => {
+          let { left, top, right, bottom } = e.getBoundingClientRect();
+          for (let p = e.parentElement; p; p = p.parentElement) {
+            if (getComputedStyle(p).overflowY === 'visible') continue;
+            const c = p.getBoundingClientRect();
+            [left, top, right, bottom] = [Math.max(left, c.left), Math.max(top, c.top), Math.min(right, c.right), Math.min(bottom, c.bottom)];
+          }
+          [right, bottom] = [Math.min(right, innerWidth), Math.min(bottom, innerHeight)];
+          return { name: e.textContent?.trim() ?? '', box: { x: left, y: top, width: right - left, height: bottom - top } };
+        })
+        .filter((b) => b.box.width > 0 && b.box.height > 0),
+    );
     expect(buttons.length).toBeGreaterThan(10);
     for (const toast of toasts) for (const b of buttons) expect(overlaps(toast, b.box), `a toast covers "${b.name}"`).toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'staff-console-double-tap.png') });
@@ -277,6 +292,8 @@ describe('the staff console under hurried hands, in Chromium', () => {
     expect(await countdown.textContent()).toMatch(/take over again in [45]:\d\d$/);
     const first = await countdown.textContent();
     await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
+    await cameras.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'staff-console-cameras.png') });
     await page.close();
   });
 });
