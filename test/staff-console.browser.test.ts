@@ -57,6 +57,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
 
   /** Two taps 120 ms apart at the centre of where `target` was at the first: a finger does not follow a moving button. */
   async function doubleTap(page: Page, target: Locator): Promise<{ x: number; y: number }> {
+    await target.scrollIntoViewIfNeeded();
     const box = (await target.boundingBox())!;
     const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     await page.touchscreen.tap(at.x, at.y);
@@ -150,6 +151,47 @@ describe('the staff console under hurried hands, in Chromium', () => {
     await tray.getByRole('button', { name: 'Undone' }).waitFor();
     expect(await tray.getByRole('button', { name: /^Undo \(/ }).count()).toBe(1);
     expect(await statuses(ids)).toEqual(expected);
+    await page.close();
+  });
+
+  it("a double tap on Recall recalls one order, and one on a screen's Remove removes nothing", async () => {
+    const api = (route: string, body: unknown) => post(`${hub.url}${route}`, body);
+    const done = [
+      order({ number: 'P1', status: 'ready', updatedAt: Date.now() - 2_000 }),
+      order({ number: 'P2', status: 'ready', updatedAt: Date.now() - 2_000 }),
+    ];
+    for (const o of done) {
+      await api('/api/orders', o);
+      expect((await api(`/api/staff/orders/${o.id}/advance`, { from: 'ready' })).status).toBe(200);
+    }
+    expect((await api('/api/screens', { name: 'door-left' })).status).toBeLessThan(300);
+    const page = await openConsole();
+    const finished = page.getByRole('region', { name: 'Recently finished' });
+    const p1 = finished.locator('p.row', { hasText: 'P1' });
+    await p1.getByRole('button', { name: 'Recall' }).waitFor();
+    await finished.locator('p.row', { hasText: 'P2' }).getByRole('button', { name: 'Recall' }).waitFor();
+    const ids = done.map((o) => o.id);
+    // The newest finished first: P2 above P1. Recalling P2 would slide P1's Recall under a second tap.
+    const top = finished.getByRole('button', { name: 'Recall' }).first();
+    const recalled = (await top.locator('xpath=..').textContent())!.includes('P2') ? done[1]! : done[0]!;
+    await doubleTap(page, top);
+    const expected = Object.fromEntries(ids.map((id) => [id, id === recalled.id ? 'ready' : 'picked_up']));
+    await expect.poll(() => statuses(ids), { timeout: 5_000 }).toEqual(expected);
+    await page.locator(`article.order[data-order="${recalled.id}"]`).waitFor();
+    await finished.locator('p.row:not([inert])').first().waitFor();
+    expect(await statuses(ids)).toEqual(expected);
+
+    const screens = page.getByRole('region', { name: 'Screens' });
+    const screenRow = screens.locator('p.row', { hasText: 'door-left' });
+    const tapped = await doubleTap(page, screenRow.getByRole('button', { name: 'Remove' }));
+    const sure = screenRow.getByRole('button', { name: 'Remove?' });
+    await sure.waitFor();
+    expect(inside(tapped, (await sure.boundingBox())!)).toBe(false);
+    await screenRow.getByRole('button', { name: 'Keep' }).click();
+    const listed = (await (await fetch(`${hub.url}/api/screens`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).json()) as {
+      data: { name: string }[];
+    };
+    expect(listed.data.map((x) => x.name)).toContain('door-left');
     await page.close();
   });
 
