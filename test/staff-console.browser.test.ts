@@ -20,6 +20,27 @@ type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y && p.y <= b.y + b.height;
 
+/** Every element on the page that shows text of its own below 16 px. */
+function smallText(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main *')]
+      .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
+      .filter((el) => el.getClientRects().length > 0 && parseFloat(getComputedStyle(el).fontSize) < 16)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 30)} (${getComputedStyle(el).fontSize})`),
+  );
+}
+
+/** Every button, link and field shown smaller than 48 × 48 px. */
+function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main button, main a[href], main input')]
+      .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width < 47.5 || r.height < 47.5)
+      .map(({ el, r }) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
+  );
+}
+
 describe('the staff console under hurried hands, in Chromium', () => {
   let hub: Hub;
   let obs: FakeObs;
@@ -290,7 +311,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
     await page.close();
   });
 
-  it('has no text under 16 px and no target under 48 px, and its charts follow the tablet when it turns', async () => {
+  it('has no text under 16 px and no target under 48 px, on the login and the console, and its charts follow the tablet when it turns', async () => {
     await post(`${hub.url}/api/orders`, order({ number: 'T1', status: 'queued', promisedAt: Date.now() - 60_000 }));
     const page = await openConsole();
     await page.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
@@ -302,23 +323,17 @@ describe('the staff console under hurried hands, in Chromium', () => {
         const plots = [...document.querySelectorAll<HTMLElement>('.spark .plot')];
         return plots.length === 2 && plots.every((p) => Math.abs((p.querySelector('canvas')?.getBoundingClientRect().width ?? 0) - p.clientWidth) <= 1);
       });
-      const small = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('main *')]
-          .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
-          .filter((el) => el.getClientRects().length > 0 && parseFloat(getComputedStyle(el).fontSize) < 16)
-          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 30)} (${getComputedStyle(el).fontSize})`),
-      );
-      expect(small, `${viewport.width}×${viewport.height}`).toEqual([]);
-      const tiny = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('main button, main a[href], main input')]
-          .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
-          .map((el) => ({ el, r: el.getBoundingClientRect() }))
-          .filter(({ r }) => r.width < 47.5 || r.height < 47.5)
-          .map(({ el, r }) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
-      );
-      expect(tiny, `${viewport.width}×${viewport.height}`).toEqual([]);
+      expect(await smallText(page), `${viewport.width}×${viewport.height}`).toEqual([]);
+      expect(await smallTargets(page), `${viewport.width}×${viewport.height}`).toEqual([]);
     }
     await page.close();
+    // The login too.
+    const login = await browser.newPage({ viewport: LANDSCAPE });
+    await login.goto(storeUrl(hub.url, '/staff'));
+    await login.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await smallText(login)).toEqual([]);
+    expect(await smallTargets(login)).toEqual([]);
+    await login.close();
   });
 
   it('says what auto, manual and hold mean, and a hold shows its countdown', async () => {
