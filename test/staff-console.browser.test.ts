@@ -313,6 +313,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
 
   it('has no text under 16 px and no target under 48 px, on the login and the console, and its charts follow the tablet when it turns', async () => {
     await post(`${hub.url}/api/orders`, order({ number: 'T1', status: 'queued', promisedAt: Date.now() - 60_000 }));
+    for (let i = 2; i < 14; i++) await post(`${hub.url}/api/orders`, order({ number: `T${i}`, status: i % 3 ? 'queued' : 'ready', updatedAt: Date.now() - 1_000 }));
     const page = await openConsole();
     await page.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
     await page.getByRole('region', { name: 'Cameras' }).getByRole('group', { name: 'Mode' }).waitFor();
@@ -323,6 +324,19 @@ describe('the staff console under hurried hands, in Chromium', () => {
         const plots = [...document.querySelectorAll<HTMLElement>('.spark .plot')];
         return plots.length === 2 && plots.every((p) => Math.abs((p.querySelector('canvas')?.getBoundingClientRect().width ?? 0) - p.clientWidth) <= 1);
       });
+      // Nothing runs into anything else: no two rows, and no waiting row into the panels beside or below the queue.
+      const rows = await page
+        .locator('article.order')
+        .evaluateAll((els) =>
+          els.map((e) => ({ name: e.getAttribute('data-number'), waiting: e.closest('.queue') !== null, box: e.getBoundingClientRect().toJSON() as Box })),
+        );
+      const aside = (await page.locator('.body > aside').boundingBox())!;
+      expect(rows.filter((r) => r.waiting).length).toBeGreaterThan(1);
+      const where = `${viewport.width}×${viewport.height}`;
+      for (const [i, a] of rows.entries()) {
+        if (a.waiting) expect(overlaps(a.box, aside), `${a.name} runs into the panels at ${where}`).toBe(false);
+        for (const b of rows.slice(i + 1)) expect(overlaps(a.box, b.box), `${a.name} runs into ${b.name} at ${where}`).toBe(false);
+      }
       expect(await smallText(page), `${viewport.width}×${viewport.height}`).toEqual([]);
       expect(await smallTargets(page), `${viewport.width}×${viewport.height}`).toEqual([]);
     }
