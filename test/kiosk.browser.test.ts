@@ -110,8 +110,8 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await phone.locator('main.track[data-status="gone"]').waitFor();
     expect((await board(hub)).orders.some((o) => o.id === order.id)).toBe(false);
 
-    // Undo, pressed right after the action it takes back, brings the order back to Ready everywhere.
-    await staff.getByRole('button', { name: /^Undo/ }).click();
+    // Undo, pressed right after the action it takes back (the newest toast, last), brings the order back to Ready everywhere.
+    await staff.getByRole('button', { name: /^Undo/ }).last().click();
     await card('ready').waitFor();
     await phone.locator('main.track[data-status="ready"]').waitFor();
 

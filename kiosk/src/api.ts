@@ -1,6 +1,9 @@
+import type { OrderStatus } from '../../shared/schemas/order.js';
 import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 
-export type ApiAnswer<T> = { status: number; ok: true; data: T } | { status: number; ok: false; error: { code: string; message: string; left?: number } };
+/** `status`: with code `stale`, what the order is in now (a staff action tapped on a status it has left). */
+export type ApiError = { code: string; message: string; left?: number; status?: OrderStatus | null };
+export type ApiAnswer<T> = { status: number; ok: true; data: T } | { status: number; ok: false; error: ApiError };
 
 /** One JSON call to the hub. A network failure answers status 0 with code `network`, never throws. */
 export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
@@ -16,8 +19,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json = (await res.json().catch(() => ({ ok: false, error: { code: 'bad_reply', message: `the hub answered ${res.status}` } }))) as
-      | { ok: true; data: T }
-      | { ok: false; error: { code: string; message: string; left?: number } };
+      { ok: true; data: T } | { ok: false; error: ApiError };
     return { status: res.status, ...json };
   } catch {
     return { status: 0, ok: false, error: { code: 'network', message: 'the hub cannot be reached' } };

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { BoardMirror } from '../../shared/board-mirror.js';
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
-import type { Order } from '../../shared/schemas/order.js';
+import type { Order, OrderStatus } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { BoardStore, StoredChange, WriteResult } from './store.js';
@@ -109,8 +109,9 @@ export class Board {
     return this.#snap;
   }
 
-  upsertOrder(order: Order): Promise<WriteResult> {
-    return this.#store.upsertOrder(order);
+  /** With `expected`: only while the order is still in that status, atomically in the store (see BoardStore). */
+  upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult> {
+    return this.#store.upsertOrder(order, expected);
   }
 
   /** The latest record of an order, finished ones included; from the store, which may be ahead of this hub's view. */

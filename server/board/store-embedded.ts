@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DISABLED_SCENE, Scene, Seq } from '../../shared/schemas/board.js';
 import { Machine } from '../../shared/schemas/machine.js';
-import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import { Order, isActiveOrder, type OrderStatus } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import { decide, readingsOnly, readingsUpdate } from './rules.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from './store.js';
@@ -191,8 +191,10 @@ export class EmbeddedStore implements BoardStore {
     });
   }
 
-  upsertOrder(order: Order): Promise<WriteResult> {
+  upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult> {
     const current = this.#orders.get(order.id) ?? this.#tombstones.get(order.id);
+    // Nothing runs between this look and the write below: one process, no await.
+    if (expected !== undefined && current?.status !== expected) return Promise.resolve({ applied: false, reason: 'moved', status: current?.status ?? null });
     const json = JSON.stringify(order);
     const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: order.updatedAt, json });
     if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });

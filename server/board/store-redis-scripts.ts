@@ -52,14 +52,31 @@ const DECIDE = `local function decide(cur, nextJson, nextTs)
 end`;
 
 /**
+ * The status of a stored order record: only its top-level `status` is read. An unreadable record has none,
+ * so a conditional write to it is refused (unlike `decide`, which lets a valid write replace it).
+ */
+const STATUS_OF = `local function status_of(cur)
+  if not cur then return '' end
+  local ok, held = pcall(cjson.decode, cur)
+  if not ok or type(held) ~= 'table' or type(held.status) ~= 'string' then return '' end
+  return held.status
+end`;
+
+/**
  * KEYS: orders hash, seq, tombstone key, event log, epoch. ARGV: id, json, updatedAt, active(1|0), channel, tombstone ttl s,
- * log cap, most active orders (a new one past it is refused: the reply is {0, 'board_full'}), epoch candidate.
+ * log cap, most active orders (a new one past it is refused: the reply is {0, 'board_full'}), expected status ('' for
+ * any: else a record in another status is left alone and the reply is {0, 'moved', its status}), epoch candidate.
  */
 export const UPSERT_ORDER = `${DECIDE}
+${STATUS_OF}
 ${GUARD}
 guard(KEYS[2], KEYS[4])
 local active = redis.call('HGET', KEYS[1], ARGV[1])
 local cur = active or redis.call('GET', KEYS[3])
+if ARGV[9] ~= '' then
+  local held = status_of(cur)
+  if held ~= ARGV[9] then return {0, 'moved', held} end
+end
 local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
 if verdict ~= 'apply' then return {0, verdict} end
 if ARGV[4] == '1' and not active and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[8]) then return {0, 'board_full'} end

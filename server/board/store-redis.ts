@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../../shared/schemas/board.js';
 import { Machine } from '../../shared/schemas/machine.js';
-import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import { Order, OrderStatus, isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import { TOMBSTONE_MS, newEpoch } from './store-embedded.js';
@@ -35,7 +35,8 @@ const FeedMessage = z.discriminatedUnion('type', [
 ]);
 type FeedMessage = z.infer<typeof FeedMessage>;
 
-type ScriptReply = [number, string];
+/** {seq, change} or {0, reason}; a conditional write refused adds the status the order is in ('' for none). */
+type ScriptReply = [number, string, string?];
 
 /**
  * The board in Redis, shared by every hub on it. Writes are Lua scripts that
@@ -100,7 +101,7 @@ export class RedisStore implements BoardStore {
     };
   }
 
-  upsertOrder(order: Order): Promise<WriteResult> {
+  upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult> {
     return this.#run(
       UPSERT_ORDER,
       [KEY.orders, KEY.seq, KEY.tombstone(order.id), KEY.events, KEY.epoch],
@@ -113,6 +114,7 @@ export class RedisStore implements BoardStore {
         TOMBSTONE_S,
         this.#logCap,
         String(this.#maxActive),
+        expected ?? '',
         newEpoch(),
       ],
     );
@@ -167,9 +169,13 @@ export class RedisStore implements BoardStore {
 
   async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {
     const reply = (await this.#guard(() => this.#eval(script, keys, args), refusedByScript)) as ScriptReply;
-    const [seq, body] = reply;
+    const [seq, body, held] = reply;
     if (seq === 0) {
       if (body === 'board_full') return { applied: false, reason: 'board_full', max: this.#maxActive };
+      if (body === 'moved') {
+        const status = OrderStatus.safeParse(held);
+        return { applied: false, reason: 'moved', status: status.success ? status.data : null };
+      }
       return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
     }
     const item = parseFeedMessage(body);

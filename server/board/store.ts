@@ -1,6 +1,6 @@
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
-import type { Order } from '../../shared/schemas/order.js';
+import type { Order, OrderStatus } from '../../shared/schemas/order.js';
 
 /** What a write did: the change it made (with its new seq), or why it made none. */
 export type WriteResult =
@@ -9,7 +9,9 @@ export type WriteResult =
   | { applied: true; readings: ReadingsUpdate }
   | { applied: false; reason: 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' }
   /** A new order past `board.maxActiveOrders`: refused, not stored (an update to an order already on the board is never refused). */
-  | { applied: false; reason: 'board_full'; max: number };
+  | { applied: false; reason: 'board_full'; max: number }
+  /** A conditional write (a staff action): the order was no longer in the expected status; `status` is the one it is in (null: none held). */
+  | { applied: false; reason: 'moved'; status: OrderStatus | null };
 
 /**
  * A board change plus when the store applied it (for the fan-out latency metric) and the store's epoch;
@@ -43,7 +45,11 @@ export interface BoardStore {
   load(): Promise<StoredSnapshot>;
   /** The store's epoch now (null: the store lost its data and no write or load has made a new one yet). */
   epoch(): Promise<string | null>;
-  upsertOrder(order: Order): Promise<WriteResult>;
+  /**
+   * With `expected`, the write is applied only while the stored order is in that status, checked in the same
+   * atomic step as the write (a staff tap made from what the console showed): else `moved`, with its status.
+   */
+  upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult>;
   upsertMachine(machine: Machine): Promise<WriteResult>;
   setScene(scene: Scene): Promise<WriteResult>;
   /** The latest record of an order: on the board, or finished within the tombstone time (for a recall). */

@@ -18,6 +18,8 @@ const STATUS: Record<Extract<IntakeResult, { ok: false }>['error']['code'], numb
   store_refused: 422,
   // Valid, but the board has no room for another order until some leave it.
   board_full: 409,
+  // Only conditional (staff) writes get it; this door never makes one.
+  stale: 409,
 };
 
 /** The REST door and the public board. */

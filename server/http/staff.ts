@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Credentials } from '../credentials/credentials.js';
-import { StaffAction, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
+import { StaffAction, StaffActionRequest, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { CommandResult, StaffCommands } from '../staff/commands.js';
 import type { LoginGuard } from '../staff/login-guard.js';
@@ -22,6 +22,7 @@ export interface StaffRouterDeps {
 const STATUS: Record<string, number> = {
   unknown_order: 404,
   not_allowed: 409,
+  stale: 409,
   undo_expired: 410,
   store_unavailable: 503,
   store_refused: 422,
@@ -78,13 +79,16 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     res.set('Cache-Control', 'no-store').json({ ok: true, data: { who: callerOf(res.locals) } });
   });
 
-  router.post('/orders/:id/:action', staff, async (req, res) => {
+  router.post('/orders/:id/:action', staff, jsonBody, async (req, res) => {
     const action = StaffAction.safeParse(req.params.action);
     if (!action.success)
       return void res
         .status(404)
         .json({ ok: false, error: { code: 'not_found', message: `no staff action '${String(req.params.action)}'; use advance, recall or cancel` } });
-    answer(res, await deps.commands.act(String(req.params.id), action.data, callerOf(res.locals)));
+    // No body at all is `{}`: a script may send none, and then takes the step without `from`'s protection.
+    const body = StaffActionRequest.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ ok: false, error: invalidInput(body.error) });
+    answer(res, await deps.commands.act(String(req.params.id), action.data, callerOf(res.locals), body.data.from));
   });
 
   router.post('/undo', staff, jsonBody, async (req, res) => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { Machine } from '../../shared/schemas/machine.js';
-import { Order } from '../../shared/schemas/order.js';
+import { Order, type OrderStatus } from '../../shared/schemas/order.js';
 import { invalidInput, summariseIssues, type FieldIssue } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../board/store.js';
@@ -19,9 +19,11 @@ export type IntakeError =
       issues?: FieldIssue[];
     }
   /** A new order while the board holds `max` active ones (`board.maxActiveOrders`). */
-  | { code: 'board_full'; message: string; max: number };
+  | { code: 'board_full'; message: string; max: number }
+  /** A conditional write (a staff action) found the order in another status than expected: `status` is the one it is in. */
+  | { code: 'stale'; message: string; status: OrderStatus | null };
 
-type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'board_full'>;
+type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'board_full' | 'moved'>;
 
 export type IntakeResult =
   | {
@@ -60,9 +62,10 @@ export class Intake {
     return this.submit(door, kind, value);
   }
 
-  submit(door: Door, kind: Kind, value: unknown): Promise<IntakeResult> {
+  /** `expected` (orders only): apply only while the stored order is in that status, atomically (a staff action). */
+  submit(door: Door, kind: Kind, value: unknown, expected?: OrderStatus): Promise<IntakeResult> {
     return kind === 'order'
-      ? this.#accept(door, kind, Order.safeParse(value), (o) => this.#board.upsertOrder(o))
+      ? this.#accept(door, kind, Order.safeParse(value), (o) => this.#board.upsertOrder(o, expected))
       : this.#accept(door, kind, Machine.safeParse(value), (m) => this.#board.upsertMachine(m));
   }
 
@@ -88,6 +91,11 @@ export class Intake {
         if (result.reason === 'board_full') {
           const message = `the board already holds ${result.max} active orders (board.maxActiveOrders): finish or cancel some first`;
           return this.reject(door, 'board_full', { code: 'board_full', message, max: result.max });
+        }
+        // Not bad input: another tap, console or hub got there first. Answered, not counted as a rejection.
+        if (result.reason === 'moved') {
+          const message = `the order is ${result.status?.replace('_', ' ') ?? 'gone'} now; nothing was changed`;
+          return { ok: false, error: { code: 'stale', message, status: result.status } };
         }
         return { ok: true, data: { applied: false, reason: result.reason } };
       }

@@ -8,6 +8,10 @@ import type { EventLog } from '../events/event-log.js';
 import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };
+const CHANGED_SINCE = 'the order changed since; undo refused so as not to overwrite it';
+const words = (status: OrderStatus) => status.replace('_', ' ');
+/** The answer to a tap made on a status the order has left: what it is now, for the console to show. */
+const stale = (status: OrderStatus): IntakeError => ({ code: 'stale', message: `the order is ${words(status)} now; nothing was changed`, status });
 
 export type CommandError = IntakeError | { code: 'unknown_order' | 'not_allowed' | 'undo_expired'; message: string };
 export type CommandResult = { ok: true; data: StaffActionResult } | { ok: false; error: CommandError };
@@ -42,11 +46,18 @@ export class StaffCommands {
     this.#now = now;
   }
 
-  async act(id: string, action: StaffAction, who: string): Promise<CommandResult> {
+  /**
+   * `from`: the status the person saw when they tapped. The action is applied only while the order is still in
+   * it, so a second tap of one burst (or a second console) answers `stale` instead of taking another step.
+   * Without it the step is taken from whatever status the order is in when read (scripts): no such protection.
+   * Either way the write is conditional on the status read, so two requests never both act on one read.
+   */
+  async act(id: string, action: StaffAction, who: string, from?: OrderStatus): Promise<CommandResult> {
     const current = await this.#board.order(id);
     if (!current) return { ok: false, error: { code: 'unknown_order', message: `no order '${id}' on the board or finished lately` } };
+    if (from !== undefined && current.status !== from) return { ok: false, error: stale(current.status) };
     const status = this.#target(current.status, action);
-    if (!status) return { ok: false, error: { code: 'not_allowed', message: `cannot ${action} an order that is ${current.status.replace('_', ' ')}` } };
+    if (!status) return { ok: false, error: { code: 'not_allowed', message: `cannot ${action} an order that is ${words(current.status)}` } };
     const next = { ...current, status, updatedAt: this.#stamp(current) };
     const result = await this.#write(next, action, who, current);
     if (!result.ok) return result;
@@ -64,10 +75,11 @@ export class StaffCommands {
     if (!entry) return { ok: false, error: { code: 'undo_expired', message: `an action can be undone for ${this.#undoMs / 1000} s only` } };
     const current = (await this.#board.order(entry.after.id)) ?? entry.after;
     if (current.updatedAt !== entry.after.updatedAt) {
-      return { ok: false, error: { code: 'not_allowed', message: 'the order changed since; undo refused so as not to overwrite it' } };
+      return { ok: false, error: { code: 'not_allowed', message: CHANGED_SINCE } };
     }
     const restored = { ...entry.before, updatedAt: this.#stamp(current) };
     const result = await this.#write(restored, 'undo', who, current);
+    if (!result.ok && result.error.code === 'stale') return { ok: false, error: { code: 'not_allowed', message: CHANGED_SINCE } };
     if (!result.ok) return result;
     this.#undo.delete(token);
     if (entry.after.status === 'cancelled') await this.#stockBack(restored, -1);
@@ -85,17 +97,22 @@ export class StaffCommands {
     return Math.max(this.#now(), current.updatedAt + 1);
   }
 
+  /** Written only while the order is still as read (`before.status`): checked atomically by the store. */
   async #write(next: Order, action: StaffLogEntry['action'], who: string, before: Order): Promise<{ ok: true } | { ok: false; error: IntakeError }> {
-    const result = await this.#intake.submit('staff', 'order', next);
+    const result = await this.#intake.submit('staff', 'order', next, before.status);
     if (!result.ok) return result;
     const entry: StaffLogEntry = { who, action, order: next.id, number: next.number, from: before.status, to: next.status };
     this.#log.info({ who, order: next.id, number: next.number, from: before.status, to: next.status }, `order ${action}`);
-    await this.#events.append({ type: 'staff', at: this.#now(), staff: entry }).catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'could not log the staff action'));
+    await this.#events
+      .append({ type: 'staff', at: this.#now(), staff: entry })
+      .catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'could not log the staff action'));
     return { ok: true };
   }
 
   async #stockBack(order: Order, direction: 1 | -1): Promise<void> {
-    await this.#returnStock(order, direction).catch((err: unknown) => this.#log.warn({ err: (err as Error).message, order: order.id }, 'could not return stock'));
+    await this.#returnStock(order, direction).catch((err: unknown) =>
+      this.#log.warn({ err: (err as Error).message, order: order.id }, 'could not return stock'),
+    );
   }
 
   #forgetExpired(): void {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { label } from './common.js';
 import type { ScreenInfo } from './display.js';
 import type { Alert, FigurePoint, ProductionFigures } from './insight.js';
-import type { Order } from './order.js';
+import { OrderStatus, type Order } from './order.js';
 
 /** Staff prove themselves with the store's PIN; the name goes into every log line of what they do. */
 export const StaffLogin = z
@@ -16,6 +16,14 @@ export type StaffLogin = z.infer<typeof StaffLogin>;
 export const STAFF_ACTIONS = ['advance', 'recall', 'cancel'] as const;
 export const StaffAction = z.enum(STAFF_ACTIONS);
 export type StaffAction = z.infer<typeof StaffAction>;
+
+/**
+ * The body of a staff order action: `from` is the status the person saw when they tapped. The hub acts only
+ * while the order is still in it, else answers 409 `stale` with the status it is in. Optional for scripts,
+ * which then have no protection against acting twice.
+ */
+export const StaffActionRequest = z.object({ from: OrderStatus.optional() }).strict();
+export type StaffActionRequest = z.infer<typeof StaffActionRequest>;
 
 export const UndoRequest = z.object({ undo: z.string().regex(/^[\w-]{8,64}$/, 'must be the undo id an action returned') }).strict();
 

@@ -1,14 +1,35 @@
 import { io, type Socket } from 'socket.io-client';
 import type { StaffClientToServerEvents, StaffServerToClientEvents } from '../../../shared/events.js';
 import { STAFF_NAMESPACE } from '../../../shared/protocol.js';
+import type { Order, OrderStatus } from '../../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult, ConsoleState } from '../../../shared/schemas/staff.js';
 import { api } from '../api.js';
 
 export interface Toast {
+  id: number;
   message: string;
   undo?: string;
   until: number;
+  /** Undo was tapped: the toast stays where it is (its button inert, then "Undone") so a second tap hits nothing new. */
+  undoing?: 'asked' | 'done' | 'failed';
 }
+
+export const STATUS_WORDS: Record<OrderStatus, string> = {
+  queued: 'Queued',
+  in_production: 'Making',
+  ready: 'Ready',
+  picked_up: 'Picked up',
+  cancelled: 'Cancelled',
+};
+
+/** What a tap came to, in words for its row: the new status, or why nothing changed. */
+export interface ActOutcome {
+  ok: boolean;
+  words: string;
+}
+
+const NOTE_MS = 5_000;
+const UNDONE_SHOWN_MS = 3_000;
 
 /** The console's session and the staff-only live state behind it. */
 export class ConsoleSession {
@@ -16,7 +37,9 @@ export class ConsoleSession {
   checked = $state(false);
   state: ConsoleState | null = $state.raw(null);
   connected = $state(false);
-  toast: Toast | null = $state.raw(null);
+  /** Every action stays undoable for its own window, however many follow it: one toast each. */
+  toasts: Toast[] = $state.raw([]);
+  #toastId = 0;
   #socket: Socket<StaffServerToClientEvents, StaffClientToServerEvents> | undefined;
 
   async check(): Promise<void> {
@@ -37,22 +60,47 @@ export class ConsoleSession {
     this.#ended();
   }
 
-  async act(id: string, action: StaffAction, number: string): Promise<void> {
-    const answer = await api<StaffActionResult>('POST', `/api/staff/orders/${encodeURIComponent(id)}/${action}`);
-    if (answer.status === 401) return this.#ended();
-    if (!answer.ok) return this.#say(answer.error.message);
-    const words: Record<StaffAction, string> = {
-      advance: `${number}: ${answer.data.order.status.replace('_', ' ')}`,
-      recall: `${number} back to ready`,
-      cancel: `${number} cancelled`,
+  /**
+   * An action on the order as the console showed it: `from` is the status tapped on, so the hub takes one
+   * step however many taps or consoles ask; a `stale` answer says what the order is now.
+   */
+  async act(order: Pick<Order, 'id' | 'number' | 'status'>, action: StaffAction): Promise<ActOutcome> {
+    const answer = await api<StaffActionResult>('POST', `/api/staff/orders/${encodeURIComponent(order.id)}/${action}`, { from: order.status });
+    if (answer.status === 401) {
+      this.#ended();
+      return { ok: false, words: 'Logged out' };
+    }
+    if (!answer.ok) {
+      const now = answer.error.code === 'stale' ? answer.error.status : undefined;
+      const words = now ? `Already ${STATUS_WORDS[now].toLowerCase()}` : 'Not changed';
+      this.#say(now ? `${order.number} is ${STATUS_WORDS[now].toLowerCase()} now: nothing changed` : `${order.number}: ${answer.error.message}`);
+      return { ok: false, words };
+    }
+    const status = STATUS_WORDS[answer.data.order.status];
+    const message: Record<StaffAction, string> = {
+      advance: `${order.number} → ${status.toLowerCase()}`,
+      recall: `${order.number} back to ready`,
+      cancel: `${order.number} cancelled`,
     };
-    this.toast = { message: words[action], undo: answer.data.undo, until: answer.data.undoUntil };
+    this.#push({ message: message[action], undo: answer.data.undo, until: answer.data.undoUntil });
+    return { ok: true, words: `✓ ${status}` };
   }
 
-  async undo(token: string): Promise<void> {
-    const answer = await api<StaffActionResult>('POST', '/api/staff/undo', { undo: token });
-    if (!answer.ok) return this.#say(answer.error.message);
-    this.#say(`${answer.data.order.number}: undone`);
+  async undo(toast: Toast): Promise<void> {
+    if (!toast.undo || toast.undoing) return;
+    this.#update(toast.id, { undoing: 'asked' });
+    const answer = await api<StaffActionResult>('POST', '/api/staff/undo', { undo: toast.undo });
+    // Kept in its place a few seconds more, saying what came of it: nothing slides under the finger.
+    const until = Date.now() + UNDONE_SHOWN_MS;
+    if (!answer.ok) {
+      this.#update(toast.id, { undoing: 'failed', until });
+      return this.#say(answer.error.message);
+    }
+    this.#update(toast.id, { undoing: 'done', until, message: `${answer.data.order.number}: undone` });
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
   /** Any other staff call (screens, scenes): a lost session takes the console back to its login. */
@@ -68,7 +116,17 @@ export class ConsoleSession {
   }
 
   #say(message: string): void {
-    this.toast = { message, until: Date.now() + 5_000 };
+    this.#push({ message, until: Date.now() + NOTE_MS });
+  }
+
+  /** New toasts go last: the ones already shown keep their places while a finger may be on their Undo. */
+  #push(toast: Omit<Toast, 'id'>): void {
+    const now = Date.now();
+    this.toasts = [...this.toasts.filter((t) => t.until > now), { ...toast, id: ++this.#toastId }];
+  }
+
+  #update(id: number, change: Partial<Toast>): void {
+    this.toasts = this.toasts.map((t) => (t.id === id ? { ...t, ...change } : t));
   }
 
   #open(who: string): void {
