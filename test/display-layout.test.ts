@@ -91,6 +91,14 @@ describe('fitting order cards into a column', () => {
     }
   });
 
+  it('sets a number too long for the whole column smaller, alone, and every other card keeps its size', () => {
+    const fit = fitCards([8, 3, 3, 3], 300, 700, vh1080);
+    const [long, ...short] = fit.placement;
+    expect(long!.numberPx).toBeLessThan(fit.fontPx);
+    expect(long!.numberPx * cardWidthEm(8)).toBeLessThanOrEqual(300 + 0.5);
+    for (const p of short) expect(p.numberPx).toBe(fit.fontPx);
+  });
+
   it('makes cards wider for longer order numbers', () => {
     expect(fitCards(Array(12).fill(8), 1060, 700, vh1080).fontPx).toBeLessThan(fitCards(threes(12), 1060, 700, vh1080).fontPx);
   });

@@ -3,6 +3,8 @@ export interface Placement {
   col: number;
   row: number;
   span: number;
+  /** Its number's size, px: the column's, or less for a number too long even for every column. */
+  numberPx: number;
 }
 
 /** How a column of order cards is laid out: a grid, maybe several pages. */
@@ -54,10 +56,19 @@ function spanOf(chars: number, font: number, g: Grid, gap: number): number {
  * Places cards in reading order, each in the first free run of cells wide enough for it (a long
  * card that does not fit at the end of a row leaves a gap the next short card fills). Returns the rows used.
  */
-function pack(spans: readonly number[], cols: number, out?: Placement[]): number {
-  const taken: boolean[][] = [];
+function pack(spans: readonly number[], cols: number, out?: Omit<Placement, 'numberPx'>[]): number {
+  // The common case, every card one column wide: a plain grid, no search.
+  if (spans.every((s) => s === 1)) {
+    if (out) for (let i = 0; i < spans.length; i++) out.push({ col: i % cols, row: Math.floor(i / cols), span: 1 });
+    return Math.ceil(spans.length / cols);
+  }
+  const taken: number[] = []; // row * cols + col -> 1
   const free = (row: number, col: number, span: number) => {
-    for (let c = col; c < col + span; c++) if (taken[row]?.[c]) return false;
+    for (let c = col; c < col + span; c++) if (taken[row * cols + c]) return false;
+    return true;
+  };
+  const full = (row: number) => {
+    for (let c = 0; c < cols; c++) if (!taken[row * cols + c]) return false;
     return true;
   };
   let rows = 0;
@@ -69,13 +80,17 @@ function pack(spans: readonly number[], cols: number, out?: Placement[]): number
       for (let c = 0; c + span <= cols && col < 0; c++) if (free(row, c, span)) col = c;
       if (col < 0) row++;
     }
-    const cells = (taken[row] ??= []);
-    for (let c = col; c < col + span; c++) cells[c] = true;
-    while (!free(firstOpen, 0, 1) && Array.from({ length: cols }, (_, c) => !free(firstOpen, c, 1)).every(Boolean)) firstOpen++;
+    for (let c = col; c < col + span; c++) taken[row * cols + c] = 1;
+    while (full(firstOpen)) firstOpen++;
     rows = Math.max(rows, row + 1);
     out?.push({ col, row, span });
   }
   return rows;
+}
+
+/** Each card's number size: the column's, unless its number is too long even for the columns it spans (it then sets itself smaller, alone). */
+function sized(placed: Omit<Placement, 'numberPx'>[], lengths: readonly number[], fontPx: number, g: Grid, gap: number): Placement[] {
+  return placed.map((p, i) => ({ ...p, numberPx: Math.min(fontPx, (p.span * g.cellW + (p.span - 1) * gap) / cardWidthEm(lengths[i]!)) }));
 }
 
 /** Contiguous page starts with counts as even as they can be (never a page of two after pages of twenty). */
@@ -110,25 +125,30 @@ export function fitCards(lengths: readonly number[], width: number, height: numb
       pages: n > 0 ? 1 : 0,
       fontPx: step(o.maxFontPx),
       pageStarts: n > 0 ? [0] : [],
-      placement: lengths.map(() => ({ col: 0, row: 0, span: 1 })),
+      placement: lengths.map(() => ({ col: 0, row: 0, span: 1, numberPx: step(o.maxFontPx) })),
     };
   }
-  const bases = [...new Set([3, ...lengths.filter((l) => l > 3)])].sort((a, b) => a - b);
+  // Widest base first: it lays out without a search, and sets the bar that lets narrower bases be skipped unpacked.
+  const bases = [...new Set([3, ...lengths.filter((l) => l > 3)])].sort((a, b) => b - a);
 
   // One page: the base length and column count that give the largest numbers.
   let best: { grid: Grid; font: number; spans: number[] } | null = null;
   for (const base of bases) {
     for (const grid of gridsFor(width, gap, base)) {
       const spans = lengths.map((l) => spanOf(l, grid.fontW, grid, gap));
+      // No better than the best so far even on the fewest rows possible: not worth packing.
+      const fewest = Math.ceil(spans.reduce((a, b) => a + b, 0) / grid.cols);
+      if (best && Math.min(grid.fontW, (height - (fewest - 1) * gap) / fewest / CARD_H) <= best.font) continue;
       const rows = pack(spans, grid.cols);
       const font = Math.min(grid.fontW, (height - (rows - 1) * gap) / rows / CARD_H);
       if (!best || font > best.font) best = { grid, font, spans };
     }
   }
   if (best && best.font >= o.minFontPx) {
-    const placement: Placement[] = [];
-    const rows = pack(best.spans, best.grid.cols, placement);
-    return { cols: best.grid.cols, rows, perPage: n, pages: 1, fontPx: step(best.font), pageStarts: [0], placement };
+    const placed: Omit<Placement, 'numberPx'>[] = [];
+    const rows = pack(best.spans, best.grid.cols, placed);
+    const fontPx = step(best.font);
+    return { cols: best.grid.cols, rows, perPage: n, pages: 1, fontPx, pageStarts: [0], placement: sized(placed, lengths, fontPx, best.grid, gap) };
   }
 
   // Paging: numbers at minFontPx, the layout that needs the fewest pages (then the largest numbers).
@@ -139,7 +159,9 @@ export function fitCards(lengths: readonly number[], width: number, height: numb
       if (grid.fontW < o.minFontPx && grid.cols > 1) continue;
       const spans = lengths.map((l) => spanOf(l, o.minFontPx, grid, gap));
       const cells = spans.reduce((a, b) => a + b, 0);
-      for (let pages = Math.max(1, Math.ceil(cells / (grid.cols * rows))); pages <= n; pages++) {
+      const fewest = Math.max(1, Math.ceil(cells / (grid.cols * rows)));
+      if (paged && fewest > paged.starts.length) continue;
+      for (let pages = fewest; pages <= n; pages++) {
         const starts = balancedStarts(n, pages);
         const fits = starts.every((s, p) => pack(spans.slice(s, starts[p + 1] ?? n), grid.cols) <= rows);
         if (!fits) continue;
@@ -149,15 +171,16 @@ export function fitCards(lengths: readonly number[], width: number, height: numb
     }
   }
   const { grid, starts, spans } = paged!;
-  const placement: Placement[] = [];
+  const placed: Omit<Placement, 'numberPx'>[] = [];
   let perPage = 0;
   starts.forEach((s, p) => {
     const end = starts[p + 1] ?? n;
-    pack(spans.slice(s, end), grid.cols, placement);
+    pack(spans.slice(s, end), grid.cols, placed);
     perPage = Math.max(perPage, end - s);
   });
   const font = Math.min(grid.fontW, (height - (rows - 1) * gap) / rows / CARD_H);
-  return { cols: grid.cols, rows, perPage, pages: starts.length, fontPx: step(Math.max(font, o.minFontPx)), pageStarts: starts, placement };
+  const fontPx = step(Math.max(font, o.minFontPx));
+  return { cols: grid.cols, rows, perPage, pages: starts.length, fontPx, pageStarts: starts, placement: sized(placed, lengths, fontPx, grid, gap) };
 }
 
 /** Reading order for order numbers: shorter first ("99" before "100"), then by text, then id. */
