@@ -121,11 +121,13 @@ describe('the Ready column for a crowd, at 1920×1080', () => {
       for (const o of orders) await post(`${hub.url}/api/orders`, o);
       const page = await openDisplay(hub, (p) => p.clock.install());
       await page.locator('section.column.ready .pager').waitFor();
+      // Stopped just after a page turn (PAGE_MS in OrderColumn.svelte: every 8 s), so only runFor turns the next.
+      const now = await page.evaluate(() => Date.now());
+      await page.clock.pauseAt(Math.ceil((now + 1_000) / 8_000) * 8_000 + 100);
       await animationsSettled(page);
       const first = await readyCards(page);
       expect(first.pager).toMatch(/^\d \/ 2$/);
       expect(first.cards).toHaveLength(20);
-      // PAGE_MS in OrderColumn.svelte: the column turns its page every 8 s.
       await page.clock.runFor(8_000);
       await expect.poll(async () => (await readyCards(page)).pager, { timeout: 5_000 }).not.toBe(first.pager);
       await animationsSettled(page);
@@ -148,9 +150,15 @@ describe('the Ready column for a crowd, at 1920×1080', () => {
       await page.locator('[data-order="late"]').waitFor();
       expect(await page.locator('[data-just-ready]').count()).toBe(0);
 
+      const turned = await page.evaluate(() => Date.now());
       await post(`${hub.url}/api/orders`, { ...late, status: 'ready', updatedAt: late.updatedAt + 1 });
       const card = page.locator('section.column.ready [data-order="late"][data-just-ready]');
       await card.waitFor({ timeout: 5_000 });
+      // The screen's clock stands still from here (the board applies changes on animation frames, so only
+      // once the card is there): the page saw the order turn ready between `turned` and `seen`.
+      const seen = await page.evaluate(() => Date.now());
+      const paused = seen + 500;
+      await page.clock.pauseAt(paused);
       await animationsSettled(page);
       expect(await card.locator('.tag').textContent()).toContain('Just ready');
       // Where eyes look first: the top-left card of the Ready column, though 999 sorts last by number.
@@ -159,9 +167,9 @@ describe('the Ready column for a crowd, at 1920×1080', () => {
       expect(topLeft.id).toBe('late');
       expect(await page.locator('[data-just-ready]').count()).toBe(1);
 
-      await page.clock.runFor(29_000);
+      await page.clock.runFor(turned + 29_000 - paused);
       expect(await card.count()).toBe(1);
-      await page.clock.runFor(2_000);
+      await page.clock.runFor(seen - turned + 2_000);
       await card.waitFor({ state: 'detached', timeout: 5_000 });
       expect(await page.locator('section.column.ready [data-order="late"] .tag').textContent()).toContain('Ready');
       await page.close();
