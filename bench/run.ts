@@ -2,7 +2,7 @@
 // Writes bench/results/<suite>.json and rewrites BENCHMARKS.md from every result on disk.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { benchBoard, type BoardBench } from './board.js';
 import { benchDirector, type DirectorBench } from './director.js';
@@ -25,6 +25,8 @@ interface Envelope<T> {
   machine: string;
   node: string;
   command: string;
+  /** The machine's 1-minute load average when the suite started: other work on a shared 2-core machine moves frame figures a lot. */
+  loadAtStart?: number;
   result: T;
 }
 
@@ -41,6 +43,7 @@ if (wanted.length > 0)
 mkdirSync(RESULTS, { recursive: true });
 for (const suite of wanted) {
   process.stderr.write(`\n== bench: ${suite}\n`);
+  const loadAtStart = loadavg()[0]!;
   const result = await SUITES[suite]((line) => process.stderr.write(`  ${line}\n`));
   const envelope: Envelope<typeof result> = {
     suite,
@@ -48,6 +51,7 @@ for (const suite of wanted) {
     machine: machine(),
     node: process.version,
     command: suite === 'soak' ? 'npm run soak' : `npm run bench -- ${suite}`,
+    loadAtStart,
     result,
   };
   writeFileSync(path.join(RESULTS, `${suite}.json`), JSON.stringify(envelope, null, 2) + '\n');
@@ -77,7 +81,7 @@ function renderMarkdown(): string {
     out.push(
       '## Display (issue 3)',
       '',
-      `\`${d.command}\` · ${d.date} · ${d.machine} · Debian Chromium, headless, 1920×1080`,
+      `\`${d.command}\` · ${d.date} · ${d.machine} · Debian Chromium, headless, 1920×1080${d.loadAtStart === undefined ? '' : ` · load average ${d.loadAtStart.toFixed(1)} at start`}`,
       '',
       '| figure | measured | budget | |',
       '| --- | --- | --- | --- |',

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Catalogue } from '../shared/schemas/catalogue.js';
 import { SAMPLE_CATALOGUE } from './kiosk/sample-catalogue.js';
 import { DirectorConfig } from '../shared/schemas/director.js';
-import { DisplayLabels, DisplayTheme } from '../shared/schemas/display.js';
+import { DisplayLabels, DisplayTheme, JustReadySeconds, MachinesOnBoard } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
 
 /**
@@ -77,6 +77,8 @@ export const FileConfig = z
         labels: DisplayLabels.prefault({}),
         theme: DisplayTheme.prefault({}),
         chime: z.boolean().default(false),
+        justReadySeconds: JustReadySeconds.default(60),
+        machines: MachinesOnBoard.default('all'),
       })
       .strict()
       .prefault({}),

@@ -303,7 +303,7 @@ describe('the display dressed for a store', () => {
         display: {
           logo: 'logo.svg',
           locale: 'sv',
-          labels: { preparing: 'Förbereds', ready: 'Klar att hämta', queued: 'I kö', machineStates: { fault: 'Fel' } },
+          labels: { preparing: 'Förbereds', ready: 'Klar att hämta', queued: 'I kö', machineResting: 'Ugnen vilar', machineStates: { fault: 'Fel' } },
           theme: { background: '#000000', text: '#ffffff' },
         },
       }),
@@ -317,7 +317,7 @@ describe('the display dressed for a store', () => {
     expect(await page.locator('section.column.preparing h2').textContent()).toContain('Förbereds');
     expect(await page.locator('section.column.ready h2').textContent()).toContain('Klar att hämta');
     expect(await page.locator('.card .tag').first().textContent()).toContain('I kö');
-    expect(await page.locator('.machine .state').textContent()).toContain('Fel');
+    expect(await page.locator('.machine .state').textContent()).toContain('Ugnen vilar');
     expect(await page.evaluate('document.documentElement.lang')).toBe('sv');
     expect(await page.$eval('.stage', (s) => getComputedStyle(s).backgroundColor)).toBe('rgb(0, 0, 0)');
     await expect.poll(() => page.$eval('.brand img', (img) => (img as HTMLImageElement).naturalWidth)).toBe(40);

@@ -1,8 +1,9 @@
 import { LiveBoard } from '../../shared/client/live-board.svelte.js';
 import type { DisplayConfig } from '../../shared/schemas/display.js';
 import type { Order } from '../../shared/schemas/order.js';
-import { chime } from './chime.js';
+import { Chime } from './chime.svelte.js';
 import type { ScreenParams } from './params.js';
+import { ReadyWatch } from './ready-watch.js';
 
 /** After this long without the hub, the screen admits it (discreetly). */
 export const OFFLINE_AFTER_MS = 10_000;
@@ -11,8 +12,11 @@ export const OFFLINE_AFTER_MS = 10_000;
 export class DisplayScreen {
   readonly board: LiveBoard;
   readonly params: ScreenParams;
-  #readyIds = new Set<string>();
-  #primed = false;
+  readonly chime = new Chime();
+  #watch = new ReadyWatch();
+  /** Replaced (never read) by noticeReady, so that justReady() follows the watch without an effect loop. */
+  #readyChanged = $state.raw({});
+  #lastJustReady: ReadonlyMap<string, number> = new Map();
 
   constructor(params: ScreenParams) {
     this.params = params;
@@ -43,10 +47,18 @@ export class DisplayScreen {
 
   /** Chimes for orders that turned ready since the last call (not for those already ready at load). */
   noticeReady(ready: readonly Order[]): void {
-    const ids = new Set(ready.map((o) => o.id));
-    const fresh = [...ids].some((id) => !this.#readyIds.has(id));
-    this.#readyIds = ids;
-    if (this.#primed && fresh && this.display?.chime) chime();
-    if (this.board.seq >= 0) this.#primed = true;
+    const { fresh, changed } = this.#watch.update(ready, Date.now(), this.board.seq >= 0);
+    if (changed) this.#readyChanged = {};
+    if (fresh && this.display?.chime) this.chime.play();
+  }
+
+  /** Ready orders marked as just ready at `now` (`display.justReadySeconds`), with when they turned. */
+  justReady(now: number): ReadonlyMap<string, number> {
+    void this.#readyChanged;
+    const next = this.#watch.justReady(now, (this.display?.justReadySeconds ?? 0) * 1_000);
+    // The same map while nothing changes, so the columns do not sort and lay out again every second.
+    const last = this.#lastJustReady;
+    if (next.size === last.size && [...next].every(([id, at]) => last.get(id) === at)) return last;
+    return (this.#lastJustReady = next);
   }
 }

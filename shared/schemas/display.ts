@@ -16,6 +16,10 @@ export const DisplayLabels = z.object({
   page: label(40).default('{page} / {pages}'),
   emptyPreparing: label(60).default('No orders in preparation'),
   emptyReady: label(60).default('Nothing waiting'),
+  /** On a card that has just turned ready (with the ready colour), for `justReadySeconds`. */
+  justReady: label(30).default('Just ready'),
+  /** What customers read for a machine in fault: calm, in their words; the loud fault is for the staff console. */
+  machineResting: label(40).default('Oven resting — back soon'),
   machineStates: z
     .object(Object.fromEntries(MACHINE_STATES.map((s) => [s, label(30).optional()])) as Record<(typeof MACHINE_STATES)[number], z.ZodOptional<z.ZodString>>)
     .prefault({}),
@@ -35,6 +39,13 @@ export const DisplayTheme = z.object({
 });
 export type DisplayTheme = z.infer<typeof DisplayTheme>;
 
+/** How the public board shows the production strip: every machine, the calm part only, or none. */
+export const MachinesOnBoard = z.enum(['all', 'calm', 'hidden']);
+export type MachinesOnBoard = z.infer<typeof MachinesOnBoard>;
+
+/** How long a just-ready order stays marked (and first in its column); 0 turns the mark off. */
+export const JustReadySeconds = z.number().int().min(0).max(3_600);
+
 /** What every screen is told about its store on connect. */
 export const DisplayConfig = z.object({
   storeName: label(64).default('Batchboard'),
@@ -45,6 +56,12 @@ export const DisplayConfig = z.object({
   theme: DisplayTheme.prefault({}),
   /** A short chime when an order turns ready. */
   chime: z.boolean().default(false),
+  justReadySeconds: JustReadySeconds.default(60),
+  /**
+   * `all`: each machine's state, batch, progress and readings; `calm`: its name, state and progress,
+   * no readings; `hidden`: no strip. Either way a fault reads `labels.machineResting`, without alarm.
+   */
+  machines: MachinesOnBoard.default('all'),
 });
 export type DisplayConfig = z.infer<typeof DisplayConfig>;
 
