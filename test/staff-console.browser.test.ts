@@ -350,6 +350,19 @@ describe('the staff console under hurried hands, in Chromium', () => {
     await login.close();
   });
 
+  it('shows a machine fault loudly to staff (the public board shows it calmly: test/display-crowd.browser.test.ts)', async () => {
+    await post(`${hub.url}/api/machines`, machine({ id: 'oven-loud', name: 'Loud oven', state: 'fault', updatedAt: Date.now() }));
+    const page = await openConsole();
+    const row = page.getByRole('region', { name: 'Machines' }).locator('p.row.fault', { hasText: 'Loud oven' });
+    await row.waitFor();
+    expect(await row.locator('.chip.bad').textContent()).toBe('⚠ fault');
+    // In the alarm colour, bold: staff must see it at a glance.
+    const look = await row.evaluate((el) => ({ color: getComputedStyle(el).color, weight: getComputedStyle(el).fontWeight }));
+    expect(look.weight).toBe('700');
+    expect(look.color).not.toBe(await page.locator('main').evaluate((el) => getComputedStyle(el).color));
+    await page.close();
+  });
+
   it('says what auto, manual and hold mean, and a hold shows its countdown', async () => {
     const page = await openConsole();
     const cameras = page.getByRole('region', { name: 'Cameras' });
