@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,48 +10,7 @@ import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
 import { post, startTestHub, tempDir } from './helpers/hub.js';
 import { eventually } from './helpers/screens.js';
-
-interface Posted {
-  state: 'raised' | 'cleared';
-  alert: string;
-  kind: string;
-  message: string;
-}
-
-/** A real HTTP receiver on loopback; `hang` makes it accept requests and never answer. */
-async function receiver(
-  hang = false,
-): Promise<{ url: string; got: Posted[]; requests: () => number; open: () => number; peak: () => number; close: () => Promise<void> }> {
-  const got: Posted[] = [];
-  let requests = 0;
-  let open = 0;
-  let peak = 0;
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    requests++;
-    peak = Math.max(peak, ++open);
-    // Open until answered, or until the sender gives up (its timeout) or goes.
-    res.once('close', () => open--);
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (hang) return;
-      got.push(JSON.parse(body) as Posted);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    got,
-    requests: () => requests,
-    open: () => open,
-    peak: () => peak,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
+import { receiver } from './helpers/webhook-receiver.js';
 
 function config(extra: Record<string, unknown>): string {
   const file = path.join(tempDir(), 'store.json');

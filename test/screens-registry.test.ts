@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -11,36 +9,9 @@ import { machine } from './helpers/fixtures.js';
 import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { eventually } from './helpers/screens.js';
+import { receiver } from './helpers/webhook-receiver.js';
 
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
-
-interface Posted {
-  state: 'raised' | 'cleared';
-  alert: string;
-  kind: string;
-}
-
-/** A real HTTP receiver on loopback for the alert webhook. */
-async function receiver(): Promise<{ url: string; got: Posted[]; close: () => Promise<void> }> {
-  const got: Posted[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      got.push(JSON.parse(body) as Posted);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    got,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
 
 function config(extra: Record<string, unknown>): string {
   const file = path.join(tempDir(), 'store.json');
