@@ -3,24 +3,12 @@ import type { Credentials } from '../credentials/credentials.js';
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeResult, Kind } from '../ingest/intake.js';
 import { requireApiToken } from './auth.js';
+import { errorStatus } from './error-status.js';
 import { jsonBody } from './json-body.js';
 
 function statusOf(result: IntakeResult): number {
-  return result.ok ? 200 : STATUS[result.error.code];
+  return result.ok ? 200 : errorStatus(result.error.code);
 }
-
-const STATUS: Record<Extract<IntakeResult, { ok: false }>['error']['code'], number> = {
-  invalid_json: 400,
-  invalid_input: 400,
-  // The outcome is unknown: a retry of the same write (same updatedAt) is safe.
-  store_unavailable: 503,
-  // Well-formed, but the store cannot take it: retrying the same write will not help.
-  store_refused: 422,
-  // Valid, but the board has no room for another order until some leave it.
-  board_full: 409,
-  // Only conditional (staff) writes get it; this door never makes one.
-  stale: 409,
-};
 
 /** The REST door and the public board. */
 export function apiRouter(board: Board, intake: Intake, credentials: Credentials): Router {

@@ -6,19 +6,9 @@ import type { FloorWatch } from '../staff/floor-watch.js';
 import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
 import { storeDay, trackedOrder } from '../../shared/tracking.js';
 import { clientKey } from '../staff/login-guard.js';
+import { errorStatus } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
-
-const STATUS: Record<string, number> = {
-  invalid_input: 400,
-  invalid_json: 400,
-  sold_out: 409,
-  items_limited: 429,
-  share_limited: 429,
-  store_unavailable: 503,
-  store_refused: 422,
-  board_full: 409,
-};
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
 export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, floor: FloorWatch, ordersPerMinute: number): Router {
@@ -40,7 +30,7 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
       // The same client as the PIN lockout's: an address, or an IPv6 /64 (a device may use any address of its prefix).
       const result = await kiosk.place(req.body, clientKey(req.ip ?? 'unknown'));
       if (!result.ok && 'retryAfterSeconds' in result.error) res.set('Retry-After', String(result.error.retryAfterSeconds));
-      res.status(result.ok ? (result.data.repeated ? 200 : 201) : (STATUS[result.error.code] ?? 400)).json(result);
+      res.status(result.ok ? (result.data.repeated ? 200 : 201) : errorStatus(result.error.code)).json(result);
     },
   );
 

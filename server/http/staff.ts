@@ -7,6 +7,7 @@ import type { LoginGuard } from '../staff/login-guard.js';
 import { SESSION_COOKIE, type StaffSessions } from '../staff/sessions.js';
 import type { Logger } from '../log.js';
 import { credentialsUnavailable } from './auth.js';
+import { errorStatus } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 import { callerOf, requireStaff } from './staff-auth.js';
@@ -19,21 +20,9 @@ export interface StaffRouterDeps {
   log: Logger;
 }
 
-const STATUS: Record<string, number> = {
-  unknown_order: 404,
-  not_allowed: 409,
-  stale: 409,
-  undo_expired: 410,
-  store_unavailable: 503,
-  store_refused: 422,
-  board_full: 409,
-  invalid_input: 400,
-  invalid_json: 400,
-};
-
 function answer(res: Response, result: CommandResult): void {
   if (result.ok) res.json(result);
-  else res.status(STATUS[result.error.code] ?? 400).json(result);
+  else res.status(errorStatus(result.error.code)).json(result);
 }
 
 /** Staff login and the order commands behind it (`/api/staff/…`). */
