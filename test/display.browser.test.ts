@@ -84,6 +84,34 @@ describe('the display in Chromium', () => {
     await page.close();
   });
 
+  it('shows the board it loads at once, without flying each card in, and flies in an order that comes after', async () => {
+    const fresh = await startTestHub();
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 30; i++)
+        await post(`${fresh.url}/api/orders`, order({ number: String(7700 + i), status: i % 3 ? 'queued' : 'ready', updatedAt: now + i }));
+      // Counts the animations started on cards, from the page's first script on.
+      const page = await openDisplay(fresh.url, '', undefined, (p) =>
+        p.addInitScript(`(() => {
+          const animate = Element.prototype.animate;
+          window.__cardAnimations = 0;
+          Element.prototype.animate = function (...args) { if (this.classList.contains('card')) window.__cardAnimations++; return animate.apply(this, args); };
+        })()`),
+      );
+      await page.locator('.card').nth(29).waitFor();
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      expect(await page.evaluate('window.__cardAnimations')).toBe(0);
+
+      const late = order({ number: '7799', updatedAt: Date.now() });
+      await post(`${fresh.url}/api/orders`, late);
+      await page.locator(`[data-order="${late.id}"]`).waitFor();
+      expect(await page.evaluate('window.__cardAnimations')).toBeGreaterThan(0);
+      await page.close();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('keeps order numbers at 6% of a 1080p screen with 12 orders a column, with nothing cut off or overlapping', async () => {
     const fresh = await startTestHub();
     const now = Date.now();
