@@ -8,7 +8,14 @@ import type { Order } from '../shared/schemas/order.js';
 
 export interface DisplayBench {
   bundle: { files: { file: string; gzipBytes: number }[]; totalGzipBytes: number; budgetBytes: number };
-  snapshot200: { runsMs: number[]; medianMs: number; maxMs: number; budgetMs: number };
+  snapshot200: {
+    runsMs: number[];
+    medianMs: number;
+    maxMs: number;
+    budgetMs: number;
+    /** The same page loads timed by the earlier probe (polling each frame), which could count one frame more. */
+    polledRunsMs?: number[];
+  };
   updates: Frames & { ratePerS: number; updates: number; idle: Frames; excessDroppedPct: number; excessLongTasks: number };
 }
 
@@ -66,15 +73,34 @@ async function measureFrames(page: Page, seconds: number, tick: () => void, rate
 }
 
 // Page scripts are strings: tsx would otherwise inject its own helpers into functions sent to the page.
-async function renderedAfterSnapshot(page: Page, seq: number): Promise<number> {
+// "On screen" is the frame after the one whose update put the snapshot's cards in the DOM: a
+// MutationObserver sees that update as it happens (polling from requestAnimationFrame saw it one frame late
+// whenever the poll ran before the app's own frame callback, and so counted an extra frame).
+async function renderedAfterSnapshot(page: Page, seq: number): Promise<{ observed: number; polled: number }> {
   return page.evaluate(`new Promise((resolve) => {
-    const check = () => {
+    const rendered = () => {
       const stage = document.querySelector('.stage');
-      const at = window.__snapshotAt;
-      if (stage && Number(stage.dataset.seq) >= ${seq} && at !== null) requestAnimationFrame(() => resolve(performance.now() - at));
-      else requestAnimationFrame(check);
+      return stage && Number(stage.dataset.seq) >= ${seq} && window.__snapshotAt !== null && document.querySelector('.column.ready .card') !== null;
     };
-    check();
+    const result = {};
+    const finish = (key) => () => requestAnimationFrame(() => {
+      result[key] = performance.now() - window.__snapshotAt;
+      if ('observed' in result && 'polled' in result) resolve(result);
+    });
+    const observed = finish('observed');
+    if (rendered()) observed();
+    else {
+      const observer = new MutationObserver(() => {
+        if (!rendered()) return;
+        observer.disconnect();
+        observed();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    }
+    // The earlier probe, kept beside it so the two can be compared on the same page loads.
+    const polled = finish('polled');
+    const poll = () => (rendered() ? polled() : requestAnimationFrame(poll));
+    poll();
   })`);
 }
 
@@ -100,20 +126,29 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
     const now = Date.now();
     for (let i = 0; i < 200; i++) await post(`${hub.url}/api/orders`, order(i, now));
     const runsMs: number[] = [];
+    const polledRunsMs: number[] = [];
     for (let run = 0; run < 7; run++) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.addInitScript(SNAPSHOT_PROBE);
       await page.goto(storeUrl(hub.url, '/display'));
-      runsMs.push(await renderedAfterSnapshot(page, hub.board.seq));
+      const { observed, polled } = await renderedAfterSnapshot(page, hub.board.seq);
+      runsMs.push(observed);
+      polledRunsMs.push(polled);
       await page.close();
     }
     const sorted = [...runsMs].sort((a, b) => a - b);
-    const snapshot200 = { runsMs, medianMs: sorted[3]!, maxMs: sorted[6]!, budgetMs: 100 };
-    log(`200-order snapshot on screen: median ${snapshot200.medianMs.toFixed(1)} ms, max ${snapshot200.maxMs.toFixed(1)} ms (budget 100 ms)`);
+    const snapshot200 = { runsMs, medianMs: sorted[3]!, maxMs: sorted[6]!, budgetMs: 100, polledRunsMs };
+    const polledSorted = [...polledRunsMs].sort((a, b) => a - b);
+    log(
+      `200-order snapshot on screen: median ${snapshot200.medianMs.toFixed(1)} ms, max ${snapshot200.maxMs.toFixed(1)} ms (budget 100 ms); polled: median ${polledSorted[3]!.toFixed(1)}, max ${polledSorted[6]!.toFixed(1)}`,
+    );
 
     const seconds = Number(process.env.BENCH_UPDATE_SECONDS ?? 60);
     const idleSeconds = Math.min(30, seconds);
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: process.env.BENCH_REDUCED_MOTION ? 'reduce' : 'no-preference' });
+    const page = await browser.newPage({
+      viewport: { width: 1920, height: 1080 },
+      reducedMotion: process.env.BENCH_REDUCED_MOTION ? 'reduce' : 'no-preference',
+    });
     await page.goto(storeUrl(hub.url, '/display'));
     await page.waitForSelector('.stage[data-connected="true"]');
     // Measure the steady state, not the page's own start-up.
@@ -121,7 +156,9 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
 
     // Baseline, same page, same run: what headless, software-composited Chromium drops with nothing happening.
     const idle = await measureFrames(page, idleSeconds, () => undefined);
-    log(`idle baseline ${idle.seconds.toFixed(0)} s: ${idle.longTasks} long tasks (longest ${idle.longestTaskMs.toFixed(0)} ms), ${idle.droppedPct.toFixed(2)}% frames dropped`);
+    log(
+      `idle baseline ${idle.seconds.toFixed(0)} s: ${idle.longTasks} long tasks (longest ${idle.longestTaskMs.toFixed(0)} ms), ${idle.droppedPct.toFixed(2)}% frames dropped`,
+    );
 
     // 20 updates a second: orders advance queued -> in production -> ready -> picked up, and new ones arrive.
     let next = 200;
@@ -132,23 +169,37 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
       await hub.board.upsertOrder(o);
     }
     let updates = 0;
-    const loaded = await measureFrames(page, seconds, () => {
-      const ids = [...board.keys()];
-      const id = ids[updates % ids.length]!;
-      const o = board.get(id)!;
-      const status: Order['status'] = o.status === 'queued' ? 'in_production' : o.status === 'in_production' ? 'ready' : 'picked_up';
-      const updated = { ...o, status, updatedAt: Date.now() };
-      if (status === 'picked_up') {
-        board.delete(id);
-        const fresh = { ...order(next, Date.now(), 'queued'), id: `u-${next++}` };
-        board.set(fresh.id, fresh);
-        void hub.board.upsertOrder(fresh);
-      } else board.set(id, updated);
-      void hub.board.upsertOrder(updated);
-      updates++;
-    }, 20);
-    const updatesResult = { ratePerS: 20, updates, ...loaded, idle, excessDroppedPct: loaded.droppedPct - idle.droppedPct, excessLongTasks: loaded.longTasks - idle.longTasks };
-    log(`20 updates/s for ${loaded.seconds.toFixed(0)} s: ${loaded.longTasks} long tasks (longest ${loaded.longestTaskMs.toFixed(0)} ms), ${loaded.droppedPct.toFixed(2)}% frames dropped (${updatesResult.excessDroppedPct.toFixed(2)} points over idle)`);
+    const loaded = await measureFrames(
+      page,
+      seconds,
+      () => {
+        const ids = [...board.keys()];
+        const id = ids[updates % ids.length]!;
+        const o = board.get(id)!;
+        const status: Order['status'] = o.status === 'queued' ? 'in_production' : o.status === 'in_production' ? 'ready' : 'picked_up';
+        const updated = { ...o, status, updatedAt: Date.now() };
+        if (status === 'picked_up') {
+          board.delete(id);
+          const fresh = { ...order(next, Date.now(), 'queued'), id: `u-${next++}` };
+          board.set(fresh.id, fresh);
+          void hub.board.upsertOrder(fresh);
+        } else board.set(id, updated);
+        void hub.board.upsertOrder(updated);
+        updates++;
+      },
+      20,
+    );
+    const updatesResult = {
+      ratePerS: 20,
+      updates,
+      ...loaded,
+      idle,
+      excessDroppedPct: loaded.droppedPct - idle.droppedPct,
+      excessLongTasks: loaded.longTasks - idle.longTasks,
+    };
+    log(
+      `20 updates/s for ${loaded.seconds.toFixed(0)} s: ${loaded.longTasks} long tasks (longest ${loaded.longestTaskMs.toFixed(0)} ms), ${loaded.droppedPct.toFixed(2)}% frames dropped (${updatesResult.excessDroppedPct.toFixed(2)} points over idle)`,
+    );
     await page.close();
     return { bundle, snapshot200, updates: updatesResult };
   } finally {
