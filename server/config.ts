@@ -8,6 +8,7 @@ import { SAMPLE_CATALOGUE } from './kiosk/sample-catalogue.js';
 import { DirectorConfig } from '../shared/schemas/director.js';
 import { DisplayLabels, DisplayTheme, JustReadySeconds, MachinesOnBoard } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
+import { isTimeZone } from '../shared/store-time.js';
 
 /**
  * Where customers' phones reach the hub: the kiosk appends `/track/NUMBER` to it, so it is an http(s)
@@ -26,6 +27,15 @@ export const DEFAULT_MAX_ACTIVE_ORDERS = 10_000;
 export const FileConfig = z
   .object({
     storeName: z.string().min(1).max(64).default('Batchboard'),
+    /**
+     * The store's IANA time zone (`Europe/Stockholm`): its day is what kiosk numbers, "today" in the
+     * figures and dates in exports mean. Default: the hub's own zone (a hub in a cloud often runs in UTC).
+     */
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Stockholm or UTC')
+      .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
     /** Where customers' phones reach the hub (the kiosk's QR codes); `PUBLIC_URL` in env wins. */
     publicUrl: PublicUrl.optional(),
     readyTimeoutMinutes: z

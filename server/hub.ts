@@ -125,6 +125,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
     storeName: config.store.storeName,
     numberPrefix: config.store.kiosk.numberPrefix,
+    timeZone: config.store.timeZone,
     idleSeconds: config.store.kiosk.idleSeconds,
     confirmationSeconds: config.store.kiosk.confirmationSeconds,
     promiseMinutes: config.store.promiseMinutes,
@@ -166,7 +167,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     config.store.staff.undoSeconds * 1000,
   );
   const floor = new FloorWatch(board, log, config.store.promiseMinutes);
-  const insight = new Insight(board, events, log, metrics);
+  const insight = new Insight(board, events, log, metrics, Date.now, config.store.timeZone);
   const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
 
   const doorStatus = new DoorStatus(config.redisUrl ? ['redis_pubsub', 'redis_stream'] : []);
@@ -186,6 +187,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     journal,
     kiosk,
     ordersPerMinute: config.store.kiosk.ordersPerMinute,
+    timeZone: config.store.timeZone,
     staff: { sessions, guard, commands },
     events,
     insight,

@@ -4,11 +4,7 @@
  * number the same way, here. Pure and free of zod: the tracker page imports it.
  */
 
-/** The store's calendar day, `YYYY-MM-DD`, in the local time zone (the hub's, or the phone's in the store). */
-export function storeDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+export { storeDay } from './store-time.js';
 
 const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+$/;
 

@@ -45,6 +45,8 @@ export interface HttpDeps {
   ordersPerMinute: number;
   staff: Omit<StaffRouterDeps, 'credentials' | 'log'>;
   events: EventLog;
+  /** The store's zone: a date in an export range is the store's day. */
+  timeZone: string;
   insight: Insight;
   /** When each order is due: the tracker's "running late". */
   floor: FloorWatch;
@@ -62,7 +64,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api', directorRouter(deps.director, deps.journal, staff));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));
-  app.use('/api', exportRouter(deps.events, staff));
+  app.use('/api', exportRouter(deps.events, staff, deps.timeZone));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;

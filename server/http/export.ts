@@ -3,26 +3,30 @@ import { ExportQuery } from '../../shared/schemas/event-log.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { EventLog } from '../events/event-log.js';
 import { streamExport } from '../events/export.js';
+import { dayEndOf, dayStartOf, type TimeZone } from '../../shared/store-time.js';
 
-/** A date alone means that whole day, in the hub's time zone; a number is milliseconds since the epoch. */
-function toMs(value: number | string, end: boolean): number {
+/** A date alone means that whole day in the store's zone (`timeZone`); a number is milliseconds since the epoch. */
+export function toMs(value: number | string, end: boolean, timeZone: TimeZone): number {
   if (typeof value === 'number') return value;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-    return end ? new Date(y, m - 1, d + 1).getTime() - 1 : new Date(y, m - 1, d).getTime();
-  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return end ? dayEndOf(value, timeZone) : dayStartOf(value, timeZone);
   return Date.parse(value);
 }
 
 /** `GET /api/export?from=&to=&format=ndjson|csv`: the event log for a range, streamed (API token or staff session). */
-export function exportRouter(events: EventLog, auth: RequestHandler): Router {
+export function exportRouter(events: EventLog, auth: RequestHandler, timeZone?: TimeZone): Router {
   const router = Router();
   router.get('/export', auth, async (req, res, next) => {
     const parsed = ExportQuery.safeParse(req.query);
     if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
-    const from = toMs(parsed.data.from, false);
-    const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true);
-    if (to < from) return void res.status(400).json({ ok: false, error: { code: 'invalid_input', message: 'to: must not be before from', issues: [{ field: 'to', message: 'must not be before from' }] } });
+    const from = toMs(parsed.data.from, false, timeZone);
+    const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true, timeZone);
+    if (to < from)
+      return void res
+        .status(400)
+        .json({
+          ok: false,
+          error: { code: 'invalid_input', message: 'to: must not be before from', issues: [{ field: 'to', message: 'must not be before from' }] },
+        });
     try {
       await streamExport(events, res, parsed.data.format, from, to);
     } catch (err) {

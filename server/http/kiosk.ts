@@ -4,7 +4,7 @@ import type { Board } from '../board/board.js';
 import type { Insight } from '../insight/insight.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
-import { storeDay, trackedOrder } from '../../shared/tracking.js';
+import { trackedOrder } from '../../shared/tracking.js';
 import { clientKey } from '../staff/login-guard.js';
 import { errorStatus } from './error-status.js';
 import { jsonBody } from './json-body.js';
@@ -37,7 +37,7 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
   // Public, like the board itself: only what the board shows about one order; today's first, another day's without its name.
   router.get('/track/:number', (req, res) => {
     const number = String(req.params.number);
-    const order = trackedOrder(board.snapshot().orders, number, storeDay(Date.now()));
+    const order = trackedOrder(board.snapshot().orders, number, kiosk.today());
     res.set('Cache-Control', 'no-store');
     if (!order)
       return void res

@@ -1,6 +1,7 @@
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order, OrderStatus } from '../../shared/schemas/order.js';
 import type { MachineFigures, ProductionFigures, Spread } from '../../shared/schemas/insight.js';
+import { dayStart, type TimeZone } from '../../shared/store-time.js';
 
 const HOUR = 3_600_000;
 /** Finished orders and machine history are kept this long, for "today" and "the last hour" and no more. */
@@ -28,13 +29,6 @@ interface MachineTrack {
   changes: { state: Machine['state']; at: number }[];
 }
 
-/** Start of the store's calendar day (the hub's time zone) that `at` falls in. */
-export function dayStart(at: number): number {
-  const d = new Date(at);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
 /** Nearest rank: the smallest value with at least q of the values at or below it. */
 export function nearestRank(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
@@ -59,9 +53,15 @@ function spread(values: number[]): Spread {
  *   it spent `running`; time in `fault` likewise.
  */
 export class Figures {
+  /** "Today" is the store's day, in its zone (`timeZone`), wherever the hub runs. */
+  readonly timeZone: TimeZone;
   #orders = new Map<string, OrderTrack>();
   #machines = new Map<string, MachineTrack>();
   #seen = 0;
+
+  constructor(timeZone?: TimeZone) {
+    this.timeZone = timeZone;
+  }
 
   observeOrder(order: Order): void {
     let track = this.#orders.get(order.id);
@@ -87,7 +87,7 @@ export class Figures {
 
   /** The figures at `now`, with `active` the orders on the board now (for the queue). */
   compute(now: number, active: readonly Order[]): ProductionFigures {
-    const today = dayStart(now);
+    const today = dayStart(now, this.timeZone);
     const hourAgo = now - HOUR;
     const durToday: number[] = [];
     const durHour: number[] = [];

@@ -6,7 +6,8 @@ import type { Board } from '../board/board.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { Figures, dayStart, type WaitEstimate } from './figures.js';
+import { Figures, type WaitEstimate } from './figures.js';
+import { dayStart, type TimeZone } from '../../shared/store-time.js';
 
 const SERIES_EVERY_MS = 60_000;
 const SERIES_KEPT = 180;
@@ -22,12 +23,13 @@ export class Insight {
   #events: EventLog;
   #log: Logger;
   #now: () => number;
-  #figures = new Figures();
+  #figures: Figures;
   #cached: ProductionFigures | undefined;
   #series: FigurePoint[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(board: Board, events: EventLog, log: Logger, metrics: Metrics, now: () => number = Date.now) {
+  constructor(board: Board, events: EventLog, log: Logger, metrics: Metrics, now: () => number = Date.now, timeZone?: TimeZone) {
+    this.#figures = new Figures(timeZone);
     this.#board = board;
     this.#events = events;
     this.#log = log;
@@ -46,7 +48,7 @@ export class Insight {
     let replayed = 0;
     try {
       // From an hour before midnight, so "the last hour" is right just after midnight too.
-      for await (const page of this.#events.pages(dayStart(now) - 3_600_000, now)) {
+      for await (const page of this.#events.pages(dayStart(now, this.#figures.timeZone) - 3_600_000, now)) {
         for (const e of page) if (e.type === 'order' || e.type === 'machine') this.#observe(e);
         replayed += page.length;
       }

@@ -28,6 +28,8 @@ export interface KioskOptions {
   /** What one client (address) may take: `kiosk.itemsPerMinute`, `kiosk.maxShareOfRun`, `kiosk.shareWindowMinutes`. */
   limits: { itemsPerMinute: number; maxShareOfRun: number; shareWindowMinutes: number };
   now?: () => number;
+  /** The store's zone (`timeZone`): kiosk numbers restart at the store's midnight. */
+  timeZone?: string | undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export class KioskOrdering {
   #stock: StockStore;
   #intake: Intake;
   #log: Logger;
-  #opts: Required<KioskOptions>;
+  #opts: Required<Omit<KioskOptions, 'timeZone'>> & Pick<KioskOptions, 'timeZone'>;
   #sold: { day: string; counts: Record<string, number> } = { day: '', counts: {} };
   #listeners = new Set<(sku: string, left: number) => void>();
   /** SKUs whose counts the feed changed while a read of all counts was under way (see storeReset). */
@@ -65,7 +67,7 @@ export class KioskOrdering {
       },
       () => void this.storeReset(),
     );
-    const day = this.#today();
+    const day = this.today();
     this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
     // What a store that lost the day is seeded with must include numbers given before this hub started.
     this.#sawNumber(day, await this.#stock.lastNumber(day).catch(() => 0));
@@ -101,7 +103,7 @@ export class KioskOrdering {
     // or goes there now) and refuses only a new one, before it takes any stock.
     const full = this.#opts.boardFull();
     const now = this.#opts.now();
-    const day = storeDay(now);
+    const day = storeDay(now, this.#opts.timeZone);
     const slot = `N${randomBytes(16).toString('hex')}`;
     const order: Order = {
       id: `kiosk-${day}-${slot}`,
@@ -185,7 +187,7 @@ export class KioskOrdering {
    * tells the kiosks what is left.
    */
   async storeReset(): Promise<void> {
-    const day = this.#today();
+    const day = this.today();
     try {
       await this.#open(day);
       // A count the feed brings while the store is read is newer than what the read returns: it is kept.
@@ -211,7 +213,7 @@ export class KioskOrdering {
   /** A cancelled kiosk order gives its items back to today's run; undoing the cancel takes them again. */
   async returnStock(order: Order, direction: 1 | -1): Promise<void> {
     const day = kioskDay(order.id);
-    if (!day || day !== this.#today()) return;
+    if (!day || day !== this.today()) return;
     for (const item of order.items) {
       if (this.#catalogue.has(item.sku)) await this.#stock.adjust(day, item.sku, -direction * item.qty);
     }
@@ -273,18 +275,19 @@ export class KioskOrdering {
     else if (n > this.#lastNumber.n) this.#lastNumber.n = n;
   }
 
-  #today(): string {
-    return storeDay(this.#opts.now());
+  /** The store's day now, `YYYY-MM-DD`: the day kiosk numbers and tracking links belong to. */
+  today(): string {
+    return storeDay(this.#opts.now(), this.#opts.timeZone);
   }
 
   #public(p: Product): KioskProduct {
     const { runQuantity, ...rest } = p;
-    const sold = this.#sold.day === this.#today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
+    const sold = this.#sold.day === this.today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
     return { ...rest, left: Math.max(0, runQuantity - sold) };
   }
 
   #onSold(day: string, sold: Record<string, number>): void {
-    if (day !== this.#today()) return;
+    if (day !== this.today()) return;
     for (const read of this.#reads) for (const sku of Object.keys(sold)) read.add(sku);
     if (this.#sold.day !== day) this.#sold = { day, counts: {} };
     Object.assign(this.#sold.counts, sold);

@@ -1,0 +1,92 @@
+/**
+ * The store's calendar, in its own time zone (`timeZone` in the config). The hub may run in UTC on a
+ * server, and a phone may be set to anything: the day a kiosk number restarts, "today" in the figures
+ * and a date in an export link all mean the store's day. Pure: Intl only, so every page can use it.
+ */
+
+/** `undefined` means the zone of the machine running the code (the hub's default). */
+export type TimeZone = string | undefined;
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+// en-CA formats a date as YYYY-MM-DD; the parts are read by type, so the locale only fixes digits.
+function dayFormat(timeZone: TimeZone): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = dayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    dayFormats.set(key, f);
+  }
+  return f;
+}
+
+interface Wall {
+  y: number;
+  m: number;
+  d: number;
+  h: number;
+  min: number;
+  s: number;
+}
+
+function wall(at: number, timeZone: TimeZone): Wall {
+  const parts: Record<string, number> = {};
+  for (const p of dayFormat(timeZone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { y: parts.year!, m: parts.month!, d: parts.day!, h: parts.hour!, min: parts.minute!, s: parts.second! };
+}
+
+/** Whether Intl knows the zone (`Europe/Stockholm`, `UTC`); a typo must be refused at start, not at midnight. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The store's calendar day of `at`, `YYYY-MM-DD`. */
+export function storeDay(at: number, timeZone?: TimeZone): string {
+  const w = wall(at, timeZone);
+  return `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
+}
+
+/** The zone's offset from UTC at `at`, ms (positive east of Greenwich). */
+function offsetAt(at: number, timeZone: TimeZone): number {
+  const w = wall(at, timeZone);
+  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
+  return asUtc - (at - (((at % 1000) + 1000) % 1000));
+}
+
+/** The first instant of calendar day `day` (`YYYY-MM-DD`) in the zone, epoch ms. */
+export function dayStartOf(day: string, timeZone?: TimeZone): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // Two passes settle the offset when midnight sits near a daylight-saving change.
+  let at = midnightUtc - offsetAt(midnightUtc, timeZone);
+  at = midnightUtc - offsetAt(at, timeZone);
+  // Where the clocks skip midnight itself (some zones change at 00:00), the day starts at the first instant it has.
+  if (storeDay(at, timeZone) < day) at += 3_600_000;
+  return at;
+}
+
+/** The first instant of the store's day that `at` falls in, epoch ms. */
+export function dayStart(at: number, timeZone?: TimeZone): number {
+  return dayStartOf(storeDay(at, timeZone), timeZone);
+}
+
+/** The last millisecond of calendar day `day` in the zone. */
+export function dayEndOf(day: string, timeZone?: TimeZone): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return dayStartOf(next, timeZone) - 1;
+}
