@@ -328,6 +328,8 @@ describe('the display dressed for a store', () => {
       path.join(dir, 'store.json'),
       JSON.stringify({
         storeName: 'Kanelbulle Pop-Up',
+        // Never the zone of the machine running the test (UTC here): the clock must show the store's time.
+        timeZone: 'Asia/Kolkata',
         display: {
           logo: 'logo.svg',
           locale: 'sv',
@@ -347,6 +349,11 @@ describe('the display dressed for a store', () => {
     expect(await page.locator('.card .tag').first().textContent()).toContain('I kö');
     expect(await page.locator('.machine .state').textContent()).toContain('Ugnen vilar');
     expect(await page.evaluate('document.documentElement.lang')).toBe('sv');
+    // The store's time, whatever the screen is set to (a minute may turn while reading: either side of it).
+    const storeClock = () => new Intl.DateTimeFormat('sv', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Kolkata' }).format(Date.now());
+    const before = storeClock();
+    const shown = await page.locator('.clock').textContent();
+    expect([before, storeClock()]).toContain(shown);
     expect(await page.$eval('.stage', (s) => getComputedStyle(s).backgroundColor)).toBe('rgb(0, 0, 0)');
     await expect.poll(() => page.$eval('.brand img', (img) => (img as HTMLImageElement).naturalWidth)).toBe(40);
     await page.close();

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { axeViolations, describeViolations } from './helpers/axe.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_PIN, TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
+import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { storeDay } from '../shared/store-time.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 const LANDSCAPE = { width: 1280, height: 800 };
@@ -60,10 +61,10 @@ describe('the staff console under hurried hands, in Chromium', () => {
   });
 
   /** A tablet of its own (its own cookies), logged in afresh. */
-  async function openConsole(): Promise<Page> {
+  async function openConsole(url = hub.url): Promise<Page> {
     const page = await browser.newPage({ viewport: LANDSCAPE, hasTouch: true });
     page.setDefaultTimeout(8_000);
-    await page.goto(storeUrl(hub.url, '/staff'));
+    await page.goto(storeUrl(url, '/staff'));
     await page.getByPlaceholder('e.g. Ana').fill('Ana');
     for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -313,7 +314,8 @@ describe('the staff console under hurried hands, in Chromium', () => {
 
   it('has no text under 16 px and no target under 48 px, on the login and the console, and its charts follow the tablet when it turns', async () => {
     await post(`${hub.url}/api/orders`, order({ number: 'T1', status: 'queued', promisedAt: Date.now() - 60_000 }));
-    for (let i = 2; i < 14; i++) await post(`${hub.url}/api/orders`, order({ number: `T${i}`, status: i % 3 ? 'queued' : 'ready', updatedAt: Date.now() - 1_000 }));
+    for (let i = 2; i < 14; i++)
+      await post(`${hub.url}/api/orders`, order({ number: `T${i}`, status: i % 3 ? 'queued' : 'ready', updatedAt: Date.now() - 1_000 }));
     const page = await openConsole();
     await page.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
     await page.getByRole('region', { name: 'Cameras' }).getByRole('group', { name: 'Mode' }).waitFor();
@@ -379,5 +381,23 @@ describe('the staff console under hurried hands, in Chromium', () => {
     await cameras.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'staff-console-cameras.png') });
     await page.close();
+  });
+
+  it("links today's events by the store's day in its zone, not the tablet's UTC date", async () => {
+    // A zone whose date differs from UTC's right now: 14 h ahead from 10:00 UTC on, 11 h behind before.
+    const zone = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'store.json'), JSON.stringify({ timeZone: zone }));
+    const zoned = await startTestHub({ CONFIG: path.join(dir, 'store.json') });
+    try {
+      const page = await openConsole(zoned.url);
+      const csv = page.getByRole('link', { name: 'CSV' });
+      const day = storeDay(Date.now(), zone);
+      expect(day).not.toBe(new Date().toISOString().slice(0, 10));
+      await expect.poll(() => csv.getAttribute('href')).toBe(`/api/export?from=${day}&format=csv`);
+      await page.close();
+    } finally {
+      await zoned.close();
+    }
   });
 });

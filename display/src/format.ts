@@ -38,8 +38,9 @@ export function minutesLeft(machine: Machine, now: number): number | null {
   return b ? Math.max(0, Math.ceil((b.endsAt - now) / 60_000)) : null;
 }
 
-export function clockTime(ms: number, locale: string): string {
-  return formatter(`t:${locale}`, () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })).format(ms);
+/** Hours and minutes in the store's zone (a TV's own clock setting is often wrong, or UTC). */
+export function clockTime(ms: number, locale: string, timeZone?: string): string {
+  return formatter(`t:${locale}:${timeZone ?? ''}`, () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone })).format(ms);
 }
 
 // Building an Intl formatter loads locale data: the first one took ~20 ms of the frame that shows a

@@ -82,6 +82,7 @@ export class KioskOrdering {
   state(): KioskState {
     return {
       storeName: this.#opts.storeName,
+      timeZone: this.#opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       products: [...this.#catalogue.values()].map((p) => this.#public(p)),
       idleSeconds: this.#opts.idleSeconds,
       confirmationSeconds: this.#opts.confirmationSeconds,

@@ -52,6 +52,8 @@ export const DisplayConfig = z.object({
   /** Served by the hub at /branding/logo when the config file names a logo file. */
   logoUrl: z.string().max(200).nullable().default(null),
   locale: z.string().min(2).max(35).default('en'),
+  /** The store's IANA zone (`timeZone`): the screen's clock shows the store's time, whatever the TV is set to. */
+  timeZone: z.string().max(64).optional(),
   labels: DisplayLabels.prefault({}),
   theme: DisplayTheme.prefault({}),
   /** A short chime when an order turns ready. */

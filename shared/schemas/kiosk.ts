@@ -25,6 +25,8 @@ export interface KioskProduct extends Omit<Product, 'runQuantity'> {
 }
 export interface KioskState {
   storeName: string;
+  /** The store's IANA zone (`timeZone`): the console's "today" and times are the store's, not the tablet's. */
+  timeZone: string;
   products: KioskProduct[];
   idleSeconds: number;
   /** How long the order number stays on screen before the kiosk returns to its menu (`kiosk.confirmationSeconds`). */
