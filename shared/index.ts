@@ -10,3 +10,4 @@ export * from './schemas/display.js';
 export * from './contrast.js';
 export * from './schemas/director.js';
 export * from './errors.js';
+export * from './field-issues.js';
