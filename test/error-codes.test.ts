@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import { errorStatus } from '../server/http/error-status.js';
 import { ApiErrorBody, ERROR_CODES, isErrorCode, type ErrorCode } from '../shared/errors.js';
+import { BOARD_NAMESPACE, STAFF_NAMESPACE } from '../shared/protocol.js';
 import { STAFF_CSRF_HEADER } from '../shared/schemas/staff.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { order } from './helpers/fixtures.js';
@@ -454,5 +456,26 @@ describe('every error answer of the API', () => {
       return;
     }
     throw new Error('400 handshakes from one address were all accepted');
+  });
+
+  it('refuses a socket.io connection with the same error in connect_error data, its message still led by the word clients match', async () => {
+    const refused = (nsp: string, query: Record<string, string> = {}) =>
+      new Promise<{ message: string; data: unknown }>((resolve, reject) => {
+        const socket = connect(`${hub.url}${nsp}`, { transports: ['websocket'], reconnection: false, forceNew: true, query, timeout: 10_000 });
+        socket.on('connect', () => {
+          socket.close();
+          reject(new Error(`${nsp} connected`));
+        });
+        socket.on('connect_error', (err: Error & { data?: unknown }) => {
+          socket.close();
+          resolve({ message: err.message, data: err.data });
+        });
+      });
+    const staff = await refused(STAFF_NAMESPACE);
+    expect(staff.message).toMatch(/^unauthorized/);
+    expect(ApiErrorBody.parse({ ok: false, error: staff.data }).error.code).toBe('unauthorized');
+    const board = await refused(BOARD_NAMESPACE, { screen: 'not a name' });
+    expect(board.message).toMatch(/^invalid screen query/);
+    expect(ApiErrorBody.parse({ ok: false, error: board.data }).error).toMatchObject({ code: 'invalid_input', params: { issues: [{ field: 'screen' }] } });
   });
 });

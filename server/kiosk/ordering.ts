@@ -150,7 +150,7 @@ export class KioskOrdering {
     }
     if (outcome.kind === 'board_full') return this.#boardFull(full ?? 0);
     if (outcome.kind === 'sold_out') {
-      const message = outcome.left === 0 ? `${product!.name} is sold out today` : `only ${outcome.left} ${product!.name} left today`;
+      const message = `${req.sku}: ${outcome.left} left today, fewer than the ${req.qty} asked`;
       return { ok: false, error: apiError('sold_out', { sku: req.sku, left: outcome.left }, message) };
     }
     if (outcome.kind === 'limited') {
