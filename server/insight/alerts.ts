@@ -125,7 +125,8 @@ export class Alerts {
     const out = new Map<string, Alert>();
     const add = <C extends AlertCode>(code: C, id: string, params: AlertParams[C], since: number) => {
       const key = `${code}:${id}`;
-      // The alert as first raised stays as it was (its since, its words) until it clears.
+      // The alert as first raised stays as it was (its since, its params) until it clears. Asserted: TypeScript
+      // cannot tie a generic code to its params within the union, though the signature above does.
       out.set(key, this.#active.get(key) ?? ({ key, code, params, since } as Alert));
     };
     for (const late of this.#deps.floor.late()) add('order_late', late.id, { order: late.id, number: late.number }, late.dueAt);
@@ -158,6 +159,7 @@ export class Alerts {
     const hook = this.#deps.webhook;
     if (!hook || !(await this.#isLeader(now))) return;
     const { key, code, params, since } = alert;
+    // Asserted for the same reason: `code` and `params` come from one alert, so they match.
     hook.send({ state, at: now, alert: key, kind: code, code, params, message: alertText(code, params), since } as WebhookPost);
   }
 
