@@ -9,3 +9,5 @@ export * from './board-mirror.js';
 export * from './schemas/display.js';
 export * from './contrast.js';
 export * from './schemas/director.js';
+export * from './errors.js';
+export * from './field-issues.js';

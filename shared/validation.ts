@@ -1,32 +1,28 @@
 import type { z } from 'zod';
+import { apiError, type ApiError } from './errors.js';
+import { fieldIssues, fieldName } from './field-issues.js';
 
-export interface FieldIssue {
+/** A field and zod's English reason: for logs and developers' hints, never for a page. */
+export interface FieldMessage {
   field: string;
   message: string;
 }
 
-/** Flattens zod issues into `field: reason` pairs that a producer can act on. */
-export function describeIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
-    message: issue.message,
-  }));
+/** Flattens zod issues into `field: reason` pairs that an operator can act on. */
+export function describeIssues(error: z.ZodError): FieldMessage[] {
+  return error.issues.map((issue) => ({ field: fieldName(issue.path), message: issue.message }));
 }
 
-export function summariseIssues(issues: readonly FieldIssue[]): string {
+export function summariseIssues(issues: readonly FieldMessage[]): string {
   const shown = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`);
   const more = issues.length > 5 ? ` (+${issues.length - 5} more)` : '';
   return shown.join('; ') + more;
 }
 
-export interface InvalidInput {
-  code: 'invalid_input';
-  message: string;
-  issues: FieldIssue[];
-}
-
-/** The API's one shape for refused input: a summary that names the fields, and each field with its reason. */
-export function invalidInput(error: z.ZodError, prefix = ''): InvalidInput {
-  const issues = describeIssues(error);
-  return { code: 'invalid_input', message: prefix + summariseIssues(issues), issues };
+/**
+ * The API's one answer for refused input: each field with a problem code a page can word (`params.issues`),
+ * and an English summary naming the fields for a developer. `input` is what was parsed.
+ */
+export function invalidInput(error: z.ZodError, input: unknown, prefix = ''): ApiError<'invalid_input'> {
+  return apiError('invalid_input', { issues: fieldIssues(error, input) }, prefix + summariseIssues(describeIssues(error)));
 }

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Hub } from '../server/hub.js';
 import { Webhook, type WebhookPost } from '../server/insight/webhook.js';
-import type { AlertKind } from '../shared/schemas/insight.js';
 import { BoardFeed } from '../shared/client/board-feed.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
@@ -80,7 +79,14 @@ describe('alerts', () => {
     } finally {
       back.close();
     }
-    expect(hook.got.find((p) => p.alert === 'machine_fault:oven-9')?.message).toContain('in fault');
+    // The chat gets a sentence; a receiver that words alerts itself gets the code and its values.
+    expect(hook.got.find((p) => p.alert === 'machine_fault:oven-9')).toMatchObject({
+      kind: 'machine_fault',
+      code: 'machine_fault',
+      params: { machine: 'oven-9', name: 'Oven 1' },
+      message: 'Oven 1 is in fault',
+    });
+    expect(hook.got.find((p) => p.alert === 'screen_offline:window-1')).toMatchObject({ code: 'screen_offline', params: { screen: 'window-1' } });
   });
 
   it('raises OBS disconnected while streaming, and clears it when OBS is back', async () => {
@@ -144,8 +150,11 @@ describe('an alert webhook that hangs', () => {
   });
 });
 
-function alertPost(kind: AlertKind, id: string): WebhookPost {
-  return { state: 'raised', at: Date.now(), alert: `${kind}:${id}`, kind, message: `${id}`, since: Date.now() };
+function alertPost(kind: 'screen_offline' | 'machine_fault', id: string): WebhookPost {
+  const base = { state: 'raised' as const, at: Date.now(), alert: `${kind}:${id}`, message: `${id}`, since: Date.now() };
+  return kind === 'screen_offline'
+    ? { ...base, kind, code: kind, params: { screen: id, minutes: 5 } }
+    : { ...base, kind, code: kind, params: { machine: id, name: id } };
 }
 
 describe('the alert webhook on its own', () => {

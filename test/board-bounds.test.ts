@@ -48,7 +48,7 @@ describe.each([
     const extra = order();
     const refused = await post(`${hub.url}/api/orders`, extra);
     expect(refused.status).toBe(409);
-    expect(refused.json).toMatchObject({ ok: false, error: { code: 'board_full', max: 10 } });
+    expect(refused.json).toMatchObject({ ok: false, error: { code: 'board_full', params: { max: 10 } } });
     expect(JSON.stringify(refused.json)).toContain('board.maxActiveOrders');
     expect(await metric(hub, 'batchboard_rejected_total{door="rest",reason="board_full"}')).toBe(1);
     expect(await metric(hub, 'batchboard_active_orders')).toBe(10);

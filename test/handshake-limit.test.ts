@@ -50,7 +50,10 @@ describe('per-client limits on socket.io handshakes', () => {
     expect([count(statuses, 200), count(statuses, 429)]).toEqual([120, 180]);
     const refused = burst.find((r) => r.status === 429)!;
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'too_many_handshakes' });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      ok: false,
+      error: { code: 'too_many_handshakes', params: { retryAfterSeconds: Number(refused.retryAfter) } },
+    });
     // Each accepted polling handshake holds a session until its ping times out: 120, not 300.
     expect(hub.io.engine.clientsCount).toBe(120);
     // The same client is refused over WebSocket too.

@@ -115,9 +115,11 @@ describe('kiosk ordering, embedded', () => {
     for (const [body, field] of cases) {
       const res = await order(hub.url, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect((res.json as { error: { issues: { field: string }[] } }).error.issues[0]?.field).toBe(field);
+      expect((res.json as { error: { params: { issues: { field: string }[] } } }).error.params.issues[0]?.field).toBe(field);
     }
-    expect((await post(`${hub.url}/api/kiosk/orders`, { sku: 'bun', qty: 1 }, null)).json).toMatchObject({ error: { issues: [{ field: 'key' }] } });
+    expect((await post(`${hub.url}/api/kiosk/orders`, { sku: 'bun', qty: 1 }, null)).json).toMatchObject({
+      error: { params: { issues: [{ field: 'key', problem: 'required' }] } },
+    });
   });
 
   it('puts a kiosk order on every screen, tells every kiosk what is left, and gives stock back on a cancel', async () => {
@@ -234,11 +236,11 @@ describe('kiosk ordering on Redis, two hubs', () => {
       expect((await orderAs('203.0.113.40', a, { ...bun, qty: 6 })).status).toBe(201);
       expect((await orderAs('203.0.113.40', b, { ...bun, qty: 6 })).status).toBe(201);
       const share = await orderAs('203.0.113.40', a, { ...bun, qty: 6 });
-      expect(share).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 15, windowMinutes: 10 } } });
+      expect(share).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', params: { sku: 'bun', limit: 15, windowMinutes: 10 } } } });
       expect(Number(share.retryAfter)).toBeGreaterThan(500);
       expect((await orderAs('203.0.113.40', b, { sku: 'knot', qty: 6 })).status).toBe(201);
       const items = await orderAs('203.0.113.40', a, { sku: 'knot', qty: 1 });
-      expect(items).toMatchObject({ status: 429, json: { ok: false, error: { code: 'items_limited', limit: 18 } } });
+      expect(items).toMatchObject({ status: 429, json: { ok: false, error: { code: 'items_limited', params: { limit: 18 } } } });
       expect(Number(items.retryAfter)).toBeGreaterThan(0);
       expect(Number(items.retryAfter)).toBeLessThanOrEqual(60);
       // Another customer's device is not held back by it.
@@ -352,8 +354,7 @@ describe('kiosk stock when Redis loses its data', () => {
       // Its answer was lost and the kiosk asks again: the order is on the board, and the answer is the same.
       expect(await post(`${hub.url}/api/kiosk/orders`, last, null)).toMatchObject({ status: 200, json: { ok: true, data: { repeated: true } } });
       const refused = await order(hub.url, { sku: 'knot', qty: 1 });
-      expect(refused).toMatchObject({ status: 409, json: { ok: false, error: { code: 'board_full', max: 10 } } });
-      expect((refused.json as { error: { message: string } }).error.message).toMatch(/^The kitchen is at capacity/);
+      expect(refused).toMatchObject({ status: 409, json: { ok: false, error: { code: 'board_full', params: { max: 10 } } } });
       const counted = (await hub.metrics.rejected.get()).values.find((v) => v.labels.door === 'kiosk' && v.labels.reason === 'board_full');
       expect(counted?.value).toBe(1);
       const knot = ((await (await fetch(`${hub.url}/api/kiosk`)).json()) as { data: { products: { sku: string; left: number }[] } }).data.products.find(
@@ -397,7 +398,7 @@ describe('what one client may take', () => {
       const refused = answers.filter((a) => a.status === 429);
       expect(refused).toHaveLength(5);
       for (const r of refused) {
-        expect(r.json).toMatchObject({ ok: false, error: { code: 'items_limited', limit: 60 } });
+        expect(r.json).toMatchObject({ ok: false, error: { code: 'items_limited', params: { limit: 60 } } });
         expect(Number(r.retryAfter)).toBeGreaterThan(0);
         expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
       }
@@ -421,8 +422,10 @@ describe('what one client may take', () => {
       expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
       expect((await orderAs('203.0.113.7', hub.url, bun)).status).toBe(201);
       const refused = await orderAs('203.0.113.7', hub.url, bun);
-      expect(refused).toMatchObject({ status: 429, json: { ok: false, error: { code: 'share_limited', sku: 'bun', limit: 30, windowMinutes: 10 } } });
-      expect((refused.json as { error: { message: string } }).error.message).toMatch(/up to 30 Cardamom bun in 10 minutes/);
+      expect(refused).toMatchObject({
+        status: 429,
+        json: { ok: false, error: { code: 'share_limited', params: { sku: 'bun', limit: 30, windowMinutes: 10 } } },
+      });
       expect(Number(refused.retryAfter)).toBeGreaterThan(500);
       expect((await orderAs('203.0.113.7', hub.url, { ...bun, qty: 6 })).status).toBe(201);
       expect((await orderAs('203.0.113.8', hub.url, bun)).status).toBe(201);

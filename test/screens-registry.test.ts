@@ -28,7 +28,10 @@ async function list(hub: Hub): Promise<ScreenInfo[]> {
 async function addScreen(
   hub: Hub,
   name: unknown,
-): Promise<{ status: number; json: { ok: boolean; data?: { screen: ScreenInfo; added: boolean }; error?: { code: string; issues?: { field: string }[] } } }> {
+): Promise<{
+  status: number;
+  json: { ok: boolean; data?: { screen: ScreenInfo; added: boolean }; error?: { code: string; params: { issues?: { field: string }[] } } };
+}> {
   const res = await fetch(`${hub.url}/api/screens`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/json' },
@@ -150,7 +153,7 @@ describe('the screens registry on Redis', () => {
   it('refuses a bad name, naming the field', async () => {
     const bad = await addScreen(hub, 'front window!');
     expect(bad.status).toBe(400);
-    expect(bad.json.error).toMatchObject({ code: 'invalid_input', issues: [{ field: 'name' }] });
+    expect(bad.json.error).toMatchObject({ code: 'invalid_input', params: { issues: [{ field: 'name', problem: 'bad_format' }] } });
     expect((await addScreen(hub, undefined)).status).toBe(400);
   });
 });

@@ -40,7 +40,7 @@ const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production
 function expectOneStep(hubs: Hub[], r: { id: string; answers: Answer[] }, from: OrderStatus, to: OrderStatus) {
   expect(r.answers.map((a) => a.status)).toEqual([200, 409]);
   expect(r.answers[0]!.json.data?.order.status).toBe(to);
-  expect(r.answers[1]!.json).toMatchObject({ ok: false, error: { code: 'stale', status: to } });
+  expect(r.answers[1]!.json).toMatchObject({ ok: false, error: { code: 'stale', params: { status: to } } });
   void from;
   return Promise.all(hubs.map((h) => h.board.order(r.id))).then((held) => expect(held.map((o) => o?.status)).toEqual(hubs.map(() => to)));
 }
@@ -77,15 +77,21 @@ describe('two staff taps on one order at once', () => {
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const held = (await pair[0].board.order(o.id))!.status;
     expect(held).toBe(a.status === 200 ? 'in_production' : 'cancelled');
-    expect((a.status === 409 ? a : b).json.error).toMatchObject({ code: 'stale', status: held });
+    expect((a.status === 409 ? a : b).json.error).toMatchObject({ code: 'stale', params: { status: held } });
   });
 
   it('answers 409 stale with the current status when `from` is not what the order is in, and changes nothing', async () => {
     const [hub] = hubs['one embedded hub']!;
     const o = order({ status: 'in_production', updatedAt: Date.now() - 1_000 });
     await post(`${hub.url}/api/orders`, o);
-    expect(await act(hub, o.id, 'advance', { from: 'queued' })).toMatchObject({ status: 409, json: { error: { code: 'stale', status: 'in_production' } } });
-    expect(await act(hub, o.id, 'cancel', { from: 'ready' })).toMatchObject({ status: 409, json: { error: { code: 'stale', status: 'in_production' } } });
+    expect(await act(hub, o.id, 'advance', { from: 'queued' })).toMatchObject({
+      status: 409,
+      json: { error: { code: 'stale', params: { status: 'in_production' } } },
+    });
+    expect(await act(hub, o.id, 'cancel', { from: 'ready' })).toMatchObject({
+      status: 409,
+      json: { error: { code: 'stale', params: { status: 'in_production' } } },
+    });
     expect((await hub.board.order(o.id))!.status).toBe('in_production');
     // `from` is optional (scripts): without it the step is taken from whatever the order is in.
     expect(await act(hub, o.id, 'advance', {})).toMatchObject({ status: 200, json: { data: { order: { status: 'ready' } } } });

@@ -13,6 +13,9 @@ const THUMBNAIL_MAX_AGE_MS = 1_500;
 
 export class UnknownSceneError extends Error {
   readonly code = 'unknown_scene';
+  constructor(readonly scene: string) {
+    super(`OBS has no scene named '${scene}'`);
+  }
 }
 
 /**
@@ -95,7 +98,7 @@ export class Director {
   pickScene(scene: string, cause: 'staff' | 'api', by: string): Promise<DirectorStatus> {
     return this.#serial(async () => {
       if (!this.#obs.connected) throw new ObsUnavailableError('OBS is not connected');
-      if (!this.#scenes.includes(scene)) throw new UnknownSceneError(`OBS has no scene named '${scene}'`);
+      if (!this.#scenes.includes(scene)) throw new UnknownSceneError(scene);
       const before = { mode: this.#mode, holdUntil: this.#holdUntil };
       if (this.#mode !== 'manual') this.#enterHold();
       try {

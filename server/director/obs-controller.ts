@@ -7,9 +7,21 @@ export class ObsUnavailableError extends Error {
 }
 export class ObsTimeoutError extends Error {
   readonly code = 'obs_timeout';
+  constructor(
+    readonly request: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`OBS did not answer ${request} within ${timeoutMs} ms`);
+  }
 }
 export class ObsRequestError extends Error {
   readonly code = 'obs_error';
+  constructor(
+    readonly request: string,
+    detail: string,
+  ) {
+    super(`OBS refused ${request}: ${detail}`);
+  }
 }
 
 export interface ObsControllerOptions {
@@ -76,13 +88,13 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     let timer: NodeJS.Timeout | undefined;
     const guard = new Promise<never>((_, rej) => {
       reject = rej;
-      timer = setTimeout(() => rej(new ObsTimeoutError(`OBS did not answer ${type} within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => rej(new ObsTimeoutError(type, timeoutMs)), timeoutMs);
     });
     this.#pending.add(reject);
     try {
       return await Promise.race([this.#obs.call(type, data), guard]);
     } catch (err) {
-      if (err instanceof OBSWebSocketError) throw new ObsRequestError(`OBS refused ${type}: ${err.message} (code ${err.code})`);
+      if (err instanceof OBSWebSocketError) throw new ObsRequestError(type, `${err.message} (code ${err.code})`);
       throw err;
     } finally {
       clearTimeout(timer);

@@ -3,12 +3,9 @@ import type { Credentials } from '../credentials/credentials.js';
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeResult, Kind } from '../ingest/intake.js';
 import { requireApiToken } from './auth.js';
-import { errorStatus } from './error-status.js';
+import { apiError } from '../../shared/errors.js';
+import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
-
-function statusOf(result: IntakeResult): number {
-  return result.ok ? 200 : errorStatus(result.error.code);
-}
 
 /** The REST door and the public board. */
 export function apiRouter(board: Board, intake: Intake, credentials: Credentials): Router {
@@ -20,8 +17,9 @@ export function apiRouter(board: Board, intake: Intake, credentials: Credentials
       auth,
       jsonBody,
       async (req: Request, res: Response) => {
-        const result = await intake.submit('rest', kind, req.body as unknown);
-        res.status(statusOf(result)).json(result);
+        const result: IntakeResult = await intake.submit('rest', kind, req.body as unknown);
+        if (result.ok) res.json(result);
+        else sendError(res, result.error);
       },
     ] as const;
 
@@ -30,8 +28,7 @@ export function apiRouter(board: Board, intake: Intake, credentials: Credentials
 
   router.get('/board', (_req, res) => {
     if (!board.loaded) {
-      res.status(503).json({ ok: false, error: { code: 'not_ready', message: 'the board is not loaded yet' } });
-      return;
+      return sendError(res, apiError('not_ready', {}, 'the board is not loaded yet'));
     }
     res.set('Cache-Control', 'no-store').json(board.snapshot());
   });

@@ -25,6 +25,8 @@ import type { FloorWatch } from '../staff/floor-watch.js';
 import { exportRouter } from './export.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { LOGO_PATH } from '../screens/display-config.js';
+import { apiError } from '../../shared/errors.js';
+import { sendError } from './error-status.js';
 
 export interface HttpDeps {
   board: Board;
@@ -73,20 +75,16 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(healthRouter(deps.board, deps.metrics, deps.doors));
   app.use(staticRouter(deps.webRoot));
   app.use((_req, res) => {
-    res.status(404).json({ ok: false, error: { code: 'not_found', message: 'no such route' } });
+    sendError(res, apiError('not_found', {}, 'no such route'));
   });
   const lastResort: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (isStoreOutage(err)) {
       deps.log.warn({ err: (err as Error).message }, 'request refused: the state store is unavailable');
-      if (!res.headersSent)
-        res
-          .status(503)
-          .set('Retry-After', '1')
-          .json({ ok: false, error: { code: 'store_unavailable', message: 'the state store is unavailable; retry shortly' } });
+      if (!res.headersSent) sendError(res, apiError('store_unavailable', {}, 'the state store is unavailable; retry shortly'), { retryAfterSeconds: 1 });
       return;
     }
     deps.log.error({ err }, 'request failed');
-    if (!res.headersSent) res.status(500).json({ ok: false, error: { code: 'internal', message: 'internal error' } });
+    if (!res.headersSent) sendError(res, apiError('internal', {}, 'internal error'));
   };
   app.use(lastResort);
   return app;

@@ -1,5 +1,7 @@
 import type { RequestHandler, Response } from 'express';
+import { apiError } from '../../shared/errors.js';
 import type { Credentials } from '../credentials/credentials.js';
+import { sendError } from './error-status.js';
 
 /**
  * Whether an Authorization header carries the API token: true, false, or undefined while the hub
@@ -15,10 +17,7 @@ export function bearerMatches(credentials: Credentials): (header: string | undef
 
 /** 503, not 401: the caller's token may well be right; the hub cannot check it yet. */
 export function credentialsUnavailable(res: Response): void {
-  res
-    .status(503)
-    .set('Retry-After', '1')
-    .json({ ok: false, error: { code: 'store_unavailable', message: 'the hub cannot read its credentials yet; retry shortly' } });
+  sendError(res, apiError('store_unavailable', {}, 'the hub cannot read its credentials yet; retry shortly'), { retryAfterSeconds: 1 });
 }
 
 /** `Authorization: Bearer <API_TOKEN>`. */
@@ -31,9 +30,7 @@ export function requireApiToken(credentials: Credentials): RequestHandler {
       return;
     }
     if (verdict === undefined) return credentialsUnavailable(res);
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer realm="batchboard"')
-      .json({ ok: false, error: { code: 'unauthorized', message: 'send Authorization: Bearer <API_TOKEN>' } });
+    res.set('WWW-Authenticate', 'Bearer realm="batchboard"');
+    sendError(res, apiError('unauthorized', {}, 'send Authorization: Bearer <API_TOKEN>'));
   };
 }

@@ -1,10 +1,12 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { ModeRequest, SceneRequest, type DirectorStatus } from '../../shared/schemas/director.js';
+import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import { UnknownSceneError, type Director } from '../director/director.js';
 import type { DirectorJournal } from '../director/journal.js';
 import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from '../director/obs-controller.js';
+import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { callerOf } from './staff-auth.js';
 
@@ -28,9 +30,10 @@ const ExportQuery = z.object({
 });
 
 function fail(res: Response, err: unknown): void {
-  if (err instanceof UnknownSceneError) res.status(404).json({ ok: false, error: { code: err.code, message: err.message } });
-  else if (err instanceof ObsUnavailableError || err instanceof ObsTimeoutError) res.status(503).json({ ok: false, error: { code: err.code, message: err.message } });
-  else if (err instanceof ObsRequestError) res.status(502).json({ ok: false, error: { code: err.code, message: err.message } });
+  if (err instanceof UnknownSceneError) sendError(res, apiError('unknown_scene', { scene: err.scene }, err.message));
+  else if (err instanceof ObsUnavailableError) sendError(res, apiError('obs_unavailable', {}, err.message));
+  else if (err instanceof ObsTimeoutError) sendError(res, apiError('obs_timeout', { request: err.request, timeoutMs: err.timeoutMs }, err.message));
+  else if (err instanceof ObsRequestError) sendError(res, apiError('obs_error', { request: err.request }, err.message));
   else throw err;
 }
 
@@ -42,7 +45,7 @@ function fail(res: Response, err: unknown): void {
 export function directorRouter(director: Director | undefined, journal: DirectorJournal, auth: RequestHandler): Router {
   const router = Router();
   // Per route, not router.use: this router is mounted on /api, beside the public GET /api/board.
-  const disabled = (res: Response) => res.status(503).json({ ok: false, error: { code: 'director_disabled', message: 'set OBS_URL to enable the director' } });
+  const disabled = (res: Response) => sendError(res, apiError('director_disabled', {}, 'set OBS_URL to enable the director'));
 
   router.get('/director', auth, (_req, res) => {
     res.json({ ok: true, data: director ? { ...director.status(), log: director.recent(50) } : { ...DISABLED, log: [] } });
@@ -50,7 +53,7 @@ export function directorRouter(director: Director | undefined, journal: Director
 
   router.post('/scene', auth, jsonBody, async (req, res) => {
     const parsed = SceneRequest.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.body));
     if (!director) return void disabled(res);
     try {
       const by = callerOf(res.locals);
@@ -62,7 +65,7 @@ export function directorRouter(director: Director | undefined, journal: Director
 
   router.post('/director/mode', auth, jsonBody, async (req, res) => {
     const parsed = ModeRequest.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.body));
     if (!director) return void disabled(res);
     res.json({ ok: true, data: await director.setMode(parsed.data.mode, callerOf(res.locals)) });
   });
@@ -80,7 +83,7 @@ export function directorRouter(director: Director | undefined, journal: Director
 
   router.get('/director/log', auth, (req, res) => {
     const parsed = ExportQuery.safeParse(req.query);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.query));
     const { format, from, to } = parsed.data;
     res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     res.set('Content-Disposition', `attachment; filename="director-log.${format}"`);

@@ -1,6 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import { ExportQuery } from '../../shared/schemas/event-log.js';
+import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
+import { sendError } from './error-status.js';
 import type { EventLog } from '../events/event-log.js';
 import { streamExport } from '../events/export.js';
 import { dayEndOf, dayStartOf, type TimeZone } from '../../shared/store-time.js';
@@ -17,16 +19,10 @@ export function exportRouter(events: EventLog, auth: RequestHandler, timeZone?: 
   const router = Router();
   router.get('/export', auth, async (req, res, next) => {
     const parsed = ExportQuery.safeParse(req.query);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.query));
     const from = toMs(parsed.data.from, false, timeZone);
     const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true, timeZone);
-    if (to < from)
-      return void res
-        .status(400)
-        .json({
-          ok: false,
-          error: { code: 'invalid_input', message: 'to: must not be before from', issues: [{ field: 'to', message: 'must not be before from' }] },
-        });
+    if (to < from) return sendError(res, apiError('invalid_input', { issues: [{ field: 'to', problem: 'before_from' }] }, 'to: must not be before from'));
     try {
       await streamExport(events, res, parsed.data.format, from, to);
     } catch (err) {

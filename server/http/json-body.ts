@@ -1,5 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { Intake } from '../ingest/intake.js';
+import { apiError } from '../../shared/errors.js';
+import type { Intake, IntakeError } from '../ingest/intake.js';
+import { sendError } from './error-status.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -24,14 +26,18 @@ export const jsonBody: RequestHandler = (req, res, next) => {
 export function bodyErrors(intake: Intake): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     const type = (err as { type?: string } | null)?.type;
+    const refuse = (reason: string, error: IntakeError) => {
+      intake.reject('rest', reason, error);
+      sendError(res, error);
+    };
     if (type === 'entity.too.large') {
-      res.status(413).json(intake.reject('rest', 'too_large', { code: 'invalid_input', message: `body is over ${MAX_BODY_BYTES} bytes` }));
+      refuse('too_large', apiError('too_large', { maxBytes: MAX_BODY_BYTES }, `body is over ${MAX_BODY_BYTES} bytes`));
     } else if (type === 'entity.parse.failed' || err instanceof SyntaxError) {
-      res.status(400).json(intake.reject('rest', 'invalid_json', { code: 'invalid_json', message: `body is not valid JSON: ${(err as Error).message}` }));
+      refuse('invalid_json', apiError('invalid_json', {}, `body is not valid JSON: ${(err as Error).message}`));
     } else if (type === NOT_JSON) {
-      res.status(415).json(intake.reject('rest', 'not_json', { code: 'invalid_input', message: 'send the body with Content-Type: application/json' }));
+      refuse('not_json', apiError('not_json', {}, 'send the body with Content-Type: application/json'));
     } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      res.status(415).json(intake.reject('rest', 'bad_encoding', { code: 'invalid_input', message: 'send UTF-8 JSON' }));
+      refuse('bad_encoding', apiError('not_json', {}, 'send UTF-8 JSON (Content-Type: application/json)'));
     } else {
       next(err);
     }

@@ -6,7 +6,8 @@ import type { FloorWatch } from '../staff/floor-watch.js';
 import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
 import { trackedOrder } from '../../shared/tracking.js';
 import { clientKey } from '../staff/login-guard.js';
-import { errorStatus } from './error-status.js';
+import { apiError } from '../../shared/errors.js';
+import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 
@@ -19,18 +20,13 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
 
   router.post(
     '/kiosk/orders',
-    rateLimit({
-      limit: ordersPerMinute,
-      windowMs: 60_000,
-      code: 'rate_limited',
-      message: 'Too many orders from this device just now. Please order at the counter, or try again in a minute.',
-    }),
+    rateLimit({ limit: ordersPerMinute, windowMs: 60_000, message: `more than ${ordersPerMinute} kiosk orders a minute from this address` }),
     jsonBody,
     async (req, res) => {
       // The same client as the PIN lockout's: an address, or an IPv6 /64 (a device may use any address of its prefix).
       const result = await kiosk.place(req.body, clientKey(req.ip ?? 'unknown'));
-      if (!result.ok && 'retryAfterSeconds' in result.error) res.set('Retry-After', String(result.error.retryAfterSeconds));
-      res.status(result.ok ? (result.data.repeated ? 200 : 201) : errorStatus(result.error.code)).json(result);
+      if (result.ok) res.status(result.data.repeated ? 200 : 201).json(result);
+      else sendError(res, result.error);
     },
   );
 
@@ -40,9 +36,7 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
     const order = trackedOrder(board.snapshot().orders, number, kiosk.today());
     res.set('Cache-Control', 'no-store');
     if (!order)
-      return void res
-        .status(404)
-        .json({ ok: false, error: { code: 'unknown_order', message: `order ${number} is not on the board (picked up, cancelled or not yet placed)` } });
+      return sendError(res, apiError('unknown_order', { order: number }, `order ${number} is not on the board (picked up, cancelled or not yet placed)`));
     // An honest wait from recent throughput, the queue ahead and the time passed; null when there is no basis for one yet.
     const estimate = insight.estimate(order.id);
     const data: TrackedOrder = { ...order, etaMinutes: estimate?.etaMinutes ?? null, readyBy: estimate?.readyBy ?? null, dueAt: floor.dueAt(order.id) ?? null };

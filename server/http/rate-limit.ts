@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
+import { apiError } from '../../shared/errors.js';
+import { sendError } from './error-status.js';
 
 /**
- * A fixed-window limit per client address: `limit` requests per `windowMs`.
- * Enough for a kiosk and a login form; the table is swept as it goes, so a
- * crowd of addresses cannot grow it without bound.
+ * A fixed-window limit per client address: `limit` requests per `windowMs`, answered `rate_limited`
+ * beyond it (`message`: the developer's hint of what was limited). Enough for a kiosk and a login form;
+ * the table is swept as it goes, so a crowd of addresses cannot grow it without bound.
  */
-export function rateLimit(opts: { limit: number; windowMs: number; code: string; message: string; now?: () => number }): RequestHandler {
+export function rateLimit(opts: { limit: number; windowMs: number; message: string; now?: () => number }): RequestHandler {
   const now = opts.now ?? Date.now;
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = 0;
@@ -22,7 +24,7 @@ export function rateLimit(opts: { limit: number; windowMs: number; code: string;
       next();
       return;
     }
-    const retryS = Math.ceil((w.start + opts.windowMs - t) / 1000);
-    res.status(429).set('Retry-After', String(retryS)).json({ ok: false, error: { code: opts.code, message: `${opts.message}; try again in ${retryS} s` } });
+    const retryAfterSeconds = Math.ceil((w.start + opts.windowMs - t) / 1000);
+    sendError(res, apiError('rate_limited', { retryAfterSeconds }, `${opts.message}; try again in ${retryAfterSeconds} s`));
   };
 }

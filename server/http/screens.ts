@@ -1,11 +1,13 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { NewScreen, ScreenName } from '../../shared/schemas/display.js';
+import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
+import { sendError } from './error-status.js';
 import { MAX_SCREENS, type ScreenRegistry } from '../screens/registry.js';
 import { jsonBody } from './json-body.js';
 
 function unknownScreen(res: Response, name: string): void {
-  res.status(404).json({ ok: false, error: { code: 'unknown_screen', message: `no screen named '${name}' has been added`, name } });
+  sendError(res, apiError('unknown_screen', { name }, `no screen named '${name}' has been added`));
 }
 
 /** The screens staff added: list, add, remove, and "reload this screen". */
@@ -17,13 +19,10 @@ export function screensRouter(screens: ScreenRegistry, reload: (name: string) =>
   });
   router.post('/', jsonBody, async (req, res) => {
     const parsed = NewScreen.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.body));
     const { name } = parsed.data;
     const result = await screens.add(name);
-    if (result === 'full')
-      return void res
-        .status(409)
-        .json({ ok: false, error: { code: 'too_many_screens', message: `at most ${MAX_SCREENS} screens; remove one first`, max: MAX_SCREENS } });
+    if (result === 'full') return sendError(res, apiError('too_many_screens', { max: MAX_SCREENS }, `at most ${MAX_SCREENS} screens; remove one first`));
     const screen = (await screens.list()).find((s) => s.name === name);
     res.status(result === 'added' ? 201 : 200).json({ ok: true, data: { screen, added: result === 'added' } });
   });

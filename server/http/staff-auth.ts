@@ -2,7 +2,9 @@ import type { RequestHandler } from 'express';
 import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 import type { StaffSessions } from '../staff/sessions.js';
 import type { Credentials } from '../credentials/credentials.js';
+import { apiError } from '../../shared/errors.js';
 import { bearerMatches, credentialsUnavailable } from './auth.js';
+import { sendError } from './error-status.js';
 
 /** Who is acting, for the log: a staff member's name, or 'api' for the token. */
 export interface Caller {
@@ -28,13 +30,11 @@ export function requireStaff(sessions: StaffSessions, credentials: Credentials):
       (session) => {
         if (!session) {
           if (token === undefined) return credentialsUnavailable(res);
-          res.status(401).json({ ok: false, error: { code: 'unauthorized', message: 'log in at /staff, or send Authorization: Bearer <API_TOKEN>' } });
-          return;
+          return sendError(res, apiError('unauthorized', {}, 'log in at /staff, or send Authorization: Bearer <API_TOKEN>'));
         }
         const write = req.method !== 'GET' && req.method !== 'HEAD';
         if (write && req.get(STAFF_CSRF_HEADER) !== '1') {
-          res.status(403).json({ ok: false, error: { code: 'csrf', message: `staff writes must send the ${STAFF_CSRF_HEADER}: 1 header` } });
-          return;
+          return sendError(res, apiError('csrf', { header: STAFF_CSRF_HEADER }, `staff writes must send the ${STAFF_CSRF_HEADER}: 1 header`));
         }
         res.locals.caller = { who: session.who } satisfies Caller;
         next();

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { Credentials } from '../credentials/credentials.js';
 import { StaffAction, StaffActionRequest, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
+import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { CommandResult, StaffCommands } from '../staff/commands.js';
 import type { LoginGuard } from '../staff/login-guard.js';
 import { SESSION_COOKIE, type StaffSessions } from '../staff/sessions.js';
 import type { Logger } from '../log.js';
 import { credentialsUnavailable } from './auth.js';
-import { errorStatus } from './error-status.js';
+import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { rateLimit } from './rate-limit.js';
 import { callerOf, requireStaff } from './staff-auth.js';
@@ -22,7 +23,7 @@ export interface StaffRouterDeps {
 
 function answer(res: Response, result: CommandResult): void {
   if (result.ok) res.json(result);
-  else res.status(errorStatus(result.error.code)).json(result);
+  else sendError(res, result.error);
 }
 
 /** Staff login and the order commands behind it (`/api/staff/…`). */
@@ -34,22 +35,19 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${req.secure ? '; Secure' : ''}`;
 
   // Beyond the lockout per address: a burst of logins from anywhere is slowed down too.
-  router.post('/login', rateLimit({ limit: 30, windowMs: 60_000, code: 'rate_limited', message: 'too many login attempts' }), jsonBody, async (req, res) => {
+  router.post('/login', rateLimit({ limit: 30, windowMs: 60_000, message: 'too many login attempts' }), jsonBody, async (req, res) => {
     const parsed = StaffLogin.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.body));
     const verdict = await deps.guard.attempt(req.ip ?? 'unknown', parsed.data.pin);
     if (!verdict.ok && 'unavailable' in verdict) return credentialsUnavailable(res);
     if (!verdict.ok) {
       if (verdict.locked) {
-        const s = Math.ceil(verdict.retryAfterMs / 1000);
+        const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
         if (verdict.everyone) deps.log.warn({ address: req.ip }, 'staff login locked for everyone: too many wrong PINs from many addresses');
         else deps.log.warn({ address: req.ip }, 'staff login locked after repeated wrong PINs');
-        return void res
-          .status(429)
-          .set('Retry-After', String(s))
-          .json({ ok: false, error: { code: 'locked', message: `too many wrong PINs; login is locked for ${Math.ceil(s / 60)} min` } });
+        return sendError(res, apiError('locked', { retryAfterSeconds }, `too many wrong PINs; login is locked for ${retryAfterSeconds} s`));
       }
-      return void res.status(401).json({ ok: false, error: { code: 'wrong_pin', message: `wrong PIN; ${verdict.remaining} tries left before login locks` } });
+      return sendError(res, apiError('wrong_pin', { triesLeft: verdict.remaining }, `wrong PIN; the login locks after ${verdict.remaining} more wrong PINs`));
     }
     const who = parsed.data.name?.trim() || 'staff';
     // A fresh token at every login: a token planted before login is never promoted.
@@ -70,19 +68,16 @@ export function staffRouter(deps: StaffRouterDeps): Router {
 
   router.post('/orders/:id/:action', staff, jsonBody, async (req, res) => {
     const action = StaffAction.safeParse(req.params.action);
-    if (!action.success)
-      return void res
-        .status(404)
-        .json({ ok: false, error: { code: 'not_found', message: `no staff action '${String(req.params.action)}'; use advance, recall or cancel` } });
+    if (!action.success) return sendError(res, apiError('not_found', {}, `no staff action '${String(req.params.action)}'; use advance, recall or cancel`));
     // No body at all is `{}`: a script may send none, and then takes the step without `from`'s protection.
     const body = StaffActionRequest.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ ok: false, error: invalidInput(body.error) });
+    if (!body.success) return sendError(res, invalidInput(body.error, req.body));
     answer(res, await deps.commands.act(String(req.params.id), action.data, callerOf(res.locals), body.data.from));
   });
 
   router.post('/undo', staff, jsonBody, async (req, res) => {
     const parsed = UndoRequest.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ ok: false, error: invalidInput(parsed.error) });
+    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.body));
     answer(res, await deps.commands.undo(parsed.data.undo, callerOf(res.locals)));
   });
   return router;

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, type OrderStatus } from '../../shared/schemas/order.js';
-import { invalidInput, summariseIssues, type FieldIssue } from '../../shared/validation.js';
+import { apiError, type ApiError } from '../../shared/errors.js';
+import { invalidInput } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../board/store.js';
 import type { Logger } from '../log.js';
@@ -12,16 +13,14 @@ export type Kind = 'order' | 'machine';
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
 
-export type IntakeError =
-  | {
-      code: 'invalid_json' | 'invalid_input' | 'store_unavailable' | 'store_refused';
-      message: string;
-      issues?: FieldIssue[];
-    }
-  /** A new order while the board holds `max` active ones (`board.maxActiveOrders`). */
-  | { code: 'board_full'; message: string; max: number }
-  /** A conditional write (a staff action) found the order in another status than expected: `status` is the one it is in. */
-  | { code: 'stale'; message: string; status: OrderStatus | null };
+/**
+ * What a door answers for input it did not apply. `board_full`: a new order while the board holds `max`
+ * active ones (`board.maxActiveOrders`); `stale`: a conditional write (a staff action) found the order in
+ * another status than expected. `too_large` and `not_json` come from the doors that refuse before parsing.
+ */
+export type IntakeError = ApiError<
+  'invalid_json' | 'invalid_input' | 'too_large' | 'not_json' | 'store_unavailable' | 'store_refused' | 'board_full' | 'stale'
+>;
 
 type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'board_full' | 'moved'>;
 
@@ -57,7 +56,7 @@ export class Intake {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      return Promise.resolve(this.reject(door, 'invalid_json', { code: 'invalid_json', message: `not valid JSON: ${(err as Error).message}` }));
+      return Promise.resolve(this.reject(door, 'invalid_json', apiError('invalid_json', {}, `not valid JSON: ${(err as Error).message}`)));
     }
     return this.submit(door, kind, value);
   }
@@ -65,24 +64,26 @@ export class Intake {
   /** `expected` (orders only): apply only while the stored order is in that status, atomically (a staff action). */
   submit(door: Door, kind: Kind, value: unknown, expected?: OrderStatus): Promise<IntakeResult> {
     return kind === 'order'
-      ? this.#accept(door, kind, Order.safeParse(value), (o) => this.#board.upsertOrder(o, expected))
-      : this.#accept(door, kind, Machine.safeParse(value), (m) => this.#board.upsertMachine(m));
+      ? this.#accept(door, kind, value, Order.safeParse(value), (o) => this.#board.upsertOrder(o, expected))
+      : this.#accept(door, kind, value, Machine.safeParse(value), (m) => this.#board.upsertMachine(m));
   }
 
   async #accept<T extends { updatedAt: number }>(
     door: Door,
     kind: Kind,
+    value: unknown,
     parsed: z.ZodSafeParseResult<T>,
     write: (value: T) => Promise<WriteResult>,
   ): Promise<IntakeResult> {
     if (!parsed.success) {
-      const error = invalidInput(parsed.error, `invalid ${kind}: `);
-      const field = error.issues[0]?.field.split('.')[0] ?? '(root)';
+      const error = invalidInput(parsed.error, value, `invalid ${kind}: `);
+      const field = error.params.issues[0]?.field.split('.')[0] ?? '(root)';
       return this.reject(door, `invalid_${kind}:${field}`, error);
     }
     if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) {
-      const issues = [{ field: 'updatedAt', message: 'is more than 24 h in the future (check the producer clock)' }];
-      return this.reject(door, `invalid_${kind}:updatedAt`, { code: 'invalid_input', message: `invalid ${kind}: ${summariseIssues(issues)}`, issues });
+      const issues = [{ field: 'updatedAt', problem: 'too_far_ahead' as const, maxHours: MAX_FUTURE_MS / 3600_000 }];
+      const message = `invalid ${kind}: updatedAt: is more than 24 h in the future (check the producer clock)`;
+      return this.reject(door, `invalid_${kind}:updatedAt`, apiError('invalid_input', { issues }, message));
     }
     try {
       const result = await write(parsed.data);
@@ -90,20 +91,20 @@ export class Intake {
       if (!result.applied) {
         if (result.reason === 'board_full') {
           const message = `the board already holds ${result.max} active orders (board.maxActiveOrders): finish or cancel some first`;
-          return this.reject(door, 'board_full', { code: 'board_full', message, max: result.max });
+          return this.reject(door, 'board_full', apiError('board_full', { max: result.max }, message));
         }
         // Not bad input: another tap, console or hub got there first. Answered, not counted as a rejection.
         if (result.reason === 'moved') {
           const message = `the order is ${result.status?.replace('_', ' ') ?? 'gone'} now; nothing was changed`;
-          return { ok: false, error: { code: 'stale', message, status: result.status } };
+          return { ok: false, error: apiError('stale', { status: result.status }, message) };
         }
         return { ok: true, data: { applied: false, reason: result.reason } };
       }
       return { ok: true, data: 'change' in result ? { applied: true, seq: result.change.seq } : { applied: true, telemetry: true } };
     } catch (err) {
-      if (err instanceof StoreRefusedError) return this.reject(door, `poison:${kind}`, { code: 'store_refused', message: err.message });
+      if (err instanceof StoreRefusedError) return this.reject(door, `poison:${kind}`, apiError('store_refused', {}, err.message));
       if (!(err instanceof StoreUnavailableError)) throw err;
-      return { ok: false, error: { code: 'store_unavailable', message: err.message } };
+      return { ok: false, error: apiError('store_unavailable', {}, err.message) };
     }
   }
 

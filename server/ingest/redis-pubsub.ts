@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CHANNELS } from '../../shared/protocol.js';
+import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
 import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
 import { deadLetter } from './dead-letter.js';
@@ -46,10 +47,11 @@ export class PubSubDoor {
     const kind = KIND_BY_CHANNEL[channel];
     if (!kind) return;
     if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
-      this.#intake.reject('redis_pubsub', 'too_large', {
-        code: 'invalid_input',
-        message: `message of ${message.length} characters is over ${MAX_MESSAGE_BYTES} bytes`,
-      });
+      this.#intake.reject(
+        'redis_pubsub',
+        'too_large',
+        apiError('too_large', { maxBytes: MAX_MESSAGE_BYTES }, `message of ${message.length} characters is over ${MAX_MESSAGE_BYTES} bytes`),
+      );
       return;
     }
     this.#intake.submitText('redis_pubsub', kind, message).then(

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { INBOX_STREAM } from '../../shared/protocol.js';
+import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
 import { connectRedis, waitReady } from '../redis/connect.js';
 import type { Intake, Kind } from './intake.js';
@@ -177,11 +178,16 @@ export class InboxDoor {
     const at = fields.findIndex((f, i) => i % 2 === 0 && (f === 'order' || f === 'machine'));
     const payload = at >= 0 ? fields[at + 1] : undefined;
     if (at < 0 || payload === undefined) {
-      this.#intake.reject('redis_stream', 'unknown_kind', { code: 'invalid_input', message: `entry ${id} has no 'order' or 'machine' field` });
+      const issues = [{ field: 'order', problem: 'required' as const, options: ['order', 'machine'] }];
+      this.#intake.reject('redis_stream', 'unknown_kind', apiError('invalid_input', { issues }, `entry ${id} has no 'order' or 'machine' field`));
       return;
     }
     if (payload.startsWith(TOO_LARGE_MARK) || Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) {
-      this.#intake.reject('redis_stream', 'too_large', { code: 'invalid_input', message: `entry ${id} is over ${MAX_MESSAGE_BYTES} bytes` });
+      this.#intake.reject(
+        'redis_stream',
+        'too_large',
+        apiError('too_large', { maxBytes: MAX_MESSAGE_BYTES }, `entry ${id} is over ${MAX_MESSAGE_BYTES} bytes`),
+      );
       return;
     }
     const result = await this.#intake.submitText('redis_stream', fields[at] as Kind, payload);

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { Alert, AlertKind, ProductionFigures } from '../../shared/schemas/insight.js';
+import type { Alert, AlertCode, AlertParams, ProductionFigures } from '../../shared/schemas/insight.js';
 import type { Board } from '../board/board.js';
 import type { Director } from '../director/director.js';
 import type { Logger } from '../log.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
-import type { Webhook } from './webhook.js';
+import { alertText } from './alert-text.js';
+import type { Webhook, WebhookPost } from './webhook.js';
 
 export interface AlertThresholds {
   oldestQueuedMinutes: number;
@@ -92,14 +93,14 @@ export class Alerts {
         if (this.#active.has(key)) continue;
         this.#active.set(key, alert);
         changed = true;
-        this.#deps.log.warn({ alert: key, kind: alert.kind }, alert.message);
+        this.#deps.log.warn({ alert: key, kind: alert.code }, alertText(alert.code, alert.params));
         await this.#notify('raised', alert, now);
       }
       for (const [key, alert] of this.#active) {
         if (wanted.has(key)) continue;
         this.#active.delete(key);
         changed = true;
-        this.#deps.log.info({ alert: key, kind: alert.kind }, 'alert cleared');
+        this.#deps.log.info({ alert: key, kind: alert.code }, 'alert cleared');
         await this.#notify('cleared', alert, now);
       }
       if (changed) for (const l of this.#listeners) l();
@@ -122,15 +123,19 @@ export class Alerts {
 
   async #conditions(now: number): Promise<Map<string, Alert>> {
     const out = new Map<string, Alert>();
-    const add = (kind: AlertKind, id: string, message: string, since: number) =>
-      out.set(`${kind}:${id}`, this.#active.get(`${kind}:${id}`) ?? { key: `${kind}:${id}`, kind, message, since });
-    for (const late of this.#deps.floor.late()) add('order_late', late.id, `Order ${late.number} is past its promise`, late.dueAt);
+    const add = <C extends AlertCode>(code: C, id: string, params: AlertParams[C], since: number) => {
+      const key = `${code}:${id}`;
+      // The alert as first raised stays as it was (its since, its params) until it clears. Asserted: TypeScript
+      // cannot tie a generic code to its params within the union, though the signature above does.
+      out.set(key, this.#active.get(key) ?? ({ key, code, params, since } as Alert));
+    };
+    for (const late of this.#deps.floor.late()) add('order_late', late.id, { order: late.id, number: late.number }, late.dueAt);
     const oldest = this.#deps.figures().queue.oldestAgeSeconds;
-    const limit = this.#deps.thresholds.oldestQueuedMinutes * 60;
-    if (oldest !== null && oldest > limit)
-      add('queue_old', 'queue', `The oldest waiting order is over ${this.#deps.thresholds.oldestQueuedMinutes} min old`, now - oldest * 1000 + limit * 1000);
+    const minutes = this.#deps.thresholds.oldestQueuedMinutes;
+    const limit = minutes * 60;
+    if (oldest !== null && oldest > limit) add('queue_old', 'queue', { minutes }, now - oldest * 1000 + limit * 1000);
     for (const m of this.#deps.board.snapshot().machines) {
-      if (m.state === 'fault') add('machine_fault', m.id, `${m.name ?? m.id} is in fault`, m.updatedAt);
+      if (m.state === 'fault') add('machine_fault', m.id, { machine: m.id, name: m.name ?? m.id }, m.updatedAt);
     }
     const offlineMs = this.#deps.thresholds.screenOfflineMinutes * 60_000;
     // The screen list lives in Redis; minutes-long thresholds do not need it more than every few seconds.
@@ -143,17 +148,19 @@ export class Alerts {
       // Never seen (since this hub started, embedded): offline from when it was added, or from this start.
       const since = s.lastSeen ?? Math.max(s.addedAt, this.#startedAt);
       if (!s.online && now - since >= offlineMs)
-        add('screen_offline', s.name, `Screen ${s.name} has been offline for over ${this.#deps.thresholds.screenOfflineMinutes} min`, since + offlineMs);
+        add('screen_offline', s.name, { screen: s.name, minutes: this.#deps.thresholds.screenOfflineMinutes }, since + offlineMs);
     }
     const obs = this.#deps.director?.status();
-    if (obs && obs.obs === 'disconnected' && obs.streaming) add('obs_down_while_streaming', 'obs', 'OBS is disconnected while the stream is live', now);
+    if (obs && obs.obs === 'disconnected' && obs.streaming) add('obs_down_while_streaming', 'obs', {}, now);
     return out;
   }
 
   async #notify(state: 'raised' | 'cleared', alert: Alert, now: number): Promise<void> {
     const hook = this.#deps.webhook;
     if (!hook || !(await this.#isLeader(now))) return;
-    hook.send({ state, at: now, alert: alert.key, kind: alert.kind, message: alert.message, since: alert.since });
+    const { key, code, params, since } = alert;
+    // Asserted for the same reason: `code` and `params` come from one alert, so they match.
+    hook.send({ state, at: now, alert: key, kind: code, code, params, message: alertText(code, params), since } as WebhookPost);
   }
 
   async #isLeader(now: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { ALERT_KINDS, type AlertKind } from '../../shared/schemas/insight.js';
+import { ALERT_KINDS, type AlertCode, type AlertKind, type AlertParams } from '../../shared/schemas/insight.js';
 import type { Logger } from '../log.js';
 
 export interface WebhookOptions {
@@ -9,15 +9,23 @@ export interface WebhookOptions {
   perMinute?: number;
 }
 
-/** What is POSTed for one alert transition. */
-export interface WebhookPost {
-  state: 'raised' | 'cleared';
-  at: number;
-  alert: string;
-  kind: AlertKind;
-  message: string;
-  since: number;
-}
+/**
+ * What is POSTed for one alert transition: `code` and `params` for a receiver that words it itself,
+ * `message` the readable sentence for a chat (server/insight/alert-text.ts), `kind` the same as `code`
+ * (kept for receivers written before `code`).
+ */
+export type WebhookPost = {
+  [C in AlertCode]: {
+    state: 'raised' | 'cleared';
+    at: number;
+    alert: string;
+    kind: C;
+    code: C;
+    params: AlertParams[C];
+    message: string;
+    since: number;
+  };
+}[AlertCode];
 
 /** Posts of one kind waiting for the receiver; beyond this they are dropped (a receiver that hangs must not grow a queue). */
 const QUEUE_PER_KIND = 30;

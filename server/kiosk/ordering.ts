@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
+import { apiError, type ApiError } from '../../shared/errors.js';
+import type { FieldIssue } from '../../shared/field-issues.js';
 import { KioskOrderRequest, type KioskLimitRefusal, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
 import { kioskDay, storeDay } from '../../shared/tracking.js';
-import { invalidInput, type FieldIssue, type InvalidInput } from '../../shared/validation.js';
+import { invalidInput } from '../../shared/validation.js';
 import { StoreUnavailableError } from '../board/store.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import { shareOfRun, type Refusal } from './client-allowance.js';
 import type { StockStore } from './stock-store.js';
 
-export type KioskError = InvalidInput | IntakeError | { code: 'sold_out'; message: string; left: number } | KioskLimitRefusal;
+export type KioskError = IntakeError | ApiError<'sold_out'> | KioskLimitRefusal;
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
 
 export interface KioskOptions {
@@ -93,12 +95,16 @@ export class KioskOrdering {
   /** `client`: who is ordering, an address or an IPv6 /64; its takings are counted in items. */
   async place(input: unknown, client: string): Promise<KioskResult> {
     const parsed = KioskOrderRequest.safeParse(input);
-    if (!parsed.success) return { ok: false, error: invalidInput(parsed.error, 'invalid kiosk order: ') };
+    if (!parsed.success) return { ok: false, error: invalidInput(parsed.error, input, 'invalid kiosk order: ') };
     const req = parsed.data;
     const product = this.#catalogue.get(req.sku);
-    const problem = product ? this.#problem(product, req.variant, req.qty) : { field: 'sku', message: `no product '${req.sku}' on today's menu` };
-    if (problem)
-      return { ok: false, error: { code: 'invalid_input', message: `invalid kiosk order: ${problem.field}: ${problem.message}`, issues: [problem] } };
+    const problem: [FieldIssue, string] | undefined = product
+      ? this.#problem(product, req.variant, req.qty)
+      : [{ field: 'sku', problem: 'unknown_product', value: req.sku }, `no product '${req.sku}' on today's menu`];
+    if (problem) {
+      const [issue, hint] = problem;
+      return { ok: false, error: apiError('invalid_input', { issues: [issue] }, `invalid kiosk order: ${issue.field}: ${hint}`) };
+    }
 
     // Told to the store's place step, which answers a repeat of a placed attempt first (its order is on the board,
     // or goes there now) and refuses only a new one, before it takes any stock.
@@ -143,12 +149,12 @@ export class KioskOrdering {
       }
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      return { ok: false, error: { code: 'store_unavailable', message: err.message } };
+      return { ok: false, error: apiError('store_unavailable', {}, err.message) };
     }
     if (outcome.kind === 'board_full') return this.#boardFull(full ?? 0);
     if (outcome.kind === 'sold_out') {
-      const message = outcome.left === 0 ? `${product!.name} is sold out today` : `only ${outcome.left} ${product!.name} left today`;
-      return { ok: false, error: { code: 'sold_out', message, left: outcome.left } };
+      const message = `${req.sku}: ${outcome.left} left today, fewer than the ${req.qty} asked`;
+      return { ok: false, error: apiError('sold_out', { sku: req.sku, left: outcome.left }, message) };
     }
     if (outcome.kind === 'limited') {
       this.#log.warn({ client, sku: req.sku, qty: req.qty, limit: outcome.limit, allowed: outcome.allowed }, 'kiosk order over the client’s allowance');
@@ -162,7 +168,7 @@ export class KioskOrdering {
       await this.#stock
         .adjust(day, req.sku, -req.qty)
         .catch((err: unknown) => this.#log.warn({ err, key: req.key }, 'could not give back a refused order’s stock'));
-      return this.#boardFull(submitted.error.max, false);
+      return this.#boardFull(submitted.error.params.max, false);
     }
     if (!submitted.ok) {
       this.#log.warn({ key: req.key, err: submitted.error.message }, 'kiosk order recorded but not yet on the board; the kiosk will retry');
@@ -225,17 +231,19 @@ export class KioskOrdering {
     await this.#stock.close();
   }
 
-  #problem(product: Product, variant: string | undefined, qty: number): FieldIssue | undefined {
-    if (product.variants.length > 0 && !variant) return { field: 'variant', message: `choose one of ${product.variants.map((v) => v.id).join(', ')}` };
-    if (variant && !product.variants.some((v) => v.id === variant)) return { field: 'variant', message: `'${variant}' is not a variant of ${product.sku}` };
-    if (qty > product.runSize) return { field: 'qty', message: `at most ${product.runSize} per order (one batch)` };
+  /** What is wrong with an order the schema let through, and the developer's hint for it. */
+  #problem(product: Product, variant: string | undefined, qty: number): [FieldIssue, string] | undefined {
+    const options = product.variants.map((v) => v.id);
+    if (options.length > 0 && !variant) return [{ field: 'variant', problem: 'required', options }, `choose one of ${options.join(', ')}`];
+    if (variant && !options.includes(variant))
+      return [{ field: 'variant', problem: 'not_a_variant', value: variant, options }, `'${variant}' is not a variant of ${product.sku}`];
+    if (qty > product.runSize) return [{ field: 'qty', problem: 'too_large', max: product.runSize }, `at most ${product.runSize} per order (one batch)`];
     return undefined;
   }
 
   /** `count`: false when the board already counted the refusal at its door. */
   #boardFull(max: number, count = true): KioskResult {
-    const message = 'The kitchen is at capacity right now. Please order at the counter, or try again in a few minutes.';
-    const error = { code: 'board_full' as const, message, max };
+    const error = apiError('board_full', { max }, `the board already holds ${max} active orders (board.maxActiveOrders)`);
     // Counted and logged like every refusal at a door (batchboard_rejected_total{door="kiosk",reason="board_full"}).
     if (count) this.#intake.reject('kiosk', 'board_full', error);
     return { ok: false, error };
@@ -244,12 +252,12 @@ export class KioskOrdering {
   #limitRefusal(refused: Refusal, product: Product): KioskLimitRefusal {
     const retryAfterSeconds = Math.ceil(refused.retryAfterMs / 1000);
     if (refused.limit === 'items') {
-      const message = `One device may order up to ${refused.allowed} items a minute. Please order at the counter, or try again in ${retryAfterSeconds} s.`;
-      return { code: 'items_limited', message, limit: refused.allowed, retryAfterSeconds };
+      const message = `this address may order up to ${refused.allowed} items a minute (kiosk.itemsPerMinute); again in ${retryAfterSeconds} s`;
+      return apiError('items_limited', { limit: refused.allowed, retryAfterSeconds }, message);
     }
     const windowMinutes = this.#opts.limits.shareWindowMinutes;
-    const message = `One device may order up to ${refused.allowed} ${product.name} in ${windowMinutes} minutes. Please order at the counter, or try again in ${Math.ceil(retryAfterSeconds / 60)} min.`;
-    return { code: 'share_limited', message, sku: product.sku, limit: refused.allowed, windowMinutes, retryAfterSeconds };
+    const message = `this address may order up to ${refused.allowed} of ${product.sku} in ${windowMinutes} minutes (kiosk.maxShareOfRun); again in ${retryAfterSeconds} s`;
+    return apiError('share_limited', { sku: product.sku, limit: refused.allowed, windowMinutes, retryAfterSeconds }, message);
   }
 
   /** The daily numbers (`<prefix>N`) orders on the board hold, whichever day or door they came from. */

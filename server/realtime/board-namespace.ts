@@ -2,12 +2,13 @@ import type { Namespace, Server } from 'socket.io';
 import type { BoardClientToServerEvents, BoardServerToClientEvents, BoardSocketData, InterServerEvents } from '../../shared/events.js';
 import { BOARD_NAMESPACE, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { ScreenQuery, type DisplayConfig } from '../../shared/schemas/display.js';
-import { describeIssues, summariseIssues } from '../../shared/validation.js';
+import { describeIssues, invalidInput, summariseIssues } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import type { Metrics } from '../metrics.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { hasBacklog } from './backlog-guard.js';
 import { guardFlood } from './flood-guard.js';
+import { refusal } from './refusal.js';
 import { FrameCoalescer } from './frame-coalescer.js';
 import { TelemetryCoalescer } from './telemetry-coalescer.js';
 
@@ -54,7 +55,7 @@ export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): Boar
   nsp.use((socket, next) => {
     const parsed = ScreenQuery.safeParse(socket.handshake.query);
     if (!parsed.success) {
-      next(new Error(`invalid screen query: ${summariseIssues(describeIssues(parsed.error))}`));
+      next(refusal(`invalid screen query: ${summariseIssues(describeIssues(parsed.error))}`, invalidInput(parsed.error, socket.handshake.query)));
       return;
     }
     socket.data.screen = parsed.data.screen;

@@ -1,6 +1,8 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import type { Server } from 'socket.io';
+import { apiError, type ApiErrorBody } from '../../shared/errors.js';
+import { errorStatus } from '../http/error-status.js';
 import { clientKey } from '../staff/login-guard.js';
 
 /**
@@ -127,15 +129,14 @@ export function limitHandshakes(
       // Engine.IO sets `res` on a polling request (not on an upgrade); its own refusal would be a 403.
       const res = (req as IncomingMessage & { res?: unknown }).res;
       if (res instanceof ServerResponse && !res.headersSent) {
-        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(verdict.retryAfterS) });
-        res.end(
-          JSON.stringify({
-            code: 'too_many_handshakes',
-            message: `too many connections from this address; try again in ${verdict.retryAfterS} s`,
-            reason: verdict.reason,
-            retryAfter: verdict.retryAfterS,
-          }),
+        // Not through express: the same body and status table as every route's error, written by hand.
+        const error = apiError(
+          'too_many_handshakes',
+          { reason: verdict.reason, retryAfterSeconds: verdict.retryAfterS },
+          `too many connections from this address; try again in ${verdict.retryAfterS} s`,
         );
+        res.writeHead(errorStatus(error.code), { 'Content-Type': 'application/json', 'Retry-After': String(verdict.retryAfterS) });
+        res.end(JSON.stringify({ ok: false, error } satisfies ApiErrorBody));
       }
       callback('too_many_handshakes', false);
     });

@@ -1,5 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import type { InterServerEvents, StaffClientToServerEvents, StaffServerToClientEvents, StaffSocketData } from '../../shared/events.js';
+import { apiError } from '../../shared/errors.js';
 import { STAFF_NAMESPACE } from '../../shared/protocol.js';
 import type { ConsoleState } from '../../shared/schemas/staff.js';
 import type { ScreenRegistry } from '../screens/registry.js';
@@ -10,6 +11,7 @@ import type { Insight } from '../insight/insight.js';
 import type { Metrics } from '../metrics.js';
 import type { PublicAddress } from '../kiosk/public-address.js';
 import { guardFlood } from './flood-guard.js';
+import { refusal } from './refusal.js';
 
 type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
 
@@ -38,12 +40,12 @@ export function attachStaffNamespace(
   nsp.use((socket, next) => {
     deps.sessions.fromCookie(socket.handshake.headers.cookie).then(
       (session) => {
-        if (!session) return next(new Error('unauthorized: log in at /staff'));
+        if (!session) return next(refusal('unauthorized: log in at /staff', apiError('unauthorized', {}, 'log in at /staff')));
         socket.data.who = session.who;
         next();
       },
       // Not 'unauthorized': the store cannot say now, and the console must keep trying, not log out.
-      () => next(new Error('unavailable: sessions cannot be checked now')),
+      () => next(refusal('unavailable: sessions cannot be checked now', apiError('store_unavailable', {}, 'sessions cannot be checked now'))),
     );
   });
 

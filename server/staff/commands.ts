@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { apiError, type ApiError } from '../../shared/errors.js';
 import type { Order, OrderStatus } from '../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult } from '../../shared/schemas/staff.js';
 import type { Board } from '../board/board.js';
@@ -8,12 +9,14 @@ import type { EventLog } from '../events/event-log.js';
 import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };
-const CHANGED_SINCE = 'the order changed since; undo refused so as not to overwrite it';
 const words = (status: OrderStatus) => status.replace('_', ' ');
 /** The answer to a tap made on a status the order has left: what it is now, for the console to show. */
-const stale = (status: OrderStatus): IntakeError => ({ code: 'stale', message: `the order is ${words(status)} now; nothing was changed`, status });
+const stale = (status: OrderStatus): IntakeError => apiError('stale', { status }, `the order is ${words(status)} now; nothing was changed`);
+/** An undo refused so as not to overwrite a change made since the action: `status` is the order's now. */
+const changedSince = (status: OrderStatus) =>
+  apiError('not_allowed', { action: 'undo', status }, `the order changed since (it is ${words(status)}); undo refused so as not to overwrite it`);
 
-export type CommandError = IntakeError | { code: 'unknown_order' | 'not_allowed' | 'undo_expired'; message: string };
+export type CommandError = IntakeError | ApiError<'unknown_order' | 'not_allowed' | 'undo_expired'>;
 export type CommandResult = { ok: true; data: StaffActionResult } | { ok: false; error: CommandError };
 
 /** What a cancel (or its undo) does to the kiosk's stock. */
@@ -54,10 +57,11 @@ export class StaffCommands {
    */
   async act(id: string, action: StaffAction, who: string, from?: OrderStatus): Promise<CommandResult> {
     const current = await this.#board.order(id);
-    if (!current) return { ok: false, error: { code: 'unknown_order', message: `no order '${id}' on the board or finished lately` } };
+    if (!current) return { ok: false, error: apiError('unknown_order', { order: id }, `no order '${id}' on the board or finished lately`) };
     if (from !== undefined && current.status !== from) return { ok: false, error: stale(current.status) };
     const status = this.#target(current.status, action);
-    if (!status) return { ok: false, error: { code: 'not_allowed', message: `cannot ${action} an order that is ${words(current.status)}` } };
+    if (!status)
+      return { ok: false, error: apiError('not_allowed', { action, status: current.status }, `cannot ${action} an order that is ${words(current.status)}`) };
     const next = { ...current, status, updatedAt: this.#stamp(current) };
     const result = await this.#write(next, action, who, current);
     if (!result.ok) return result;
@@ -72,14 +76,13 @@ export class StaffCommands {
   async undo(token: string, who: string): Promise<CommandResult> {
     this.#forgetExpired();
     const entry = this.#undo.get(token);
-    if (!entry) return { ok: false, error: { code: 'undo_expired', message: `an action can be undone for ${this.#undoMs / 1000} s only` } };
+    const seconds = Math.round(this.#undoMs / 1000);
+    if (!entry) return { ok: false, error: apiError('undo_expired', { seconds }, `an action can be undone for ${seconds} s only`) };
     const current = (await this.#board.order(entry.after.id)) ?? entry.after;
-    if (current.updatedAt !== entry.after.updatedAt) {
-      return { ok: false, error: { code: 'not_allowed', message: CHANGED_SINCE } };
-    }
+    if (current.updatedAt !== entry.after.updatedAt) return { ok: false, error: changedSince(current.status) };
     const restored = { ...entry.before, updatedAt: this.#stamp(current) };
     const result = await this.#write(restored, 'undo', who, current);
-    if (!result.ok && result.error.code === 'stale') return { ok: false, error: { code: 'not_allowed', message: CHANGED_SINCE } };
+    if (!result.ok && result.error.code === 'stale') return { ok: false, error: changedSince(result.error.params.status ?? current.status) };
     if (!result.ok) return result;
     this.#undo.delete(token);
     if (entry.after.status === 'cancelled') await this.#stockBack(restored, -1);

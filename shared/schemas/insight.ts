@@ -34,11 +34,30 @@ export interface FigurePoint {
 
 export const ALERT_KINDS = ['order_late', 'queue_old', 'machine_fault', 'screen_offline', 'obs_down_while_streaming'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/** An alert's code is its kind: what a page words it by. */
+export type AlertCode = AlertKind;
 
-export interface Alert {
-  /** Stable for one condition: `machine_fault:oven-1`. */
-  key: string;
-  kind: AlertKind;
-  message: string;
-  since: number;
+/** The values each alert is worded with, in any language. */
+export interface AlertParams {
+  /** Order `number` (id `order`) is past its promise. */
+  order_late: { order: string; number: string };
+  /** The oldest waiting order is over `minutes` old (`alerts.oldestQueuedMinutes`). */
+  queue_old: { minutes: number };
+  /** Machine `machine` (shown as `name`) is in fault. */
+  machine_fault: { machine: string; name: string };
+  /** Screen `screen` has been offline for over `minutes` (`alerts.screenOfflineMinutes`). */
+  screen_offline: { screen: string; minutes: number };
+  /** OBS is disconnected while the stream is live. */
+  obs_down_while_streaming: Record<string, never>;
 }
+
+/** One alert: a code and its params, never a sentence, so the console says it in the store's language. */
+export type Alert = {
+  [C in AlertCode]: {
+    /** Stable for one condition: `machine_fault:oven-1`. */
+    key: string;
+    code: C;
+    params: AlertParams[C];
+    since: number;
+  };
+}[AlertCode];

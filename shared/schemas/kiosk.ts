@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiError } from '../errors.js';
 import { Id, text } from './common.js';
 import type { Product } from './catalogue.js';
 import type { Order } from './order.js';
@@ -48,9 +49,7 @@ export interface KioskOrderPlaced {
  * `kiosk.itemsPerMinute` items a minute, `share_limited` past its share of a SKU's day run
  * (`kiosk.maxShareOfRun`) within `windowMinutes`. Answered with 429 and `Retry-After`.
  */
-export type KioskLimitRefusal =
-  | { code: 'items_limited'; message: string; limit: number; retryAfterSeconds: number }
-  | { code: 'share_limited'; message: string; sku: string; limit: number; windowMinutes: number; retryAfterSeconds: number };
+export type KioskLimitRefusal = ApiError<'items_limited' | 'share_limited'>;
 
 /**
  * `GET /api/track/:number`: the order as the board shows it, with the hub's honest wait. The

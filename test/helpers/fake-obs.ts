@@ -10,6 +10,8 @@ export class FakeObs {
   readonly server: WebSocketServer;
   /** Request types that get no answer at all. */
   readonly silent = new Set<string>();
+  /** Request types answered with a failure (obs-websocket's result false), as OBS refuses a request it cannot do. */
+  readonly refused = new Set<string>();
   /** The next scene switch is answered in one packet with its event, the answer, then a change made by hand to this scene. */
   handChangeWith: string | undefined;
   #program = 'Board';
@@ -23,7 +25,11 @@ export class FakeObs {
   streaming = false;
 
   static async start(port = 0): Promise<FakeObs> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+    const server = new WebSocketServer({
+      host: '127.0.0.1',
+      port,
+      handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false),
+    });
     await new Promise((r) => server.once('listening', r));
     return new FakeObs(server);
   }
@@ -40,6 +46,10 @@ export class FakeObs {
       if (msg.op !== 6 || !msg.d.requestType) return;
       const type = msg.d.requestType;
       if (this.silent.has(type)) return;
+      if (this.refused.has(type)) {
+        const requestStatus = { result: false, code: 600, comment: 'refused by the test' };
+        return socket.send(JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus } }));
+      }
       const data: Record<string, unknown> = {
         GetCurrentProgramScene: { currentProgramSceneName: this.#program },
         GetStudioModeEnabled: { studioModeEnabled: false },
@@ -47,7 +57,10 @@ export class FakeObs {
         GetRecordStatus: { outputActive: false },
         GetSceneList: { currentProgramSceneName: this.#program, scenes: ['Board', 'Oven Cam'].map((sceneName, sceneIndex) => ({ sceneName, sceneIndex })) },
       };
-      const answer = JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} } });
+      const answer = JSON.stringify({
+        op: 7,
+        d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} },
+      });
       if (type !== 'SetCurrentProgramScene') return socket.send(answer);
       this.#program = msg.d.requestData?.sceneName ?? this.#program;
       const hand = this.handChangeWith;

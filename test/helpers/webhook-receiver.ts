@@ -6,6 +6,8 @@ export interface Posted {
   state: 'raised' | 'cleared';
   alert: string;
   kind: string;
+  code: string;
+  params: Record<string, unknown>;
   message: string;
 }
 

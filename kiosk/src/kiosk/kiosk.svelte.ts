@@ -3,6 +3,7 @@ import type { KioskClientToServerEvents, KioskServerToClientEvents } from '../..
 import { KIOSK_NAMESPACE } from '../../../shared/protocol.js';
 import type { KioskOrderPlaced, KioskProduct } from '../../../shared/schemas/kiosk.js';
 import { api } from '../api.js';
+import { errorWords } from '../error-words.js';
 
 export interface Choice {
   sku: string;
@@ -68,14 +69,15 @@ export class KioskSession {
         return;
       }
       // A 429 is this device over one of its limits (orders a minute, items, a share of a run): waiting by itself would look like a
-      // dead kiosk and would place the order long after the customer left, so the hub's words are shown instead.
+      // dead kiosk and would place the order long after the customer left, so the refusal is said instead.
       const transient = answer.status === 0 || answer.status === 503 || (answer.status >= 500 && answer.status !== 429);
       if (!transient) {
-        if (answer.error.code === 'sold_out' && answer.error.left !== undefined) {
-          const left = answer.error.left;
+        if (answer.error.code === 'sold_out') {
+          const left = answer.error.params.left;
           this.products = this.products.map((p) => (p.sku === choice.sku ? { ...p, left } : p));
         }
-        this.placing = { phase: 'refused', message: answer.error.message };
+        const product = (sku: string) => this.products.find((p) => p.sku === sku)?.name;
+        this.placing = { phase: 'refused', message: errorWords(answer.error, { product, reader: 'customer' }) };
         return;
       }
       this.placing = { phase: 'sending', retrying: true };

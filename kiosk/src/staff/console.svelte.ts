@@ -4,6 +4,7 @@ import { STAFF_NAMESPACE } from '../../../shared/protocol.js';
 import type { Order, OrderStatus } from '../../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult, ConsoleState } from '../../../shared/schemas/staff.js';
 import { api } from '../api.js';
+import { errorWords } from '../error-words.js';
 
 export interface Toast {
   id: number;
@@ -50,7 +51,7 @@ export class ConsoleSession {
 
   async login(pin: string, name: string): Promise<string | null> {
     const answer = await api<{ who: string }>('POST', '/api/staff/login', { pin, ...(name.trim() ? { name: name.trim() } : {}) });
-    if (!answer.ok) return answer.error.message;
+    if (!answer.ok) return errorWords(answer.error);
     this.#open(answer.data.who);
     return null;
   }
@@ -71,9 +72,9 @@ export class ConsoleSession {
       return { ok: false, words: 'Logged out' };
     }
     if (!answer.ok) {
-      const now = answer.error.code === 'stale' ? answer.error.status : undefined;
+      const now = answer.error.code === 'stale' ? answer.error.params.status : undefined;
       const words = now ? `Already ${STATUS_WORDS[now].toLowerCase()}` : 'Not changed';
-      this.#say(now ? `${order.number} is ${STATUS_WORDS[now].toLowerCase()} now: nothing changed` : `${order.number}: ${answer.error.message}`);
+      this.#say(now ? `${order.number} is ${STATUS_WORDS[now].toLowerCase()} now: nothing changed` : `${order.number}: ${errorWords(answer.error)}`);
       return { ok: false, words };
     }
     const status = STATUS_WORDS[answer.data.order.status];
@@ -94,7 +95,7 @@ export class ConsoleSession {
     const until = Date.now() + UNDONE_SHOWN_MS;
     if (!answer.ok) {
       this.#update(toast.id, { undoing: 'failed', until });
-      return this.#say(answer.error.message);
+      return this.#say(errorWords(answer.error));
     }
     this.#update(toast.id, { undoing: 'done', until, message: `${answer.data.order.number}: undone` });
   }
@@ -107,7 +108,7 @@ export class ConsoleSession {
   async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
     const answer = await api<T>(method, path, body);
     if (answer.status === 401) this.#ended();
-    else if (!answer.ok && method !== 'GET') this.#say(answer.error.message);
+    else if (!answer.ok && method !== 'GET') this.#say(errorWords(answer.error));
     return answer;
   }
 
