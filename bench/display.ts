@@ -97,7 +97,9 @@ async function renderedAfterSnapshot(page: Page, seq: number): Promise<{ observe
       });
       observer.observe(document.body, { subtree: true, childList: true, attributes: true });
     }
-    // The earlier probe, kept beside it so the two can be compared on the same page loads.
+    // The earlier probe's per-frame poll, kept beside it so the two can be compared on the same page loads.
+    // Both wait for a card too (the seq can now render a frame before the cards, which wait for the
+    // grid's size), so its figures are not those of runs before 2026-12-02.
     const polled = finish('polled');
     const poll = () => (rendered() ? polled() : requestAnimationFrame(poll));
     poll();

@@ -60,23 +60,20 @@ export function storeDay(at: number, timeZone?: TimeZone): string {
   return `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
 }
 
-/** The zone's offset from UTC at `at`, ms (positive east of Greenwich). */
-function offsetAt(at: number, timeZone: TimeZone): number {
-  const w = wall(at, timeZone);
-  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
-  return asUtc - (at - (((at % 1000) + 1000) % 1000));
-}
-
 /** The first instant of calendar day `day` (`YYYY-MM-DD`) in the zone, epoch ms. */
 export function dayStartOf(day: string, timeZone?: TimeZone): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, d);
-  // Two passes settle the offset when midnight sits near a daylight-saving change.
-  let at = midnightUtc - offsetAt(midnightUtc, timeZone);
-  at = midnightUtc - offsetAt(at, timeZone);
-  // Where the clocks skip midnight itself (some zones change at 00:00), the day starts at the first instant it has.
-  if (storeDay(at, timeZone) < day) at += 3_600_000;
-  return at;
+  // Every zone's midnight lies within 15 h of UTC's. Search, to the second, for the first instant the zone
+  // calls `day` or later: the day string only moves forward, so this holds where a clock change skips
+  // midnight (the day starts at 01:00), repeats it (the first 00:00), or moves by other than an hour.
+  let lo = Math.floor((Date.UTC(y, m - 1, d) - 15 * 3_600_000) / 1000); // before the day, in seconds
+  let hi = Math.floor((Date.UTC(y, m - 1, d) + 15 * 3_600_000) / 1000); // within or after it
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (storeDay(mid * 1000, timeZone) >= day) hi = mid;
+    else lo = mid;
+  }
+  return hi * 1000;
 }
 
 /** The first instant of the store's day that `at` falls in, epoch ms. */

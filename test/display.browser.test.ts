@@ -350,8 +350,9 @@ describe('the display dressed for a store', () => {
     expect(await page.locator('.machine .state').textContent()).toContain('Ugnen vilar');
     expect(await page.evaluate('document.documentElement.lang')).toBe('sv');
     // The store's time, whatever the screen is set to (a minute may turn while reading: either side of it).
-    const storeClock = () => new Intl.DateTimeFormat('sv', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Kolkata' }).format(Date.now());
-    const before = storeClock();
+    const storeClock = (at = Date.now()) => new Intl.DateTimeFormat('sv', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Kolkata' }).format(at);
+    // The page's clock ticks each second, not on the minute: it may still show the minute of a second ago.
+    const before = storeClock(Date.now() - 1_500);
     const shown = await page.locator('.clock').textContent();
     expect([before, storeClock()]).toContain(shown);
     expect(await page.$eval('.stage', (s) => getComputedStyle(s).backgroundColor)).toBe('rgb(0, 0, 0)');

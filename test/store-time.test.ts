@@ -33,6 +33,9 @@ describe("the store's calendar in its own time zone", () => {
     expect(dayStartOf('2026-09-06', 'America/Santiago')).toBe(Date.UTC(2026, 8, 6, 4));
     expect(dayStart(Date.UTC(2026, 8, 6, 15), 'America/Santiago')).toBe(Date.UTC(2026, 8, 6, 4));
     expect(dayStart(Date.UTC(2026, 11, 1, 23, 30), 'Europe/Stockholm')).toBe(Date.UTC(2026, 11, 1, 23));
+    // Amman turned its clocks back from 01:00 to 00:00 on 29 October 2021: midnight came twice, the day began at the first.
+    expect(dayStartOf('2021-10-29', 'Asia/Amman')).toBe(Date.UTC(2021, 9, 28, 21));
+    expect(dayEndOf('2021-10-28', 'Asia/Amman')).toBe(Date.UTC(2021, 9, 28, 21) - 1);
   });
 
   it('knows an IANA zone from a typo', () => {

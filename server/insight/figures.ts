@@ -119,6 +119,7 @@ export class Figures {
     for (const [id, m] of this.#machines) machines[id] = this.#machine(m, today, now);
     return {
       at: now,
+      timeZone: this.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       orderToReady: { today: spread(durToday), lastHour: spread(durHour) },
       queue: { length: waiting.length, oldestAgeSeconds: waiting.length > 0 ? Math.max(0, (now - oldest) / 1000) : null },
       throughput: {

@@ -17,6 +17,8 @@ export interface MachineFigures {
 /** The production figures the hub keeps from the events it sees (issue: instrument aggressively). */
 export interface ProductionFigures {
   at: number;
+  /** The store's zone (`timeZone`): "today" in these figures is the store's day there. */
+  timeZone: string;
   orderToReady: { today: Spread; lastHour: Spread };
   queue: { length: number; oldestAgeSeconds: number | null };
   throughput: { readyLastHour: number; readyToday: number; perHourToday: number | null; bySkuLastHour: Record<string, number> };
