@@ -11,6 +11,7 @@ import { STAFF_NAMESPACE } from '../shared/protocol.js';
 import { order } from './helpers/fixtures.js';
 import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { listRoutes } from './helpers/routes.js';
+import { TestRedis } from './helpers/redis-server.js';
 
 const CSRF = { 'x-batchboard-staff': '1' };
 
@@ -204,5 +205,32 @@ describe('the staff login under brute force', () => {
     expect(right).toMatchObject({ status: 429, json: { error: { code: 'locked' } } });
     expect(right.setCookie).toBe('');
     expect((await login(hub, 'abc')).status).toBe(400);
+  });
+});
+
+describe('staff sessions kept in Redis', () => {
+  let redis: TestRedis;
+  let hub: Hub;
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    hub = await startTestHub({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await redis?.destroy();
+  });
+
+  it('treats a torn session record as no session: the person is asked to log in, the hub does not fail', async () => {
+    const { cookie } = await login(hub);
+    const ok = await fetch(`${hub.url}/api/staff/session`, { headers: { cookie } });
+    expect(ok.status).toBe(200);
+    const client = redis.client();
+    const keys = await client.keys('batchboard:staff:session:*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) await client.set(key, '{"who":"Ana", torn');
+    client.disconnect();
+    const torn = await fetch(`${hub.url}/api/staff/session`, { headers: { cookie } });
+    expect(torn.status).toBe(401);
+    expect(((await torn.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 });

@@ -9,6 +9,7 @@ import { Order, isActiveOrder, type OrderStatus } from '../../shared/schemas/ord
 import type { Logger } from '../log.js';
 import { decide, readingsOnly, readingsUpdate } from './rules.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from './store.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
 export const TOMBSTONE_MS = 48 * 3600_000;
@@ -276,10 +277,5 @@ export function newEpoch(): string {
 }
 
 function safeJson<T>(raw: string, schema: z.ZodType<T>): T | undefined {
-  try {
-    const parsed = schema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJson(schema, raw);
 }

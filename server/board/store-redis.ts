@@ -12,6 +12,7 @@ import { readingsUpdate } from './rules.js';
 import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
 import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredSnapshot, type WriteResult } from './store.js';
 import { PASSING_CONDITION } from '../redis/outage.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 const KEY = {
   seq: 'batchboard:board:seq',
@@ -216,24 +217,15 @@ function sha1(script: string): string {
 }
 
 function parseFeedMessage(raw: string): FeedMessage | undefined {
-  try {
-    const parsed = FeedMessage.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJson(FeedMessage, raw);
 }
 
 function parseEach<T>(raws: string[], schema: z.ZodType<T>, log: Logger): T[] {
   const out: T[] = [];
   for (const raw of raws) {
-    try {
-      const parsed = schema.safeParse(JSON.parse(raw));
-      if (parsed.success) out.push(parsed.data);
-      else log.error({ raw: raw.slice(0, 200) }, 'unreadable record in the store; skipped');
-    } catch {
-      log.error({ raw: raw.slice(0, 200) }, 'unreadable record in the store; skipped');
-    }
+    const value = parseJson(schema, raw);
+    if (value !== undefined) out.push(value);
+    else log.error({ raw: raw.slice(0, 200) }, 'unreadable record in the store; skipped');
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { writePrivateFile } from '../files/private-file.js';
 import { PinDigest, TokenDigest } from './digests.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 /** The digests of the secrets the hub made itself (those given in env are never kept). */
 export const StoredCredentials = z.object({ apiToken: TokenDigest.optional(), staffPin: PinDigest.optional() }).strict();
@@ -30,9 +31,9 @@ export class FileCredentialStore implements CredentialStore {
   }
   read(): Promise<StoredCredentials> {
     if (!existsSync(this.where)) return Promise.resolve({});
-    const parsed = StoredCredentials.safeParse(JSON.parse(readFileSync(this.where, 'utf8')));
-    if (!parsed.success) return Promise.reject(new Error(`${this.where} is not a credentials file; move it away to make new credentials`));
-    return Promise.resolve(parsed.data);
+    const kept = parseJson(StoredCredentials, readFileSync(this.where, 'utf8'));
+    if (!kept) return Promise.reject(new Error(`${this.where} is not a credentials file; move it away to make new credentials`));
+    return Promise.resolve(kept);
   }
   async keepFirst<K extends CredentialName>(name: K, value: NonNullable<StoredCredentials[K]>): Promise<NonNullable<StoredCredentials[K]>> {
     const kept = await this.read();
@@ -57,8 +58,10 @@ export class RedisCredentialStore implements CredentialStore {
   constructor(private readonly redis: Redis) {}
   async read(): Promise<StoredCredentials> {
     const raw = await this.redis.hgetall(KEY);
-    const parsed = StoredCredentials.safeParse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as unknown])));
-    if (!parsed.success) throw new Error(`${this.where} does not hold credentials; delete it to make new ones`);
+    // Each field holds JSON: a field that is not JSON fails like a wrong shape.
+    const fields = Object.entries(raw).map(([k, v]) => [k, parseJson(z.unknown(), v)] as const);
+    const parsed = StoredCredentials.safeParse(Object.fromEntries(fields));
+    if (!parsed.success || fields.some(([, v]) => v === undefined)) throw new Error(`${this.where} does not hold credentials; delete it to make new ones`);
     return parsed.data;
   }
   async keepFirst<K extends CredentialName>(name: K, value: NonNullable<StoredCredentials[K]>): Promise<NonNullable<StoredCredentials[K]>> {

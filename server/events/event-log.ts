@@ -1,4 +1,5 @@
 import { LoggedEvent } from '../../shared/schemas/event-log.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 /**
  * The append-only log of what happened: board changes (written by the store
@@ -14,10 +15,5 @@ export interface EventLog {
 
 /** One stored line back into an event; undefined for anything unreadable (a torn write, a foreign entry). */
 export function parseLoggedLine(raw: string): LoggedEvent | undefined {
-  try {
-    const parsed = LoggedEvent.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJson(LoggedEvent, raw);
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { ClientLedger } from './client-allowance.js';
 import { StockJournal, type JournalLine } from './stock-journal.js';
 import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 const ATTEMPT_TTL_MS = 86_400_000;
 /** The journal is folded into what is still needed when it holds this many steps beyond it (and at start). */
@@ -155,14 +156,9 @@ export class EmbeddedStockStore implements StockStore {
         this.#log.error({ err, file: this.#legacyFile }, 'kiosk state file unreadable; starting the day afresh');
       return;
     }
-    let parsed;
-    try {
-      parsed = Legacy.safeParse(JSON.parse(raw));
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed?.success) return void this.#log.error({ file: this.#legacyFile }, 'kiosk state file unreadable; starting the day afresh');
-    const { day, sold, next, attempts } = parsed.data;
+    const legacy = parseJson(Legacy, raw);
+    if (!legacy) return void this.#log.error({ file: this.#legacyFile }, 'kiosk state file unreadable; starting the day afresh');
+    const { day, sold, next, attempts } = legacy;
     this.#replay({ t: 'state', day, sold, next });
     for (const a of attempts) this.#replay({ t: 'attempt', ...a });
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Order } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 const Sold = z.record(z.string(), z.number().int());
 
@@ -99,12 +100,7 @@ export class StockJournal {
 }
 
 function parseLine(text: string): JournalLine | undefined {
-  try {
-    const parsed = JournalLine.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJson(JournalLine, text);
 }
 
 /** The rename itself survives a power cut only once the folder is synced. */

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ScreenName, ScreenSeen } from '../../shared/schemas/display.js';
 import { writePrivateFile } from '../files/private-file.js';
+import { parseJson } from '../../shared/parse-json.js';
 
 /** The names staff added (name → when), and what the hubs saw of those screens. */
 export interface ScreenRows {
@@ -76,14 +77,7 @@ export class RedisScreenTable implements ScreenTable {
       return value as Record<string, string>;
     });
     const added = namesOf(names ?? {});
-    const rows = Object.values(seen ?? {}).flatMap((raw) => {
-      try {
-        const parsed = ScreenSeen.safeParse(JSON.parse(raw));
-        return parsed.success ? [parsed.data] : [];
-      } catch {
-        return [];
-      }
-    });
+    const rows = Object.values(seen ?? {}).flatMap((raw) => parseJson(ScreenSeen, raw) ?? []);
     if (Object.keys(seen ?? {}).some((name) => !added.has(name))) await this.redis.eval(DROP_UNADDED, 2, NAMES, SEEN);
     return { added, seen: rows.filter((r) => added.has(r.name)) };
   }
@@ -109,19 +103,19 @@ export class FileScreenTable implements ScreenTable {
   constructor(dataDir: string, warn: (message: string) => void) {
     this.#file = path.join(dataDir, 'screens.json');
     if (!existsSync(this.#file)) return;
-    let raw: unknown;
+    let text = '';
     try {
-      raw = JSON.parse(readFileSync(this.#file, 'utf8'));
+      text = readFileSync(this.#file, 'utf8');
     } catch {
-      raw = null;
+      // unreadable: the same as damaged, below
     }
-    const parsed = NamesFile.safeParse(raw);
+    const names = parseJson(NamesFile, text);
     // A damaged file costs staff adding their screens again, never the hub its start.
-    if (!parsed.success) {
+    if (!names) {
       warn(`${this.#file} is unreadable; starting with no screens added`);
       return;
     }
-    for (const [name, at] of Object.entries(parsed.data.added)) this.#added.set(name, at);
+    for (const [name, at] of Object.entries(names.added)) this.#added.set(name, at);
   }
 
   add(name: string, at: number): Promise<boolean> {

@@ -4,6 +4,7 @@ import { writePrivateFile } from '../files/private-file.js';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { parseJson } from '../../shared/parse-json.js';
 
 export const SESSION_COOKIE = 'bb_staff';
 
@@ -74,9 +75,8 @@ class RedisTable implements SessionTable {
   }
   async get(id: string): Promise<Session | undefined> {
     const raw = await this.redis.get(`batchboard:staff:session:${id}`);
-    if (raw === null) return undefined;
-    const parsed = Session.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    // A value that is not a session (torn, foreign) is no session: the person logs in again.
+    return raw === null ? undefined : parseJson(Session, raw);
   }
   async delete(id: string): Promise<void> {
     await this.redis.del(`batchboard:staff:session:${id}`);
@@ -129,9 +129,9 @@ export async function endAllSessions(keep: { redis: Redis } | { dataDir: string 
   if ('dataDir' in keep) {
     const file = path.join(keep.dataDir, 'staff-sessions.json');
     if (!existsSync(file)) return 0;
-    const parsed = SessionFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const sessions = parseJson(SessionFile, readFileSync(file, 'utf8'));
     rmSync(file, { force: true });
-    return parsed.success ? Object.keys(parsed.data).length : 0;
+    return sessions ? Object.keys(sessions).length : 0;
   }
   let ended = 0;
   let cursor = '0';
