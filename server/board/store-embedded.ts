@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DISABLED_SCENE, Scene, Seq } from '../../shared/schemas/board.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { decide, readingsOnly, readingsUpdate } from './rules.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from './store.js';
 import { parseJson } from '../../shared/parse-json.js';
+import { replaceFile } from '../files/durable-file.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
 export const TOMBSTONE_MS = 48 * 3600_000;
@@ -159,15 +160,7 @@ export class EmbeddedStore implements BoardStore {
       machines: [...this.#machines.values()],
       scene: this.#scene,
     };
-    const tmp = `${this.#snapshotFile}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(state));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.#snapshotFile);
+    replaceFile(this.#snapshotFile, JSON.stringify(state));
     writeFileSync(this.#journalFile, '');
     this.#journalLines = 0;
   }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { writePrivateFile } from '../files/private-file.js';
+import { replaceFile } from '../files/durable-file.js';
 import { PinDigest, TokenDigest } from './digests.js';
 import { parseJson } from '../../shared/parse-json.js';
 
@@ -46,7 +46,7 @@ export class FileCredentialStore implements CredentialStore {
     this.#write({ ...(await this.read()), [name]: value });
   }
   #write(all: StoredCredentials): void {
-    writePrivateFile(this.where, JSON.stringify(all, null, 2));
+    replaceFile(this.where, JSON.stringify(all, null, 2), { private: true });
   }
 }
 

@@ -1,9 +1,9 @@
-import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { Order } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import { parseJson } from '../../shared/parse-json.js';
+import { replaceFile } from '../files/durable-file.js';
 
 const Sold = z.record(z.string(), z.number().int());
 
@@ -70,16 +70,7 @@ export class StockJournal {
   /** Replaces the file with these lines, durably, and appends to the new file from then on. */
   rewrite(lines: JournalLine[]): void {
     this.close();
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    syncDir(path.dirname(this.file));
+    replaceFile(this.file, lines.map((l) => JSON.stringify(l) + '\n').join(''));
     this.#fd = openSync(this.file, 'a');
     this.appended = 0;
   }
@@ -101,14 +92,4 @@ export class StockJournal {
 
 function parseLine(text: string): JournalLine | undefined {
   return parseJson(JournalLine, text);
-}
-
-/** The rename itself survives a power cut only once the folder is synced. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

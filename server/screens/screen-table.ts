@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ScreenName, ScreenSeen } from '../../shared/schemas/display.js';
-import { writePrivateFile } from '../files/private-file.js';
+import { replaceFile } from '../files/durable-file.js';
 import { parseJson } from '../../shared/parse-json.js';
 
 /** The names staff added (name → when), and what the hubs saw of those screens. */
@@ -146,6 +146,6 @@ export class FileScreenTable implements ScreenTable {
   }
 
   #save(): void {
-    writePrivateFile(this.#file, JSON.stringify({ added: Object.fromEntries(this.#added) }));
+    replaceFile(this.#file, JSON.stringify({ added: Object.fromEntries(this.#added) }), { private: true });
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { writePrivateFile } from '../files/private-file.js';
+import { replaceFile } from '../files/durable-file.js';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -64,7 +64,7 @@ class FileTable implements SessionTable {
       const oldest = [...this.#rows].sort((a, b) => a[1].expiresAt - b[1].expiresAt).slice(0, this.#rows.size - MAX_FILE_SESSIONS);
       for (const [id] of oldest) this.#rows.delete(id);
     }
-    writePrivateFile(this.#file, JSON.stringify(Object.fromEntries(this.#rows)));
+    replaceFile(this.#file, JSON.stringify(Object.fromEntries(this.#rows)), { private: true });
   }
 }
 
