@@ -1,3 +1,5 @@
+import { SCREEN_NAME, STATION_NAME } from '../../shared/screen-names.js';
+
 /** What the screen's URL says about it: `?screen=NAME&station=NAME&overlay=1`. Bad values are ignored, never fatal. */
 export interface ScreenParams {
   screen?: string;
@@ -10,8 +12,8 @@ export function readParams(search: string): ScreenParams {
   const screen = q.get('screen');
   const station = q.get('station');
   return {
-    ...(screen && /^[\w.-]{1,48}$/.test(screen) ? { screen } : {}),
-    ...(station && /^[\w.:~-]{1,64}$/.test(station) ? { station } : {}),
+    ...(screen && SCREEN_NAME.test(screen) ? { screen } : {}),
+    ...(station && STATION_NAME.test(station) ? { station } : {}),
     overlay: q.get('overlay') === '1',
   };
 }

@@ -63,7 +63,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(securityHeaders());
   const staff = requireStaff(deps.staff.sessions, deps.credentials);
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
-  app.use('/api', directorRouter(deps.director, deps.journal, staff));
+  app.use('/api', directorRouter(deps.director, deps.journal, staff, deps.timeZone));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));
   app.use('/api', exportRouter(deps.events, staff, deps.timeZone));

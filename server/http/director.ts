@@ -1,5 +1,4 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
 import { ModeRequest, SceneRequest, type DirectorStatus } from '../../shared/schemas/director.js';
 import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
@@ -9,6 +8,8 @@ import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from '../direct
 import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
 import { callerOf } from './staff-auth.js';
+import type { TimeZone } from '../../shared/store-time.js';
+import { exportRange } from './export.js';
 
 const DISABLED: DirectorStatus = {
   enabled: false,
@@ -23,12 +24,6 @@ const DISABLED: DirectorStatus = {
   recording: false,
 };
 
-const ExportQuery = z.object({
-  format: z.enum(['ndjson', 'csv']).default('ndjson'),
-  from: z.coerce.number().int().min(0).default(0),
-  to: z.coerce.number().int().min(0).default(8_640_000_000_000),
-});
-
 function fail(res: Response, err: unknown): void {
   if (err instanceof UnknownSceneError) sendError(res, apiError('unknown_scene', { scene: err.scene }, err.message));
   else if (err instanceof ObsUnavailableError) sendError(res, apiError('obs_unavailable', {}, err.message));
@@ -42,7 +37,7 @@ function fail(res: Response, err: unknown): void {
  * thumbnail and the log export, all behind the API token or a staff session, so a Stream Deck (Companion's generic
  * HTTP) or another system can drive the cameras.
  */
-export function directorRouter(director: Director | undefined, journal: DirectorJournal, auth: RequestHandler): Router {
+export function directorRouter(director: Director | undefined, journal: DirectorJournal, auth: RequestHandler, timeZone?: TimeZone): Router {
   const router = Router();
   // Per route, not router.use: this router is mounted on /api, beside the public GET /api/board.
   const disabled = (res: Response) => sendError(res, apiError('director_disabled', {}, 'set OBS_URL to enable the director'));
@@ -82,9 +77,10 @@ export function directorRouter(director: Director | undefined, journal: Director
   });
 
   router.get('/director/log', auth, (req, res) => {
-    const parsed = ExportQuery.safeParse(req.query);
-    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.query));
-    const { format, from, to } = parsed.data;
+    // The same range as the event log's export: ms since the epoch, or a date (the store's whole day).
+    const range = exportRange(req.query, timeZone);
+    if ('error' in range) return sendError(res, range.error);
+    const { format, from, to } = range;
     res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     res.set('Content-Disposition', `attachment; filename="director-log.${format}"`);
     journal.export(format, from, to).pipe(res);

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { ExportQuery } from '../../shared/schemas/event-log.js';
-import { apiError } from '../../shared/errors.js';
+import { apiError, type ApiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import { sendError } from './error-status.js';
 import type { EventLog } from '../events/event-log.js';
@@ -14,17 +14,24 @@ export function toMs(value: number | string, end: boolean, timeZone: TimeZone): 
   return Date.parse(value);
 }
 
+/** An export's format and range from its query (`ExportQuery`), or the error to answer: one reading for every log export. */
+export function exportRange(query: unknown, timeZone: TimeZone): { format: 'ndjson' | 'csv'; from: number; to: number } | { error: ApiError } {
+  const parsed = ExportQuery.safeParse(query);
+  if (!parsed.success) return { error: invalidInput(parsed.error, query) };
+  const from = toMs(parsed.data.from, false, timeZone);
+  const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true, timeZone);
+  if (to < from) return { error: apiError('invalid_input', { issues: [{ field: 'to', problem: 'before_from' }] }, 'to: must not be before from') };
+  return { format: parsed.data.format, from, to };
+}
+
 /** `GET /api/export?from=&to=&format=ndjson|csv`: the event log for a range, streamed (API token or staff session). */
 export function exportRouter(events: EventLog, auth: RequestHandler, timeZone?: TimeZone): Router {
   const router = Router();
   router.get('/export', auth, async (req, res, next) => {
-    const parsed = ExportQuery.safeParse(req.query);
-    if (!parsed.success) return sendError(res, invalidInput(parsed.error, req.query));
-    const from = toMs(parsed.data.from, false, timeZone);
-    const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true, timeZone);
-    if (to < from) return sendError(res, apiError('invalid_input', { issues: [{ field: 'to', problem: 'before_from' }] }, 'to: must not be before from'));
+    const range = exportRange(req.query, timeZone);
+    if ('error' in range) return sendError(res, range.error);
     try {
-      await streamExport(events, res, parsed.data.format, from, to);
+      await streamExport(events, res, range.format, range.from, range.to);
     } catch (err) {
       // Headers are out once streaming began: end the body so the client sees a truncated file, not a hang.
       if (res.headersSent) res.destroy(err as Error);

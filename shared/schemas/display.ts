@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MACHINE_STATES } from './machine.js';
 import { label } from './common.js';
+import { SCREEN_NAME, STATION_NAME } from '../screen-names.js';
 
 const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use #rrggbb');
 
@@ -77,15 +78,12 @@ export const Hello = z.object({
 export type Hello = z.infer<typeof Hello>;
 
 /** A screen's name: what a screen says in `?screen=`, and what staff add on the console or by the API. */
-export const ScreenName = z.string().regex(/^[\w.-]{1,48}$/, '1–48 letters, digits, . _ -');
+export const ScreenName = z.string().regex(SCREEN_NAME, '1–48 letters, digits, . _ -');
 
 /** What a screen says about itself in the socket.io handshake query. */
 export const ScreenQuery = z.object({
   screen: ScreenName.optional(),
-  station: z
-    .string()
-    .regex(/^[\w.:~-]{1,64}$/)
-    .optional(),
+  station: z.string().regex(STATION_NAME).optional(),
   overlay: z.enum(['0', '1']).optional(),
   version: z.string().max(64).optional(),
 });
