@@ -123,7 +123,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const publicAddress = new PublicAddress(config.publicUrl, log);
   const stock = config.redisUrl ? new RedisStockStore(config.redisUrl, log) : new EmbeddedStockStore(config.dataDir, log);
   const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
-    storeName: config.store.storeName,
+    display,
     numberPrefix: config.store.kiosk.numberPrefix,
     idleSeconds: config.store.kiosk.idleSeconds,
     confirmationSeconds: config.store.kiosk.confirmationSeconds,

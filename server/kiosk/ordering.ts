@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
 import { KioskOrderRequest, type KioskLimitRefusal, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
+import type { DisplayConfig } from '../../shared/schemas/display.js';
 import { kioskDay, storeDay } from '../../shared/tracking.js';
 import { invalidInput, type FieldIssue, type InvalidInput } from '../../shared/validation.js';
 import { StoreUnavailableError } from '../board/store.js';
@@ -14,7 +15,8 @@ export type KioskError = InvalidInput | IntakeError | { code: 'sold_out'; messag
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
 
 export interface KioskOptions {
-  storeName: string;
+  /** The store's name, logo, theme and words: the kiosk wears the same as the board. */
+  display: DisplayConfig;
   numberPrefix: string;
   idleSeconds: number;
   confirmationSeconds: number;
@@ -79,7 +81,8 @@ export class KioskOrdering {
 
   state(): KioskState {
     return {
-      storeName: this.#opts.storeName,
+      storeName: this.#opts.display.storeName,
+      display: this.#opts.display,
       products: [...this.#catalogue.values()].map((p) => this.#public(p)),
       idleSeconds: this.#opts.idleSeconds,
       confirmationSeconds: this.#opts.confirmationSeconds,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, text } from './common.js';
 import type { Product } from './catalogue.js';
 import type { Order } from './order.js';
+import type { DisplayConfig } from './display.js';
 
 /**
  * One order attempt from the kiosk. The key is made once per attempt, when the
@@ -25,6 +26,8 @@ export interface KioskProduct extends Omit<Product, 'runQuantity'> {
 }
 export interface KioskState {
   storeName: string;
+  /** What the board is told about the store (name, logo, theme, words): every page wears the same. */
+  display: DisplayConfig;
   products: KioskProduct[];
   idleSeconds: number;
   /** How long the order number stays on screen before the kiosk returns to its menu (`kiosk.confirmationSeconds`). */
