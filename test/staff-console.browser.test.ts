@@ -313,7 +313,8 @@ describe('the staff console under hurried hands, in Chromium', () => {
 
   it('has no text under 16 px and no target under 48 px, on the login and the console, and its charts follow the tablet when it turns', async () => {
     await post(`${hub.url}/api/orders`, order({ number: 'T1', status: 'queued', promisedAt: Date.now() - 60_000 }));
-    for (let i = 2; i < 14; i++) await post(`${hub.url}/api/orders`, order({ number: `T${i}`, status: i % 3 ? 'queued' : 'ready', updatedAt: Date.now() - 1_000 }));
+    for (let i = 2; i < 14; i++)
+      await post(`${hub.url}/api/orders`, order({ number: `T${i}`, status: i % 3 ? 'queued' : 'ready', updatedAt: Date.now() - 1_000 }));
     const page = await openConsole();
     await page.getByRole('region', { name: 'Today' }).locator('.alert').first().waitFor();
     await page.getByRole('region', { name: 'Cameras' }).getByRole('group', { name: 'Mode' }).waitFor();
@@ -355,7 +356,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
     const page = await openConsole();
     const row = page.getByRole('region', { name: 'Machines' }).locator('p.row.fault', { hasText: 'Loud oven' });
     await row.waitFor();
-    expect(await row.locator('.chip.bad').textContent()).toBe('⚠ fault');
+    expect(await row.locator('.chip.bad').textContent()).toBe('⚠ Fault');
     // In the alarm colour, bold: staff must see it at a glance.
     const look = await row.evaluate((el) => ({ color: getComputedStyle(el).color, weight: getComputedStyle(el).fontWeight }));
     expect(look.weight).toBe('700');

@@ -1,8 +1,12 @@
 import type { OrderStatus } from '../../shared/schemas/order.js';
 import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
 
-/** `status`: with code `stale`, what the order is in now (a staff action tapped on a status it has left). */
-export type ApiError = { code: string; message: string; left?: number; status?: OrderStatus | null };
+/**
+ * An error answer: pages word it by `code` and `params` (kiosk/src/error-words.ts); `message` is the hub's
+ * English for logs and scripts, never shown. `status`: with code `stale`, what the order is in now (a staff
+ * action tapped on a status it has left).
+ */
+export type ApiError = { code: string; message?: string; params?: Record<string, unknown>; left?: number; remaining?: number; status?: OrderStatus | null };
 export type ApiAnswer<T> = { status: number; ok: true; data: T } | { status: number; ok: false; error: ApiError };
 
 /** One JSON call to the hub. A network failure answers status 0 with code `network`, never throws. */

@@ -62,6 +62,7 @@ export const de: Messages = {
   'kiosk.yourNumber': 'Deine Bestellnummer',
   'kiosk.watch': 'Achte auf die Anzeigen oder verfolge die Bestellung auf dem Handy:',
   'kiosk.done': 'Fertig',
+  'kiosk.rateLimited': 'Gerade sehr viele Bestellungen von diesem Gerät. Bitte an der Kasse bestellen oder in einer Minute noch einmal versuchen.',
   'kiosk.backIn': 'In {seconds} s zurück zur Karte',
 
   'track.caption': 'Bestellung',

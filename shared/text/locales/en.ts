@@ -70,6 +70,7 @@ export const en = {
   'kiosk.yourNumber': 'Your order number',
   'kiosk.watch': 'Watch for it on the screens. Follow it on your phone:',
   'kiosk.done': 'Done',
+  'kiosk.rateLimited': 'Too many orders from this device just now. Please order at the counter, or try again in a minute.',
   'kiosk.backIn': 'Back to the menu in {seconds} s',
 
   // ── The tracker on the customer's phone
@@ -141,7 +142,7 @@ export const en = {
   'staff.toast.advanced': '{number} → {status}',
   'staff.toast.recalled': '{number} back to ready',
   'staff.toast.cancelled': '{number} cancelled',
-  'staff.toast.stale': '{number} is already {status}: nothing changed',
+  'staff.toast.stale': '{number} is {status} now: nothing changed',
   'staff.toast.failed': '{number}: {reason}',
   'staff.toast.undone': '{number}: undone',
   'staff.undoTray': 'Undo',

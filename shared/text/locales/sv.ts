@@ -62,6 +62,7 @@ export const sv: Messages = {
   'kiosk.yourNumber': 'Ditt ordernummer',
   'kiosk.watch': 'Håll utkik på skärmarna, eller följ beställningen i mobilen:',
   'kiosk.done': 'Klar',
+  'kiosk.rateLimited': 'Många beställningar från den här enheten just nu. Beställ i kassan, eller försök igen om en minut.',
   'kiosk.backIn': 'Tillbaka till menyn om {seconds} s',
 
   'track.caption': 'Beställning',
