@@ -8,6 +8,7 @@ import { MESSAGE_KEYS, SHIPPED, resolveStoreText } from '../shared/text/catalogu
 import { en } from '../shared/text/locales/en.js';
 import { formatParts, messageArgs, parseMessage } from '../shared/text/message-format.js';
 import { Translator } from '../shared/text/translator.js';
+import { errorParams } from '../kiosk/src/error-params.js';
 
 function say(locale: string): Translator {
   return new Translator(resolveStoreText({ locale }));
@@ -70,6 +71,19 @@ describe('the message format', () => {
   it('shows an error by its code, and an unknown code in general words', () => {
     expect(say('en').error('sold_out', { left: 0 })).toBe('Sorry, that just sold out.');
     expect(say('en').error('no_such_code')).toBe(en['error.unknown']);
+  });
+});
+
+describe('the values of an error answer', () => {
+  it('come from params, and a wrong PIN reads its tries left from params.triesLeft first', () => {
+    expect(errorParams({ code: 'wrong_pin', message: 'wrong PIN; 7 tries left', params: { triesLeft: 1 } })).toEqual({ triesLeft: 1 });
+    expect(errorParams({ code: 'sold_out', message: 'x', left: 3 })).toEqual({ left: 3 });
+  });
+
+  it('fall back, for a hub that said the tries left only in its message, to the number there, and to none at all', () => {
+    expect(errorParams({ code: 'wrong_pin', message: 'wrong PIN; 2 tries left before login locks' })).toEqual({ triesLeft: 2 });
+    expect(errorParams({ code: 'wrong_pin', message: 'wrong PIN' })).toEqual({});
+    expect(errorParams({ code: 'sold_out' })).toEqual({ left: 0 });
   });
 });
 
