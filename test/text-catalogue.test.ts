@@ -68,6 +68,18 @@ describe('the message format', () => {
     expect(() => parseMessage(source)).toThrow(/at character \d+/);
   });
 
+  it('isolates each value in a right-to-left locale, and still selects and counts by the bare value', () => {
+    const rtl = new Translator({
+      locale: 'he',
+      dir: 'rtl',
+      messages: { 'track.title': 'הזמנה {number}', 'scenes.obs': en['scenes.obs'], 'kiosk.left': en['kiosk.left'] },
+    });
+    expect(rtl.t('track.title', { number: 'K5' })).toBe('הזמנה \u2068K5\u2069');
+    expect(rtl.t('scenes.obs', { state: 'connected' })).toBe('OBS connected');
+    expect(rtl.t('kiosk.left', { left: 3 })).toBe('3 left today');
+    expect(say('en').t('track.title', { number: 'K5' })).toBe('Order K5');
+  });
+
   it('shows an error by its code, and an unknown code in general words', () => {
     expect(say('en').error('sold_out', { left: 0 })).toBe('Sorry, that just sold out.');
     expect(say('en').error('no_such_code')).toBe(en['error.unknown']);

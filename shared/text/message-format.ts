@@ -143,8 +143,19 @@ function cached<T>(map: Map<string, T>, locale: string, make: () => T): T {
   return value;
 }
 
+export interface FormatOptions {
+  /**
+   * Wrap each `{value}` in first-strong isolate … pop directional isolate (U+2068 … U+2069): in a right-to-left
+   * sentence a left-to-right value (an order number, a name) neither reorders nor is reordered by the words around it.
+   */
+  isolate?: boolean;
+  /** The number `#` stands for, inside a plural option. */
+  pound?: number | undefined;
+}
+
 /** Formats parsed parts. A value that was not given stays as `{name}`: visible, so a missing value is noticed, never a crash. */
-export function formatParts(parts: readonly MessagePart[], locale: string, params: MessageParams = {}, pound?: number): string {
+export function formatParts(parts: readonly MessagePart[], locale: string, params: MessageParams = {}, options: FormatOptions = {}): string {
+  const { pound, isolate = false } = options;
   let out = '';
   for (const p of parts) {
     if (typeof p === 'string') out += p;
@@ -152,19 +163,20 @@ export function formatParts(parts: readonly MessagePart[], locale: string, param
     else {
       const value = params[p.arg];
       if (!('kind' in p)) {
-        out +=
+        const text =
           value === undefined
             ? `{${p.arg}}`
             : typeof value === 'number'
               ? cached(numberFormats, locale, () => new Intl.NumberFormat(locale)).format(value)
               : value;
+        out += isolate ? `\u2068${text}\u2069` : text;
       } else if (p.kind === 'select') {
-        out += formatParts(p.options[String(value)] ?? p.options.other!, locale, params, pound);
+        out += formatParts(p.options[String(value)] ?? p.options.other!, locale, params, options);
       } else {
         const n = Number(value);
         const exact = p.options[`=${n}`];
         const category = Number.isFinite(n) ? cached(pluralRules, locale, () => new Intl.PluralRules(locale)).select(n) : 'other';
-        out += formatParts(exact ?? p.options[category] ?? p.options.other!, locale, params, Number.isFinite(n) ? n : undefined);
+        out += formatParts(exact ?? p.options[category] ?? p.options.other!, locale, params, { ...options, pound: Number.isFinite(n) ? n : undefined });
       }
     }
   }

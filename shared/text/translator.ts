@@ -36,7 +36,8 @@ export class Translator {
       }
       this.#parsed.set(key, parts);
     }
-    return formatParts(parts, this.locale, params);
+    // In a right-to-left sentence a left-to-right value (an order number, a name, "218 °C") keeps its own direction.
+    return formatParts(parts, this.locale, params, { isolate: this.dir === 'rtl' });
   }
 
   /** An error answer of the hub, worded by its code (`error.<code>`), never by the hub's English. */
