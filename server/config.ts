@@ -24,10 +24,10 @@ const PublicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or ht
 /** Sized in BENCHMARKS.md ("A full board"): writes at this many active orders stay within a few ms. */
 export const DEFAULT_MAX_ACTIVE_ORDERS = 10_000;
 
-/** The optional config file (`CONFIG=path/to/batchboard.json`). Unknown keys are errors: a typo must not pass silently. */
 /** Every screen formats times with it: a tag Intl refuses (sv_SE) would break them all at once. */
 const LocaleTag = z.string().min(2).max(35).refine(isLocale, 'must be a BCP 47 language tag such as sv or sv-SE');
 
+/** The optional config file (`CONFIG=path/to/batchboard.json`). Unknown keys are errors: a typo must not pass silently. */
 export const FileConfig = z
   .object({
     /**

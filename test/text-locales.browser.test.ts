@@ -272,7 +272,8 @@ describe('the pages in the store’s words, in Chromium', () => {
         const board = await open(hub, '/display', TV);
         pages.push(board);
         await board.locator('section.column.ready .card').nth(3).waitFor();
-        const layout = await board.evaluate(() => {
+        const layout = await board.evaluate(async () => {
+          await document.fonts.ready;
           const box = (el: Element) => el.getBoundingClientRect();
           const textBox = (el: Element) => {
             const range = document.createRange();
@@ -306,9 +307,12 @@ describe('the pages in the store’s words, in Chromium', () => {
         const kiosk = await open(hub, '/kiosk');
         pages.push(kiosk);
         await kiosk.getByRole('heading', { name: 'מה תרצו?' }).waitFor();
-        const kioskLayout = await kiosk.evaluate(() => {
+        const kioskLayout = await kiosk.evaluate(async () => {
+          // Measured in the page's own font: a wider fallback face may wrap a name to the card's full width.
+          await document.fonts.ready;
           const product = document.querySelector('button.product')!;
-          const name = product.querySelector('.pname')!;
+          const name = document.createRange();
+          name.selectNodeContents(product.querySelector('.pname')!);
           return {
             dir: document.documentElement.dir,
             product: product.getBoundingClientRect().toJSON() as DOMRect,
