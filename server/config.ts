@@ -9,6 +9,8 @@ import { DirectorConfig } from '../shared/schemas/director.js';
 import { DisplayLabels, DisplayTheme, JustReadySeconds, MachinesOnBoard } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
 import { isTimeZone } from '../shared/store-time.js';
+import { TextDirection } from '../shared/schemas/text.js';
+import { MessageOverrides, legacyLabelProblems } from '../shared/text/catalogue.js';
 
 /**
  * Where customers' phones reach the hub: the kiosk appends `/track/NUMBER` to it, so it is an http(s)
@@ -23,9 +25,24 @@ const PublicUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or ht
 /** Sized in BENCHMARKS.md ("A full board"): writes at this many active orders stay within a few ms. */
 export const DEFAULT_MAX_ACTIVE_ORDERS = 10_000;
 
+/** Every screen formats times with it: a tag Intl refuses (sv_SE) would break them all at once. */
+const LocaleTag = z.string().min(2).max(35).refine(isLocale, 'must be a BCP 47 language tag such as sv or sv-SE');
+
 /** The optional config file (`CONFIG=path/to/batchboard.json`). Unknown keys are errors: a typo must not pass silently. */
 export const FileConfig = z
   .object({
+    /**
+     * The language every page speaks (board, kiosk, tracker, console): `en`, `sv` and `de` ship complete;
+     * any other tag starts from English and takes its words from `locales.<tag>.messages`. Defaults to
+     * `display.locale` (older config files), else `en`.
+     */
+    locale: LocaleTag.optional(),
+    /**
+     * The store's own words, per locale: `messages` overrides any catalogue key (shared/text/locales/en.ts;
+     * an unknown key is refused at start, naming it), `dir` says which way the text runs (default: the
+     * locale's own, from CLDR where the runtime knows it, else ltr).
+     */
+    locales: z.record(LocaleTag, z.object({ dir: TextDirection.optional(), messages: MessageOverrides.default({}) }).strict()).default({}),
     storeName: z.string().min(1).max(64).default('Batchboard'),
     /**
      * The store's IANA time zone (`Europe/Stockholm`): its day is what kiosk numbers, "today" in the
@@ -77,13 +94,9 @@ export const FileConfig = z
           .string()
           .regex(/\.(png|jpe?g|webp|svg)$/i, 'must be a .png, .jpg, .webp or .svg file')
           .optional(),
-        locale: z
-          .string()
-          .min(2)
-          .max(35)
-          // Every screen formats times with it: a tag Intl refuses (sv_SE) would break them all at once.
-          .refine(isLocale, 'must be a BCP 47 language tag such as sv or sv-SE')
-          .default('en'),
+        /** Older config files: the top-level `locale` now says it for every page. */
+        locale: LocaleTag.optional(),
+        /** Older config files: folded into the catalogue (`preparing` is `board.preparing`, …) for the store's locale. */
         labels: DisplayLabels.prefault({}),
         theme: DisplayTheme.prefault({}),
         chime: z.boolean().default(false),
@@ -196,6 +209,16 @@ export const FileConfig = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.locale !== undefined && config.display.locale !== undefined && config.locale !== config.display.locale) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['display', 'locale'],
+        message: `is '${config.display.locale}' but locale is '${config.locale}': keep one (locale)`,
+      });
+    }
+    for (const [key, problem] of legacyLabelProblems(config.display.labels)) {
+      ctx.addIssue({ code: 'custom', path: ['display', 'labels'], message: `as ${key}: ${problem}` });
+    }
     // An order of one full batch must fit in a minute's items, or the kiosk could never sell that SKU's largest order.
     for (const [i, p] of config.catalogue.entries()) {
       if (p.runSize > config.kiosk.itemsPerMinute) {
@@ -208,6 +231,11 @@ export const FileConfig = z
     }
   });
 export type FileConfig = z.infer<typeof FileConfig>;
+
+/** The locale every page speaks: `locale`, else the older `display.locale`, else English. */
+export function storeLocale(store: FileConfig): string {
+  return store.locale ?? store.display.locale ?? 'en';
+}
 
 /** Express's names for address ranges a proxy may sit in. */
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

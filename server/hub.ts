@@ -51,6 +51,7 @@ import { RedisEventLog } from './events/event-log-redis.js';
 import { Alerts } from './insight/alerts.js';
 import { Insight } from './insight/insight.js';
 import { Webhook } from './insight/webhook.js';
+import { AlertText } from './insight/alert-text.js';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
@@ -123,7 +124,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const publicAddress = new PublicAddress(config.publicUrl, log);
   const stock = config.redisUrl ? new RedisStockStore(config.redisUrl, log) : new EmbeddedStockStore(config.dataDir, log);
   const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
-    storeName: config.store.storeName,
+    display,
     numberPrefix: config.store.kiosk.numberPrefix,
     timeZone: config.store.timeZone,
     idleSeconds: config.store.kiosk.idleSeconds,
@@ -243,6 +244,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     thresholds: config.store.alerts,
     webhook,
     log,
+    text: new AlertText(display.text),
     redis: kv,
     hubId: config.hubId,
   });

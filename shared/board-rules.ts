@@ -15,14 +15,3 @@ export function isActiveOrder(order: { status: OrderStatus }): boolean {
 export const DISABLED_SCENE = Object.freeze({ program: null, obs: 'disabled' as const });
 
 export const MACHINE_STATE_NAMES = ['idle', 'preheating', 'running', 'unloading', 'cleaning', 'fault', 'offline'] as const;
-
-/** Words for machine states when the store's config gives none. */
-export const DEFAULT_MACHINE_STATE_LABELS: Record<(typeof MACHINE_STATE_NAMES)[number], string> = {
-  idle: 'Idle',
-  preheating: 'Preheating',
-  running: 'Running',
-  unloading: 'Unloading',
-  cleaning: 'Cleaning',
-  fault: 'Fault',
-  offline: 'Offline',
-};

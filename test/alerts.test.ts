@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -102,6 +103,40 @@ describe('alerts', () => {
     fake.streaming = true;
     await eventually(() => expect(posts('obs_down_while_streaming:obs')).toEqual(['raised', 'cleared']), 15_000);
   }, 40_000);
+});
+
+describe('alerts in the store’s language', () => {
+  it('posts the chat a sentence in the store’s locale, with the store’s own words, and logs it in English', async () => {
+    const hook = await receiver();
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const hub = await startTestHub(
+      {
+        CONFIG: config({
+          locale: 'sv',
+          locales: { sv: { messages: { 'alert.order_late': 'Beställning {number} är sen!' } } },
+          alerts: { webhook: { url: hook.url, timeoutMs: 30_000, retries: 1 } },
+        }),
+      },
+      { log: pino(sink) },
+    );
+    try {
+      await post(`${hub.url}/api/machines`, machine({ id: 'ugn-1', name: 'Ugnen', state: 'fault', updatedAt: Date.now() }));
+      await post(`${hub.url}/api/orders`, order({ id: 'sv-1', number: '77', promisedAt: Date.now() - 1_000, updatedAt: Date.now() }));
+      await eventually(() => expect(hook.got.map((p) => p.alert).sort()).toEqual(['machine_fault:ugn-1', 'order_late:sv-1']));
+      expect(hook.got.find((p) => p.alert === 'machine_fault:ugn-1')?.message).toBe('Ugnen har fel');
+      expect(hook.got.find((p) => p.alert === 'order_late:sv-1')?.message).toBe('Beställning 77 är sen!');
+      expect(lines.some((l) => l.alert === 'machine_fault:ugn-1' && l.msg === 'Ugnen is in fault')).toBe(true);
+    } finally {
+      await hub.close();
+      await hook.close();
+    }
+  });
 });
 
 /** Rejects if `work` is not done within `ms`: a bound far beyond the normal case, to fail fast rather than at the test timeout. */

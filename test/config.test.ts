@@ -3,8 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { DisplayLabels } from '../shared/schemas/display.js';
-import { MACHINE_STATES } from '../shared/schemas/machine.js';
+import { isMessageKey } from '../shared/text/catalogue.js';
 import { startTestHub, tempDir } from './helpers/hub.js';
 
 function configFile(content: string): string {
@@ -105,13 +104,13 @@ describe('display settings that would break every screen are refused at start', 
 describe('the sample store config in docs/', () => {
   const SAMPLE = path.resolve(import.meta.dirname, '../docs/sample-store/store.json');
 
-  it('is the one the README shows, and sets every label the board has', () => {
+  it('is the one the README shows, and speaks Swedish with a few words of its own', () => {
     const readme = readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
     const block = /Config file \(`CONFIG=store.json`\)[^]*?```json\n([^]*?)```/.exec(readme)?.[1];
-    const sample = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { display: { labels: Record<string, unknown> & { machineStates: Record<string, unknown> } } };
+    const sample = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { locale: string; locales: Record<string, { messages: Record<string, string> }> };
     expect(JSON.parse(block!)).toEqual(sample);
-    expect(Object.keys(sample.display.labels).sort()).toEqual(Object.keys(DisplayLabels.shape).sort());
-    expect(Object.keys(sample.display.labels.machineStates).sort()).toEqual([...MACHINE_STATES].sort());
+    expect(sample.locale).toBe('sv');
+    expect(Object.keys(sample.locales.sv!.messages).every(isMessageKey)).toBe(true);
   });
 
   it('starts a hub as written, logo included', async () => {

@@ -14,7 +14,14 @@ describe('the Order schema', () => {
   });
 
   it('strips fields that are not public (phone, e-mail, note, price)', () => {
-    const parsed = Order.parse({ ...order(), phone: '+49 170 000', email: 'a@b.c', note: 'gate code 1234', price: 12, items: [{ sku: 'bun', qty: 1, price: 3 }] });
+    const parsed = Order.parse({
+      ...order(),
+      phone: '+49 170 000',
+      email: 'a@b.c',
+      note: 'gate code 1234',
+      price: 12,
+      items: [{ sku: 'bun', qty: 1, price: 3 }],
+    });
     expect(Object.keys(parsed).sort()).toEqual(['id', 'items', 'name', 'number', 'status', 'updatedAt']);
     expect(Object.keys(parsed.items[0]!)).toEqual(['sku', 'qty']);
   });
@@ -72,12 +79,11 @@ describe('the Machine schema', () => {
 });
 
 describe('the display settings', () => {
-  it('fill every label and colour from defaults, and keep what a store sets', () => {
-    const d = DisplayConfig.parse({ storeName: 'Kanelbulle', labels: { ready: 'Klar att hämta', machineStates: { fault: 'Fel' } } });
-    expect(d.labels.ready).toBe('Klar att hämta');
-    expect(d.labels.preparing).toBe('Preparing');
-    expect(d.labels.machineStates.fault).toBe('Fel');
+  it('fill every colour from defaults, and keep what a store sets', () => {
+    const d = DisplayConfig.parse({ storeName: 'Kanelbulle', theme: { accent: '#123456' } });
+    expect(d.theme.accent).toBe('#123456');
     expect(d.theme.background).toMatch(/^#/);
+    expect(d.text).toEqual({ locale: 'en', dir: 'ltr', messages: {} });
   });
 
   it('has a default theme that meets WCAG AA for every text colour on its backgrounds', () => {

@@ -357,7 +357,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
     const page = await openConsole();
     const row = page.getByRole('region', { name: 'Machines' }).locator('p.row.fault', { hasText: 'Loud oven' });
     await row.waitFor();
-    expect(await row.locator('.chip.bad').textContent()).toBe('⚠ fault');
+    expect(await row.locator('.chip.bad').textContent()).toBe('⚠ Fault');
     // In the alarm colour, bold: staff must see it at a glance.
     const look = await row.evaluate((el) => ({ color: getComputedStyle(el).color, weight: getComputedStyle(el).fontWeight }));
     expect(look.weight).toBe('700');

@@ -1,27 +1,30 @@
-import { DEFAULT_MACHINE_STATE_LABELS } from '../../shared/board-rules.js';
-import type { DisplayLabels } from '../../shared/schemas/display.js';
 import type { Machine, MachineState } from '../../shared/schemas/machine.js';
+import type { MessageKey } from '../../shared/text/locales/en.js';
+import type { MessageParams } from '../../shared/text/message-format.js';
 
-/** "{time}"-style placeholders in configured labels. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
-}
+type Say = (key: MessageKey, params?: MessageParams) => string;
 
-export function stateLabel(labels: DisplayLabels, state: MachineState): string {
-  return labels.machineStates[state] ?? DEFAULT_MACHINE_STATE_LABELS[state];
-}
+/** Readings with a unit of their own in the catalogue (`reading.tempC`: "{value} °C"). */
+const UNITS: Record<string, MessageKey> = {
+  tempC: 'reading.tempC',
+  tempF: 'reading.tempF',
+  humidityPct: 'reading.humidityPct',
+  inkPct: 'reading.inkPct',
+  rpm: 'reading.rpm',
+  kW: 'reading.kW',
+};
 
-const UNITS: Record<string, string> = { tempC: '°C', tempF: '°F', humidityPct: '%', inkPct: '% ink', rpm: 'rpm', kW: 'kW' };
+export const stateKey = (state: MachineState): MessageKey => `machine.state.${state}`;
 
-/** "218 °C": known reading names get their unit, others show as "name value". */
-export function formatReadings(machine: Machine, locale: string): string[] {
+/** "218 °C": known reading names get their unit, others show as "name value" (`reading.other`). */
+export function formatReadings(machine: Machine, locale: string, say: Say): string[] {
   const nf = formatter(`n:${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }));
   // Large counts read better short ("1.2M") on a card a few centimetres wide.
   const big = formatter(`c:${locale}`, () => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }));
   const format = (value: number) => (Math.abs(value) >= 100_000 ? big : nf).format(value);
   return Object.entries(machine.readings ?? {}).map(([name, value]) => {
     const unit = UNITS[name];
-    return unit ? `${format(value)} ${unit}` : `${name} ${format(value)}`;
+    return unit ? say(unit, { value: format(value) }) : say('reading.other', { name, value: format(value) });
   });
 }
 

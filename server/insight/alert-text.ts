@@ -1,17 +1,25 @@
 import type { AlertCode, AlertParams } from '../../shared/schemas/insight.js';
+import type { StoreText } from '../../shared/schemas/text.js';
+import { alertWords } from '../../shared/text/alert-words.js';
+import { resolveStoreText } from '../../shared/text/catalogue.js';
+import { Translator } from '../../shared/text/translator.js';
 
-type Texts = { [C in AlertCode]: (params: AlertParams[C]) => string };
+// Logs are for operators and stay English, whatever the store speaks.
+const ENGLISH = new Translator(resolveStoreText({ locale: 'en' }));
 
-// English for now: the one place that words alerts on the hub (the log and the webhook), to be pointed at the store's locale.
-const TEXTS: Texts = {
-  order_late: (p) => `Order ${p.number} is past its promise`,
-  queue_old: (p) => `The oldest waiting order is over ${p.minutes} min old`,
-  machine_fault: (p) => `${p.name} is in fault`,
-  screen_offline: (p) => `Screen ${p.screen} has been offline for over ${p.minutes} min`,
-  obs_down_while_streaming: () => 'OBS is disconnected while the stream is live',
-};
+/** An alert's words for the hub: in the store's language for the chat a webhook posts into, in English for the log. */
+export class AlertText {
+  #store: Translator;
 
-/** A readable sentence for an alert, for the log and for the chat a webhook posts into. */
-export function alertText<C extends AlertCode>(code: C, params: AlertParams[C]): string {
-  return (TEXTS[code] as (params: AlertParams[C]) => string)(params);
+  constructor(text: StoreText) {
+    this.#store = new Translator(text);
+  }
+
+  forStore<C extends AlertCode>(code: C, params: AlertParams[C]): string {
+    return alertWords(code, params, this.#store);
+  }
+
+  forLog<C extends AlertCode>(code: C, params: AlertParams[C]): string {
+    return alertWords(code, params, ENGLISH);
+  }
 }

@@ -5,7 +5,7 @@ import type { Director } from '../director/director.js';
 import type { Logger } from '../log.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
-import { alertText } from './alert-text.js';
+import type { AlertText } from './alert-text.js';
 import type { Webhook, WebhookPost } from './webhook.js';
 
 export interface AlertThresholds {
@@ -22,6 +22,8 @@ export interface AlertDeps {
   thresholds: AlertThresholds;
   webhook: Webhook | undefined;
   log: Logger;
+  /** Words for alerts: the webhook's message in the store's language, the log's in English. */
+  text: AlertText;
   /** With Redis, only the hub holding the lease posts to the webhook, so N hubs send one post. */
   redis: Redis | undefined;
   hubId: string;
@@ -93,7 +95,7 @@ export class Alerts {
         if (this.#active.has(key)) continue;
         this.#active.set(key, alert);
         changed = true;
-        this.#deps.log.warn({ alert: key, kind: alert.code }, alertText(alert.code, alert.params));
+        this.#deps.log.warn({ alert: key, kind: alert.code }, this.#deps.text.forLog(alert.code, alert.params));
         await this.#notify('raised', alert, now);
       }
       for (const [key, alert] of this.#active) {
@@ -160,7 +162,7 @@ export class Alerts {
     if (!hook || !(await this.#isLeader(now))) return;
     const { key, code, params, since } = alert;
     // Asserted for the same reason: `code` and `params` come from one alert, so they match.
-    hook.send({ state, at: now, alert: key, kind: code, code, params, message: alertText(code, params), since } as WebhookPost);
+    hook.send({ state, at: now, alert: key, kind: code, code, params, message: this.#deps.text.forStore(code, params), since } as WebhookPost);
   }
 
   async #isLeader(now: number): Promise<boolean> {

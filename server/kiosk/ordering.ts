@@ -4,6 +4,7 @@ import { apiError, type ApiError } from '../../shared/errors.js';
 import type { FieldIssue } from '../../shared/field-issues.js';
 import { KioskOrderRequest, type KioskLimitRefusal, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
+import type { DisplayConfig } from '../../shared/schemas/display.js';
 import { kioskDay, storeDay } from '../../shared/tracking.js';
 import { invalidInput } from '../../shared/validation.js';
 import { StoreUnavailableError } from '../board/store.js';
@@ -16,7 +17,8 @@ export type KioskError = IntakeError | ApiError<'sold_out'> | KioskLimitRefusal;
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
 
 export interface KioskOptions {
-  storeName: string;
+  /** The store's name, logo, theme and words: the kiosk wears the same as the board. */
+  display: DisplayConfig;
   numberPrefix: string;
   idleSeconds: number;
   confirmationSeconds: number;
@@ -83,8 +85,8 @@ export class KioskOrdering {
 
   state(): KioskState {
     return {
-      storeName: this.#opts.storeName,
-      timeZone: this.#opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      storeName: this.#opts.display.storeName,
+      display: this.#opts.display,
       products: [...this.#catalogue.values()].map((p) => this.#public(p)),
       idleSeconds: this.#opts.idleSeconds,
       confirmationSeconds: this.#opts.confirmationSeconds,

@@ -1,13 +1,16 @@
 import { AA, contrastRatio } from '../../shared/contrast.js';
 import type { DisplayConfig } from '../../shared/schemas/display.js';
-import type { FileConfig } from '../config.js';
+import { resolveStoreText } from '../../shared/text/catalogue.js';
+import { storeLocale, type FileConfig } from '../config.js';
 
 export const LOGO_PATH = '/branding/logo';
 
 /** What screens are told about the store, built once from the config file. */
 export function displayConfigOf(store: FileConfig): DisplayConfig {
-  const { logo, ...rest } = store.display;
-  return { storeName: store.storeName, timeZone: store.timeZone, logoUrl: logo ? LOGO_PATH : null, ...rest };
+  const { logo, labels, locale: _older, ...rest } = store.display;
+  const locale = storeLocale(store);
+  const text = resolveStoreText({ locale, own: store.locales[locale], legacy: labels });
+  return { storeName: store.storeName, timeZone: store.timeZone, logoUrl: logo ? LOGO_PATH : null, ...rest, locale, text };
 }
 
 /** Text/background pairs of a theme that miss WCAG AA, so the operator hears of it at start. */

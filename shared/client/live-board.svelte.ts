@@ -3,6 +3,7 @@ import type { Machine } from '../schemas/machine.js';
 import type { Order } from '../schemas/order.js';
 import type { Scene } from '../schemas/board.js';
 import type { Hello } from '../schemas/display.js';
+import { pageText } from './page-text.svelte.js';
 
 export interface LiveBoardOptions extends Pick<BoardFeedOptions, 'url' | 'query' | 'transports'> {
   /** How to reload the page (a deploy changed the app version, or staff asked). */
@@ -39,6 +40,8 @@ export class LiveBoard {
         // A different version after a reconnect means the hub now serves a new build: take it.
         if (this.hello && this.hello.appVersion !== hello.appVersion) reload();
         this.hello = hello;
+        // Every page on /board (the board, the tracker, the console) speaks the store's words from its hello.
+        pageText.use(hello.display.text);
       },
       onReload: reload,
     });

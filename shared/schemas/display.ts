@@ -2,32 +2,36 @@ import { z } from 'zod';
 import { MACHINE_STATES } from './machine.js';
 import { label } from './common.js';
 import { SCREEN_NAME, STATION_NAME } from '../screen-names.js';
+import { StoreText } from './text.js';
 
 const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use #rrggbb');
 
-/** Every word a screen shows comes from here, so a store can run in any language. */
-export const DisplayLabels = z.object({
-  preparing: label(40).default('Preparing'),
-  ready: label(40).default('Ready for pickup'),
-  queued: label(30).default('Queued'),
-  inProduction: label(30).default('In production'),
-  readyBadge: label(30).default('Ready'),
-  nowLive: label(40).default('Now live'),
-  offlineSince: label(60).default('Offline since {time}'),
-  page: label(40).default('{page} / {pages}'),
-  emptyPreparing: label(60).default('No orders in preparation'),
-  emptyReady: label(60).default('Nothing waiting'),
-  /** On a card that has just turned ready (with the ready colour), for `justReadySeconds`. */
-  justReady: label(30).default('Just ready'),
-  /** What customers read for a machine in fault: calm, in their words; the loud fault is for the staff console. */
-  machineResting: label(40).default('Oven resting — back soon'),
-  machineStates: z
-    .object(Object.fromEntries(MACHINE_STATES.map((s) => [s, label(30).optional()])) as Record<(typeof MACHINE_STATES)[number], z.ZodOptional<z.ZodString>>)
-    .prefault({}),
-});
+/**
+ * The board's labels of old (`display.labels` in the config file). Still honoured, each as the catalogue key it
+ * became (shared/text/catalogue.ts `legacyLabelMessages`); no defaults here: the catalogue has the words.
+ */
+export const DisplayLabels = z
+  .object({
+    preparing: label(40),
+    ready: label(40),
+    queued: label(30),
+    inProduction: label(30),
+    readyBadge: label(30),
+    nowLive: label(40),
+    offlineSince: label(60),
+    page: label(40),
+    emptyPreparing: label(60),
+    emptyReady: label(60),
+    justReady: label(30),
+    machineResting: label(40),
+    machineStates: z
+      .object(Object.fromEntries(MACHINE_STATES.map((s) => [s, label(30)])) as Record<(typeof MACHINE_STATES)[number], ReturnType<typeof label>>)
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .strict();
 export type DisplayLabels = z.infer<typeof DisplayLabels>;
-
-export { DEFAULT_MACHINE_STATE_LABELS } from '../board-rules.js';
 
 export const DisplayTheme = z.object({
   background: Colour.default('#101318'),
@@ -55,14 +59,15 @@ export const DisplayConfig = z.object({
   locale: z.string().min(2).max(35).default('en'),
   /** The store's IANA zone (`timeZone`): the screen's clock shows the store's time, whatever the TV is set to. */
   timeZone: z.string().max(64).optional(),
-  labels: DisplayLabels.prefault({}),
+  /** Every word the pages show, resolved by the hub from the catalogue and the store's overrides. */
+  text: StoreText.prefault({}),
   theme: DisplayTheme.prefault({}),
   /** A short chime when an order turns ready. */
   chime: z.boolean().default(false),
   justReadySeconds: JustReadySeconds.default(60),
   /**
    * `all`: each machine's state, batch, progress and readings; `calm`: its name, state and progress,
-   * no readings; `hidden`: no strip. Either way a fault reads `labels.machineResting`, without alarm.
+   * no readings; `hidden`: no strip. Either way a fault reads `board.machineResting`, without alarm.
    */
   machines: MachinesOnBoard.default('all'),
 });

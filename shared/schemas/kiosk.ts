@@ -3,6 +3,7 @@ import type { ApiError } from '../errors.js';
 import { Id, text } from './common.js';
 import type { Product } from './catalogue.js';
 import type { Order } from './order.js';
+import type { DisplayConfig } from './display.js';
 
 /**
  * One order attempt from the kiosk. The key is made once per attempt, when the
@@ -26,8 +27,8 @@ export interface KioskProduct extends Omit<Product, 'runQuantity'> {
 }
 export interface KioskState {
   storeName: string;
-  /** The store's IANA zone (`timeZone`): the console's "today" and times are the store's, not the tablet's. */
-  timeZone: string;
+  /** What the board is told about the store (name, logo, theme, words): every page wears the same. */
+  display: DisplayConfig;
   products: KioskProduct[];
   idleSeconds: number;
   /** How long the order number stays on screen before the kiosk returns to its menu (`kiosk.confirmationSeconds`). */

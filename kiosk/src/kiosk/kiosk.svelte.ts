@@ -2,8 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { KioskClientToServerEvents, KioskServerToClientEvents } from '../../../shared/events.js';
 import { KIOSK_NAMESPACE } from '../../../shared/protocol.js';
 import type { KioskOrderPlaced, KioskProduct } from '../../../shared/schemas/kiosk.js';
-import { api } from '../api.js';
-import { errorWords } from '../error-words.js';
+import type { DisplayConfig } from '../../../shared/schemas/display.js';
+import { pageText } from '../../../shared/client/page-text.svelte.js';
+import { api, type ApiError } from '../api.js';
 
 export interface Choice {
   sku: string;
@@ -13,7 +14,7 @@ export interface Choice {
 }
 
 export type Placing =
-  { phase: 'idle' } | { phase: 'sending'; retrying: boolean } | { phase: 'placed'; placed: KioskOrderPlaced } | { phase: 'refused'; message: string };
+  { phase: 'idle' } | { phase: 'sending'; retrying: boolean } | { phase: 'placed'; placed: KioskOrderPlaced } | { phase: 'refused'; error: ApiError };
 
 /** Network trouble and a hub without its store are retried with the same key: the order is placed once, whenever it gets through. */
 const RETRY_MS = [500, 1_000, 2_000, 4_000];
@@ -26,7 +27,8 @@ function attemptKey(): string {
 /** The kiosk's live menu and one order attempt at a time. */
 export class KioskSession {
   products: KioskProduct[] = $state.raw([]);
-  storeName = $state('');
+  /** The store as the board shows it (name, logo, theme, words); null until the hub has said. */
+  display: DisplayConfig | null = $state.raw(null);
   idleSeconds = $state(60);
   confirmationSeconds = $state(20);
   /** Where customers' phones reach the hub; null: this page's own address. */
@@ -42,7 +44,8 @@ export class KioskSession {
     this.#socket.on('disconnect', () => (this.connected = false));
     this.#socket.on('kiosk', (state) => {
       this.products = state.products;
-      this.storeName = state.storeName;
+      this.display = state.display;
+      pageText.use(state.display.text);
       this.idleSeconds = state.idleSeconds;
       this.confirmationSeconds = state.confirmationSeconds;
       this.publicUrl = state.publicUrl;
@@ -69,15 +72,14 @@ export class KioskSession {
         return;
       }
       // A 429 is this device over one of its limits (orders a minute, items, a share of a run): waiting by itself would look like a
-      // dead kiosk and would place the order long after the customer left, so the refusal is said instead.
+      // dead kiosk and would place the order long after the customer left, so the refusal is shown instead (by its code).
       const transient = answer.status === 0 || answer.status === 503 || (answer.status >= 500 && answer.status !== 429);
       if (!transient) {
         if (answer.error.code === 'sold_out') {
           const left = answer.error.params.left;
           this.products = this.products.map((p) => (p.sku === choice.sku ? { ...p, left } : p));
         }
-        const product = (sku: string) => this.products.find((p) => p.sku === sku)?.name;
-        this.placing = { phase: 'refused', message: errorWords(answer.error, { product, reader: 'customer' }) };
+        this.placing = { phase: 'refused', error: answer.error };
         return;
       }
       this.placing = { phase: 'sending', retrying: true };

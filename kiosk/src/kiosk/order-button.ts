@@ -1,20 +1,24 @@
 import type { KioskProduct } from '../../../shared/schemas/kiosk.js';
+import type { MessageKey } from '../../../shared/text/locales/en.js';
+import type { MessageParams } from '../../../shared/text/message-format.js';
 
-/** What the Order button says it will order: quantity, product and the variant chosen. */
-export function orderLabel(product: KioskProduct, variant: string | undefined, qty: number): string {
-  const chosen = product.variants.find((v) => v.id === variant);
-  return `Order ${qty} × ${product.name}${chosen ? ` (${chosen.name})` : ''}`;
+/** The page's words: `t` for a key, `either` for "A, B or C" in the store's language. */
+export interface Words {
+  t: (key: MessageKey, params?: MessageParams) => string;
+  either: (names: readonly string[]) => string;
 }
 
-/** "A, B or C": the choices a customer has left to make, in words. */
-function either(names: string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+/** What the Order button says it will order: quantity, product and the variant chosen. */
+export function orderLabel(words: Words, product: KioskProduct, variant: string | undefined, qty: number): string {
+  const chosen = product.variants.find((v) => v.id === variant);
+  return chosen ? words.t('kiosk.orderVariant', { qty, product: product.name, variant: chosen.name }) : words.t('kiosk.order', { qty, product: product.name });
 }
 
 /** Why the Order button cannot be pressed now, in the customer's words; undefined when it can. */
-export function orderBlocked(product: KioskProduct, variant: string | undefined, connected: boolean): string | undefined {
-  if (!connected) return 'Ordering is paused while the kiosk reconnects';
-  if (product.left === 0) return 'Sold out today';
-  if (product.variants.length > 0 && !product.variants.some((v) => v.id === variant)) return `Choose ${either(product.variants.map((v) => v.name))} first`;
+export function orderBlocked(words: Words, product: KioskProduct, variant: string | undefined, connected: boolean): string | undefined {
+  if (!connected) return words.t('kiosk.blockedPaused');
+  if (product.left === 0) return words.t('kiosk.blockedSoldOut');
+  if (product.variants.length > 0 && !product.variants.some((v) => v.id === variant))
+    return words.t('kiosk.blockedChoose', { options: words.either(product.variants.map((v) => v.name)) });
   return undefined;
 }

@@ -1,17 +1,8 @@
 import type { Alert } from '../../../shared/schemas/insight.js';
+import { pageText } from '../../../shared/client/page-text.svelte.js';
+import { alertWords as worded } from '../../../shared/text/alert-words.js';
 
-/** Today's English for an alert, from its code and params: a stopgap until the text catalogue words it. */
+/** An alert on the console, in the store's words. */
 export function alertWords(alert: Alert): string {
-  switch (alert.code) {
-    case 'order_late':
-      return `Order ${alert.params.number} is past its promise`;
-    case 'queue_old':
-      return `The oldest waiting order is over ${alert.params.minutes} min old`;
-    case 'machine_fault':
-      return `${alert.params.name} is in fault`;
-    case 'screen_offline':
-      return `Screen ${alert.params.screen} has been offline for over ${alert.params.minutes} min`;
-    case 'obs_down_while_streaming':
-      return 'OBS is disconnected while the stream is live';
-  }
+  return worded(alert.code, alert.params, pageText);
 }

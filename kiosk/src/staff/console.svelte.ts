@@ -5,6 +5,7 @@ import type { Order, OrderStatus } from '../../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult, ConsoleState } from '../../../shared/schemas/staff.js';
 import { api } from '../api.js';
 import { errorWords } from '../error-words.js';
+import { pageText, t } from '../../../shared/client/page-text.svelte.js';
 
 export interface Toast {
   id: number;
@@ -15,13 +16,10 @@ export interface Toast {
   undoing?: 'asked' | 'done' | 'failed';
 }
 
-export const STATUS_WORDS: Record<OrderStatus, string> = {
-  queued: 'Queued',
-  in_production: 'Making',
-  ready: 'Ready',
-  picked_up: 'Picked up',
-  cancelled: 'Cancelled',
-};
+/** An order's status as staff read it ("Making"). */
+export const statusWord = (status: OrderStatus): string => t(`status.${status}`);
+/** The same inside a sentence ("K101 → making"). */
+const statusInLine = (status: OrderStatus): string => statusWord(status).toLocaleLowerCase(pageText.locale);
 
 /** What a tap came to, in words for its row: the new status, or why nothing changed. */
 export interface ActOutcome {
@@ -49,6 +47,7 @@ export class ConsoleSession {
     if (answer.ok) this.#open(answer.data.who);
   }
 
+  /** Logs in; answers what to tell the person when it fails (a wrong PIN with the tries left), in the store's words. */
   async login(pin: string, name: string): Promise<string | null> {
     const answer = await api<{ who: string }>('POST', '/api/staff/login', { pin, ...(name.trim() ? { name: name.trim() } : {}) });
     if (!answer.ok) return errorWords(answer.error);
@@ -69,22 +68,26 @@ export class ConsoleSession {
     const answer = await api<StaffActionResult>('POST', `/api/staff/orders/${encodeURIComponent(order.id)}/${action}`, { from: order.status });
     if (answer.status === 401) {
       this.#ended();
-      return { ok: false, words: 'Logged out' };
+      return { ok: false, words: t('staff.answer.loggedOut') };
     }
     if (!answer.ok) {
       const now = answer.error.code === 'stale' ? answer.error.params.status : undefined;
-      const words = now ? `Already ${STATUS_WORDS[now].toLowerCase()}` : 'Not changed';
-      this.#say(now ? `${order.number} is ${STATUS_WORDS[now].toLowerCase()} now: nothing changed` : `${order.number}: ${errorWords(answer.error)}`);
+      const words = now ? t('staff.answer.stale', { status: statusInLine(now) }) : t('staff.answer.unchanged');
+      this.#say(
+        now
+          ? t('staff.toast.stale', { number: order.number, status: statusInLine(now) })
+          : t('staff.toast.failed', { number: order.number, reason: errorWords(answer.error) }),
+      );
       return { ok: false, words };
     }
-    const status = STATUS_WORDS[answer.data.order.status];
+    const status = answer.data.order.status;
     const message: Record<StaffAction, string> = {
-      advance: `${order.number} → ${status.toLowerCase()}`,
-      recall: `${order.number} back to ready`,
-      cancel: `${order.number} cancelled`,
+      advance: t('staff.toast.advanced', { number: order.number, status: statusInLine(status) }),
+      recall: t('staff.toast.recalled', { number: order.number }),
+      cancel: t('staff.toast.cancelled', { number: order.number }),
     };
     this.#push({ message: message[action], undo: answer.data.undo, until: answer.data.undoUntil });
-    return { ok: true, words: `✓ ${status}` };
+    return { ok: true, words: t('staff.answer.done', { status: statusWord(status) }) };
   }
 
   async undo(toast: Toast): Promise<void> {
@@ -97,7 +100,7 @@ export class ConsoleSession {
       this.#update(toast.id, { undoing: 'failed', until });
       return this.#say(errorWords(answer.error));
     }
-    this.#update(toast.id, { undoing: 'done', until, message: `${answer.data.order.number}: undone` });
+    this.#update(toast.id, { undoing: 'done', until, message: t('staff.toast.undone', { number: answer.data.order.number }) });
   }
 
   dismiss(id: number): void {

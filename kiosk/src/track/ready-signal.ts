@@ -1,4 +1,6 @@
 import type { OrderStatus } from '../../../shared/schemas/order.js';
+import type { MessageKey } from '../../../shared/text/locales/en.js';
+import type { MessageParams } from '../../../shared/text/message-format.js';
 
 /** A short double buzz: felt in a pocket, over in half a second. */
 const BUZZ_MS = [200, 100, 200];
@@ -22,7 +24,12 @@ export class ReadyBuzz {
 }
 
 /** The tab's title: a phone with many tabs shows at a glance that the order is ready. */
-export function tabTitle(number: string, status: OrderStatus | undefined, stepLabel: string | undefined): string {
-  if (status === 'ready') return `Ready — order ${number}`;
-  return stepLabel ? `Order ${number} · ${stepLabel}` : `Order ${number}`;
+export function tabTitle(
+  t: (key: MessageKey, params?: MessageParams) => string,
+  number: string,
+  status: OrderStatus | undefined,
+  stepLabel: string | undefined,
+): string {
+  if (status === 'ready') return t('track.titleReady', { number });
+  return stepLabel ? t('track.titleStep', { number, step: stepLabel }) : t('track.title', { number });
 }
