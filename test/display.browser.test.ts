@@ -112,6 +112,42 @@ describe('the display in Chromium', () => {
     }
   });
 
+  it('moves a few cards of a rush, not every one, and moves a lone change again after it', async () => {
+    // Which cards started an animation that lasts (Svelte also starts a zero-length one on each card it moves).
+    const page = await openDisplay(hub.url, '', undefined, (p) =>
+      p.addInitScript(`(() => {
+        const animate = Element.prototype.animate;
+        window.__moved = new Set();
+        Element.prototype.animate = function (keyframes, options) {
+          if (this.classList.contains('card') && (options?.duration ?? 0) > 0) window.__moved.add(this.dataset.order);
+          return animate.call(this, keyframes, options);
+        };
+      })()`),
+    );
+    // Ten orders, one every 100 ms, each its own update, each first in Preparing (two digits sort before longer numbers).
+    const rush = Array.from({ length: 10 }, (_, i) => order({ number: String(19 - i), updatedAt: Date.now() }));
+    const started = Date.now();
+    for (const o of rush) {
+      await producer.publish(CHANNELS.orders, JSON.stringify(o));
+      await page.locator(`[data-order="${o.id}"]`).waitFor();
+      await page.waitForTimeout(100); // a rush is paced by the till, not by the screen
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const moved = await page.evaluate<string[]>(`${JSON.stringify(rush.map((o) => o.id))}.filter((id) => window.__moved.has(id))`);
+    // At most 3 moving updates a second (display/src/App.svelte): every one moved without the budget.
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBeLessThanOrEqual(3 * Math.ceil(seconds));
+    expect(moved.length).toBeLessThan(rush.length);
+
+    // After a quiet second, a lone order turning ready flies across as ever (into Ready, where it shows first).
+    await page.waitForTimeout(1_100); // the budget is per second: nothing to await but time
+    const lone = rush.find((o) => !moved.includes(o.id))!;
+    await producer.publish(CHANNELS.orders, JSON.stringify({ ...lone, status: 'ready', updatedAt: Date.now() }));
+    await page.locator(`section.column.ready [data-order="${lone.id}"]`).waitFor();
+    await expect.poll(() => page.evaluate(`window.__moved.has('${lone.id}')`)).toBe(true);
+    await page.close();
+  });
+
   it('keeps order numbers at 6% of a 1080p screen with 12 orders a column, with nothing cut off or overlapping', async () => {
     const fresh = await startTestHub();
     const now = Date.now();
