@@ -16,6 +16,7 @@ function buildVersion(): Plugin {
   };
 }
 
+const ENTRIES = ['display', 'kiosk'];
 const HUB = process.env.HUB_URL ?? 'http://localhost:8080';
 
 export default defineConfig({
@@ -24,7 +25,14 @@ export default defineConfig({
     outDir: 'dist/web',
     emptyOutDir: true,
     rollupOptions: {
-      input: { display: 'display/index.html', kiosk: 'kiosk/index.html' },
+      input: Object.fromEntries(ENTRIES.map((page) => [page, `${page}/index.html`])),
+      // What both pages share (Svelte, socket.io, the live board) is one chunk, with its CSS: name them for
+      // that, not for whichever of its modules Rollup happened to meet first.
+      output: {
+        chunkFileNames: 'assets/shared-[hash].js',
+        assetFileNames: (asset) =>
+          asset.names.some((n) => n.endsWith('.css') && !ENTRIES.includes(n.slice(0, -4))) ? 'assets/shared-[hash][extname]' : 'assets/[name]-[hash][extname]',
+      },
     },
   },
   server: {
