@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { bundleOf } from './bundles.js';
 import { launchChromium, storeUrl } from '../test/helpers/browser.js';
 import { post, startTestHub } from '../test/helpers/hub.js';
 import type { Order } from '../shared/schemas/order.js';
@@ -17,15 +15,6 @@ export interface DisplayBench {
     polledRunsMs?: number[];
   };
   updates: Frames & { ratePerS: number; updates: number; idle: Frames; excessDroppedPct: number; excessLongTasks: number };
-}
-
-const WEB = path.resolve(import.meta.dirname, '../dist/web');
-
-/** JS and CSS the display page loads: its entry, its modulepreloads and stylesheets. */
-function bundleOf(page: string): { file: string; gzipBytes: number }[] {
-  const html = readFileSync(path.join(WEB, page, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  return [...new Set(refs)].map((file) => ({ file, gzipBytes: gzipSync(readFileSync(path.join(WEB, file)), { level: 9 }).length }));
 }
 
 function order(i: number, now: number, status: Order['status'] = i % 3 === 0 ? 'ready' : 'queued'): Order {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { benchBoard, type BoardBench } from './board.js';
 import { benchDirector, type DirectorBench } from './director.js';
 import { benchDisplay, type DisplayBench } from './display.js';
+import { benchBundles, type BundlesBench } from './bundles.js';
 import { benchSoak, type SoakBench } from './soak.js';
 import { benchFanout, type FanoutBench } from './fanout.js';
 import { benchKiosk, type KioskBench } from './kiosk.js';
@@ -15,9 +16,17 @@ import setupTools from '../test/setup/global.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(ROOT, 'bench/results');
-const SUITES = { display: benchDisplay, director: benchDirector, fanout: benchFanout, board: benchBoard, kiosk: benchKiosk, soak: benchSoak } as const;
+const SUITES = {
+  bundles: benchBundles,
+  display: benchDisplay,
+  director: benchDirector,
+  fanout: benchFanout,
+  board: benchBoard,
+  kiosk: benchKiosk,
+  soak: benchSoak,
+} as const;
 /** `npm run bench` runs these; the soak has its own command (`npm run soak`): it takes ten minutes. */
-const DEFAULT_SUITES: Suite[] = ['display', 'director', 'fanout', 'board', 'kiosk'];
+const DEFAULT_SUITES: Suite[] = ['bundles', 'display', 'director', 'fanout', 'board', 'kiosk'];
 type Suite = keyof typeof SUITES;
 
 interface Envelope<T> {
@@ -106,6 +115,24 @@ function renderMarkdown(): string {
       `| same run: dropped animation frames | ${r.updates.droppedFrames} of ${r.updates.frames + r.updates.droppedFrames} (${r.updates.droppedPct.toFixed(2)}%); ${r.updates.excessDroppedPct.toFixed(2)} points over idle | ≤ 1% | ${verdict(r.updates.droppedPct <= 1)} (over idle: ${verdict(r.updates.excessDroppedPct <= 1)}) |`,
       '',
       "Absolute budgets from the issue. The idle phase is the baseline measured in the same run on the same page (headless Chromium with `--disable-gpu` composites in software on 2 shared cores), so the loaded figure is also given as points over idle. Dropped frames are counted from `requestAnimationFrame` gaps longer than one 60 Hz frame; long tasks from the `longtask` PerformanceObserver. What met them on 2026-12-02 (issue 14), each found with a Chromium CPU profile or trace: (1) a loaded board's cards are created with their list, so they no longer each run an intro animation (a 200-order snapshot started an animation per card), and no card is laid out against a grid not yet measured; (2) Intl formatters are built once per locale (the clock's `DateTimeFormat` took ~20 ms of a render frame); (3) each card is a layer of its own (`will-change`), which cut paint and raster CPU at 20 updates/s by 5–10×; (4) a motion budget: at most 3 updates a second move cards (8 flights each), a rush applies at once with its new numbers marked just ready. Before (4), with every card animated, two runs gave 1.08% and 1.50% dropped frames and 2–3 long tasks of 74–77 ms at 20 updates/s, and `BENCH_REDUCED_MOTION=1` (no animation at all) 0% and none, so the animations were the whole cost. After all four, three runs: snapshot median 50, 45 and 60 ms, max 90, 66 and 86 ms; 0 long tasks and 0.00% dropped frames at 20 updates/s in each, idle included (the table is the third). The snapshot is timed from the update that puts its cards in the DOM to the next frame (a MutationObserver); the earlier probe, a poll from `requestAnimationFrame`, counted a frame more when it ran before the app's own frame callback, and is given beside it on the same page loads. For comparison, on 2026-11-24/25 the 20 updates/s figure ranged from 0.50% to 2.58% dropped over seven runs, and the code before issue 14 had a 139 ms snapshot max on this machine.",
+      '',
+    );
+  }
+  const b = load<BundlesBench>('bundles');
+  if (b) {
+    out.push(
+      '## Page bundles (issues 3 and 15)',
+      '',
+      `\`${b.command}\` · ${b.date} · ${b.machine} · each page's JS and CSS (its entry, modulepreloads and stylesheets), gzipped at level 9`,
+      '',
+      '| page | JS + CSS, gzipped | files | budget |',
+      '| --- | --- | --- | --- |',
+      ...b.result.pages.map(
+        (p) =>
+          `| \`/${p.page}\`${p.page === 'kiosk' ? ' (also `/track` and `/staff`: one bundle)' : ''} | ${(p.totalGzipBytes / 1024).toFixed(1)} KB | ${p.files.map((f) => `${f.file.replace('assets/', '')} ${(f.gzipBytes / 1024).toFixed(1)}`).join(', ')} | ${p.budgetBytes === null ? '—' : `${(p.budgetBytes / 1024).toFixed(0)} KB, ${verdict(p.totalGzipBytes <= p.budgetBytes)}`} |`,
+      ),
+      '',
+      "With the text catalogue (issue 15), measured on 2026-12-02 before and after: display 38.9 → 40.1 KB, kiosk 105.6 → 107.8 KB. The pages carry the message formatter (shared/text/message-format.ts, about 1 KB, over `Intl.PluralRules`) and the catalogue's key type, never its words: the store's resolved messages (9–10 KB of JSON: en 9.1, sv 9.2, de 10.0) come with the hub's `hello` and the kiosk's state. intl-messageformat 12.1.5, bundled and minified alone, is 9.8 KB gzipped (its parser is imported statically, so pre-parsed messages do not shed it).",
       '',
     );
   }
