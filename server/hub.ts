@@ -107,7 +107,10 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
   const screens = new ScreenRegistry(kv ? { redis: kv } : { dataDir: config.dataDir }, config.hubId, log);
   let reload: (name: string) => void = () => undefined;
-  const journal = new DirectorJournal(config.dataDir);
+  const events: EventLog = kv
+    ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries)
+    : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
+  const journal = new DirectorJournal(events, log, config.dataDir);
   const director = config.obs
     ? new Director({
         obs: new ObsController(
@@ -149,9 +152,6 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     maxFailures: config.store.staff.maxFailures,
     lockMs: config.store.staff.lockMinutes * 60_000,
   });
-  const events: EventLog = kv
-    ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries)
-    : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
   // On Redis the store's scripts log each change in the same step; embedded, this one process logs what its board announces.
   if (!kv) {
     board.on('change', (change) => {

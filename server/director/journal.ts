@@ -1,30 +1,41 @@
-import { appendFileSync, createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { DirectorLogEntry } from '../../shared/schemas/director.js';
+import { parseJson } from '../../shared/parse-json.js';
 import { csvCell } from '../events/csv.js';
+import type { EventLog } from '../events/event-log.js';
+import type { Logger } from '../log.js';
 
 const CSV_COLUMNS = ['at', 'time', 'scene', 'cause', 'rule', 'machine', 'state', 'by'] as const;
+/** Where the director kept its own log before it wrote to the event log: read for exports, never written. */
+export const LEGACY_FILE = 'director-log.ndjson';
 
 /**
- * The director log: every program switch with time, cause and scene, appended
- * to an NDJSON file (one line per switch) and exported by streaming that file,
- * so a long season exports without being loaded into memory.
+ * The director log: every program switch with time, cause and scene. Each is a `director` entry of the
+ * event log, so it is kept, trimmed and exported like every other event, on Redis or on disk; the director's
+ * route is a filtered view of it. The latest entries are also held here, for the console.
  */
 export class DirectorJournal {
-  #file: string;
+  #events: EventLog;
+  #log: Logger;
+  #legacy: string;
   #recent: DirectorLogEntry[] = [];
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.#file = path.join(dataDir, 'director-log.ndjson');
+  constructor(events: EventLog, log: Logger, dataDir: string) {
+    this.#events = events;
+    this.#log = log;
+    this.#legacy = path.join(dataDir, LEGACY_FILE);
   }
 
   append(entry: DirectorLogEntry): void {
-    appendFileSync(this.#file, JSON.stringify(entry) + '\n');
     this.#recent.push(entry);
     if (this.#recent.length > 200) this.#recent.splice(0, this.#recent.length - 200);
+    // A switch has happened whether or not the log takes it: a store that is down costs the log line, not the switch.
+    this.#events.append({ type: 'director', director: entry, at: entry.at }).catch((err: unknown) => {
+      this.#log.error({ err: (err as Error).message, scene: entry.scene }, 'could not log a program switch');
+    });
   }
 
   /** The latest entries, newest last (for the console). */
@@ -32,25 +43,29 @@ export class DirectorJournal {
     return this.#recent.slice(-limit);
   }
 
-  /** Entries with from <= at < to, as NDJSON or CSV text, streamed. */
+  /** Entries with from <= at <= to, as NDJSON or CSV text, streamed: an older store's own file first, then the event log's. */
   export(format: 'ndjson' | 'csv', from: number, to: number): Readable {
-    const file = this.#file;
+    const legacy = this.#legacy;
+    const events = this.#events;
+    async function* entries(): AsyncGenerator<DirectorLogEntry> {
+      if (existsSync(legacy)) {
+        const reader = createInterface({ input: createReadStream(legacy, 'utf8'), crlfDelay: Infinity });
+        for await (const line of reader) {
+          const entry = parseJson(DirectorLogEntry, line); // a torn last line after a crash is skipped
+          if (entry && entry.at >= from && entry.at <= to) yield entry;
+        }
+      }
+      for await (const page of events.pages(from, to)) for (const e of page) if (e.type === 'director') yield e.director;
+    }
     async function* lines(): AsyncGenerator<string> {
       if (format === 'csv') yield CSV_COLUMNS.join(',') + '\n';
-      if (!existsSync(file)) return;
-      const reader = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-      for await (const line of reader) {
-        let entry: DirectorLogEntry;
-        try {
-          const parsed = DirectorLogEntry.safeParse(JSON.parse(line));
-          if (!parsed.success) continue;
-          entry = parsed.data;
-        } catch {
-          continue; // a torn last line after a crash
-        }
-        if (entry.at < from || entry.at >= to) continue;
+      for await (const entry of entries()) {
         if (format === 'ndjson') yield JSON.stringify(entry) + '\n';
-        else yield [entry.at, new Date(entry.at).toISOString(), entry.scene, entry.cause, entry.rule, entry.machine, entry.state, entry.by].map(csvCell).join(',') + '\n';
+        else
+          yield (
+            [entry.at, new Date(entry.at).toISOString(), entry.scene, entry.cause, entry.rule, entry.machine, entry.state, entry.by].map(csvCell).join(',') +
+            '\n'
+          );
       }
     }
     return Readable.from(lines());
