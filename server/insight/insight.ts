@@ -1,4 +1,3 @@
-import { Gauge } from 'prom-client';
 import type { BoardChange } from '../../shared/schemas/board.js';
 import type { LoggedEvent } from '../../shared/schemas/event-log.js';
 import type { FigurePoint, ProductionFigures } from '../../shared/schemas/insight.js';
@@ -7,6 +6,7 @@ import type { EventLog } from '../events/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Figures, type WaitEstimate } from './figures.js';
+import { registerFigureMetrics } from './figure-metrics.js';
 import { dayStart, type TimeZone } from '../../shared/store-time.js';
 
 const SERIES_EVERY_MS = 60_000;
@@ -34,7 +34,7 @@ export class Insight {
     this.#events = events;
     this.#log = log;
     this.#now = now;
-    this.#registerMetrics(metrics);
+    registerFigureMetrics(metrics, () => this.figures());
   }
 
   async start(): Promise<void> {
@@ -95,81 +95,5 @@ export class Insight {
   #sample(): void {
     this.#series.push(this.#point(this.figures()));
     if (this.#series.length > SERIES_KEPT) this.#series.shift();
-  }
-
-  #registerMetrics(metrics: Metrics): void {
-    const registers = [metrics.registry];
-    const insight = () => this.figures();
-    new Gauge({
-      name: 'batchboard_order_to_ready_seconds',
-      help: 'Order to ready, nearest-rank quantiles, for today and the last hour',
-      labelNames: ['window', 'quantile'] as const,
-      registers,
-      collect() {
-        const f = insight().orderToReady;
-        for (const [window, s] of [
-          ['today', f.today],
-          ['hour', f.lastHour],
-        ] as const) {
-          if (s.p50 !== null) this.set({ window, quantile: '0.5' }, s.p50);
-          if (s.p90 !== null) this.set({ window, quantile: '0.9' }, s.p90);
-        }
-      },
-    });
-    new Gauge({
-      name: 'batchboard_queue_length',
-      help: 'Orders queued or in production',
-      registers,
-      collect() {
-        this.set(insight().queue.length);
-      },
-    });
-    new Gauge({
-      name: 'batchboard_oldest_waiting_order_seconds',
-      help: 'Age of the oldest order queued or in production (0 when none)',
-      registers,
-      collect() {
-        this.set(insight().queue.oldestAgeSeconds ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'batchboard_ready_last_hour',
-      help: 'Orders that turned ready in the last hour, by product (sku) and in all',
-      labelNames: ['sku'] as const,
-      registers,
-      collect() {
-        const t = insight().throughput;
-        this.reset();
-        this.set({ sku: 'all' }, t.readyLastHour);
-        for (const [sku, n] of Object.entries(t.bySkuLastHour)) this.set({ sku }, n);
-      },
-    });
-    new Gauge({
-      name: 'batchboard_same_day_pickup_ratio',
-      help: 'Of the orders ready today, the share picked up today',
-      registers,
-      collect() {
-        const r = insight().pickup.rate;
-        if (r !== null) this.set(r);
-      },
-    });
-    new Gauge({
-      name: 'batchboard_machine_utilisation_ratio',
-      help: 'Share of today (since the machine first reported) spent running',
-      labelNames: ['machine'] as const,
-      registers,
-      collect() {
-        for (const [machine, m] of Object.entries(insight().machines)) if (m.utilisation !== null) this.set({ machine }, m.utilisation);
-      },
-    });
-    new Gauge({
-      name: 'batchboard_machine_fault_seconds',
-      help: 'Time in fault today',
-      labelNames: ['machine'] as const,
-      registers,
-      collect() {
-        for (const [machine, m] of Object.entries(insight().machines)) this.set({ machine }, m.faultSeconds);
-      },
-    });
   }
 }

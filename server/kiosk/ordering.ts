@@ -11,7 +11,7 @@ import { StoreUnavailableError } from '../board/store.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import { shareOfRun, type Refusal } from './client-allowance.js';
-import type { StockStore } from './stock-store.js';
+import type { PlaceOutcome, Placement, StockStore } from './stock-store.js';
 
 export type KioskError = IntakeError | ApiError<'sold_out'> | KioskLimitRefusal;
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };
@@ -96,21 +96,43 @@ export class KioskOrdering {
 
   /** `client`: who is ordering, an address or an IPv6 /64; its takings are counted in items. */
   async place(input: unknown, client: string): Promise<KioskResult> {
+    const checked = this.#check(input);
+    if ('error' in checked) return { ok: false, error: checked.error };
+    const { req, product } = checked;
+    // Told to the store's place step, which answers a repeat of a placed attempt first (its order is on the board,
+    // or goes there now) and refuses only a new one, before it takes any stock.
+    const full = this.#opts.boardFull();
+    const placement = this.#placement(req, product, client, full !== undefined);
+    let outcome: Exclude<PlaceOutcome, { kind: 'unopened' }>;
+    try {
+      outcome = await this.#take(placement);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      return { ok: false, error: apiError('store_unavailable', {}, err.message) };
+    }
+    if (outcome.kind === 'placed' || outcome.kind === 'repeat') return this.#submit(outcome, req, placement.day);
+    if (outcome.kind === 'board_full') return this.#boardFull(full ?? 0);
+    return { ok: false, error: this.#refusal(outcome, req, product, client) };
+  }
+
+  /** The request, read and checked against today's menu. */
+  #check(input: unknown): { req: KioskOrderRequest; product: Product } | { error: ApiError<'invalid_input'> } {
     const parsed = KioskOrderRequest.safeParse(input);
-    if (!parsed.success) return { ok: false, error: invalidInput(parsed.error, input, 'invalid kiosk order: ') };
+    if (!parsed.success) return { error: invalidInput(parsed.error, input, 'invalid kiosk order: ') };
     const req = parsed.data;
     const product = this.#catalogue.get(req.sku);
     const problem: [FieldIssue, string] | undefined = product
       ? this.#problem(product, req.variant, req.qty)
       : [{ field: 'sku', problem: 'unknown_product', value: req.sku }, `no product '${req.sku}' on today's menu`];
-    if (problem) {
-      const [issue, hint] = problem;
-      return { ok: false, error: apiError('invalid_input', { issues: [issue] }, `invalid kiosk order: ${issue.field}: ${hint}`) };
+    if (!product || problem) {
+      const [issue, hint] = problem!;
+      return { error: apiError('invalid_input', { issues: [issue] }, `invalid kiosk order: ${issue.field}: ${hint}`) };
     }
+    return { req, product };
+  }
 
-    // Told to the store's place step, which answers a repeat of a placed attempt first (its order is on the board,
-    // or goes there now) and refuses only a new one, before it takes any stock.
-    const full = this.#opts.boardFull();
+  /** What the store's place step is asked: the order to record, with a slot where its daily number goes. */
+  #placement(req: KioskOrderRequest, product: Product, client: string, refuseNew: boolean): Placement {
     const now = this.#opts.now();
     const day = storeDay(now, this.#opts.timeZone);
     const slot = `N${randomBytes(16).toString('hex')}`;
@@ -123,47 +145,49 @@ export class KioskOrdering {
       promisedAt: now + this.#opts.promiseMinutes * 60_000,
       updatedAt: now,
     };
-    let outcome;
-    try {
-      const placement = {
-        day,
-        key: req.key,
-        sku: req.sku,
-        qty: req.qty,
-        limit: product!.runQuantity,
-        template: JSON.stringify(order),
-        slot,
-        taken: this.#taken(),
-        refuseNew: full !== undefined,
-        client,
-        at: now,
-        allowance: {
-          itemsPerMinute: this.#opts.limits.itemsPerMinute,
-          share: shareOfRun(product!, this.#opts.limits.maxShareOfRun),
-          shareWindowMs: this.#opts.limits.shareWindowMinutes * 60_000,
-        },
-      };
-      outcome = await this.#stock.place(placement);
-      if (outcome.kind === 'unopened') {
-        await this.#open(day);
-        outcome = await this.#stock.place(placement);
-        if (outcome.kind === 'unopened') throw new StoreUnavailableError('the kiosk day could not be opened');
-      }
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      return { ok: false, error: apiError('store_unavailable', {}, err.message) };
-    }
-    if (outcome.kind === 'board_full') return this.#boardFull(full ?? 0);
+    return {
+      day,
+      key: req.key,
+      sku: req.sku,
+      qty: req.qty,
+      limit: product.runQuantity,
+      template: JSON.stringify(order),
+      slot,
+      taken: this.#taken(),
+      refuseNew,
+      client,
+      at: now,
+      allowance: {
+        itemsPerMinute: this.#opts.limits.itemsPerMinute,
+        share: shareOfRun(product, this.#opts.limits.maxShareOfRun),
+        shareWindowMs: this.#opts.limits.shareWindowMinutes * 60_000,
+      },
+    };
+  }
+
+  /** Takes the stock (or finds the attempt already placed), opening the store's day first if it must. */
+  async #take(placement: Placement): Promise<Exclude<PlaceOutcome, { kind: 'unopened' }>> {
+    const outcome = await this.#stock.place(placement);
+    if (outcome.kind !== 'unopened') return outcome;
+    await this.#open(placement.day);
+    const again = await this.#stock.place(placement);
+    if (again.kind === 'unopened') throw new StoreUnavailableError('the kiosk day could not be opened');
+    return again;
+  }
+
+  /** Why the store took nothing: the run is sold out, or this client has had its share. */
+  #refusal(outcome: Extract<PlaceOutcome, { kind: 'sold_out' | 'limited' }>, req: KioskOrderRequest, product: Product, client: string): KioskError {
     if (outcome.kind === 'sold_out') {
       const message = `${req.sku}: ${outcome.left} left today, fewer than the ${req.qty} asked`;
-      return { ok: false, error: apiError('sold_out', { sku: req.sku, left: outcome.left }, message) };
+      return apiError('sold_out', { sku: req.sku, left: outcome.left }, message);
     }
-    if (outcome.kind === 'limited') {
-      this.#log.warn({ client, sku: req.sku, qty: req.qty, limit: outcome.limit, allowed: outcome.allowed }, 'kiosk order over the client’s allowance');
-      return { ok: false, error: this.#limitRefusal(outcome, product!) };
-    }
-    // The same pipeline as every door. On a repeat this re-submits the recorded
-    // order: a duplicate if it got through before, applied if it did not.
+    this.#log.warn({ client, sku: req.sku, qty: req.qty, limit: outcome.limit, allowed: outcome.allowed }, 'kiosk order over the client’s allowance');
+    return this.#limitRefusal(outcome, product);
+  }
+
+  /** Puts the recorded order on the board through the same pipeline as every door, and answers the kiosk. */
+  async #submit(outcome: Extract<PlaceOutcome, { kind: 'placed' | 'repeat' }>, req: KioskOrderRequest, day: string): Promise<KioskResult> {
+    // On a repeat this re-submits the recorded order: a duplicate if it got through before, applied if it did not.
     const submitted = await this.#intake.submit('kiosk', 'order', outcome.order);
     if (!submitted.ok && submitted.error.code === 'board_full' && outcome.kind === 'placed') {
       // Another hub or kiosk filled the last place between this hub's look and the board's: what was taken goes back.
