@@ -2,26 +2,24 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Express } from 'express';
-import { Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import { Board } from './board/board.js';
 import { EmbeddedStore } from './board/store-embedded.js';
 import { RedisStore } from './board/store-redis.js';
 import type { BoardStore } from './board/store.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
-import { MAX_BODY_BYTES } from './http/json-body.js';
 import { Intake } from './ingest/intake.js';
 import { InboxDoor } from './ingest/redis-stream.js';
 import { DoorStatus } from './ingest/door-status.js';
 import { PubSubDoor } from './ingest/redis-pubsub.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { releaseUpgradeRequests } from './realtime/handshake-release.js';
 import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
 import { watchBacklogs } from './realtime/backlog-guard.js';
+import { createSocketServer } from './realtime/socket-server.js';
 import { Director } from './director/director.js';
 import { DirectorJournal } from './director/journal.js';
 import { ObsController } from './director/obs-controller.js';
@@ -30,8 +28,6 @@ import { BOARD_NAMESPACE } from '../shared/protocol.js';
 import { readAppVersion } from './screens/app-version.js';
 import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
-import { originGuard } from './realtime/origins.js';
-import { HandshakeLimiter, limitHandshakes } from './realtime/handshake-limit.js';
 import { closeRedis, connectRedis } from './redis/connect.js';
 import { KioskOrdering } from './kiosk/ordering.js';
 import { PublicAddress } from './kiosk/public-address.js';
@@ -195,35 +191,14 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     floor,
   });
   const http = createServer(app);
-  let refusalLoggedAt = 0;
-  const handshakes = limitHandshakes(new HandshakeLimiter(config.trustProxy), originGuard(config.store.allowedOrigins), (reason, client) => {
-    metrics.handshakesRefused.inc({ reason });
-    // Under a flood, one line a minute says it is happening; the metric counts every one.
-    if (Date.now() - refusalLoggedAt < 60_000) return;
-    refusalLoggedAt = Date.now();
-    log.warn({ client, reason }, 'socket.io handshakes refused: too many from one client');
+  const { io, adapterClients } = createSocketServer(http, {
+    trustProxy: config.trustProxy,
+    allowedOrigins: config.store.allowedOrigins,
+    redisUrl: config.redisUrl,
+    log,
+    metrics,
   });
-  const io = new Server(http, {
-    // Browsers ask for per-message deflate; it multiplies CPU per delivery 5–7×. Board frames are small.
-    perMessageDeflate: false,
-    maxHttpBufferSize: MAX_BODY_BYTES,
-    serveClient: false,
-    allowRequest: handshakes.allowRequest,
-    cors: { origin: [...config.store.allowedOrigins], credentials: false },
-  });
-
-  // Before the release below, which replaces each connection's request.
-  handshakes.track(io);
-  releaseUpgradeRequests(io);
-
-  const redisClients: Redis[] = kv ? [kv] : [];
-  if (config.redisUrl) {
-    const pub = connectRedis(config.redisUrl, 'adapter-pub', log);
-    const sub = connectRedis(config.redisUrl, 'adapter-sub', log);
-    redisClients.push(pub, sub);
-    // No waiting for Redis here: with Redis down at start, HTTP must still come up and say so on /readyz.
-    io.adapter(createAdapter(pub, sub, { key: 'batchboard:socket.io' }));
-  }
+  const redisClients: Redis[] = kv ? [kv, ...adapterClients] : [...adapterClients];
   const backlogs = watchBacklogs(io.of(BOARD_NAMESPACE), metrics, opts.maxUnsentBytes);
   const boardNsp = attachBoardNamespace(io, {
     board,

@@ -1,5 +1,4 @@
-import type { Namespace, Server } from 'socket.io';
-import type { BoardClientToServerEvents, BoardServerToClientEvents, BoardSocketData, InterServerEvents } from '../../shared/events.js';
+import type { Server } from 'socket.io';
 import { BOARD_NAMESPACE, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { ScreenQuery, type DisplayConfig } from '../../shared/schemas/display.js';
 import { describeIssues, invalidInput, summariseIssues } from '../../shared/validation.js';
@@ -11,8 +10,7 @@ import { guardFlood } from './flood-guard.js';
 import { refusal } from './refusal.js';
 import { FrameCoalescer } from './frame-coalescer.js';
 import { TelemetryCoalescer } from './telemetry-coalescer.js';
-
-export type BoardNamespace = Namespace<BoardClientToServerEvents, BoardServerToClientEvents, InterServerEvents, BoardSocketData>;
+import { typedNamespace, type BoardNamespace } from './typed-namespace.js';
 
 /** Changes within this window after the first one share a frame (the contract allows up to 25 ms). */
 const COALESCE_MS = 20;
@@ -48,8 +46,7 @@ export interface BoardNamespaceDeps {
  */
 export function attachBoardNamespace(io: Server, deps: BoardNamespaceDeps): BoardNamespace {
   const { board, metrics, screens } = deps;
-  // socket.io types event maps per Server, not per namespace; each namespace here has its own map from shared/.
-  const nsp = io.of(BOARD_NAMESPACE) as unknown as BoardNamespace;
+  const nsp = typedNamespace(io, BOARD_NAMESPACE);
   const hello = { protocol: PROTOCOL_VERSION, appVersion: deps.appVersion, display: deps.display };
 
   nsp.use((socket, next) => {

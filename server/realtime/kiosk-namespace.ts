@@ -1,16 +1,14 @@
-import type { Namespace, Server } from 'socket.io';
-import type { InterServerEvents, KioskClientToServerEvents, KioskServerToClientEvents } from '../../shared/events.js';
+import type { Server } from 'socket.io';
 import { KIOSK_NAMESPACE } from '../../shared/protocol.js';
 import type { KioskOrdering } from '../kiosk/ordering.js';
 import type { PublicAddress } from '../kiosk/public-address.js';
 import type { Metrics } from '../metrics.js';
 import { guardFlood } from './flood-guard.js';
-
-type KioskNamespace = Namespace<KioskClientToServerEvents, KioskServerToClientEvents, InterServerEvents>;
+import { typedNamespace, type KioskNamespace } from './typed-namespace.js';
 
 /** The kiosks (and anyone) follow the menu and what is left of it. Every hub hears every sale from the store, so `local` reaches each kiosk once. */
 export function attachKioskNamespace(io: Server, kiosk: KioskOrdering, metrics: Metrics, publicAddress: PublicAddress): KioskNamespace {
-  const nsp = io.of(KIOSK_NAMESPACE) as unknown as KioskNamespace;
+  const nsp = typedNamespace(io, KIOSK_NAMESPACE);
   nsp.on('connection', (socket) => {
     guardFlood(socket, metrics, 'kiosk');
     publicAddress.noteKiosk(socket.handshake.headers.host);

@@ -1,5 +1,4 @@
-import type { Namespace, Server } from 'socket.io';
-import type { InterServerEvents, StaffClientToServerEvents, StaffServerToClientEvents, StaffSocketData } from '../../shared/events.js';
+import type { Server } from 'socket.io';
 import { apiError } from '../../shared/errors.js';
 import { STAFF_NAMESPACE } from '../../shared/protocol.js';
 import type { ConsoleState } from '../../shared/schemas/staff.js';
@@ -12,8 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { PublicAddress } from '../kiosk/public-address.js';
 import { guardFlood } from './flood-guard.js';
 import { refusal } from './refusal.js';
-
-type StaffNamespace = Namespace<StaffClientToServerEvents, StaffServerToClientEvents, InterServerEvents, StaffSocketData>;
+import { typedNamespace } from './typed-namespace.js';
 
 /** Last-seen times and session expiry are refreshed at least this often. */
 const REFRESH_MS = 5_000;
@@ -36,7 +34,7 @@ export function attachStaffNamespace(
     publicAddress: PublicAddress;
   },
 ): { close(): void } {
-  const nsp = io.of(STAFF_NAMESPACE) as unknown as StaffNamespace;
+  const nsp = typedNamespace(io, STAFF_NAMESPACE);
   nsp.use((socket, next) => {
     deps.sessions.fromCookie(socket.handshake.headers.cookie).then(
       (session) => {
