@@ -91,6 +91,33 @@ export default tseslint.config(
     rules: { 'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: boundaries }] },
   },
   {
+    // No page ships zod (test/bundles-no-zod.test.ts checks the build): a page takes only types from a module
+    // that builds zod schemas; a constant it needs lives in a zod-free module (protocol.ts, screen-names.ts).
+    files: ['display/**/*.{ts,svelte}', 'kiosk/**/*.{ts,svelte}', 'shared/client/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'zod',
+                '**/schemas/*',
+                '**/shared/errors.js',
+                '**/shared/validation.js',
+                '**/shared/parse-json.js',
+                '**/shared/field-issues.js',
+                '**/text/catalogue.js',
+              ],
+              allowTypeImports: true,
+              message: 'this module builds zod schemas: a page may import only its types (import type), or zod ships in the bundle',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // shared/ is the contract: pure TypeScript that a browser and Node both load.
     files: ['shared/**/*.ts'],
     rules: {

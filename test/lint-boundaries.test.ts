@@ -85,3 +85,52 @@ describe('lint import boundaries', () => {
     expect(await boundaryErrors('kiosk/src/staff/Probe.svelte', svelte('../../../shared/protocol.js'))).toEqual([]);
   });
 });
+
+describe('lint keeps zod out of the pages', () => {
+  const ZOD_RULE = '@typescript-eslint/no-restricted-imports';
+  let pages: ESLint;
+  beforeAll(() => {
+    pages = new ESLint({
+      cwd: ROOT,
+      ruleFilter: ({ ruleId }) => ruleId === ZOD_RULE,
+      overrideConfig: [{ files: ['**/*.ts', '**/*.svelte'], languageOptions: { parserOptions: { projectService: false, project: null } } }],
+    });
+  });
+  async function zodErrors(file: string, code: string): Promise<number> {
+    const [result] = await pages.lintText(code, { filePath: path.join(ROOT, file) });
+    expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
+    return result!.messages.filter((m) => m.ruleId === ZOD_RULE).length;
+  }
+
+  it.each([
+    ['kiosk/src/staff/probe.ts', '../../../shared/schemas/display.js'],
+    ['display/src/probe.ts', '../../shared/errors.js'],
+    ['shared/client/probe.ts', '../schemas/order.js'],
+    ['kiosk/src/probe.ts', 'zod'],
+  ])('%s may take only types from %s', async (file, spec) => {
+    expect(await zodErrors(file, `import { X } from '${spec}';\nexport const y = X;\n`)).toBe(1);
+    expect(await zodErrors(file, `import type { X } from '${spec}';\nexport type Y = X;\n`)).toBe(0);
+  });
+
+  it('a zod-free constant is fine', async () => {
+    expect(await zodErrors('kiosk/src/probe.ts', `import { STAFF_CSRF_HEADER } from '../../shared/protocol.js';\nexport const y = STAFF_CSRF_HEADER;\n`)).toBe(
+      0,
+    );
+  });
+});
+
+describe('Svelte files are linted', () => {
+  it('a .svelte file gets the Svelte rules and the TypeScript parser', async () => {
+    const svelteLint = new ESLint({
+      cwd: ROOT,
+      ruleFilter: ({ ruleId }) => ruleId.startsWith('svelte/') || ruleId === '@typescript-eslint/no-unused-vars',
+      overrideConfig: [{ files: ['**/*.svelte'], languageOptions: { parserOptions: { projectService: false, project: null } } }],
+    });
+    const code = `<script lang="ts">\n  const unused: number = 1;\n  let html: string = '<b>x</b>';\n</script>\n<p>{@html html}</p>\n`;
+    const [result] = await svelteLint.lintText(code, { filePath: path.join(ROOT, 'kiosk/src/Probe.svelte') });
+    const rules = result!.messages.map((m) => m.ruleId);
+    expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
+    expect(rules).toContain('svelte/no-at-html-tags');
+    expect(rules).toContain('@typescript-eslint/no-unused-vars');
+  });
+});
