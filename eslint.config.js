@@ -100,15 +100,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                'zod',
-                '**/schemas/*',
-                '**/shared/errors.js',
-                '**/shared/validation.js',
-                '**/shared/parse-json.js',
-                '**/shared/field-issues.js',
-                '**/text/catalogue.js',
-              ],
+              group: ['zod', '**/schemas/*', '**/errors.js', '**/validation.js', '**/parse-json.js', '**/field-issues.js', '**/text/catalogue.js'],
               allowTypeImports: true,
               message: 'this module builds zod schemas: a page may import only its types (import type), or zod ships in the bundle',
             },
