@@ -13,3 +13,9 @@ export const BOARD_NAMESPACE = '/board';
 export const KIOSK_NAMESPACE = '/kiosk';
 /** Staff only (session cookie at the handshake): the console's live state. */
 export const STAFF_NAMESPACE = '/staff';
+
+/**
+ * The header every staff write carries: a cross-site form or image cannot set it, so a forged request is refused.
+ * Here, not beside the staff schemas, because the kiosk sends it and a browser page must not pull zod in.
+ */
+export const STAFF_CSRF_HEADER = 'x-batchboard-staff';

@@ -7,7 +7,7 @@ import type { Hub } from '../server/hub.js';
 import { errorStatus } from '../server/http/error-status.js';
 import { ApiErrorBody, ERROR_CODES, isErrorCode, type ErrorCode } from '../shared/errors.js';
 import { BOARD_NAMESPACE, STAFF_NAMESPACE } from '../shared/protocol.js';
-import { STAFF_CSRF_HEADER } from '../shared/schemas/staff.js';
+import { STAFF_CSRF_HEADER } from '../shared/protocol.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { order } from './helpers/fixtures.js';
 import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';

@@ -16,6 +16,7 @@ export class DisplayScreen {
   #watch = new ReadyWatch();
   /** Replaced (never read) by noticeReady, so that justReady() follows the watch without an effect loop. */
   #readyChanged = $state.raw({});
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read-only once made: a new map replaces it, #readyChanged signals
   #lastJustReady: ReadonlyMap<string, number> = new Map();
 
   constructor(params: ScreenParams) {

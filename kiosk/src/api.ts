@@ -1,5 +1,5 @@
 import type { ApiError as HubError } from '../../shared/errors.js';
-import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
+import { STAFF_CSRF_HEADER } from '../../shared/protocol.js';
 
 /**
  * An error answer: one of the hub's codes with its params, or one this page makes itself when the hub

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { STAFF_CSRF_HEADER } from '../../shared/schemas/staff.js';
+import { STAFF_CSRF_HEADER } from '../../shared/protocol.js';
 import type { StaffSessions } from '../staff/sessions.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { apiError } from '../../shared/errors.js';

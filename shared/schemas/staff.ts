@@ -27,9 +27,6 @@ export type StaffActionRequest = z.infer<typeof StaffActionRequest>;
 
 export const UndoRequest = z.object({ undo: z.string().regex(/^[\w-]{8,64}$/, 'must be the undo id an action returned') }).strict();
 
-/** The header every staff write carries: a cross-site form or image cannot set it, so a forged request is refused. */
-export const STAFF_CSRF_HEADER = 'x-batchboard-staff';
-
 export interface StaffActionResult {
   order: Order;
   /** Pass back to `POST /api/staff/undo` before `undoUntil` to take the action back. */

@@ -46,6 +46,7 @@ export class QueueView {
   #frozen: Record<ListName, Order[]> | null = $state.raw(null);
   #newUntil: Record<string, number> = $state({});
   #seen: Set<string> | null = null;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping for cleanup, never rendered
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
   get held(): boolean {
@@ -68,7 +69,10 @@ export class QueueView {
     };
     const frozen = this.#frozen;
     if (!frozen) return sort(mine).map((o) => row(o));
+    // Local lookups for this one call, never stored in state: nothing to make reactive.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
     const byId = new Map(live.map((o) => [o.id, o]));
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
     const shown = new Set([...frozen.waiting, ...frozen.ready].map((o) => o.id));
     const kept = frozen[list].map((was) => {
       if (this.#holds[was.id]) return row(was);
@@ -129,6 +133,7 @@ export class QueueView {
   observe(orders: Order[], now: number): number {
     // The first board after the console opens is what was already there: nothing is new.
     if (this.#seen === null) {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- what was seen decides the chime, never rendered
       this.#seen = new Set(orders.map((o) => o.id));
       return 0;
     }
