@@ -132,7 +132,7 @@ function renderMarkdown(): string {
           `| \`/${p.page}\`${p.page === 'kiosk' ? ' (also `/track` and `/staff`: one bundle)' : ''} | ${(p.totalGzipBytes / 1024).toFixed(1)} KB | ${p.files.map((f) => `${f.file.replace('assets/', '')} ${(f.gzipBytes / 1024).toFixed(1)}`).join(', ')} | ${p.budgetBytes === null ? '—' : `${(p.budgetBytes / 1024).toFixed(0)} KB, ${verdict(p.totalGzipBytes <= p.budgetBytes)}`} |`,
       ),
       '',
-      "With the text catalogue (issue 15), measured on 2026-12-02 before and after: display 38.9 → 40.1 KB, kiosk 105.6 → 107.8 KB. The pages carry the message formatter (shared/text/message-format.ts, about 1 KB, over `Intl.PluralRules`) and the catalogue's key type, never its words: the store's resolved messages (9–10 KB of JSON: en 9.1, sv 9.2, de 10.0) come with the hub's `hello` and the kiosk's state. intl-messageformat 12.1.5, bundled and minified alone, is 9.8 KB gzipped (its parser is imported statically, so pre-parsed messages do not shed it).",
+      "With the text catalogue (issue 15), measured on 2026-12-02 before and after: display 38.9 → 40.1 KB, kiosk 105.6 → 107.8 KB. The pages carry the message formatter (shared/text/message-format.ts, about 1 KB, over `Intl.PluralRules`) and the catalogue's key type, never its words: the store's resolved messages (9–10 KB of JSON: en 9.1, sv 9.2, de 10.0) come with the hub's `hello` and the kiosk's state. intl-messageformat 12.1.5, bundled and minified alone, is 9.8 KB gzipped (its parser is imported statically, so pre-parsed messages do not shed it). Since zod left the page bundles (issue 16: two imports pulled it into the kiosk), the kiosk measures 82.2 KB (107.9 before).",
       '',
     );
   }
