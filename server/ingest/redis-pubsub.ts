@@ -12,6 +12,14 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const KIND_BY_CHANNEL: Record<string, Kind> = { [CHANNELS.orders]: 'order', [CHANNELS.machines]: 'machine' };
 
 /**
+ * A message the store could not take (a command timed out: a busy or briefly frozen Redis) is tried again
+ * after these waits before it is lost. Safe: a write is decided by its updatedAt, so a retry that comes
+ * after a newer change is a stale no-op. Bounded: at most MAX_RETRYING messages wait at once.
+ */
+export const RETRY_DELAYS_MS = [250, 1_000, 3_000] as const;
+export const MAX_RETRYING = 1_000;
+
+/**
  * The fire-and-forget door: `batchboard:orders` and `batchboard:machines`.
  * Every hub subscribes; the store's last-write-wins makes the second hub's
  * copy of a message a duplicate, so it changes the board once.
@@ -22,6 +30,7 @@ export class PubSubDoor {
   #log: Logger;
   #deadLetters: Redis;
   #subscribed = false;
+  #retries = new Set<NodeJS.Timeout>();
 
   /** `deadLetters`: a command connection (this door's own is in subscriber mode). */
   constructor(url: string, intake: Intake, log: Logger, deadLetters: Redis) {
@@ -54,11 +63,24 @@ export class PubSubDoor {
       );
       return;
     }
+    this.#submit(channel, kind, message, 0);
+  }
+
+  #submit(channel: string, kind: Kind, message: string, attempt: number): void {
     this.#intake.submitText('redis_pubsub', kind, message).then(
       (result) => {
         if (!result.ok && result.error.code === 'store_unavailable') {
+          const wait = RETRY_DELAYS_MS[attempt];
+          if (wait !== undefined && this.#retries.size < MAX_RETRYING) {
+            const timer = setTimeout(() => {
+              this.#retries.delete(timer);
+              this.#submit(channel, kind, message, attempt + 1);
+            }, wait);
+            this.#retries.add(timer);
+            return;
+          }
           this.#log.error(
-            { channel, err: result.error.message },
+            { channel, err: result.error.message, attempts: attempt + 1 },
             'pub/sub message lost: the store was unavailable (use the inbox stream for delivery that survives outages)',
           );
         }
@@ -71,6 +93,8 @@ export class PubSubDoor {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.#retries) clearTimeout(timer);
+    this.#retries.clear();
     await closeRedis(this.#client);
   }
 }
