@@ -293,7 +293,8 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
       expect(await kiosk.locator('button.product').first().isDisabled()).toBe(true);
       const second = await startTestHub({ DATA_DIR: dataDir, PORT: String(first.port) });
       try {
-        await kiosk.locator('main.kiosk[data-connected="true"]').waitFor({ timeout: 15_000 });
+        // The kiosk tries again every 5 s at most (with up to 50% jitter), and the hub takes a few seconds to start on a loaded machine.
+        await kiosk.locator('main.kiosk[data-connected="true"]').waitFor({ timeout: 30_000 });
         expect(await kiosk.getByText('Ordering paused').count()).toBe(0);
         await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
         await kiosk.getByRole('button', { name: 'Vegan' }).click();
