@@ -31,6 +31,7 @@ export class PubSubDoor {
   #deadLetters: Redis;
   #subscribed = false;
   #retries = new Set<NodeJS.Timeout>();
+  #closed = false;
 
   /** `deadLetters`: a command connection (this door's own is in subscriber mode). */
   constructor(url: string, intake: Intake, log: Logger, deadLetters: Redis) {
@@ -71,7 +72,8 @@ export class PubSubDoor {
       (result) => {
         if (!result.ok && result.error.code === 'store_unavailable') {
           const wait = RETRY_DELAYS_MS[attempt];
-          if (wait !== undefined && this.#retries.size < MAX_RETRYING) {
+          // A door that has closed starts no new wait: an answer that comes back during close() is the last.
+          if (wait !== undefined && !this.#closed && this.#retries.size < MAX_RETRYING) {
             const timer = setTimeout(() => {
               this.#retries.delete(timer);
               this.#submit(channel, kind, message, attempt + 1);
@@ -93,6 +95,7 @@ export class PubSubDoor {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#retries) clearTimeout(timer);
     this.#retries.clear();
     await closeRedis(this.#client);
