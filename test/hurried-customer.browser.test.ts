@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Order } from '../shared/schemas/order.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, pauseClock, storeUrl } from './helpers/browser.js';
 import { post, startTestHub, tempDir } from './helpers/hub.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
@@ -118,7 +118,7 @@ describe('a kiosk that a hurried customer cannot trip, and a tracker that stays 
     await kiosk.goto(storeUrl(hub.url, '/kiosk'));
     await chooseBun(kiosk);
     // The installed clock also runs in real time: paused here, a loaded machine's slow steps do not count.
-    await kiosk.clock.pauseAt(await kiosk.evaluate(() => Date.now()));
+    await pauseClock(kiosk);
     await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun/ }).click();
     const number = kiosk.getByTestId('order-number');
     await number.waitFor();

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Snapshot } from '../shared/schemas/board.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, pauseClock, storeUrl } from './helpers/browser.js';
 import { storeDay } from '../shared/tracking.js';
 import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
 
@@ -273,7 +273,7 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await kiosk.clock.install();
     await kiosk.goto(storeUrl(hub.url, '/kiosk'));
     await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
-    await kiosk.clock.pauseAt(await kiosk.evaluate(() => Date.now()));
+    await pauseClock(kiosk);
     await kiosk.locator('button.product[data-sku="cardamom-bun"]').click();
     await kiosk.getByRole('heading', { name: 'Cardamom bun' }).waitFor();
     await kiosk.clock.runFor(IDLE_S * 1000 - 500);

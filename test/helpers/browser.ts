@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { isLoopbackHost } from '../../server/kiosk/public-address.js';
 
 /** Debian's Chromium (installed by the test setup), never a downloaded build. */
@@ -88,4 +88,15 @@ export async function animationsSettled(page: import('playwright-core').Page): P
     // A bound, not a pace: on a loaded machine a page's frames come slowly.
     { timeout: 15_000 },
   );
+}
+
+/**
+ * Stops a page's installed clock from here on. The installed clock also runs in real time, so it has
+ * moved on by the time a `pauseAt(Date.now())` read in the page arrives (Playwright then refuses to
+ * "fast-forward to the past"): the pause lands a few seconds ahead, which only fires timers due by then.
+ */
+export async function pauseClock(page: Page, aheadMs = 5_000): Promise<number> {
+  const at = (await page.evaluate(() => Date.now())) + aheadMs;
+  await page.clock.pauseAt(at);
+  return at;
 }
