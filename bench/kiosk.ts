@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { EmbeddedStockStore } from '../server/kiosk/stock-embedded.js';
-import type { Placement } from '../server/kiosk/stock-store.js';
+import { EmbeddedStockStore } from '../server/state/embedded/stock-store.js';
+import type { Placement } from '../server/state/stock-store.js';
 import { storeDay } from '../shared/tracking.js';
 import { tempDir } from '../test/helpers/hub.js';
 

@@ -2,7 +2,7 @@
 // digest where the hub keeps it (DATA_DIR, or Redis with REDIS_URL), and prints it once.
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { FileCredentialStore, RedisCredentialStore, type CredentialStore } from '../server/credentials/credential-store.js';
+import { FileCredentialStore, RedisCredentialStore, type CredentialStore } from '../server/state/credential-store.js';
 import { newApiToken, newStaffPin } from '../server/credentials/credentials.js';
 import { digestPin, digestToken } from '../server/credentials/digests.js';
 import { endAllSessions } from '../server/staff/sessions.js';

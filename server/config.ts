@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { Catalogue } from '../shared/schemas/catalogue.js';
-import { SAMPLE_CATALOGUE } from './kiosk/sample-catalogue.js';
+import { SAMPLE_CATALOGUE } from './ordering/sample-catalogue.js';
 import { DirectorConfig } from '../shared/schemas/director.js';
 import { DisplayLabels, DisplayTheme, JustReadySeconds, MachinesOnBoard } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
@@ -106,7 +106,7 @@ export const FileConfig = z
       .strict()
       .prefault({}),
     director: DirectorConfig.prefault({}),
-    /** What the kiosk sells today; without it, a sample menu (server/kiosk/sample-catalogue.ts). */
+    /** What the kiosk sells today; without it, a sample menu (server/ordering/sample-catalogue.ts). */
     catalogue: Catalogue.default(SAMPLE_CATALOGUE),
     /** An order without its own promisedAt is due this long after the hub first sees it. */
     promiseMinutes: z

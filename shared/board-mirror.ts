@@ -1,4 +1,4 @@
-import { DISABLED_SCENE, isActiveOrder } from './board-rules.js';
+import { DISABLED_SCENE, isActiveOrder } from './contract-values.js';
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from './schemas/board.js';
 import type { Machine } from './schemas/machine.js';
 import type { Order } from './schemas/order.js';
@@ -57,7 +57,10 @@ export class BoardMirror {
       case 'machine': {
         // Telemetry travels apart from the seq order and may have landed first: newer readings stay.
         const held = this.#machines.get(change.machine.id);
-        const machine = held?.readings && held.updatedAt > change.machine.updatedAt ? { ...change.machine, readings: held.readings, updatedAt: held.updatedAt } : change.machine;
+        const machine =
+          held?.readings && held.updatedAt > change.machine.updatedAt
+            ? { ...change.machine, readings: held.readings, updatedAt: held.updatedAt }
+            : change.machine;
         this.#machines.set(machine.id, machine);
         break;
       }

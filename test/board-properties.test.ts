@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../server/board/store-embedded.js';
-import { decide } from '../server/board/rules.js';
+import { EmbeddedStore } from '../server/state/embedded/board-store.js';
+import { decide } from '../server/state/last-write-wins.js';
 import { BoardMirror } from '../shared/board-mirror.js';
 import { Order, isActiveOrder } from '../shared/schemas/order.js';
 import { tempDir } from './helpers/hub.js';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Board } from '../server/board/board.js';
-import type { BoardStore, StoreFeedHandlers, StoredSnapshot, WriteResult } from '../server/board/store.js';
+import type { BoardStore, StoreFeedHandlers, StoredSnapshot, WriteResult } from '../server/state/board-store.js';
 import { Metrics } from '../server/metrics.js';
 import { DISABLED_SCENE, type ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';

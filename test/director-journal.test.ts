@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DirectorJournal, LEGACY_FILE } from '../server/director/journal.js';
-import { FileEventLog } from '../server/events/event-log-file.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
 import type { DirectorLogEntry } from '../shared/schemas/director.js';
 import { tempDir } from './helpers/hub.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SceneRules } from '../server/director/rules.js';
+import { SceneRules } from '../server/director/scene-rules.js';
 import { machine } from './helpers/fixtures.js';
 
 const RULES = [

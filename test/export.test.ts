@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { EVENT_LOG_STREAM } from '../server/events/event-log-redis.js';
+import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import { TEST_TOKEN, spawnHub, type SpawnedHub } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';

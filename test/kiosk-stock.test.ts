@@ -3,9 +3,9 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileConfig } from '../server/config.js';
-import { shareOfRun } from '../server/kiosk/client-allowance.js';
-import { EmbeddedStockStore } from '../server/kiosk/stock-embedded.js';
-import type { Placement } from '../server/kiosk/stock-store.js';
+import { shareOfRun } from '../server/state/client-allowance.js';
+import { EmbeddedStockStore } from '../server/state/embedded/stock-store.js';
+import type { Placement } from '../server/state/stock-store.js';
 import { storeDay } from '../shared/tracking.js';
 import { tempDir } from './helpers/hub.js';
 

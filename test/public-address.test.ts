@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { StaffClientToServerEvents, StaffServerToClientEvents } from '../shared/events.js';
 import { STAFF_NAMESPACE } from '../shared/protocol.js';
 import type { ConsoleState } from '../shared/schemas/staff.js';
-import { PublicAddress, isLoopbackHost } from '../server/kiosk/public-address.js';
+import { PublicAddress, isLoopbackHost } from '../server/ordering/public-address.js';
 import { TEST_PIN, startTestHub } from './helpers/hub.js';
 
 const quiet = pino({ level: 'silent' });

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../server/board/store-embedded.js';
-import { RedisStore } from '../server/board/store-redis.js';
-import type { BoardStore } from '../server/board/store.js';
+import { EmbeddedStore } from '../server/state/embedded/board-store.js';
+import { RedisStore } from '../server/state/redis/board-store.js';
+import type { BoardStore } from '../server/state/board-store.js';
 import type { Hub } from '../server/hub.js';
 import type { OrderStatus } from '../shared/schemas/order.js';
 import { order } from './helpers/fixtures.js';

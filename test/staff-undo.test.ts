@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Board } from '../server/board/board.js';
-import { EmbeddedStore } from '../server/board/store-embedded.js';
-import { FileEventLog } from '../server/events/event-log-file.js';
+import { EmbeddedStore } from '../server/state/embedded/board-store.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
 import { Intake } from '../server/ingest/intake.js';
 import { Metrics } from '../server/metrics.js';
 import { StaffCommands } from '../server/staff/commands.js';
@@ -26,10 +26,21 @@ describe('staff undo window, on a controlled clock', () => {
     const board = new Board(new EmbeddedStore(dir, log), log, new Metrics(), { readyTimeoutMs: 3_600_000, sweepIntervalMs: 3_600_000 });
     await board.start();
     const events = new FileEventLog(dir, log, 1, () => now);
-    closers.push(() => board.close(), () => events.close());
+    closers.push(
+      () => board.close(),
+      () => events.close(),
+    );
     const intake = new Intake(board, new Metrics(), log, () => now);
     const returned: number[] = [];
-    const commands = new StaffCommands(board, intake, log, events, (_o, direction) => Promise.resolve(void returned.push(direction)), UNDO_MS, () => now);
+    const commands = new StaffCommands(
+      board,
+      intake,
+      log,
+      events,
+      (_o, direction) => Promise.resolve(void returned.push(direction)),
+      UNDO_MS,
+      () => now,
+    );
     const o = order({ status: 'ready', updatedAt: now });
     expect(await intake.submit('rest', 'order', o)).toMatchObject({ ok: true });
     return { board, commands, o, returned, advance: (ms: number) => (now += ms) };

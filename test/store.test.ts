@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { EmbeddedStore } from '../server/board/store-embedded.js';
-import { RedisStore } from '../server/board/store-redis.js';
-import { StoreRefusedError, type BoardStore, type StoredChange } from '../server/board/store.js';
-import { EVENT_LOG_STREAM } from '../server/events/event-log-redis.js';
+import { EmbeddedStore } from '../server/state/embedded/board-store.js';
+import { RedisStore } from '../server/state/redis/board-store.js';
+import { StoreRefusedError, type BoardStore, type StoredChange } from '../server/state/board-store.js';
+import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';
 import { tempDir } from './helpers/hub.js';

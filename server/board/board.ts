@@ -5,7 +5,7 @@ import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order, OrderStatus } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import type { BoardStore, StoredChange, WriteResult } from './store.js';
+import type { BoardStore, StoredChange, WriteResult } from '../state/board-store.js';
 
 export interface BoardOptions {
   readyTimeoutMs: number;

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { CredentialStore } from './credential-store.js';
+import type { CredentialStore } from '../state/credential-store.js';
 import { digestPin, digestToken, pinChecker, tokenChecker, type PinDigest, type TokenDigest } from './digests.js';
 
 /** Secrets this start made and must show the operator once; nothing when they came from env or were kept from before. */
@@ -45,7 +45,8 @@ export class Credentials {
     if (given.apiToken !== undefined) this.#token = tokenChecker(digestToken(given.apiToken));
     if (given.staffPin !== undefined) {
       const pin = given.staffPin;
-      if (pin.length < 6) log.warn({ digits: pin.length }, 'STAFF_PIN has fewer than 6 digits: a guess spread over many devices needs few tries; use 6 or more');
+      if (pin.length < 6)
+        log.warn({ digits: pin.length }, 'STAFF_PIN has fewer than 6 digits: a guess spread over many devices needs few tries; use 6 or more');
       // A PIN from env is known in full: compare it directly instead of paying scrypt per login.
       this.#pin = (candidate) => Promise.resolve(tokenChecker(digestToken(pin))(candidate));
     }

@@ -4,7 +4,7 @@ import type { Machine } from '../../shared/schemas/machine.js';
 import type { Logger } from '../log.js';
 import type { DirectorJournal } from './journal.js';
 import { ObsTimeoutError, ObsUnavailableError, type ObsController } from './obs-controller.js';
-import { SceneRules, type Wanted } from './rules.js';
+import { SceneRules, type Wanted } from './scene-rules.js';
 
 type Mode = DirectorStatus['mode'];
 

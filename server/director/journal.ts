@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { DirectorLogEntry } from '../../shared/schemas/director.js';
 import { parseJson } from '../../shared/parse-json.js';
 import { csvCell } from '../events/csv.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog } from '../state/event-log.js';
 import type { Logger } from '../log.js';
 
 const CSV_COLUMNS = ['at', 'time', 'scene', 'cause', 'rule', 'machine', 'state', 'by'] as const;

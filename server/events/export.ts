@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { LoggedEvent } from '../../shared/schemas/event-log.js';
 import { csvRow } from './csv.js';
-import type { EventLog } from './event-log.js';
+import type { EventLog } from '../state/event-log.js';
 
 export const EXPORT_CSV_COLUMNS = ['at', 'time', 'type', 'seq', 'id', 'number', 'status', 'who', 'detail'] as const;
 

@@ -3,7 +3,7 @@ import { ExportQuery } from '../../shared/schemas/event-log.js';
 import { apiError, type ApiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import { sendError } from './error-status.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog } from '../state/event-log.js';
 import { streamExport } from '../events/export.js';
 import { dayEndOf, dayStartOf, type TimeZone } from '../../shared/store-time.js';
 

@@ -4,7 +4,7 @@ import { Order, type OrderStatus } from '../../shared/schemas/order.js';
 import { apiError, type ApiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
-import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../board/store.js';
+import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../state/board-store.js';
 import type { Logger } from '../log.js';
 import type { Door, Metrics } from '../metrics.js';
 

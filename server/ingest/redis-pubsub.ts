@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { CHANNELS } from '../../shared/protocol.js';
 import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
-import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
+import { closeRedis, connectRedis, waitReady } from '../state/redis/connect.js';
 import { deadLetter } from './dead-letter.js';
 import type { Intake, Kind } from './intake.js';
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { INBOX_STREAM } from '../../shared/protocol.js';
 import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
-import { connectRedis, waitReady } from '../redis/connect.js';
+import { connectRedis, waitReady } from '../state/redis/connect.js';
 import type { Intake, Kind } from './intake.js';
 import { deadLetter } from './dead-letter.js';
 import { CLAIM, READ, TOO_LARGE_MARK, TRIM } from './inbox-scripts.js';

@@ -2,7 +2,7 @@ import type { BoardChange } from '../../shared/schemas/board.js';
 import type { LoggedEvent } from '../../shared/schemas/event-log.js';
 import type { FigurePoint, ProductionFigures } from '../../shared/schemas/insight.js';
 import type { Board } from '../board/board.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog } from '../state/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Figures, type WaitEstimate } from './figures.js';

@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { MAX_BODY_BYTES } from '../http/json-body.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { connectRedis } from '../redis/connect.js';
+import { connectRedis } from '../state/redis/connect.js';
 import { releaseUpgradeRequests } from './handshake-release.js';
 import { HandshakeLimiter, limitHandshakes } from './handshake-limit.js';
 import { originGuard } from './origins.js';

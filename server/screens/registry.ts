@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ScreenInfo, ScreenQuery, ScreenSeen } from '../../shared/schemas/display.js';
 import type { Logger } from '../log.js';
-import { FileScreenTable, RedisScreenTable, type ScreenTable } from './screen-table.js';
+import { FileScreenTable, RedisScreenTable, type ScreenTable } from '../state/screen-table.js';
 
 /** A hub refreshes its screens this often; one not refreshed for 3 periods counts as offline (its hub died). */
 export const SCREEN_REFRESH_MS = 30_000;

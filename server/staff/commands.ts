@@ -5,7 +5,7 @@ import type { StaffAction, StaffActionResult } from '../../shared/schemas/staff.
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog } from '../state/event-log.js';
 import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };

@@ -13,7 +13,7 @@ export const Scene = z.object({
 });
 export type Scene = z.infer<typeof Scene>;
 
-export { DISABLED_SCENE } from '../board-rules.js';
+export { DISABLED_SCENE } from '../contract-values.js';
 
 export const Seq = z.number().int().min(0);
 
@@ -42,10 +42,7 @@ export const ReadingsUpdate = z.object({ id: Id, readings: MachineReadings, upda
 export type ReadingsUpdate = z.infer<typeof ReadingsUpdate>;
 
 /** One change to the board, as the store announces it and screens apply it. */
-export type BoardChange =
-  | ({ type: 'order' } & OrderEvent)
-  | ({ type: 'machine' } & MachineEvent)
-  | ({ type: 'scene' } & SceneEvent);
+export type BoardChange = ({ type: 'order' } & OrderEvent) | ({ type: 'machine' } & MachineEvent) | ({ type: 'scene' } & SceneEvent);
 
 /** One change inside a `batch` frame: the event's name and the payload it would have had alone. */
 export type BatchItem = ['order', OrderEvent] | ['machine', MachineEvent] | ['scene', SceneEvent];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MACHINE_STATE_NAMES } from '../board-rules.js';
+import { MACHINE_STATE_NAMES } from '../contract-values.js';
 import { EpochMs, Id, label } from './common.js';
 
 export const MACHINE_KINDS = ['oven', 'finishing', 'printer', 'other'] as const;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../board-rules.js';
+import { ORDER_STATUSES } from '../contract-values.js';
 import { EpochMs, Id, label, text } from './common.js';
 
 export const OrderStatus = z.enum(ORDER_STATUSES);
-export { ACTIVE_STATUSES, ORDER_STATUSES, isActiveOrder } from '../board-rules.js';
+export { ACTIVE_STATUSES, ORDER_STATUSES, isActiveOrder } from '../contract-values.js';
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 export const OrderItem = z.object({

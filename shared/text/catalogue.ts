@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MACHINE_STATE_NAMES } from '../board-rules.js';
+import { MACHINE_STATE_NAMES } from '../contract-values.js';
 import type { StoreText, TextDirection } from '../schemas/text.js';
 import { de } from './locales/de.js';
 import { en, type MessageKey, type Messages } from './locales/en.js';

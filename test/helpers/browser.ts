@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { isLoopbackHost } from '../../server/kiosk/public-address.js';
+import { isLoopbackHost } from '../../server/ordering/public-address.js';
 
 /** Debian's Chromium (installed by the test setup), never a downloaded build. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { LoggedEvent } from '../../shared/schemas/event-log.js';
-import type { Logger } from '../log.js';
-import { parseLoggedLine, type EventLog } from './event-log.js';
+import type { LoggedEvent } from '../../../shared/schemas/event-log.js';
+import type { Logger } from '../../log.js';
+import { parseLoggedLine, type EventLog } from '../event-log.js';
 
 /** The stream the store's scripts append board changes to; entry ids are Redis server times, so a time range is an id range. */
 export const EVENT_LOG_STREAM = 'batchboard:events';

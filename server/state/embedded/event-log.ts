@@ -1,9 +1,9 @@
 import { appendFileSync, createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LoggedEvent } from '../../shared/schemas/event-log.js';
-import type { Logger } from '../log.js';
-import { parseLoggedLine, type EventLog } from './event-log.js';
+import type { LoggedEvent } from '../../../shared/schemas/event-log.js';
+import type { Logger } from '../../log.js';
+import { parseLoggedLine, type EventLog } from '../event-log.js';
 
 const PAGE = 1_000;
 const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import { Order } from '../../shared/schemas/order.js';
-import { StoreUnavailableError } from '../board/store.js';
-import type { Logger } from '../log.js';
-import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
-import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
+import { Order } from '../../../shared/schemas/order.js';
+import { StoreUnavailableError } from '../board-store.js';
+import type { Logger } from '../../log.js';
+import { closeRedis, connectRedis, waitReady } from './connect.js';
+import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from '../stock-store.js';
 
 const KEY = {
   sold: (day: string) => `batchboard:kiosk:${day}:sold`,

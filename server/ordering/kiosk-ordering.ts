@@ -7,11 +7,11 @@ import type { Order } from '../../shared/schemas/order.js';
 import type { DisplayConfig } from '../../shared/schemas/display.js';
 import { kioskDay, storeDay } from '../../shared/tracking.js';
 import { invalidInput } from '../../shared/validation.js';
-import { StoreUnavailableError } from '../board/store.js';
+import { StoreUnavailableError } from '../state/board-store.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
-import { shareOfRun, type Refusal } from './client-allowance.js';
-import type { PlaceOutcome, Placement, StockStore } from './stock-store.js';
+import { shareOfRun, type Refusal } from '../state/client-allowance.js';
+import type { PlaceOutcome, Placement, StockStore } from '../state/stock-store.js';
 
 export type KioskError = IntakeError | ApiError<'sold_out'> | KioskLimitRefusal;
 export type KioskResult = { ok: true; data: KioskOrderPlaced } | { ok: false; error: KioskError };

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import { STAFF_CSRF_HEADER } from '../../shared/protocol.js';
-import type { StaffSessions } from '../staff/sessions.js';
+import type { StaffSessions } from './sessions.js';
 import type { Credentials } from '../credentials/credentials.js';
 import { apiError } from '../../shared/errors.js';
-import { bearerMatches, credentialsUnavailable } from './auth.js';
-import { sendError } from './error-status.js';
+import { bearerMatches, credentialsUnavailable } from '../http/auth.js';
+import { sendError } from '../http/error-status.js';
 
 /** Who is acting, for the log: a staff member's name, or 'api' for the token. */
 export interface Caller {

@@ -3,15 +3,15 @@ import { apiError } from '../../shared/errors.js';
 import { STAFF_NAMESPACE } from '../../shared/protocol.js';
 import type { ConsoleState } from '../../shared/schemas/staff.js';
 import type { ScreenRegistry } from '../screens/registry.js';
-import type { FloorWatch } from '../staff/floor-watch.js';
-import type { StaffSessions } from '../staff/sessions.js';
+import type { FloorWatch } from './floor-watch.js';
+import type { StaffSessions } from './sessions.js';
 import type { Alerts } from '../insight/alerts.js';
 import type { Insight } from '../insight/insight.js';
 import type { Metrics } from '../metrics.js';
-import type { PublicAddress } from '../kiosk/public-address.js';
-import { guardFlood } from './flood-guard.js';
-import { refusal } from './refusal.js';
-import { typedNamespace } from './typed-namespace.js';
+import type { PublicAddress } from '../ordering/public-address.js';
+import { guardFlood } from '../realtime/flood-guard.js';
+import { refusal } from '../realtime/refusal.js';
+import { typedNamespace } from '../realtime/typed-namespace.js';
 
 /** Last-seen times and session expiry are refreshed at least this often. */
 const REFRESH_MS = 5_000;

@@ -1,9 +1,9 @@
 import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { z } from 'zod';
-import { Order } from '../../shared/schemas/order.js';
-import type { Logger } from '../log.js';
-import { parseJson } from '../../shared/parse-json.js';
-import { replaceFile } from '../files/durable-file.js';
+import { Order } from '../../../shared/schemas/order.js';
+import type { Logger } from '../../log.js';
+import { parseJson } from '../../../shared/parse-json.js';
+import { replaceFile } from '../../files/durable-file.js';
 
 const Sold = z.record(z.string(), z.number().int());
 

@@ -2,12 +2,12 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Order } from '../../shared/schemas/order.js';
-import type { Logger } from '../log.js';
-import { ClientLedger } from './client-allowance.js';
+import { Order } from '../../../shared/schemas/order.js';
+import type { Logger } from '../../log.js';
+import { ClientLedger } from '../client-allowance.js';
 import { StockJournal, type JournalLine } from './stock-journal.js';
-import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from './stock-store.js';
-import { parseJson } from '../../shared/parse-json.js';
+import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from '../stock-store.js';
+import { parseJson } from '../../../shared/parse-json.js';
 
 const ATTEMPT_TTL_MS = 86_400_000;
 /** The journal is folded into what is still needed when it holds this many steps beyond it (and at start). */

@@ -1,10 +1,10 @@
 import type { Server } from 'socket.io';
 import { KIOSK_NAMESPACE } from '../../shared/protocol.js';
-import type { KioskOrdering } from '../kiosk/ordering.js';
-import type { PublicAddress } from '../kiosk/public-address.js';
+import type { KioskOrdering } from './kiosk-ordering.js';
+import type { PublicAddress } from './public-address.js';
 import type { Metrics } from '../metrics.js';
-import { guardFlood } from './flood-guard.js';
-import { typedNamespace, type KioskNamespace } from './typed-namespace.js';
+import { guardFlood } from '../realtime/flood-guard.js';
+import { typedNamespace, type KioskNamespace } from '../realtime/typed-namespace.js';
 
 /** The kiosks (and anyone) follow the menu and what is left of it. Every hub hears every sale from the store, so `local` reaches each kiosk once. */
 export function attachKioskNamespace(io: Server, kiosk: KioskOrdering, metrics: Metrics, publicAddress: PublicAddress): KioskNamespace {

@@ -2,9 +2,9 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { NewScreen, ScreenName } from '../../shared/schemas/display.js';
 import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
-import { sendError } from './error-status.js';
-import { MAX_SCREENS, type ScreenRegistry } from '../screens/registry.js';
-import { jsonBody } from './json-body.js';
+import { sendError } from '../http/error-status.js';
+import { MAX_SCREENS, type ScreenRegistry } from './registry.js';
+import { jsonBody } from '../http/json-body.js';
 
 function unknownScreen(res: Response, name: string): void {
   sendError(res, apiError('unknown_screen', { name }, `no screen named '${name}' has been added`));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { replaceFile } from '../files/durable-file.js';
-import { PinDigest, TokenDigest } from './digests.js';
+import { PinDigest, TokenDigest } from '../credentials/digests.js';
 import { parseJson } from '../../shared/parse-json.js';
 
 /** The digests of the secrets the hub made itself (those given in env are never kept). */

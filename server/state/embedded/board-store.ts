@@ -3,14 +3,14 @@ import { EventEmitter } from 'node:events';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DISABLED_SCENE, Scene, Seq } from '../../shared/schemas/board.js';
-import { Machine } from '../../shared/schemas/machine.js';
-import { Order, isActiveOrder, type OrderStatus } from '../../shared/schemas/order.js';
-import type { Logger } from '../log.js';
-import { decide, readingsOnly, readingsUpdate } from './rules.js';
-import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from './store.js';
-import { parseJson } from '../../shared/parse-json.js';
-import { replaceFile } from '../files/durable-file.js';
+import { DISABLED_SCENE, Scene, Seq } from '../../../shared/schemas/board.js';
+import { Machine } from '../../../shared/schemas/machine.js';
+import { Order, isActiveOrder, type OrderStatus } from '../../../shared/schemas/order.js';
+import type { Logger } from '../../log.js';
+import { decide, readingsOnly, readingsUpdate } from '../last-write-wins.js';
+import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from '../board-store.js';
+import { parseJson } from '../../../shared/parse-json.js';
+import { replaceFile } from '../../files/durable-file.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
 export const TOMBSTONE_MS = 48 * 3600_000;

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../board/store.js';
+import { StoreUnavailableError } from './board-store.js';
 
 /** Redis conditions that pass (loading, busy, read-only, full, failing to persist): an outage, not the input's fault. */
 export const PASSING_CONDITION = /^(LOADING|BUSY|READONLY|MASTERDOWN|NOREPLICAS|OOM|TRYAGAIN|CLUSTERDOWN|MISCONF)\b/;

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../log.js';
 
 export type RedisRole = 'commands' | 'feed' | 'kiosk' | 'kiosk-feed' | 'staff' | 'ingest' | 'inbox' | 'adapter-pub' | 'adapter-sub';
 

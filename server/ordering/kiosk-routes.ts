@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { KioskOrdering } from '../kiosk/ordering.js';
+import type { KioskOrdering } from './kiosk-ordering.js';
 import type { Board } from '../board/board.js';
 import type { Insight } from '../insight/insight.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
@@ -7,9 +7,9 @@ import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
 import { trackedOrder } from '../../shared/tracking.js';
 import { clientKey } from '../staff/login-guard.js';
 import { apiError } from '../../shared/errors.js';
-import { sendError } from './error-status.js';
-import { jsonBody } from './json-body.js';
-import { rateLimit } from './rate-limit.js';
+import { sendError } from '../http/error-status.js';
+import { jsonBody } from '../http/json-body.js';
+import { rateLimit } from '../http/rate-limit.js';
 
 /** The customer side: the menu, ordering, and one order's public state for `/track/NUMBER`. */
 export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight, floor: FloorWatch, ordersPerMinute: number): Router {

@@ -2,14 +2,14 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { ModeRequest, SceneRequest, type DirectorStatus } from '../../shared/schemas/director.js';
 import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
-import { UnknownSceneError, type Director } from '../director/director.js';
-import type { DirectorJournal } from '../director/journal.js';
-import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from '../director/obs-controller.js';
-import { sendError } from './error-status.js';
-import { jsonBody } from './json-body.js';
-import { callerOf } from './staff-auth.js';
+import { UnknownSceneError, type Director } from './director.js';
+import type { DirectorJournal } from './journal.js';
+import { ObsRequestError, ObsTimeoutError, ObsUnavailableError } from './obs-controller.js';
+import { sendError } from '../http/error-status.js';
+import { jsonBody } from '../http/json-body.js';
+import { callerOf } from '../staff/login-routes.js';
 import type { TimeZone } from '../../shared/store-time.js';
-import { exportRange } from './export.js';
+import { exportRange } from '../http/export.js';
 
 const DISABLED: DirectorStatus = {
   enabled: false,

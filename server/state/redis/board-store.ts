@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../../shared/schemas/board.js';
-import { Machine } from '../../shared/schemas/machine.js';
-import { Order, OrderStatus, isActiveOrder } from '../../shared/schemas/order.js';
-import type { Logger } from '../log.js';
-import { closeRedis, connectRedis, waitReady } from '../redis/connect.js';
-import { TOMBSTONE_MS, newEpoch } from './store-embedded.js';
-import { EVENT_LOG_STREAM } from '../events/event-log-redis.js';
-import { readingsUpdate } from './rules.js';
-import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './store-redis-scripts.js';
-import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredSnapshot, type WriteResult } from './store.js';
-import { PASSING_CONDITION } from '../redis/outage.js';
-import { parseJson } from '../../shared/parse-json.js';
+import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../../../shared/schemas/board.js';
+import { Machine } from '../../../shared/schemas/machine.js';
+import { Order, OrderStatus, isActiveOrder } from '../../../shared/schemas/order.js';
+import type { Logger } from '../../log.js';
+import { closeRedis, connectRedis, waitReady } from './connect.js';
+import { TOMBSTONE_MS, newEpoch } from '../embedded/board-store.js';
+import { EVENT_LOG_STREAM } from './event-log.js';
+import { readingsUpdate } from '../last-write-wins.js';
+import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './board-scripts.js';
+import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredSnapshot, type WriteResult } from '../board-store.js';
+import { PASSING_CONDITION } from '../outage.js';
+import { parseJson } from '../../../shared/parse-json.js';
 
 const KEY = {
   seq: 'batchboard:board:seq',

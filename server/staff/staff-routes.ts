@@ -3,15 +3,15 @@ import type { Credentials } from '../credentials/credentials.js';
 import { StaffAction, StaffActionRequest, StaffLogin, UndoRequest } from '../../shared/schemas/staff.js';
 import { apiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
-import type { CommandResult, StaffCommands } from '../staff/commands.js';
-import type { LoginGuard } from '../staff/login-guard.js';
-import { SESSION_COOKIE, type StaffSessions } from '../staff/sessions.js';
+import type { CommandResult, StaffCommands } from './commands.js';
+import type { LoginGuard } from './login-guard.js';
+import { SESSION_COOKIE, type StaffSessions } from './sessions.js';
 import type { Logger } from '../log.js';
-import { credentialsUnavailable } from './auth.js';
-import { sendError } from './error-status.js';
-import { jsonBody } from './json-body.js';
-import { rateLimit } from './rate-limit.js';
-import { callerOf, requireStaff } from './staff-auth.js';
+import { credentialsUnavailable } from '../http/auth.js';
+import { sendError } from '../http/error-status.js';
+import { jsonBody } from '../http/json-body.js';
+import { rateLimit } from '../http/rate-limit.js';
+import { callerOf, requireStaff } from './login-routes.js';
 
 export interface StaffRouterDeps {
   sessions: StaffSessions;
