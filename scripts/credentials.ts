@@ -1,11 +1,10 @@
 // `npm run credentials -- rotate api-token|staff-pin`: makes a new API token or staff PIN, keeps its
 // digest where the hub keeps it (DATA_DIR, or Redis with REDIS_URL), and prints it once.
-import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { FileCredentialStore, RedisCredentialStore, type CredentialStore } from '../server/state/credential-store.js';
 import { newApiToken, newStaffPin } from '../server/credentials/credentials.js';
 import { digestPin, digestToken } from '../server/credentials/digests.js';
-import { endAllSessions } from '../server/staff/sessions.js';
+import { openDeployment } from '../server/deployment.js';
+import { pino } from 'pino';
 
 const USAGE = 'usage: npm run credentials -- rotate api-token|staff-pin\n';
 
@@ -16,8 +15,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  const store: CredentialStore = redis ? new RedisCredentialStore(redis) : new FileCredentialStore(config.dataDir);
+  // The hub's own state, as the hub opens it: the same place for the digests and the sessions, whichever it is.
+  const { state } = openDeployment(config, pino({ level: 'warn' }, pino.destination(2)));
+  const store = state.credentials;
   try {
     if (which === 'api-token') {
       const token = newApiToken();
@@ -29,14 +29,14 @@ async function main(args: string[]): Promise<number> {
       await store.replace('staffPin', await digestPin(pin));
       process.stdout.write(`STAFF_PIN=${pin}\n`);
       // Whoever knew the old PIN is logged out too.
-      const ended = await endAllSessions(redis ? { redis } : { dataDir: config.dataDir });
+      const ended = await state.sessions.endAll();
       process.stderr.write(`ended ${ended} staff session${ended === 1 ? '' : 's'}.\n`);
       if (config.staffPin) process.stderr.write('note: STAFF_PIN is set in this environment; a hub started with it uses that instead.\n');
     }
     process.stderr.write(`kept as a digest in ${store.where}; restart the hubs to use it.\n`);
     return 0;
   } finally {
-    redis?.disconnect();
+    await state.close();
   }
 }
 

@@ -296,7 +296,8 @@ export interface Config {
   readonly trustProxy: readonly string[];
   /** Without it the director is disabled. The password never leaves the hub. */
   readonly obs: { readonly url: string; readonly password: string | undefined } | undefined;
-  readonly store: FileConfig;
+  /** The shop itself, from the config file: its name, menu, screens, rules (not to be confused with a state store). */
+  readonly shop: FileConfig;
   /** `PUBLIC_URL` (or the file's `publicUrl`): where customers' phones reach the hub, without a trailing slash. */
   readonly publicUrl: string | undefined;
   /** How often ready orders are checked against the time-out. */
@@ -373,7 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hubId: e.HUB_ID ?? `${hostname()}-${process.pid}`,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     obs: e.OBS_URL ? Object.freeze({ url: e.OBS_URL, password: e.OBS_PASSWORD }) : undefined,
-    store,
+    shop: store,
     publicUrl: (e.PUBLIC_URL ?? store.publicUrl)?.replace(/\/+$/, ''),
     // Check often enough that a ready order leaves within a quarter of its time-out late.
     sweepIntervalMs: Math.min(5_000, Math.max(50, readyTimeoutMs / 4)),

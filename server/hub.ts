@@ -1,53 +1,27 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import { Board } from './board/board.js';
-import { EmbeddedStore } from './state/embedded/board-store.js';
-import { RedisStore } from './state/redis/board-store.js';
-import type { BoardStore } from './state/board-store.js';
 import type { Config } from './config.js';
-import { createHttpApp } from './http/app.js';
-import { Intake } from './ingest/intake.js';
-import { InboxDoor } from './ingest/redis-stream.js';
+import { Credentials } from './credentials/credentials.js';
+import { openDeployment } from './deployment.js';
+import { openDirector } from './director/director-feature.js';
+import type { Director } from './director/director.js';
 import { DoorStatus } from './ingest/door-status.js';
-import { PubSubDoor } from './ingest/redis-pubsub.js';
+import { Intake } from './ingest/intake.js';
+import { openInsight } from './insight/insight-feature.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
-import { watchBacklogs } from './realtime/backlog-guard.js';
-import { createSocketServer } from './realtime/socket-server.js';
-import { Director } from './director/director.js';
-import { DirectorJournal } from './director/journal.js';
-import { ObsController } from './director/obs-controller.js';
-import { DISABLED_SCENE } from '../shared/schemas/board.js';
-import { BOARD_NAMESPACE } from '../shared/protocol.js';
+import { openOrdering } from './ordering/ordering-feature.js';
 import { readAppVersion } from './screens/app-version.js';
 import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
-import { closeRedis, connectRedis } from './state/redis/connect.js';
-import { KioskOrdering } from './ordering/kiosk-ordering.js';
-import { PublicAddress } from './ordering/public-address.js';
-import { EmbeddedStockStore } from './state/embedded/stock-store.js';
-import { RedisStockStore } from './state/redis/stock-store.js';
-import { attachKioskNamespace } from './ordering/kiosk-namespace.js';
-import { attachStaffNamespace } from './staff/staff-namespace.js';
-import { StaffCommands } from './staff/commands.js';
-import { FloorWatch } from './staff/floor-watch.js';
-import { LoginGuard } from './staff/login-guard.js';
-import { StaffSessions } from './staff/sessions.js';
-import { Credentials } from './credentials/credentials.js';
-import { FileCredentialStore, RedisCredentialStore } from './state/credential-store.js';
-import type { EventLog } from './state/event-log.js';
-import { FileEventLog } from './state/embedded/event-log.js';
-import { RedisEventLog } from './state/redis/event-log.js';
-import { Alerts } from './insight/alerts.js';
-import { Insight } from './insight/insight.js';
-import { Webhook } from './insight/webhook.js';
-import { AlertText } from './insight/alert-text.js';
+import { closeServices, startServices, type Service } from './services.js';
+import type { StockReturn } from './staff/commands.js';
+import { openStaff } from './staff/staff-feature.js';
+import { openWeb } from './web.js';
 
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
@@ -82,229 +56,75 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-/** Wires the rooms of the house together from the parsed config; owns nothing else. */
+/** Wires the parts of the hub together from the parsed config, lists them as services, and starts them in order. */
 export async function startHub(config: Config, opts: HubOptions = {}): Promise<Hub> {
   const log = opts.log ?? createLogger(config.logLevel, config.hubId);
   const metrics = new Metrics();
-  const { maxActiveOrders, staleOrderHours } = config.store.board;
-  const store: BoardStore = config.redisUrl
-    ? new RedisStore(config.redisUrl, log, { logCap: config.store.eventLog.maxEntries, maxActiveOrders })
-    : new EmbeddedStore(config.dataDir, log, { maxActiveOrders });
-  const board = new Board(store, log, metrics, {
-    readyTimeoutMs: config.store.readyTimeoutMinutes * 60_000,
-    staleMs: { queued: staleOrderHours.queued * 3600_000, in_production: staleOrderHours.in_production * 3600_000 },
+  const { state, doors: doorsOf, adapt } = openDeployment(config, log, opts.now);
+  const { staleOrderHours: stale } = config.shop.board;
+  const board = new Board(state.board, log, metrics, {
+    readyTimeoutMs: config.shop.readyTimeoutMinutes * 60_000,
+    staleMs: { queued: stale.queued * 3600_000, in_production: stale.in_production * 3600_000 },
     sweepIntervalMs: config.sweepIntervalMs,
   });
   const intake = new Intake(board, metrics, log);
-  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
-  const display = displayConfigOf(config.store);
+  const display = displayConfigOf(config.shop);
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
-
-  const kv = config.redisUrl ? connectRedis(config.redisUrl, 'commands', log, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : undefined;
-  const screens = new ScreenRegistry(kv ? { redis: kv } : { dataDir: config.dataDir }, config.hubId, log);
-  let reload: (name: string) => void = () => undefined;
-  const events: EventLog = kv
-    ? new RedisEventLog(kv, log, config.store.eventLog.maxEntries)
-    : new FileEventLog(config.dataDir, log, config.store.eventLog.keepDays);
-  const journal = new DirectorJournal(events, log, config.dataDir);
-  const director = config.obs
-    ? new Director({
-        obs: new ObsController(
-          { url: config.obs.url, password: config.obs.password, ...(opts.obsCallTimeoutMs ? { callTimeoutMs: opts.obsCallTimeoutMs } : {}) },
-          log,
-        ),
-        board,
-        config: config.store.director,
-        log,
-        journal,
-      })
-    : undefined;
-
-  const publicAddress = new PublicAddress(config.publicUrl, log);
-  const stock = config.redisUrl ? new RedisStockStore(config.redisUrl, log) : new EmbeddedStockStore(config.dataDir, log);
-  const kiosk = new KioskOrdering(config.store.catalogue, stock, intake, log, {
+  const screens = new ScreenRegistry(state.screens, config.hubId, log);
+  const credentials = new Credentials({ apiToken: config.apiToken, staffPin: config.staffPin }, state.credentials, log);
+  const directing = openDirector(config, { board, events: state.events, log, obsCallTimeoutMs: opts.obsCallTimeoutMs });
+  const ordering = openOrdering(config, { stock: state.stock, intake, board, display, log });
+  const returnStock: StockReturn = (order, direction) => ordering.kiosk.returnStock(order, direction);
+  const staff = openStaff(config, { table: state.sessions, credentials, board, intake, events: state.events, returnStock, log, now: opts.now });
+  const insights = openInsight(config, {
+    ...staff,
+    board,
+    events: state.events,
+    screens,
+    director: directing.director,
     display,
-    numberPrefix: config.store.kiosk.numberPrefix,
-    timeZone: config.store.timeZone,
-    idleSeconds: config.store.kiosk.idleSeconds,
-    confirmationSeconds: config.store.kiosk.confirmationSeconds,
-    promiseMinutes: config.store.promiseMinutes,
-    publicUrl: publicAddress.url,
-    numbersInUse: () => [...board.orders()].map((o) => o.number),
-    boardFull: () => (board.activeOrders >= maxActiveOrders ? maxActiveOrders : undefined),
-    limits: {
-      itemsPerMinute: config.store.kiosk.itemsPerMinute,
-      maxShareOfRun: config.store.kiosk.maxShareOfRun,
-      shareWindowMinutes: config.store.kiosk.shareWindowMinutes,
-    },
-  });
-  const sessions = new StaffSessions(kv ? { redis: kv } : { dataDir: config.dataDir }, config.store.staff.sessionHours * 3600_000, opts.now);
-  const credentials = new Credentials(
-    { apiToken: config.apiToken, staffPin: config.staffPin },
-    kv ? new RedisCredentialStore(kv) : new FileCredentialStore(config.dataDir),
+    leases: state.leases,
     log,
+    metrics,
+  });
+  const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
+  const doorStatus = new DoorStatus(doors.map((door) => door.name));
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  const web = openWeb(
+    config,
+    { board, intake, metrics, log, credentials, screens, display, events: state.events, doors: doorStatus, directing, ordering, staff, insights },
+    { webRoot, appVersion: opts.appVersion ?? readAppVersion(webRoot), adapt, maxUnsentBytes: opts.maxUnsentBytes },
   );
-  const guard = new LoginGuard((pin) => credentials.pinMatches(pin), {
-    maxFailures: config.store.staff.maxFailures,
-    lockMs: config.store.staff.lockMinutes * 60_000,
-  });
-  // On Redis the store's scripts log each change in the same step; embedded, this one process logs what its board announces.
-  if (!kv) {
-    board.on('change', (change) => {
-      const at = Date.now();
-      void events.append({ ...change, at });
-    });
-  }
-  const commands = new StaffCommands(
-    board,
-    intake,
-    log,
-    events,
-    (order, direction) => kiosk.returnStock(order, direction),
-    config.store.staff.undoSeconds * 1000,
-  );
-  const floor = new FloorWatch(board, log, config.store.promiseMinutes);
-  const insight = new Insight(board, events, log, metrics, Date.now, config.store.timeZone);
-  const webhook = config.store.alerts.webhook ? new Webhook(config.store.alerts.webhook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
 
-  const doorStatus = new DoorStatus(config.redisUrl ? ['redis_pubsub', 'redis_stream'] : []);
-  const app = createHttpApp({
-    doors: doorStatus,
-    board,
-    intake,
-    metrics,
-    log,
-    credentials,
-    trustProxy: config.trustProxy,
-    webRoot,
-    screens,
-    reloadScreen: (name) => reload(name),
-    logoFile: config.store.display.logo,
-    director,
-    journal,
-    kiosk,
-    ordersPerMinute: config.store.kiosk.ordersPerMinute,
-    timeZone: config.store.timeZone,
-    staff: { sessions, guard, commands },
-    events,
-    insight,
-    floor,
-  });
-  const http = createServer(app);
-  const { io, adapterClients } = createSocketServer(http, {
-    trustProxy: config.trustProxy,
-    allowedOrigins: config.store.allowedOrigins,
-    redisUrl: config.redisUrl,
-    log,
-    metrics,
-  });
-  const redisClients: Redis[] = kv ? [kv, ...adapterClients] : [...adapterClients];
-  const backlogs = watchBacklogs(io.of(BOARD_NAMESPACE), metrics, opts.maxUnsentBytes);
-  const boardNsp = attachBoardNamespace(io, {
-    board,
-    metrics,
-    screens,
-    display,
-    appVersion: opts.appVersion ?? readAppVersion(webRoot),
-    onSent: () => backlogs.sent(),
-  });
-  reload = (name) => reloadScreen(boardNsp, name);
-  attachKioskNamespace(io, kiosk, metrics, publicAddress);
-  const alerts = new Alerts({
-    board,
-    floor,
-    screens,
-    director,
-    figures: () => insight.figures(),
-    thresholds: config.store.alerts,
-    webhook,
-    log,
-    text: new AlertText(display.text),
-    redis: kv,
-    hubId: config.hubId,
-  });
-  const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts, metrics, publicAddress });
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
-  log.info({ port }, 'http listening');
-
-  await board.start();
-  await kiosk.start();
-  board.on('epoch', () => void kiosk.storeReset());
-  await insight.start();
-  alerts.start();
-  if (director) director.start();
-  else {
-    log.info('director disabled (no OBS_URL)');
-    await board.setScene(DISABLED_SCENE).catch((err: unknown) => log.warn({ err }, 'could not reset the scene state'));
-  }
-  const doors: { close(): Promise<void> }[] = [];
-  if (config.redisUrl && kv) {
-    const pubsub = new PubSubDoor(config.redisUrl, intake, log, kv);
-    const inbox = new InboxDoor(config.redisUrl, intake, log, {
-      consumer: config.hubId,
-      claimIdleMs: opts.inboxClaimIdleMs ?? config.store.inbox.claimIdleSeconds * 1000,
-    });
-    doors.push(pubsub, inbox);
-    await pubsub.start();
-    doorStatus.opened('redis_pubsub', pubsub);
-    await inbox.start();
-    doorStatus.opened('redis_stream', inbox);
-  }
-  log.info({ port, store: store.kind, storeName: config.store.storeName }, 'hub listening');
+  // In dependency order; closed in reverse. HTTP listens before the board loads: /readyz answers while the state is away.
+  const services: Service[] = [
+    { name: 'state', close: () => state.close() },
+    { name: 'screens', close: () => screens.close() },
+    { name: 'credentials', close: () => credentials.close() },
+    web.listening,
+    { name: 'board', start: () => board.start(), close: () => board.close() },
+    ordering.service,
+    { name: 'floor', close: () => staff.floor.close() },
+    ...insights.services,
+    web.namespaces,
+    directing.service,
+    ...doors.map((door): Service => ({ name: door.name, start: () => door.start().then(() => doorStatus.opened(door.name, door)), close: () => door.close() })),
+  ];
+  await startServices(services);
+  log.info({ port: web.port(), store: state.kind, storeName: config.shop.storeName }, 'hub listening');
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${web.port()}`,
+    port: web.port(),
     board,
     metrics,
-    http,
+    http: web.http,
     screens,
-    director,
-    app,
-    io,
+    director: directing.director,
+    app: web.app,
+    io: web.io,
     credentials,
-    close: () =>
-      (closing ??= (async () => {
-        // Each step is bounded: after a Redis outage a client may still be reconnecting with
-        // commands queued, and a hub asked to stop must stop, not wait for it.
-        await within(3_000, Promise.allSettled(doors.map((d) => d.close())), 'doors', log);
-        await within(3_000, director?.close(), 'director', log);
-        staffNsp.close();
-        backlogs.close();
-        floor.close();
-        alerts.close();
-        insight.close();
-        webhook?.close();
-        await within(3_000, new Promise<void>((resolve) => void io.close(() => resolve())), 'socket.io', log);
-        http.closeAllConnections();
-        await within(3_000, kiosk.close(), 'kiosk store', log);
-        await within(3_000, board.close(), 'board store', log);
-        screens.close();
-        credentials.close();
-        // QUIT, not a cut: socket.io's Redis adapter unsubscribes on close without awaiting; a cut connection
-        // would reject those commands with nobody listening (an unhandled rejection).
-        await closeRedis(...redisClients);
-      })()),
+    close: () => (closing ??= closeServices(services, log)),
   };
-}
-
-/** Waits for a shutdown step, but no longer than `ms`. */
-async function within(ms: number, work: Promise<unknown> | undefined, step: string, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)));
-  const done = Promise.resolve(work).then(
-    () => false,
-    () => false,
-  );
-  if (await Promise.race([done, late])) log.warn({ step, ms }, 'shutdown step did not finish in time; going on');
-  clearTimeout(timer);
 }

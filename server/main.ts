@@ -17,7 +17,7 @@ const log = createLogger(config.logLevel, config.hubId);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 const hub = await startHub(config, { log });
-process.stderr.write(`\nbatchboard: ${config.store.storeName} is open:\n${pageAddresses(hub.port, config.publicUrl, config.host)}`);
+process.stderr.write(`\nbatchboard: ${config.shop.storeName} is open:\n${pageAddresses(hub.port, config.publicUrl, config.host)}`);
 void hub.credentials.ready.then((made) => process.stderr.write(credentialsNotice(made, hub.credentials.where)));
 
 let stopping = false;

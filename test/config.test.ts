@@ -21,7 +21,7 @@ describe('configuration', () => {
       redisUrl: undefined,
       apiToken: undefined,
       staffPin: undefined,
-      store: { storeName: 'Batchboard', readyTimeoutMinutes: 30 },
+      shop: { storeName: 'Batchboard', readyTimeoutMinutes: 30 },
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(c.trustProxy).toEqual(['loopback']);
@@ -74,7 +74,7 @@ describe('configuration', () => {
 describe('display settings that would break every screen are refused at start', () => {
   it('refuses a locale Intl cannot use (sv_SE), naming the key, and takes sv-SE', () => {
     expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv_SE' } })) })).toThrow(/display\.locale.*BCP 47/);
-    expect(loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv-SE' } })) }).store.display.locale).toBe('sv-SE');
+    expect(loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv-SE' } })) }).shop.display.locale).toBe('sv-SE');
   });
 
   it('serves a logo inside a dot-folder, and refuses one that leads out of the config folder', async () => {
@@ -115,7 +115,7 @@ describe('the sample store config in docs/', () => {
 
   it('starts a hub as written, logo included', async () => {
     const config = loadConfig({ CONFIG: SAMPLE });
-    expect(config.store.display.logo).toBe(path.resolve(path.dirname(SAMPLE), 'logo.svg'));
+    expect(config.shop.display.logo).toBe(path.resolve(path.dirname(SAMPLE), 'logo.svg'));
     const hub = await startTestHub({ CONFIG: SAMPLE });
     try {
       const logo = await fetch(`${hub.url}/branding/logo`);

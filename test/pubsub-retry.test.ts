@@ -29,20 +29,23 @@ describe('the pub/sub door when the store times out', () => {
   let redis: TestRedis;
   let producer: Redis;
   let dead: Redis;
+  let sub: Redis;
   beforeAll(async () => {
     redis = await TestRedis.start();
     producer = redis.client();
     dead = redis.client();
+    sub = redis.client();
   });
   afterAll(async () => {
     producer?.disconnect();
     dead?.disconnect();
+    sub?.disconnect();
     await redis?.destroy();
   });
 
   it('tries a message again after a short wait, so a busy moment loses nothing', async () => {
     const { intake, calls } = flakyIntake(2);
-    const door = new PubSubDoor(redis.url, intake, pino({ level: 'silent' }), dead);
+    const door = new PubSubDoor(sub, dead, intake, pino({ level: 'silent' }));
     await door.start();
     try {
       await producer.publish(CHANNELS.orders, '{"id":"a"}');
@@ -57,7 +60,7 @@ describe('the pub/sub door when the store times out', () => {
     const { intake, calls } = flakyIntake(100);
     const lines: string[] = [];
     const log = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
-    const door = new PubSubDoor(redis.url, intake, log, dead);
+    const door = new PubSubDoor(sub, dead, intake, log);
     await door.start();
     try {
       await producer.publish(CHANNELS.orders, '{"id":"b"}');

@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../server/state/embedded/board-store.js';
-import { RedisStore } from '../server/state/redis/board-store.js';
+import { RedisState } from '../server/state/redis/redis-state.js';
+import { STATE_OPTIONS } from './helpers/states.js';
 import type { BoardStore } from '../server/state/board-store.js';
 import type { Hub } from '../server/hub.js';
 import type { OrderStatus } from '../shared/schemas/order.js';
@@ -108,7 +109,14 @@ describe.each([
     'redis',
     async (): Promise<[BoardStore, () => Promise<void>]> => {
       const redis = await TestRedis.start();
-      return [new RedisStore(redis.url, log), () => redis.destroy()];
+      const state = new RedisState(redis.url, log, { ...STATE_OPTIONS, dataDir: tempDir() });
+      return [
+        state.board,
+        async () => {
+          await state.close();
+          await redis.destroy();
+        },
+      ];
     },
   ],
 ] as const)('the %s store, writing an order only while it is in an expected status', (_kind, make) => {

@@ -73,8 +73,8 @@ describe("the store's calendar in its own time zone", () => {
       writeFileSync(p, JSON.stringify(body));
       return p;
     };
-    expect(loadConfig({ CONFIG: file({ timeZone: 'Europe/Stockholm' }) }).store.timeZone).toBe('Europe/Stockholm');
-    expect(loadConfig({ CONFIG: file({}) }).store.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(loadConfig({ CONFIG: file({ timeZone: 'Europe/Stockholm' }) }).shop.timeZone).toBe('Europe/Stockholm');
+    expect(loadConfig({ CONFIG: file({}) }).shop.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(() => loadConfig({ CONFIG: file({ timeZone: 'Europe/Stokholm' }) })).toThrow(/timeZone/);
   });
 });

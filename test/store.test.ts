@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { EmbeddedStore } from '../server/state/embedded/board-store.js';
-import { RedisStore } from '../server/state/redis/board-store.js';
 import { StoreRefusedError, type BoardStore, type StoredChange } from '../server/state/board-store.js';
+import type { HubState } from '../server/state/state.js';
 import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { ReadingsUpdate } from '../shared/schemas/board.js';
 import { machine, order } from './helpers/fixtures.js';
 import { tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
+import { bothStates } from './helpers/states.js';
 import { eventually } from './helpers/screens.js';
 
 const log = pino({ level: 'silent' });
@@ -20,30 +21,23 @@ afterAll(async () => {
   await redis.destroy();
 });
 
-const kinds: [string, () => Promise<BoardStore>][] = [
-  ['embedded', () => Promise.resolve(new EmbeddedStore(tempDir(), log))],
-  [
-    'redis',
-    async () => {
-      const c = redis.client();
-      await c.flushall();
-      c.disconnect();
-      return new RedisStore(redis.url, log);
-    },
-  ],
-];
-
-describe.each(kinds)('the %s store', (kind, make) => {
+// The board table of the state contract (test/state-contract.test.ts holds the others).
+describe.each(bothStates(() => redis, log))('the %s store', (kind, make) => {
+  let state: HubState;
   let store: BoardStore;
   let feed: StoredChange[];
   let telemetry: ReadingsUpdate[];
 
   beforeEach(async () => {
-    store = await make();
+    state = await make();
+    store = state.board;
     feed = [];
     telemetry = [];
     await store.start({ change: (c) => feed.push(c), readings: (u) => telemetry.push(u), reset: () => undefined });
-    return () => store.close();
+    return async () => {
+      await store.close();
+      await state.close();
+    };
   });
 
   it('gives every change the next seq and announces it on the feed in order', async () => {
@@ -72,12 +66,14 @@ describe.each(kinds)('the %s store', (kind, make) => {
     await store.upsertOrder(a);
     await store.upsertOrder(b);
     const first = (await store.load()).orders[0];
-    const other = await make();
+    const otherState = await make();
+    const other = otherState.board;
     await other.start({ change: () => undefined, reset: () => undefined });
     await other.upsertOrder(b);
     await other.upsertOrder(a);
     const second = (await other.load()).orders[0];
     await other.close();
+    await otherState.close();
     expect(first).toEqual(second);
   });
 
@@ -164,20 +160,24 @@ describe.each(kinds)('the %s store', (kind, make) => {
     await eventually(() => expect(telemetry).toHaveLength(1));
   });
 
-  if (kind === 'redis') {
-    it('keeps readings-only updates out of the event log', async () => {
-      const c = redis.client();
-      try {
-        const m = machine({ id: 'oven-l', updatedAt: 10 });
-        await store.upsertMachine(m);
-        for (let i = 1; i <= 20; i++) await store.upsertMachine({ ...m, readings: { tempC: 200 + i }, updatedAt: 10 + i });
-        await store.upsertMachine({ ...m, state: 'fault', updatedAt: 40 });
-        expect(await c.xlen(EVENT_LOG_STREAM)).toBe(2);
-      } finally {
-        c.disconnect();
-      }
-    });
+  it('logs each change in the event log in the same step, and keeps readings-only updates out of it', async () => {
+    const m = machine({ id: 'oven-l', updatedAt: 10 });
+    await store.upsertMachine(m);
+    for (let i = 1; i <= 20; i++) await store.upsertMachine({ ...m, readings: { tempC: 200 + i }, updatedAt: 10 + i });
+    await store.upsertMachine({ ...m, state: 'fault', updatedAt: 40 });
+    const a = order({ id: 'o-logged' });
+    await store.upsertOrder(a);
+    const logged = [];
+    for await (const page of state.events.pages(0, Date.now() + 60_000)) logged.push(...page);
+    expect(logged.map((e) => [e.type, 'seq' in e ? e.seq : undefined])).toEqual([
+      ['machine', 1],
+      ['machine', 2],
+      ['order', 3],
+    ]);
+    expect(logged[2]).toMatchObject({ type: 'order', order: a });
+  });
 
+  if (kind === 'redis') {
     it('refuses a write whole when a key it would write last holds the wrong type: nothing stored, numbered or announced', async () => {
       const c = redis.client();
       try {

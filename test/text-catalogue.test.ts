@@ -112,7 +112,7 @@ describe('the values of an error answer', () => {
 describe('the store config', () => {
   it('speaks the top-level locale on every page, with the store’s messages over the shipped ones', () => {
     const config = configWith({ locale: 'sv', locales: { sv: { messages: { 'board.ready': 'Hämta här' } } } });
-    const text = displayConfigOf(config.store).text;
+    const text = displayConfigOf(config.shop).text;
     expect(text.locale).toBe('sv');
     expect(text.dir).toBe('ltr');
     expect(text.messages['board.ready']).toBe('Hämta här');
@@ -137,7 +137,7 @@ describe('the store config', () => {
 
   it('keeps the older display.locale and display.labels working, folded into the catalogue', () => {
     const config = configWith({ display: { locale: 'sv', labels: { ready: 'Klar att hämta', nowLive: 'Sänds nu', machineStates: { fault: 'Fel!' } } } });
-    const text = displayConfigOf(config.store).text;
+    const text = displayConfigOf(config.shop).text;
     expect(text.locale).toBe('sv');
     expect(text.messages['board.ready']).toBe('Klar att hämta');
     expect(text.messages['machine.state.fault']).toBe('Fel!');
@@ -152,8 +152,8 @@ describe('the store config', () => {
 
   it('lays out a store-defined right-to-left locale right to left, by its dir or by CLDR', () => {
     const own = configWith({ locale: 'en-XB', locales: { 'en-XB': { dir: 'rtl', messages: { 'board.ready': 'جاهز' } } } });
-    expect(displayConfigOf(own.store).text.dir).toBe('rtl');
+    expect(displayConfigOf(own.shop).text.dir).toBe('rtl');
     // A locale without messages of its own starts from English, and takes its direction from CLDR.
-    expect(displayConfigOf(configWith({ locale: 'he' }).store).text).toMatchObject({ dir: 'rtl', messages: { 'board.ready': en['board.ready'] } });
+    expect(displayConfigOf(configWith({ locale: 'he' }).shop).text).toMatchObject({ dir: 'rtl', messages: { 'board.ready': en['board.ready'] } });
   });
 });

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { CHANNELS } from '../../shared/protocol.js';
 import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
-import { closeRedis, connectRedis, waitReady } from '../state/redis/connect.js';
+import { waitReady } from '../state/redis/connect.js';
 import { deadLetter } from './dead-letter.js';
 import type { Intake, Kind } from './intake.js';
 
@@ -25,6 +25,7 @@ export const MAX_RETRYING = 1_000;
  * copy of a message a duplicate, so it changes the board once.
  */
 export class PubSubDoor {
+  readonly name = 'redis_pubsub';
   #client: Redis;
   #intake: Intake;
   #log: Logger;
@@ -33,16 +34,18 @@ export class PubSubDoor {
   #retries = new Set<NodeJS.Timeout>();
   #closed = false;
 
-  /** `deadLetters`: a command connection (this door's own is in subscriber mode). */
-  constructor(url: string, intake: Intake, log: Logger, deadLetters: Redis) {
-    this.#client = connectRedis(url, 'ingest', log);
+  #onMessage = (channel: string, message: string): void => this.#receive(channel, message);
+
+  /** `subscriber`: the hub's shared subscriber connection; `deadLetters`: a command connection (a subscriber runs no commands). */
+  constructor(subscriber: Redis, deadLetters: Redis, intake: Intake, log: Logger) {
+    this.#client = subscriber;
     this.#intake = intake;
     this.#log = log;
     this.#deadLetters = deadLetters;
   }
 
   async start(): Promise<void> {
-    this.#client.on('message', (channel: string, message: string) => this.#receive(channel, message));
+    this.#client.on('message', this.#onMessage);
     await waitReady(this.#client);
     await this.#client.subscribe(CHANNELS.orders, CHANNELS.machines);
     this.#subscribed = true;
@@ -98,6 +101,11 @@ export class PubSubDoor {
     this.#closed = true;
     for (const timer of this.#retries) clearTimeout(timer);
     this.#retries.clear();
-    await closeRedis(this.#client);
+    // The connection is shared: this door only leaves its channels.
+    this.#client.off('message', this.#onMessage);
+    // Not awaited: with Redis away it would wait in the offline queue; the hub closes the connection next anyway.
+    if (this.#subscribed) void this.#client.unsubscribe(CHANNELS.orders, CHANNELS.machines).catch(() => undefined);
+    this.#subscribed = false;
+    await Promise.resolve();
   }
 }

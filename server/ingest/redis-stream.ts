@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { INBOX_STREAM } from '../../shared/protocol.js';
 import { apiError } from '../../shared/errors.js';
 import type { Logger } from '../log.js';
-import { connectRedis, waitReady } from '../state/redis/connect.js';
+import { waitReady } from '../state/redis/connect.js';
 import type { Intake, Kind } from './intake.js';
 import { deadLetter } from './dead-letter.js';
 import { CLAIM, READ, TOO_LARGE_MARK, TRIM } from './inbox-scripts.js';
@@ -37,7 +37,9 @@ type Entry = [id: string, fields: string[] | null];
  * The group starts at 0, so what was added before any hub ran is applied.
  */
 export class InboxDoor {
+  readonly name = 'redis_stream';
   #client: Redis;
+  #commands: Redis;
   #intake: Intake;
   #log: Logger;
   #consumer: string;
@@ -52,9 +54,13 @@ export class InboxDoor {
   #reading = false;
   #failingSince: number | undefined;
 
-  constructor(url: string, intake: Intake, log: Logger, opts: InboxOptions) {
-    // Its own connection: XREADGROUP BLOCK holds it.
-    this.#client = connectRedis(url, 'inbox', log);
+  /**
+   * `stream`: the connection its read loop has to itself (it ends it on close, which also ends a read that
+   * waits on a Redis that is away); `commands`: for setting entries aside.
+   */
+  constructor(stream: Redis, commands: Redis, intake: Intake, log: Logger, opts: InboxOptions) {
+    this.#client = stream;
+    this.#commands = commands;
     this.#intake = intake;
     this.#log = log;
     this.#consumer = opts.consumer;
@@ -196,7 +202,7 @@ export class InboxDoor {
     // Poison (the store refused this entry itself), or no room on the board: set aside and acknowledged, so what
     // follows is applied; a refused order is kept for a human to replay, not lost.
     if (!result.ok && (result.error.code === 'store_refused' || result.error.code === 'board_full')) {
-      await deadLetter(this.#client, this.#log, { door: 'redis_stream', kind: fields[at]!, payload, reason: result.error.message, entry: id });
+      await deadLetter(this.#commands, this.#log, { door: 'redis_stream', kind: fields[at]!, payload, reason: result.error.message, entry: id });
     }
   }
 

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Alert, AlertCode, AlertParams, ProductionFigures } from '../../shared/schemas/insight.js';
 import type { Board } from '../board/board.js';
 import type { Director } from '../director/director.js';
 import type { Logger } from '../log.js';
+import type { Leases } from '../state/leases.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { AlertText } from './alert-text.js';
@@ -24,13 +24,14 @@ export interface AlertDeps {
   log: Logger;
   /** Words for alerts: the webhook's message in the store's language, the log's in English. */
   text: AlertText;
-  /** With Redis, only the hub holding the lease posts to the webhook, so N hubs send one post. */
-  redis: Redis | undefined;
+  /** Only the hub holding the lease posts to the webhook, so N hubs send one post. */
+  leases: Leases;
   hubId: string;
   now?: () => number;
 }
 
-const LEASE_KEY = 'batchboard:alerts:leader';
+/** Kept as `batchboard:alerts:leader` on Redis (the key hubs before the state seam used). */
+const LEASE_NAME = 'alerts:leader';
 const LEASE_MS = 15_000;
 const CHECK_MS = 1_000;
 const CHANGE_CHECK_MS = 100;
@@ -166,17 +167,10 @@ export class Alerts {
   }
 
   async #isLeader(now: number): Promise<boolean> {
-    const redis = this.#deps.redis;
-    if (!redis) return true;
     if (now - this.#leaseCheckedAt < LEASE_MS / 3) return this.#leader;
     this.#leaseCheckedAt = now;
     try {
-      const got = await redis.set(LEASE_KEY, this.#deps.hubId, 'PX', LEASE_MS, 'NX');
-      if (got === 'OK') this.#leader = true;
-      else {
-        this.#leader = (await redis.get(LEASE_KEY)) === this.#deps.hubId;
-        if (this.#leader) await redis.pexpire(LEASE_KEY, LEASE_MS);
-      }
+      this.#leader = await this.#deps.leases.hold(LEASE_NAME, this.#deps.hubId, LEASE_MS);
     } catch {
       this.#leader = false;
     }

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ScreenInfo, ScreenQuery, ScreenSeen } from '../../shared/schemas/display.js';
 import type { Logger } from '../log.js';
-import { FileScreenTable, RedisScreenTable, type ScreenTable } from '../state/screen-table.js';
+import type { ScreenTable } from '../state/screen-table.js';
 
 /** A hub refreshes its screens this often; one not refreshed for 3 periods counts as offline (its hub died). */
 export const SCREEN_REFRESH_MS = 30_000;
@@ -37,9 +36,10 @@ export class ScreenRegistry {
   #added = new Set<string>();
   #timers: NodeJS.Timeout[] = [];
   #listeners = new Set<() => void>();
+  #reloads = new Set<(name: string) => void>();
 
-  constructor(store: { redis: Redis } | { dataDir: string }, hub: string, log: Logger, now: () => number = Date.now) {
-    this.#table = 'redis' in store ? new RedisScreenTable(store.redis) : new FileScreenTable(store.dataDir, (m) => log.warn(m));
+  constructor(table: ScreenTable, hub: string, log: Logger, now: () => number = Date.now) {
+    this.#table = table;
     this.#hub = hub;
     this.#log = log;
     this.#now = now;
@@ -106,6 +106,15 @@ export class ScreenRegistry {
     this.#listeners.add(listener);
   }
 
+  /** Staff asked `name` to reload: whoever holds the screens' sockets (the board namespace) does it. */
+  reload(name: string): void {
+    for (const l of this.#reloads) l(name);
+  }
+
+  onReload(listener: (name: string) => void): void {
+    this.#reloads.add(listener);
+  }
+
   async list(): Promise<ScreenInfo[]> {
     const now = this.#now();
     const { added, seen } = await this.#table.rows();
@@ -123,6 +132,7 @@ export class ScreenRegistry {
   close(): void {
     for (const t of this.#timers) clearInterval(t);
     this.#listeners.clear();
+    this.#reloads.clear();
   }
 
   async #readNames(): Promise<void> {

@@ -11,6 +11,7 @@ import { decide, readingsOnly, readingsUpdate } from '../last-write-wins.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from '../board-store.js';
 import { parseJson } from '../../../shared/parse-json.js';
 import { replaceFile } from '../../files/durable-file.js';
+import type { EventLog } from '../event-log.js';
 
 /** How long a finished order is remembered, so a late, older update cannot bring it back. */
 export const TOMBSTONE_MS = 48 * 3600_000;
@@ -57,7 +58,11 @@ export class EmbeddedStore implements BoardStore {
 
   #maxActive: number;
 
-  constructor(dir: string, log: Logger, opts: { now?: () => number; maxActiveOrders?: number } = {}) {
+  #events: EventLog | undefined;
+
+  /** `events`: where each change is logged, in the same synchronous step as its journal line. */
+  constructor(dir: string, log: Logger, opts: { now?: () => number; maxActiveOrders?: number; events?: EventLog } = {}) {
+    this.#events = opts.events;
     this.#dir = dir;
     this.#log = log;
     this.#now = opts.now ?? Date.now;
@@ -171,6 +176,13 @@ export class EmbeddedStore implements BoardStore {
   }
 
   #announce(change: StoredChange): WriteResult {
+    const { epoch: _epoch, ...logged } = change;
+    // The change is journalled already: a log that cannot be written (a full disk) costs its line, not the change.
+    try {
+      void this.#events?.append(logged).catch((err: unknown) => this.#log.error({ err }, 'event log append failed'));
+    } catch (err) {
+      this.#log.error({ err }, 'event log append failed');
+    }
     this.#feed.emit('change', change);
     return { applied: true, change };
   }

@@ -5,7 +5,8 @@ import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../
 import { Machine } from '../../../shared/schemas/machine.js';
 import { Order, OrderStatus, isActiveOrder } from '../../../shared/schemas/order.js';
 import type { Logger } from '../../log.js';
-import { closeRedis, connectRedis, waitReady } from './connect.js';
+import { waitReady } from './connect.js';
+import type { RedisConnections } from './connections.js';
 import { TOMBSTONE_MS, newEpoch } from '../embedded/board-store.js';
 import { EVENT_LOG_STREAM } from './event-log.js';
 import { readingsUpdate } from '../last-write-wins.js';
@@ -55,27 +56,29 @@ export class RedisStore implements BoardStore {
   #maxActive: number;
 
   /** `logCap`: the event log stream is trimmed to about this many entries. */
-  constructor(url: string, log: Logger, opts: { logCap?: number; maxActiveOrders?: number } = {}) {
+  #listeners: [event: string, listener: (...args: string[]) => void][] = [];
+
+  constructor(redis: Pick<RedisConnections, 'commands' | 'subscriber'>, log: Logger, opts: { logCap?: number; maxActiveOrders?: number } = {}) {
     this.#log = log;
     this.#logCap = String(opts.logCap ?? 1_000_000);
     this.#maxActive = opts.maxActiveOrders ?? 1_000_000_000;
-    // Fail fast while Redis is away (a REST write gets a 503 at once) and never hang on a frozen one.
-    this.#cmd = connectRedis(url, 'commands', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
-    this.#feed = connectRedis(url, 'feed', log);
+    this.#cmd = redis.commands;
+    this.#feed = redis.subscriber;
   }
 
   async start(handlers: StoreFeedHandlers): Promise<void> {
-    this.#feed.on('message', (channel: string, raw: string) => {
+    this.#listen('message', (channel: string, raw: string) => {
       if (channel !== KEY.changes) return;
       const item = parseFeedMessage(raw);
       if (item?.type === 'readings') handlers.readings?.(readingsUpdate(item.machine));
       else if (item) handlers.change(item);
       else this.#log.error({ raw: raw.slice(0, 200) }, 'unreadable message on the board feed; dropped');
     });
-    let connectedBefore = false;
+    // The connection is shared and may be up already: its next 'ready' is then a reconnect.
+    let connectedBefore = this.#feed.status === 'ready';
     // ioredis resubscribes by itself after a reconnect; what was published
     // meanwhile is gone, so the hub must reload the board.
-    this.#feed.on('ready', () => {
+    this.#listen('ready', () => {
       if (connectedBefore) handlers.reset();
       connectedBefore = true;
     });
@@ -151,6 +154,7 @@ export class RedisStore implements BoardStore {
   }
 
   async healthy(timeoutMs: number): Promise<boolean> {
+    if (this.#cmd.status !== 'ready') return false;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     const ping = this.#cmd.ping().then(
@@ -164,8 +168,11 @@ export class RedisStore implements BoardStore {
     }
   }
 
+  /** The connections are the state's (shared by every table and feed): the store only stops listening. */
   async close(): Promise<void> {
-    await closeRedis(this.#feed, this.#cmd);
+    for (const [event, listener] of this.#listeners) this.#feed.off(event, listener);
+    this.#listeners = [];
+    await Promise.resolve();
   }
 
   async #run(script: string, keys: string[], args: string[]): Promise<WriteResult> {
@@ -195,7 +202,14 @@ export class RedisStore implements BoardStore {
     }
   }
 
+  #listen(event: string, listener: (...args: string[]) => void): void {
+    this.#feed.on(event, listener);
+    this.#listeners.push([event, listener]);
+  }
+
   async #guard<T>(fn: () => Promise<T>, refused: (err: unknown) => boolean = () => false): Promise<T> {
+    // Fail fast while Redis is away (a REST write gets a 503 at once); the commands timeout bounds a frozen one.
+    if (this.#cmd.status !== 'ready') throw new StoreUnavailableError(`redis connection ${this.#cmd.status}`);
     try {
       return await fn();
     } catch (err) {

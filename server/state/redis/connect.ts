@@ -1,7 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../log.js';
 
-export type RedisRole = 'commands' | 'feed' | 'kiosk' | 'kiosk-feed' | 'staff' | 'ingest' | 'inbox' | 'adapter-pub' | 'adapter-sub';
+/** The hub's three (state/redis/connections.ts); `tool` for a command-line script's own. */
+export type RedisRole = 'commands' | 'subscriber' | 'stream' | 'tool';
 
 /**
  * One Redis connection for one purpose. Every connection reconnects forever
@@ -53,7 +54,8 @@ export async function closeRedis(...clients: Redis[]): Promise<void> {
  * unhandled rejection. Each such call is given a listener; callers still get the same promise.
  */
 function quietSubscriptions(client: Redis): Redis {
-  for (const name of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+  // `publish`: socket.io's Redis adapter publishes on the commands connection and never awaits it either.
+  for (const name of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish'] as const) {
     const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
     Object.defineProperty(client, name, {
       value: (...args: unknown[]) => {

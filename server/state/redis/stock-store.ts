@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { Order } from '../../../shared/schemas/order.js';
 import { StoreUnavailableError } from '../board-store.js';
 import type { Logger } from '../../log.js';
-import { closeRedis, connectRedis, waitReady } from './connect.js';
+import { waitReady } from './connect.js';
+import type { RedisConnections } from './connections.js';
 import { FIRST_NUMBER, type PlaceOutcome, type Placement, type StockListener, type StockStore } from '../stock-store.js';
 
 const KEY = {
@@ -110,24 +111,29 @@ export class RedisStockStore implements StockStore {
   #feed: Redis;
   #log: Logger;
 
-  constructor(url: string, log: Logger) {
+  #listeners: [event: string, listener: (...args: string[]) => void][] = [];
+
+  constructor(redis: Pick<RedisConnections, 'commands' | 'subscriber'>, log: Logger) {
     this.#log = log;
-    this.#cmd = connectRedis(url, 'kiosk', log, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 2_000 });
-    this.#feed = connectRedis(url, 'kiosk-feed', log);
+    this.#cmd = redis.commands;
+    this.#feed = redis.subscriber;
   }
 
   async start(listener: StockListener, resync: () => void): Promise<void> {
     // What was published while the feed was away is gone: the kiosk reads the counts again, once subscribed
     // again (a SUBSCRIBE answered here comes after ioredis's own resubscription), so nothing falls in between.
-    let connectedBefore = false;
-    this.#feed.on('ready', () => {
+    // The connection is shared and may be up already: its next 'ready' is then a reconnect.
+    let connectedBefore = this.#feed.status === 'ready';
+    this.#listen('ready', () => {
       if (!connectedBefore) {
         connectedBefore = true;
         return;
       }
       this.#feed.subscribe(KEY.changes).then(resync, (err: unknown) => this.#log.warn({ err }, 'kiosk stock feed could not subscribe again'));
     });
-    this.#feed.on('message', (_channel: string, raw: string) => {
+    this.#listen('message', (channel: string, raw: string) => {
+      // The subscriber connection is shared: other feeds' messages pass by here too.
+      if (channel !== KEY.changes) return;
       try {
         const msg = JSON.parse(raw) as { day?: unknown; sku?: unknown; sold?: unknown; number?: unknown };
         if (typeof msg.day === 'string' && typeof msg.sku === 'string' && typeof msg.sold === 'number')
@@ -197,11 +203,21 @@ export class RedisStockStore implements StockStore {
     return Object.fromEntries(Object.entries(all).flatMap(([sku, n]) => (sku === OPENED ? [] : [[sku, Number(n)]])));
   }
 
+  /** The connections are the state's: the store only stops listening. */
   async close(): Promise<void> {
-    await closeRedis(this.#feed, this.#cmd);
+    for (const [event, listener] of this.#listeners) this.#feed.off(event, listener);
+    this.#listeners = [];
+    await Promise.resolve();
+  }
+
+  #listen(event: string, listener: (...args: string[]) => void): void {
+    this.#feed.on(event, listener);
+    this.#listeners.push([event, listener]);
   }
 
   async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    // Fail fast while Redis is away: the kiosk says ordering is paused at once rather than after a wait.
+    if (this.#cmd.status !== 'ready') throw new StoreUnavailableError(`redis connection ${this.#cmd.status}`);
     try {
       return await fn();
     } catch (err) {
