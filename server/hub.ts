@@ -224,6 +224,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     hubId: config.hubId,
   });
   const staffNsp = attachStaffNamespace(io, { sessions, floor, screens, insight, alerts, metrics, publicAddress });
+  floor.start();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -85,7 +85,7 @@ export function attachStaffNamespace(
     guardFlood(socket, deps.metrics, 'staff');
     void state().then((s) => socket.emit('console', { ...s, who: socket.data.who }));
   });
-  deps.floor.start(soon);
+  deps.floor.onChange(soon);
   deps.alerts.onChange(soon);
   deps.publicAddress.onChange(soon);
   deps.screens.onChange(soon);
