@@ -119,6 +119,13 @@ export default tseslint.config(
     },
   },
   {
+    // Functions over 60 lines in server/ are refused (issue 16's guardrail): each does one thing, readable at a glance.
+    files: ['server/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60 }] },
+  },
+  // TEMPORARY: removed when hub.ts is rewritten (issue 16).
+  { files: ['server/hub.ts'], rules: { 'max-lines-per-function': 'off' } },
+  {
     // Arrows run one way: the board knows nothing of sockets or HTTP (its folders are guarded above).
     files: ['server/board/**/*.ts'],
     rules: {
