@@ -1,6 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import { Board } from './board/board.js';
@@ -21,9 +19,8 @@ import { ScreenRegistry } from './screens/registry.js';
 import { closeServices, startServices, type Service } from './services.js';
 import type { StockReturn } from './staff/commands.js';
 import { openStaff } from './staff/staff-feature.js';
-import { openWeb } from './web.js';
-
-export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
+import type { HubState } from './state/state.js';
+import { BUILT_PAGES, openWeb } from './web.js';
 
 export interface HubOptions {
   log?: Logger;
@@ -61,40 +58,23 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const log = opts.log ?? createLogger(config.logLevel, config.hubId);
   const metrics = new Metrics();
   const { state, doors: doorsOf, adapt } = openDeployment(config, log, opts.now);
-  const { staleOrderHours: stale } = config.shop.board;
-  const board = new Board(state.board, log, metrics, {
-    readyTimeoutMs: config.shop.readyTimeoutMinutes * 60_000,
-    staleMs: { queued: stale.queued * 3600_000, in_production: stale.in_production * 3600_000 },
-    sweepIntervalMs: config.sweepIntervalMs,
-  });
+  const board = boardOf(config, state, log, metrics);
   const intake = new Intake(board, metrics, log);
   const display = displayConfigOf(config.shop);
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
   const screens = new ScreenRegistry(state.screens, config.hubId, log);
   const credentials = new Credentials({ apiToken: config.apiToken, staffPin: config.staffPin }, state.credentials, log);
-  const directing = openDirector(config, { board, events: state.events, log, obsCallTimeoutMs: opts.obsCallTimeoutMs });
-  const ordering = openOrdering(config, { stock: state.stock, intake, board, display, log });
+  const common = { board, intake, events: state.events, screens, display, log, metrics };
+  const directing = openDirector(config, { ...common, obsCallTimeoutMs: opts.obsCallTimeoutMs });
+  const ordering = openOrdering(config, { ...common, stock: state.stock });
   const returnStock: StockReturn = (order, direction) => ordering.kiosk.returnStock(order, direction);
-  const staff = openStaff(config, { table: state.sessions, credentials, board, intake, events: state.events, returnStock, log, now: opts.now });
-  const insights = openInsight(config, {
-    ...staff,
-    board,
-    events: state.events,
-    screens,
-    director: directing.director,
-    display,
-    leases: state.leases,
-    log,
-    metrics,
-  });
+  const staff = openStaff(config, { ...common, table: state.sessions, credentials, returnStock, now: opts.now });
+  const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
   const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
   const doorStatus = new DoorStatus(doors.map((door) => door.name));
-  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
-  const web = openWeb(
-    config,
-    { board, intake, metrics, log, credentials, screens, display, events: state.events, doors: doorStatus, directing, ordering, staff, insights },
-    { webRoot, appVersion: opts.appVersion ?? readAppVersion(webRoot), adapt, maxUnsentBytes: opts.maxUnsentBytes },
-  );
+  const webRoot = opts.webRoot ?? BUILT_PAGES;
+  const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights };
+  const web = openWeb(config, parts, { webRoot, appVersion: opts.appVersion ?? readAppVersion(webRoot), adapt, maxUnsentBytes: opts.maxUnsentBytes });
 
   // In dependency order; closed in reverse. HTTP listens before the board loads: /readyz answers while the state is away.
   const services: Service[] = [
@@ -104,7 +84,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     web.listening,
     { name: 'board', start: () => board.start(), close: () => board.close() },
     ordering.service,
-    { name: 'floor', close: () => staff.floor.close() },
+    { name: 'floor', start: () => staff.floor.start(), close: () => staff.floor.close() },
     ...insights.services,
     web.namespaces,
     directing.service,
@@ -127,4 +107,13 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     credentials,
     close: () => (closing ??= closeServices(services, log)),
   };
+}
+
+function boardOf(config: Config, state: HubState, log: Logger, metrics: Metrics): Board {
+  const { staleOrderHours: stale } = config.shop.board;
+  return new Board(state.board, log, metrics, {
+    readyTimeoutMs: config.shop.readyTimeoutMinutes * 60_000,
+    staleMs: { queued: stale.queued * 3600_000, in_production: stale.in_production * 3600_000 },
+    sweepIntervalMs: config.sweepIntervalMs,
+  });
 }

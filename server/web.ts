@@ -1,5 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import type { DisplayConfig } from '../shared/schemas/display.js';
@@ -24,6 +26,9 @@ import type { Service } from './services.js';
 import type { Staff } from './staff/staff-feature.js';
 import { attachStaffNamespace } from './staff/staff-namespace.js';
 import type { EventLog } from './state/event-log.js';
+
+/** Where `npm run build` puts the pages. */
+export const BUILT_PAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
 /** What the web side serves: every part the routes and namespaces speak for. */
 export interface WebParts {

@@ -38,7 +38,7 @@ export class FloorWatch {
   #finished: Order[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timerAt: number | undefined;
-  #onChange: () => void = () => undefined;
+  #listeners = new Set<() => void>();
 
   constructor(board: Board, log: Logger, promiseMinutes: number, now: () => number = Date.now) {
     this.#board = board;
@@ -47,8 +47,12 @@ export class FloorWatch {
     this.#now = now;
   }
 
-  start(onChange: () => void): void {
-    this.#onChange = onChange;
+  /** Called after every change to what the console shows; register before start() to hear the first pass. */
+  onChange(listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  start(): void {
     this.#board.on('change', (change) => {
       if (change.type !== 'order') return;
       const order = change.order;
@@ -160,7 +164,7 @@ export class FloorWatch {
       this.#markLate({ id, number: this.#numbers.get(id) ?? id, dueAt });
       this.#numbers.delete(id);
     }
-    this.#onChange();
+    for (const listener of this.#listeners) listener();
     const next = this.#pending.next();
     if (next === this.#timerAt) return;
     clearTimeout(this.#timer);
