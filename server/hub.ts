@@ -13,14 +13,13 @@ import { openInsight } from './insight/insight-feature.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { openOrdering } from './ordering/ordering-feature.js';
-import { readAppVersion } from './screens/app-version.js';
+import { openProduction } from './production/production-feature.js';
 import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { closeServices, startServices, type Service } from './services.js';
-import type { StockReturn } from './staff/commands.js';
 import { openStaff } from './staff/staff-feature.js';
 import type { HubState } from './state/state.js';
-import { BUILT_PAGES, openWeb } from './web.js';
+import { openWeb } from './web.js';
 
 export interface HubOptions {
   log?: Logger;
@@ -67,14 +66,14 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const common = { board, intake, events: state.events, screens, display, log, metrics };
   const directing = openDirector(config, { ...common, obsCallTimeoutMs: opts.obsCallTimeoutMs });
   const ordering = openOrdering(config, { ...common, stock: state.stock });
-  const returnStock: StockReturn = (order, direction) => ordering.kiosk.returnStock(order, direction);
+  const returnStock = ordering.kiosk.returnStock.bind(ordering.kiosk);
   const staff = openStaff(config, { ...common, table: state.sessions, credentials, returnStock, now: opts.now });
+  const production = openProduction(config, common);
   const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
   const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
   const doorStatus = new DoorStatus(doors.map((door) => door.name));
-  const webRoot = opts.webRoot ?? BUILT_PAGES;
-  const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights };
-  const web = openWeb(config, parts, { webRoot, appVersion: opts.appVersion ?? readAppVersion(webRoot), adapt, maxUnsentBytes: opts.maxUnsentBytes });
+  const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights, runs: production.runs };
+  const web = openWeb(config, parts, { webRoot: opts.webRoot, appVersion: opts.appVersion, adapt, maxUnsentBytes: opts.maxUnsentBytes });
 
   // In dependency order; closed in reverse. HTTP listens before the board loads: /readyz answers while the state is away.
   const services: Service[] = [
@@ -84,6 +83,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     web.listening,
     { name: 'board', start: () => board.start(), close: () => board.close() },
     ordering.service,
+    production.service,
     { name: 'floor', start: () => staff.floor.start(), close: () => staff.floor.close() },
     ...insights.services,
     web.namespaces,

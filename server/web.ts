@@ -18,9 +18,11 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { attachKioskNamespace } from './ordering/kiosk-namespace.js';
 import type { Ordering } from './ordering/ordering-feature.js';
+import type { ProductionRuns } from './production/production-runs.js';
 import { watchBacklogs } from './realtime/backlog-guard.js';
 import { attachBoardNamespace, reloadScreen } from './realtime/board-namespace.js';
 import { createSocketServer } from './realtime/socket-server.js';
+import { readAppVersion } from './screens/app-version.js';
 import type { ScreenRegistry } from './screens/registry.js';
 import type { Service } from './services.js';
 import type { Staff } from './staff/staff-feature.js';
@@ -45,6 +47,7 @@ export interface WebParts {
   ordering: Ordering;
   staff: Staff;
   insights: Insights;
+  runs: ProductionRuns;
 }
 
 export interface Web {
@@ -62,13 +65,15 @@ export interface Web {
 export function openWeb(
   config: Config,
   parts: WebParts,
-  opts: { webRoot: string; appVersion: string; adapt: (io: Server) => void; maxUnsentBytes?: number | undefined },
+  opts: { webRoot?: string | undefined; appVersion?: string | undefined; adapt: (io: Server) => void; maxUnsentBytes?: number | undefined },
 ): Web {
   const { board, metrics, log, screens, staff, ordering, insights } = parts;
+  const webRoot = opts.webRoot ?? BUILT_PAGES;
+  const appVersion = opts.appVersion ?? readAppVersion(webRoot);
   const app = createHttpApp({
     ...parts,
     trustProxy: config.trustProxy,
-    webRoot: opts.webRoot,
+    webRoot,
     reloadScreen: (name) => screens.reload(name),
     logoFile: config.shop.display.logo,
     director: parts.directing.director,
@@ -82,7 +87,7 @@ export function openWeb(
   const http = createServer(app);
   const io = createSocketServer(http, { trustProxy: config.trustProxy, allowedOrigins: config.shop.allowedOrigins, adapt: opts.adapt, log, metrics });
   const backlogs = watchBacklogs(io.of(BOARD_NAMESPACE), metrics, opts.maxUnsentBytes);
-  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display: parts.display, appVersion: opts.appVersion, onSent: () => backlogs.sent() });
+  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display: parts.display, appVersion, onSent: () => backlogs.sent() });
   screens.onReload((name) => reloadScreen(boardNsp, name));
   attachKioskNamespace(io, ordering.kiosk, metrics, ordering.publicAddress);
   const staffNsp = attachStaffNamespace(io, { ...staff, screens, ...insights, metrics, publicAddress: ordering.publicAddress });

@@ -1,7 +1,8 @@
-import { DISABLED_SCENE, isActiveOrder } from './contract-values.js';
+import { DISABLED_SCENE, isActiveOrder, isActiveRun } from './contract-values.js';
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from './schemas/board.js';
 import type { Machine } from './schemas/machine.js';
 import type { Order } from './schemas/order.js';
+import type { Run } from './schemas/run.js';
 
 /**
  * What applying one change did: `applied`, `stale` (already seen: seq at or
@@ -20,6 +21,7 @@ export class BoardMirror {
   #orders = new Map<string, Order>();
   #machines = new Map<string, Machine>();
   #scene: Scene = DISABLED_SCENE;
+  #runs = new Map<string, Run>();
 
   get seq(): number {
     return this.#seq;
@@ -36,6 +38,9 @@ export class BoardMirror {
   get machines(): ReadonlyMap<string, Machine> {
     return this.#machines;
   }
+  get runs(): ReadonlyMap<string, Run> {
+    return this.#runs;
+  }
 
   /** A snapshot is authoritative: it replaces everything, even with a lower seq (a reset store). */
   load(snapshot: Snapshot): void {
@@ -43,6 +48,7 @@ export class BoardMirror {
     this.#orders = new Map(snapshot.orders.filter(isActiveOrder).map((o) => [o.id, o]));
     this.#machines = new Map(snapshot.machines.map((m) => [m.id, m]));
     this.#scene = snapshot.scene;
+    this.#runs = new Map(snapshot.runs.filter(isActiveRun).map((r) => [r.id, r]));
   }
 
   apply(change: BoardChange): ApplyOutcome {
@@ -67,6 +73,10 @@ export class BoardMirror {
       case 'scene':
         this.#scene = change.scene;
         break;
+      case 'run':
+        if (isActiveRun(change.run)) this.#runs.set(change.run.id, change.run);
+        else this.#runs.delete(change.run.id);
+        break;
     }
     return 'applied';
   }
@@ -86,6 +96,7 @@ export class BoardMirror {
       orders: [...this.#orders.values()].sort(byId),
       machines: [...this.#machines.values()].sort(byId),
       scene: this.#scene,
+      runs: [...this.#runs.values()].sort(byId),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FieldIssue } from './field-issues.js';
 import { OrderStatus } from './schemas/order.js';
+import { RunStatus } from './schemas/run.js';
 import { STAFF_ACTIONS } from './schemas/staff.js';
 
 const none = z.object({}).strict();
@@ -31,6 +32,10 @@ export const ERROR_PARAMS = {
   /** No order `order` (an id, or a number on the tracker) on the board or finished lately. */
   unknown_order: z.object({ order: z.string() }).strict(),
   unknown_screen: z.object({ name: z.string() }).strict(),
+  /** No production run `run` on the board or done lately. */
+  unknown_run: z.object({ run: z.string() }).strict(),
+  /** A run action on a status the run has left (loaded twice, finished twice): `status` is the one it is in now. */
+  run_moved: z.object({ status: RunStatus.nullable() }).strict(),
   /** OBS has no scene named `scene`. */
   unknown_scene: z.object({ scene: z.string() }).strict(),
   /** Staff login: the PIN is wrong; `triesLeft` more wrong PINs lock the login. */

@@ -1,4 +1,4 @@
-import type { BatchItem, MachineEvent, OrderEvent, ReadingsUpdate, SceneEvent, Snapshot } from './schemas/board.js';
+import type { BatchItem, MachineEvent, OrderEvent, ReadingsUpdate, RunEvent, SceneEvent, Snapshot } from './schemas/board.js';
 import type { Hello } from './schemas/display.js';
 import type { KioskState, StockChange } from './schemas/kiosk.js';
 import type { ConsoleState } from './schemas/staff.js';
@@ -13,6 +13,7 @@ export interface BoardServerToClientEvents {
   order: (event: OrderEvent) => void;
   machine: (event: MachineEvent) => void;
   scene: (event: SceneEvent) => void;
+  run: (event: RunEvent) => void;
   /**
    * Changes that followed one another within a short window (at most 25 ms), in
    * seq order, in one frame: apply each exactly as if it had come alone. A

@@ -5,7 +5,7 @@ import { machine, order } from './helpers/fixtures.js';
 
 function loaded(seq = 5): BoardMirror {
   const m = new BoardMirror();
-  m.load({ seq, orders: [], machines: [], scene: DISABLED_SCENE });
+  m.load({ seq, orders: [], machines: [], scene: DISABLED_SCENE, runs: [] });
   return m;
 }
 
@@ -39,7 +39,7 @@ describe('BoardMirror', () => {
   it('replaces everything with a snapshot, even one with a lower seq (a reset store)', () => {
     const m = loaded(50);
     m.apply({ type: 'order', seq: 51, order: order() });
-    m.load({ seq: 3, orders: [order({ id: 'fresh' }), order({ id: 'old', status: 'picked_up' })], machines: [], scene: DISABLED_SCENE });
+    m.load({ seq: 3, orders: [order({ id: 'fresh' }), order({ id: 'old', status: 'picked_up' })], machines: [], scene: DISABLED_SCENE, runs: [] });
     expect([...m.orders.keys()]).toEqual(['fresh']);
     expect(m.seq).toBe(3);
   });

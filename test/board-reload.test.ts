@@ -11,7 +11,7 @@ import { machine, order } from './helpers/fixtures.js';
 class SlowLoadStore implements BoardStore {
   readonly kind = 'redis';
   handlers!: StoreFeedHandlers;
-  board: StoredSnapshot = { epoch: 'e1', seq: 1, orders: [], machines: [], scene: DISABLED_SCENE };
+  board: StoredSnapshot = { epoch: 'e1', seq: 1, orders: [], machines: [], scene: DISABLED_SCENE, runs: [] };
   release: (() => void) | undefined;
   slow = false;
   start(handlers: StoreFeedHandlers): Promise<void> {
@@ -28,6 +28,8 @@ class SlowLoadStore implements BoardStore {
   }
   upsertOrder = () => this.none();
   upsertMachine = () => this.none();
+  upsertRun = () => this.none();
+  run = () => Promise.resolve(undefined);
   setScene = () => this.none();
   expireOrder = () => this.none();
   order = () => Promise.resolve(undefined);
@@ -72,7 +74,7 @@ describe('the hub board when the store starts a new epoch', () => {
 
     // The store was emptied and written once: seq 1 of epoch e2. Compared by seq alone it would be taken as seen.
     const fresh = order({ id: 'o-fresh' });
-    store.board = { epoch: 'e2', seq: 1, orders: [fresh], machines: [], scene: DISABLED_SCENE };
+    store.board = { epoch: 'e2', seq: 1, orders: [fresh], machines: [], scene: DISABLED_SCENE, runs: [] };
     store.handlers.change({ type: 'order', seq: 1, order: fresh, at: Date.now(), epoch: 'e2' });
     await new Promise((r) => setImmediate(r));
 

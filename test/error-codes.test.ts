@@ -333,6 +333,36 @@ describe('every error answer of the API', () => {
         },
       },
 
+      // Production runs.
+      { route: 'GET /api/runs/', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/runs/') },
+      {
+        route: 'POST /api/runs/',
+        what: 'an SKU not on the menu',
+        code: 'invalid_input',
+        send: () => at('POST', '/api/runs/', { body: { sku: 'croissant', qty: 12 }, headers: AUTH }),
+      },
+      {
+        route: 'POST /api/runs/:id/start',
+        what: 'an unknown run',
+        code: 'unknown_run',
+        send: () => at('POST', '/api/runs/ghost/start', { body: { machine: 'oven-1' }, headers: AUTH }),
+      },
+      {
+        route: 'POST /api/runs/:id/finish',
+        what: 'a run not started',
+        code: 'run_moved',
+        send: async () => {
+          await at('POST', '/api/runs/', { body: { id: 'run-e1', sku: 'bun', qty: 4 }, headers: AUTH });
+          return at('POST', '/api/runs/run-e1/finish', { body: { produced: 12 }, headers: AUTH });
+        },
+      },
+      {
+        route: 'POST /api/runs/:id/cancel',
+        what: 'an unknown run',
+        code: 'unknown_run',
+        send: () => at('POST', '/api/runs/ghost/cancel', { headers: AUTH }),
+      },
+
       // The export.
       { route: 'GET /api/export', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/export') },
       { route: 'GET /api/export', what: 'an unknown format', code: 'invalid_input', send: () => at('GET', '/api/export?format=xml', { headers: AUTH }) },

@@ -5,6 +5,7 @@ import { StoreRefusedError, type BoardStore, type StoredChange } from '../server
 import type { HubState } from '../server/state/state.js';
 import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { ReadingsUpdate } from '../shared/schemas/board.js';
+import type { Run } from '../shared/schemas/run.js';
 import { machine, order } from './helpers/fixtures.js';
 import { tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
@@ -77,6 +78,69 @@ describe.each(bothStates(() => redis, log))('the %s store', (kind, make) => {
     expect(first).toEqual(second);
   });
 
+  it('numbers a production run like an order, keeps it while planned, loading or running, and takes it off when done', async () => {
+    const planned: Run = {
+      id: 'run-1',
+      sku: 'bun',
+      qty: 12,
+      status: 'planned',
+      allocations: [{ orderId: 'o1', qty: 2 }],
+      plannedStart: 1_000,
+      updatedAt: 1_000,
+    };
+    const a = await store.upsertRun(planned);
+    expect(a).toMatchObject({ applied: true, change: { type: 'run', seq: 1, run: planned } });
+    const running = { ...planned, status: 'running' as const, machine: 'oven-1', startedAt: 2_000, endsAt: 3_000, updatedAt: 2_000 };
+    await store.upsertRun(running);
+    expect((await store.load()).runs).toEqual([running]);
+    expect(await store.upsertRun({ ...planned, updatedAt: 1_500 })).toEqual({ applied: false, reason: 'stale' });
+    expect(await store.upsertRun(running)).toEqual({ applied: false, reason: 'duplicate' });
+    const done = { ...running, status: 'done' as const, doneAt: 3_100, produced: 12, wasted: 0, updatedAt: 3_100 };
+    expect(await store.upsertRun(done)).toMatchObject({ applied: true, change: { seq: 3, run: done } });
+    const board = await store.load();
+    expect(board.runs).toEqual([]);
+    expect(board.seq).toBe(3);
+    // Off the board but remembered: an older update cannot bring it back.
+    expect(await store.upsertRun({ ...running, updatedAt: 2_500 })).toEqual({ applied: false, reason: 'stale' });
+    expect(await store.run('run-1')).toEqual(done);
+    await eventually(() => expect(feed.map((c) => c.type === 'run' && c.run.status)).toEqual(['planned', 'running', 'done']));
+  });
+
+  it('writes a run only while it is in an expected status, else answers with the status it is in', async () => {
+    const base: Run = { id: 'run-2', sku: 'tote', qty: 4, status: 'planned', allocations: [], plannedStart: 1_000, updatedAt: 1_000 };
+    expect(await store.upsertRun(base, ['planned'])).toEqual({ applied: false, reason: 'run_moved', status: null });
+    await store.upsertRun(base);
+    const loading = { ...base, status: 'loading' as const, machine: 'printer-1', updatedAt: 2_000 };
+    const cancelled = { ...base, status: 'cancelled' as const, updatedAt: 2_001 };
+    // Both made from the same look (planned): only the first lands, though the second is newer.
+    const [first, second] = await Promise.all([store.upsertRun(loading, ['planned']), store.upsertRun(cancelled, ['planned'])]);
+    expect(first.applied).toBe(true);
+    expect(second).toEqual({ applied: false, reason: 'run_moved', status: 'loading' });
+    expect(await store.upsertRun({ ...loading, status: 'running', updatedAt: 3_000 }, ['planned', 'loading'])).toMatchObject({ applied: true });
+  });
+
+  it('keeps its runs across a restart of the same data', async () => {
+    const run: Run = {
+      id: 'run-3',
+      sku: 'bun',
+      qty: 12,
+      status: 'running',
+      machine: 'oven-1',
+      allocations: [],
+      plannedStart: 1_000,
+      startedAt: 1_000,
+      endsAt: 2_000,
+      updatedAt: 1_000,
+    };
+    await store.upsertRun(run);
+    // Now, not 1970: a finished run is remembered for two days, like a finished order.
+    await store.upsertRun({ id: 'run-4', sku: 'bun', qty: 12, status: 'cancelled', allocations: [], plannedStart: Date.now(), updatedAt: Date.now() });
+    await store.close();
+    await store.start({ change: () => undefined, reset: () => undefined });
+    expect((await store.load()).runs).toEqual([run]);
+    expect((await store.run('run-4'))?.status).toBe('cancelled');
+  });
+
   it('takes a finished order off the board and never lets an older update bring it back', async () => {
     const a = order({ updatedAt: 1_000 });
     await store.upsertOrder(a);
@@ -138,6 +202,7 @@ describe.each(bothStates(() => redis, log))('the %s store', (kind, make) => {
       { batch: { ...batch, qty: 13 } },
       { batch: { ...batch, endsAt: 2_500 } },
       { batch: { ...batch, label: 'Buns' } },
+      { batch: { ...batch, runId: 'run-2' } },
       { batch: undefined },
     ];
     let t = 10;

@@ -3,6 +3,7 @@ import { BoardMirror } from '../../shared/board-mirror.js';
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order, OrderStatus } from '../../shared/schemas/order.js';
+import type { Run, RunStatus } from '../../shared/schemas/run.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { BoardStore, StoredChange, WriteResult } from '../state/board-store.js';
@@ -125,6 +126,21 @@ export class Board {
 
   setScene(scene: Scene): Promise<WriteResult> {
     return this.#store.setScene(scene);
+  }
+
+  /** The production runs on the board (planned, loading, running), in no order. */
+  runs(): Iterable<Run> {
+    return this.#mirror.runs.values();
+  }
+
+  /** With `expected`: only while the run is in one of those statuses, atomically in the store. */
+  upsertRun(run: Run, expected?: readonly RunStatus[]): Promise<WriteResult> {
+    return this.#store.upsertRun(run, expected);
+  }
+
+  /** The latest record of a run, done and cancelled ones included, from the store. */
+  run(id: string): Promise<Run | undefined> {
+    return this.#store.run(id);
   }
 
   healthy(timeoutMs: number): Promise<boolean> {

@@ -15,6 +15,8 @@ import { directorRouter } from '../director/director-routes.js';
 import type { Director } from '../director/director.js';
 import type { DirectorJournal } from '../director/journal.js';
 import { staticRouter } from './static.js';
+import type { ProductionRuns } from '../production/production-runs.js';
+import { runsRouter } from '../production/run-routes.js';
 import type { KioskOrdering } from '../ordering/kiosk-ordering.js';
 import { kioskRouter } from '../ordering/kiosk-routes.js';
 import { staffRouter, type StaffRouterDeps } from '../staff/staff-routes.js';
@@ -54,6 +56,7 @@ export interface HttpDeps {
   floor: FloorWatch;
   /** The doors /readyz reports on. */
   doors: DoorStatus;
+  runs: ProductionRuns;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -65,6 +68,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff, deps.timeZone));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
+  app.use('/api/runs', runsRouter(deps.runs, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));
   app.use('/api', exportRouter(deps.events, staff, deps.timeZone));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));

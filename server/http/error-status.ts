@@ -12,12 +12,14 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   unknown_order: 404,
   unknown_screen: 404,
+  unknown_run: 404,
   unknown_scene: 404,
   // Valid, but the board has no room for another order until some leave it.
   board_full: 409,
   // A conditional write on a status the order has left (staff `from`).
   stale: 409,
   not_allowed: 409,
+  run_moved: 409,
   sold_out: 409,
   too_many_screens: 409,
   undo_expired: 410,

@@ -315,10 +315,11 @@ export class KioskOrdering {
     return storeDay(this.#opts.now(), this.#opts.timeZone);
   }
 
+  /** What a customer may see of a product: named field by field, so costs and prices of the config never reach a page. */
   #public(p: Product): KioskProduct {
-    const { runQuantity, ...rest } = p;
     const sold = this.#sold.day === this.today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
-    return { ...rest, left: Math.max(0, runQuantity - sold) };
+    const { sku, name, description, variants, runSize, production } = p;
+    return { sku, name, ...(description === undefined ? {} : { description }), variants, runSize, production, left: Math.max(0, p.runQuantity - sold) };
   }
 
   #onSold(day: string, sold: Record<string, number>): void {

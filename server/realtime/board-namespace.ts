@@ -164,7 +164,8 @@ function broadcastChanges(nsp: BoardNamespace, deps: BoardNamespaceDeps, greeter
     const [type, payload] = items[0]!;
     if (type === 'order') local.emit('order', payload);
     else if (type === 'machine') local.emit('machine', payload);
-    else local.emit('scene', payload);
+    else if (type === 'scene') local.emit('scene', payload);
+    else local.emit('run', payload);
   });
   deps.board.on('change', (change) => queueChange(frames, change));
   return frames;
@@ -181,6 +182,9 @@ function queueChange(frames: FrameCoalescer, change: BoardChange): void {
       break;
     case 'scene':
       frames.push(['scene', { seq: change.seq, scene: change.scene }]);
+      break;
+    case 'run':
+      frames.push(['run', { seq: change.seq, run: change.run }]);
       break;
   }
 }

@@ -1,6 +1,7 @@
 import type { BoardChange, ReadingsUpdate, Scene, Snapshot } from '../../shared/schemas/board.js';
 import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order, OrderStatus } from '../../shared/schemas/order.js';
+import type { Run, RunStatus } from '../../shared/schemas/run.js';
 
 /** What a write did: the change it made (with its new seq), or why it made none. */
 export type WriteResult =
@@ -11,7 +12,9 @@ export type WriteResult =
   /** A new order past `board.maxActiveOrders`: refused, not stored (an update to an order already on the board is never refused). */
   | { applied: false; reason: 'board_full'; max: number }
   /** A conditional write (a staff action): the order was no longer in the expected status; `status` is the one it is in (null: none held). */
-  | { applied: false; reason: 'moved'; status: OrderStatus | null };
+  | { applied: false; reason: 'moved'; status: OrderStatus | null }
+  /** A conditional run write: the run was no longer in one of the expected statuses; `status` is the one it is in (null: none held). */
+  | { applied: false; reason: 'run_moved'; status: RunStatus | null };
 
 /**
  * A board change plus when the store applied it (for the fan-out latency metric) and the store's epoch;
@@ -52,6 +55,13 @@ export interface BoardStore {
   upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult>;
   upsertMachine(machine: Machine): Promise<WriteResult>;
   setScene(scene: Scene): Promise<WriteResult>;
+  /**
+   * A production run, last write wins by `updatedAt` like an order. With `expected`, applied only while the held
+   * run is in one of those statuses (a staff tap on what the console showed): else `run_moved`, with its status.
+   */
+  upsertRun(run: Run, expected?: readonly RunStatus[]): Promise<WriteResult>;
+  /** The latest record of a run: on the board, or done or cancelled within the tombstone time. */
+  run(id: string): Promise<Run | undefined>;
   /** The latest record of an order: on the board, or finished within the tombstone time (for a recall). */
   order(id: string): Promise<Order | undefined>;
   /** Takes a ready order off the board if it is still exactly `order` (the ready time-out). */

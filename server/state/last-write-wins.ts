@@ -36,7 +36,7 @@ export function readingsOnly(current: Machine | undefined, next: Machine): boole
   const a = current.batch;
   const b = next.batch;
   if (!a || !b) return a === b;
-  return a.sku === b.sku && a.label === b.label && a.qty === b.qty && a.startedAt === b.startedAt && a.endsAt === b.endsAt;
+  return a.sku === b.sku && a.label === b.label && a.qty === b.qty && a.startedAt === b.startedAt && a.endsAt === b.endsAt && a.runId === b.runId;
 }
 
 export function readingsUpdate(machine: Machine): ReadingsUpdate {

@@ -57,6 +57,7 @@ export class BoardFeed {
     this.socket.on('order', (e) => this.#apply({ type: 'order', ...e }));
     this.socket.on('machine', (e) => this.#apply({ type: 'machine', ...e }));
     this.socket.on('scene', (e) => this.#apply({ type: 'scene', ...e }));
+    this.socket.on('run', (e) => this.#apply({ type: 'run', ...e }));
     this.socket.on('readings', (updates) => {
       let taken = false;
       for (const u of updates) taken = this.mirror.applyReadings(u) || taken;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MachineEvent, OrderEvent, SceneEvent } from './board.js';
+import { MachineEvent, OrderEvent, RunEvent, SceneEvent } from './board.js';
 import { EpochMs, Id, label } from './common.js';
 import { OrderStatus } from './order.js';
 import { DirectorLogEntry } from './director.js';
@@ -26,6 +26,7 @@ export const LoggedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At }),
   z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...At }),
   z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...At }),
+  z.object({ type: z.literal('run'), ...RunEvent.shape, ...At }),
   z.object({ type: z.literal('staff'), staff: StaffLogEntry, ...At }),
   // A program switch with its cause: the director's log is these entries (GET /api/director/log is a filtered view).
   z.object({ type: z.literal('director'), director: DirectorLogEntry, ...At }),

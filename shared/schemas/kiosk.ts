@@ -22,7 +22,8 @@ export const KioskOrderRequest = z
 export type KioskOrderRequest = z.infer<typeof KioskOrderRequest>;
 
 /** What the kiosk shows: the menu and what is left of each product today. */
-export interface KioskProduct extends Omit<Product, 'runQuantity'> {
+/** A product as the kiosk shows it: what is left today, never what it costs the store. */
+export interface KioskProduct extends Pick<Product, 'sku' | 'name' | 'description' | 'variants' | 'runSize' | 'production'> {
   left: number;
 }
 export interface KioskState {

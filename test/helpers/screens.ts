@@ -32,6 +32,7 @@ export async function connectScreens(url: string, count: number): Promise<Screen
     );
     feed.socket.on('machine', (e) => screen.events.push({ name: 'machine', seq: e.seq, id: e.machine.id }));
     feed.socket.on('scene', (e) => screen.events.push({ name: 'scene', seq: e.seq }));
+    feed.socket.on('run', (e) => screen.events.push({ name: 'run', seq: e.seq, id: e.run.id, status: e.run.status }));
     // A batch frame is recorded as the events it carries, in order.
     feed.socket.on('batch', (items) => {
       screen.frames.batches++;
@@ -39,6 +40,7 @@ export async function connectScreens(url: string, count: number): Promise<Screen
         if (name === 'order')
           screen.events.push({ name, seq: e.seq, id: e.order.id, status: e.order.status, ...(e.removed ? { removed: true as const } : {}) });
         else if (name === 'machine') screen.events.push({ name, seq: e.seq, id: e.machine.id });
+        else if (name === 'run') screen.events.push({ name, seq: e.seq, id: e.run.id, status: e.run.status });
         else screen.events.push({ name, seq: e.seq });
       }
     });

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DISABLED_SCENE, Scene, Seq } from '../../../shared/schemas/board.js';
 import { Machine } from '../../../shared/schemas/machine.js';
 import { Order, isActiveOrder, type OrderStatus } from '../../../shared/schemas/order.js';
+import { Run, type RunStatus } from '../../../shared/schemas/run.js';
+import { isActiveRun } from '../../../shared/contract-values.js';
 import type { Logger } from '../../log.js';
 import { decide, readingsOnly, readingsUpdate } from '../last-write-wins.js';
 import type { BoardStore, StoreFeedHandlers, StoredChange, StoredSnapshot, WriteResult } from '../board-store.js';
@@ -25,6 +27,9 @@ const Persisted = z.object({
   tombstones: z.array(Order),
   machines: z.array(Machine),
   scene: Scene,
+  /** Absent in files written before production runs. */
+  runs: z.array(Run).default([]),
+  runTombstones: z.array(Run).default([]),
 });
 type Persisted = z.infer<typeof Persisted>;
 
@@ -33,6 +38,7 @@ const JournalEntry = z.discriminatedUnion('t', [
   z.object({ t: z.literal('expire'), seq: Seq, order: Order }),
   z.object({ t: z.literal('machine'), seq: Seq, machine: Machine }),
   z.object({ t: z.literal('scene'), seq: Seq, scene: Scene }),
+  z.object({ t: z.literal('run'), seq: Seq, run: Run }),
 ]);
 type JournalEntry = z.infer<typeof JournalEntry>;
 
@@ -52,6 +58,9 @@ export class EmbeddedStore implements BoardStore {
   #tombstones = new Map<string, Order>();
   #machines = new Map<string, Machine>();
   #scene: Scene = DISABLED_SCENE;
+  #runs = new Map<string, Run>();
+  /** Done and cancelled runs, kept like finished orders so a late, older update cannot bring one back. */
+  #runTombstones = new Map<string, Run>();
   #journalLines = 0;
   #feed = new EventEmitter();
   #now: () => number;
@@ -101,6 +110,8 @@ export class EmbeddedStore implements BoardStore {
         for (const o of parsed.tombstones) this.#tombstones.set(o.id, o);
         for (const m of parsed.machines) this.#machines.set(m.id, m);
         this.#scene = parsed.scene;
+        for (const r of parsed.runs) this.#putRun(r);
+        for (const r of parsed.runTombstones) this.#putRun(r);
       } else {
         // Keep the damaged file for a human, start from an empty board rather than not at all.
         const aside = `${this.#snapshotFile}.corrupt-${Date.now()}`;
@@ -141,6 +152,19 @@ export class EmbeddedStore implements BoardStore {
       case 'scene':
         this.#scene = entry.scene;
         break;
+      case 'run':
+        this.#putRun(entry.run);
+        break;
+    }
+  }
+
+  #putRun(run: Run): void {
+    if (isActiveRun(run)) {
+      this.#runs.set(run.id, run);
+      this.#runTombstones.delete(run.id);
+    } else {
+      this.#runs.delete(run.id);
+      this.#runTombstones.set(run.id, run);
     }
   }
 
@@ -157,6 +181,7 @@ export class EmbeddedStore implements BoardStore {
   #compact(): void {
     const cutoff = this.#now() - TOMBSTONE_MS;
     for (const [id, o] of this.#tombstones) if (o.updatedAt < cutoff) this.#tombstones.delete(id);
+    for (const [id, r] of this.#runTombstones) if (r.updatedAt < cutoff) this.#runTombstones.delete(id);
     const state: Persisted = {
       epoch: this.#epoch,
       seq: this.#seq,
@@ -164,6 +189,8 @@ export class EmbeddedStore implements BoardStore {
       tombstones: [...this.#tombstones.values()],
       machines: [...this.#machines.values()],
       scene: this.#scene,
+      runs: [...this.#runs.values()],
+      runTombstones: [...this.#runTombstones.values()],
     };
     replaceFile(this.#snapshotFile, JSON.stringify(state));
     writeFileSync(this.#journalFile, '');
@@ -194,6 +221,7 @@ export class EmbeddedStore implements BoardStore {
       orders: [...this.#orders.values()],
       machines: [...this.#machines.values()],
       scene: this.#scene,
+      runs: [...this.#runs.values()],
     });
   }
 
@@ -263,6 +291,24 @@ export class EmbeddedStore implements BoardStore {
     this.#record({ t: 'scene', seq, scene });
     this.#scene = scene;
     return Promise.resolve(this.#announce({ type: 'scene', seq, scene, at: this.#now(), epoch: this.#epoch }));
+  }
+
+  upsertRun(run: Run, expected?: readonly RunStatus[]): Promise<WriteResult> {
+    const current = this.#runs.get(run.id) ?? this.#runTombstones.get(run.id);
+    // As for orders: nothing runs between this look and the write below.
+    if (expected !== undefined && (!current || !expected.includes(current.status))) {
+      return Promise.resolve({ applied: false, reason: 'run_moved', status: current?.status ?? null });
+    }
+    const verdict = decide(current && { updatedAt: current.updatedAt, json: JSON.stringify(current) }, { updatedAt: run.updatedAt, json: JSON.stringify(run) });
+    if (verdict !== 'apply') return Promise.resolve({ applied: false, reason: verdict });
+    const seq = ++this.#seq;
+    this.#record({ t: 'run', seq, run });
+    this.#putRun(run);
+    return Promise.resolve(this.#announce({ type: 'run', seq, run, at: this.#now(), epoch: this.#epoch }));
+  }
+
+  run(id: string): Promise<Run | undefined> {
+    return Promise.resolve(this.#runs.get(id) ?? this.#runTombstones.get(id));
   }
 
   healthy(): Promise<boolean> {

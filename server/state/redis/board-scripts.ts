@@ -119,7 +119,7 @@ const READINGS_ONLY = `local function readings_only(cur, nxt)
   if a.name ~= b.name or a.kind ~= b.kind or a.state ~= b.state then return false end
   local x, y = a.batch, b.batch
   if x == nil or y == nil then return x == y end
-  return x.sku == y.sku and x.label == y.label and x.qty == y.qty and x.startedAt == y.startedAt and x.endsAt == y.endsAt
+  return x.sku == y.sku and x.label == y.label and x.qty == y.qty and x.startedAt == y.startedAt and x.endsAt == y.endsAt and x.runId == y.runId
 end`;
 
 /**
@@ -157,4 +157,36 @@ local seq = redis.call('INCR', KEYS[2])
 local msg = ${HEAD} .. '"type":"scene","scene":' .. ARGV[1] .. '}'
 redis.call('PUBLISH', ARGV[2], msg)
 ${log('KEYS[3]', 'ARGV[3]')}
+return {seq, msg}`;
+
+/**
+ * KEYS: runs hash, seq, finished-run key, event log, epoch. ARGV: id, json, updatedAt, active(1|0), channel, finished
+ * ttl s, log cap, expected statuses (comma-separated, '' for any: else a run in another status is left alone and the
+ * reply is {0, 'run_moved', its status}), epoch candidate. A done or cancelled run leaves the hash for its own key,
+ * kept like a finished order's, so a late, older update cannot bring it back; every applied write takes a seq.
+ */
+export const UPSERT_RUN = `${DECIDE}
+${STATUS_OF}
+${GUARD}
+guard(KEYS[2], KEYS[4])
+local active = redis.call('HGET', KEYS[1], ARGV[1])
+local cur = active or redis.call('GET', KEYS[3])
+if ARGV[8] ~= '' then
+  local held = status_of(cur)
+  if held == '' or not string.find(',' .. ARGV[8] .. ',', ',' .. held .. ',', 1, true) then return {0, 'run_moved', held} end
+end
+local verdict = decide(cur, ARGV[2], tonumber(ARGV[3]))
+if verdict ~= 'apply' then return {0, verdict} end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('DEL', KEYS[3])
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[6])
+end
+${STAMP}
+local seq = redis.call('INCR', KEYS[2])
+local msg = ${HEAD} .. '"type":"run","run":' .. ARGV[2] .. '}'
+redis.call('PUBLISH', ARGV[5], msg)
+${log('KEYS[4]', 'ARGV[7]')}
 return {seq, msg}`;

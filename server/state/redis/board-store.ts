@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DISABLED_SCENE, MachineEvent, OrderEvent, Scene, SceneEvent } from '../../../shared/schemas/board.js';
+import { DISABLED_SCENE, MachineEvent, OrderEvent, RunEvent, Scene, SceneEvent } from '../../../shared/schemas/board.js';
+import { Run, RunStatus } from '../../../shared/schemas/run.js';
+import { isActiveRun } from '../../../shared/contract-values.js';
 import { Machine } from '../../../shared/schemas/machine.js';
 import { Order, OrderStatus, isActiveOrder } from '../../../shared/schemas/order.js';
 import type { Logger } from '../../log.js';
@@ -10,7 +12,7 @@ import type { RedisConnections } from './connections.js';
 import { TOMBSTONE_MS, newEpoch } from '../embedded/board-store.js';
 import { EVENT_LOG_STREAM } from './event-log.js';
 import { readingsUpdate } from '../last-write-wins.js';
-import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER } from './board-scripts.js';
+import { EXPIRE_ORDER, SET_SCENE, UPSERT_MACHINE, UPSERT_ORDER, UPSERT_RUN } from './board-scripts.js';
 import { StoreRefusedError, StoreUnavailableError, type BoardStore, type StoreFeedHandlers, type StoredSnapshot, type WriteResult } from '../board-store.js';
 import { PASSING_CONDITION } from '../outage.js';
 import { parseJson } from '../../../shared/parse-json.js';
@@ -21,6 +23,8 @@ const KEY = {
   machines: 'batchboard:board:machines',
   scene: 'batchboard:board:scene',
   tombstone: (id: string) => `batchboard:board:done:${id}`,
+  runs: 'batchboard:board:runs',
+  finishedRun: (id: string) => `batchboard:board:run-done:${id}`,
   changes: 'batchboard:board:changes',
   epoch: 'batchboard:board:epoch',
   events: EVENT_LOG_STREAM,
@@ -33,6 +37,7 @@ const FeedMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order'), ...OrderEvent.shape, ...Stamp.shape }),
   z.object({ type: z.literal('machine'), ...MachineEvent.shape, ...Stamp.shape }),
   z.object({ type: z.literal('scene'), ...SceneEvent.shape, ...Stamp.shape }),
+  z.object({ type: z.literal('run'), ...RunEvent.shape, ...Stamp.shape }),
   z.object({ type: z.literal('readings'), machine: Machine, ...At.shape }),
 ]);
 type FeedMessage = z.infer<typeof FeedMessage>;
@@ -89,20 +94,53 @@ export class RedisStore implements BoardStore {
   async load(): Promise<StoredSnapshot> {
     // An empty store (new, or one that lost its data) gets its epoch here if no write has made one yet.
     const replies = await this.#guard(() =>
-      this.#cmd.multi().set(KEY.epoch, newEpoch(), 'NX').get(KEY.epoch).get(KEY.seq).hvals(KEY.orders).hvals(KEY.machines).get(KEY.scene).exec(),
+      this.#cmd
+        .multi()
+        .set(KEY.epoch, newEpoch(), 'NX')
+        .get(KEY.epoch)
+        .get(KEY.seq)
+        .hvals(KEY.orders)
+        .hvals(KEY.machines)
+        .get(KEY.scene)
+        .hvals(KEY.runs)
+        .exec(),
     );
     if (!replies) throw new StoreUnavailableError('transaction aborted');
-    const [, epoch, seq, orders, machines, scene] = replies.map(([err, value]) => {
+    const [, epoch, seq, orders, machines, scene, runs] = replies.map(([err, value]) => {
       if (err) throw new StoreUnavailableError(err);
       return value;
-    }) as [unknown, string, string | null, string[], string[], string | null];
+    }) as [unknown, string, string | null, string[], string[], string | null, string[]];
     return {
       epoch,
       seq: seq === null ? 0 : Number(seq),
       orders: parseEach(orders, Order, this.#log).filter(isActiveOrder),
       machines: parseEach(machines, Machine, this.#log),
       scene: (scene !== null && parseEach([scene], Scene, this.#log)[0]) || DISABLED_SCENE,
+      runs: parseEach(runs, Run, this.#log).filter(isActiveRun),
     };
+  }
+
+  upsertRun(run: Run, expected?: readonly RunStatus[]): Promise<WriteResult> {
+    return this.#run(
+      UPSERT_RUN,
+      [KEY.runs, KEY.seq, KEY.finishedRun(run.id), KEY.events, KEY.epoch],
+      [
+        run.id,
+        JSON.stringify(run),
+        String(run.updatedAt),
+        isActiveRun(run) ? '1' : '0',
+        KEY.changes,
+        TOMBSTONE_S,
+        this.#logCap,
+        expected?.join(',') ?? '',
+        newEpoch(),
+      ],
+    );
+  }
+
+  async run(id: string): Promise<Run | undefined> {
+    const raw = await this.#guard(async () => (await this.#cmd.hget(KEY.runs, id)) ?? (await this.#cmd.get(KEY.finishedRun(id))));
+    return raw === null ? undefined : parseEach([raw], Run, this.#log)[0];
   }
 
   upsertOrder(order: Order, expected?: OrderStatus): Promise<WriteResult> {
@@ -183,6 +221,10 @@ export class RedisStore implements BoardStore {
       if (body === 'moved') {
         const status = OrderStatus.safeParse(held);
         return { applied: false, reason: 'moved', status: status.success ? status.data : null };
+      }
+      if (body === 'run_moved') {
+        const status = RunStatus.safeParse(held);
+        return { applied: false, reason: 'run_moved', status: status.success ? status.data : null };
       }
       return { applied: false, reason: body as 'stale' | 'duplicate' | 'not_on_board' | 'unchanged' };
     }

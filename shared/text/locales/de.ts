@@ -205,6 +205,8 @@ export const de: Messages = {
   'error.store_refused': 'Der Hub konnte das nicht speichern.',
   'error.board_full': 'Die Anzeige ist gerade voll. Bitte an der Kasse bestellen.',
   'error.stale': 'Die Bestellung ist schon weiter.',
+  'error.unknown_run': 'Dieser Durchgang ist nicht auf der Anzeige.',
+  'error.run_moved': 'Der Durchgang ist schon weiter.',
   'error.not_allowed': 'Das geht mit dieser Bestellung gerade nicht.',
   'error.sold_out': '{left, plural, =0 {Leider gerade ausverkauft.} one {Leider nur noch # da.} other {Leider nur noch # da.}}',
   'error.undo_expired': 'Zu spät zum Rückgängigmachen.',

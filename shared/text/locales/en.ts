@@ -218,6 +218,8 @@ export const en = {
   'error.store_refused': 'The hub could not save that.',
   'error.board_full': 'The board is full right now. Please order at the counter.',
   'error.stale': 'That order has already moved on.',
+  'error.unknown_run': 'That run is not on the board.',
+  'error.run_moved': 'That run has already moved on.',
   'error.not_allowed': 'That can’t be done to this order now.',
   'error.sold_out': '{left, plural, =0 {Sorry, that just sold out.} one {Sorry, only # is left.} other {Sorry, only # are left.}}',
   'error.undo_expired': 'Too late to undo.',

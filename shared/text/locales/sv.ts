@@ -204,6 +204,8 @@ export const sv: Messages = {
   'error.store_refused': 'Navet kunde inte spara det.',
   'error.board_full': 'Tavlan är full just nu. Beställ gärna i kassan.',
   'error.stale': 'Beställningen har redan gått vidare.',
+  'error.unknown_run': 'Den omgången finns inte på tavlan.',
+  'error.run_moved': 'Omgången har redan gått vidare.',
   'error.not_allowed': 'Det går inte att göra med beställningen nu.',
   'error.sold_out': '{left, plural, =0 {Tyvärr, det tog precis slut.} other {Tyvärr, bara # kvar.}}',
   'error.undo_expired': 'För sent att ångra.',
