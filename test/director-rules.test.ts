@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SceneRules } from '../server/director/scene-rules.js';
+import type { Run } from '../shared/schemas/run.js';
 import { machine } from './helpers/fixtures.js';
 
 const RULES = [
@@ -40,5 +41,55 @@ describe('the scene rules', () => {
 
   it('list every scene it may ask for', () => {
     expect(new SceneRules(RULES, 'Board').scenes().sort()).toEqual(['Board', 'Finishing Station', 'Oven Cam']);
+  });
+});
+
+describe('the scene rules on production runs', () => {
+  const RUN_RULES = [
+    { run: 'run_started' as const, sku: 'tote-print', scene: 'Printer Cam', seconds: 20, beforeSeconds: 30, priority: 5 },
+    { run: 'run_finishing' as const, machine: 'oven-1', scene: 'Oven Cam', seconds: 40, beforeSeconds: 30, priority: 10 },
+    { run: 'run_done' as const, scene: 'Shelf Cam', seconds: 15, beforeSeconds: 30, priority: 1 },
+  ];
+  const run = (over: Partial<Run>): Run => ({
+    id: 'r1',
+    sku: 'cardamom-bun',
+    qty: 12,
+    status: 'planned',
+    allocations: [],
+    plannedStart: 0,
+    updatedAt: 0,
+    ...over,
+  });
+
+  it('cut to the oven 30 s before its run comes out, for 40 s, waking the director for it', () => {
+    const r = new SceneRules(RUN_RULES, 'Board');
+    // Started at 0, out at 20 min: the finishing rule wants the oven from 19:30 to 20:10.
+    expect(r.observeRun(run({ status: 'running', machine: 'oven-1', startedAt: 0, endsAt: 1_200_000 }), 0)).toBe(true);
+    expect(r.wanted(0).scene).toBe('Board');
+    expect(r.nextExpiry(0)).toBe(1_170_000);
+    expect(r.wanted(1_169_999).scene).toBe('Board');
+    expect(r.wanted(1_170_000)).toMatchObject({ scene: 'Oven Cam', trigger: { run: 'r1', event: 'run_finishing', machine: 'oven-1' } });
+    expect(r.wanted(1_209_999).scene).toBe('Oven Cam');
+    expect(r.wanted(1_210_000).scene).toBe('Board');
+  });
+
+  it('cut on a run starting only for its SKU, and on a run done for any, each for its seconds', () => {
+    const r = new SceneRules(RUN_RULES, 'Board');
+    expect(r.observeRun(run({ status: 'running', startedAt: 0, endsAt: 60_000 }), 0)).toBe(false);
+    expect(r.wanted(0).scene).toBe('Board');
+    expect(r.observeRun(run({ id: 't1', sku: 'tote-print', status: 'running', startedAt: 1_000, endsAt: 361_000 }), 1_000)).toBe(true);
+    expect(r.wanted(1_000)).toMatchObject({ scene: 'Printer Cam', trigger: { run: 't1', event: 'run_started' } });
+    expect(r.wanted(21_000).scene).toBe('Board');
+    expect(r.observeRun(run({ id: 't1', sku: 'tote-print', status: 'done' }), 400_000)).toBe(true);
+    expect(r.wanted(400_000).scene).toBe('Shelf Cam');
+    expect(r.wanted(415_000).scene).toBe('Board');
+  });
+
+  it('fire nothing for the runs already running when the director starts, but still cut before they come out', () => {
+    const r = new SceneRules(RUN_RULES, 'Board');
+    r.observeRun(run({ id: 't2', sku: 'tote-print', status: 'running', machine: 'oven-1', startedAt: 0, endsAt: 100_000 }), 10_000, true);
+    expect(r.wanted(10_000).scene).toBe('Board');
+    expect(r.wanted(70_000).scene).toBe('Oven Cam');
+    expect(r.scenes()).toEqual(['Board', 'Printer Cam', 'Oven Cam', 'Shelf Cam']);
   });
 });

@@ -34,6 +34,7 @@ function directorConfig(holdMinutes = LONG_HOLD_MINUTES): string {
           { name: 'oven-unloading', machine: 'oven-1', state: 'unloading', scene: 'Oven Cam', seconds: 2, priority: 10 },
           { name: 'finishing-running', machine: 'finishing-1', state: 'running', scene: 'Finishing Station', priority: 5 },
           { name: 'printer-ghost', machine: 'printer-1', state: 'running', scene: 'Printer Cam', priority: 1 },
+          { name: 'tote-out', run: 'run_done', sku: 'tote-print', scene: 'Finishing Station', seconds: 2, priority: 8 },
         ],
       },
     }),
@@ -146,6 +147,17 @@ describe('the director against a real OBS Studio', () => {
     const entries = await log();
     expect(entries.at(-2)).toMatchObject({ scene: 'Oven Cam', cause: 'rule', rule: 'oven-unloading', machine: 'oven-1', state: 'unloading' });
     expect(entries.at(-1)).toMatchObject({ scene: 'Board', cause: 'default' });
+  });
+
+  it('cuts on a production run’s moment: a tote run done shows the finishing station for its seconds, then the default', async () => {
+    const id = `run-obs-${++t}`;
+    expect((await api(hub, 'POST', '/api/runs', { id, sku: 'tote-print', qty: 4 })).status).toBe(201);
+    expect((await api(hub, 'POST', `/api/runs/${id}/start`, { machine: 'printer-1' })).status).toBe(200);
+    const mark = cuts.length;
+    expect((await api(hub, 'POST', `/api/runs/${id}/finish`, { produced: 4 })).status).toBe(200);
+    await eventually(() => expect(cutsSince(mark)).toEqual(['Finishing Station', 'Board']), 10_000);
+    await eventually(async () => expect((await log()).at(-1)).toMatchObject({ scene: 'Board' }));
+    expect((await log()).at(-2)).toMatchObject({ scene: 'Finishing Station', cause: 'rule', rule: 'tote-out', run: id, event: 'run_done' });
   });
 
   it('ends on the right scene when events come faster than OBS answers', async () => {

@@ -61,8 +61,10 @@ export class Director {
 
   start(): void {
     for (const m of this.#board.snapshot().machines) this.#rules.observe(m, this.#now());
+    for (const r of this.#board.snapshot().runs) this.#rules.observeRun(r, this.#now(), true);
     this.#board.on('change', (change) => {
       if (change.type === 'machine') this.#onMachine(change.machine);
+      if (change.type === 'run' && this.#rules.observeRun(change.run, this.#now())) this.#evaluate('rule');
     });
     this.#obs.on('connected', () => void this.#serial(() => this.#onConnected()));
     this.#obs.on('disconnected', () => this.#publish());
@@ -254,7 +256,7 @@ export class Director {
     // No rule wants anything: the default is back (or, on reconnect, simply what should be live).
     await this.#switch(wanted.scene, wanted.rule || cause === 'reconnect' ? cause : 'default', {
       ...(wanted.rule ? { rule: wanted.rule.label } : {}),
-      ...(wanted.trigger ? { machine: wanted.trigger.machine, state: wanted.trigger.state } : {}),
+      ...(wanted.trigger ?? {}),
     });
   }
 
