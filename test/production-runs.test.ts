@@ -84,6 +84,14 @@ describe('production runs on one hub', () => {
       .map((line) => JSON.parse(line) as LoggedEvent)
       .flatMap((e) => (e.type === 'run' && e.run.id === 'run-totes' ? [e.run.status] : []));
     expect(steps).toEqual(['planned', 'running', 'done']);
+    // The day's run figures on /metrics: one run, 4 made, all 4 sold, none wasted.
+    await eventually(async () => {
+      const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      expect(metrics).toContain('batchboard_runs_today 1');
+      expect(metrics).toContain('batchboard_run_units_today{kind="made"} 4');
+      expect(metrics).toContain('batchboard_run_units_today{kind="sold"} 4');
+      expect(metrics).toContain('batchboard_run_units_today{kind="wasted"} 0');
+    });
   });
 
   it('starts and finishes a run from machine events that name it (batch.runId)', async () => {

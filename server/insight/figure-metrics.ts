@@ -66,6 +66,40 @@ const GAUGES: FigureGauge[] = [
       for (const [machine, m] of Object.entries(f.machines)) set({ machine }, m.faultSeconds);
     },
   },
+  { name: 'batchboard_runs_today', help: 'Production runs done today', read: (f, set) => set({}, f.runs.runs) },
+  {
+    name: 'batchboard_run_units_today',
+    help: 'Units of production runs done today: made, sold (allocated to orders not cancelled) and wasted',
+    labelNames: ['kind'],
+    read(f, set) {
+      set({ kind: 'made' }, f.runs.unitsMade);
+      set({ kind: 'sold' }, f.runs.unitsSold);
+      set({ kind: 'wasted' }, f.runs.unitsWasted);
+    },
+  },
+  {
+    name: 'batchboard_run_gross_margin',
+    help: 'Gross margin of the runs done today: the total, and the median per run (the catalogue needs unitPrice and unitCost)',
+    labelNames: ['stat'],
+    read(f, set) {
+      if (f.runs.grossMarginPerRun.total !== null) set({ stat: 'total' }, f.runs.grossMarginPerRun.total);
+      if (f.runs.grossMarginPerRun.p50 !== null) set({ stat: 'p50' }, f.runs.grossMarginPerRun.p50);
+    },
+  },
+  {
+    name: 'batchboard_inventory_velocity_seconds',
+    help: 'Mean time a made unit waited on the shelf today, from its run out to its order picked up',
+    read: (f, set) => (f.runs.inventoryVelocitySeconds === null ? undefined : set({}, f.runs.inventoryVelocitySeconds)),
+  },
+  {
+    name: 'batchboard_machine_run_utilisation_ratio',
+    help: 'Per machine: time in production runs today over the time since its first run today started',
+    labelNames: ['machine'],
+    reset: true,
+    read(f, set) {
+      for (const [machine, u] of Object.entries(f.runs.machineUtilisation)) set({ machine }, u);
+    },
+  },
 ];
 
 /** The production figures as Prometheus gauges on /metrics. */

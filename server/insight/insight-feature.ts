@@ -37,7 +37,7 @@ export function openInsight(
   },
 ): Insights {
   const { log, metrics } = deps;
-  const insight = new Insight(deps.board, deps.events, log, metrics, Date.now, config.shop.timeZone);
+  const insight = new Insight(deps.board, deps.events, log, metrics, { catalogue: config.shop.catalogue, timeZone: config.shop.timeZone });
   const hook = config.shop.alerts.webhook;
   const webhook = hook ? new Webhook(hook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
   const alerts = new Alerts({

@@ -6,6 +6,8 @@ import type { EventLog } from '../state/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Figures, type WaitEstimate } from './figures.js';
+import { RunEconomics } from './run-economics.js';
+import type { Product } from '../../shared/schemas/catalogue.js';
 import { registerFigureMetrics } from './figure-metrics.js';
 import { dayStart, type TimeZone } from '../../shared/store-time.js';
 
@@ -28,8 +30,18 @@ export class Insight {
   #series: FigurePoint[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(board: Board, events: EventLog, log: Logger, metrics: Metrics, now: () => number = Date.now, timeZone?: TimeZone) {
-    this.#figures = new Figures(timeZone);
+  #runs: RunEconomics;
+
+  constructor(
+    board: Board,
+    events: EventLog,
+    log: Logger,
+    metrics: Metrics,
+    opts: { catalogue?: readonly Product[]; now?: () => number; timeZone?: TimeZone } = {},
+  ) {
+    const now = opts.now ?? Date.now;
+    this.#figures = new Figures(opts.timeZone);
+    this.#runs = new RunEconomics(opts.catalogue ?? []);
     this.#board = board;
     this.#events = events;
     this.#log = log;
@@ -49,7 +61,7 @@ export class Insight {
     try {
       // From an hour before midnight, so "the last hour" is right just after midnight too.
       for await (const page of this.#events.pages(dayStart(now, this.#figures.timeZone) - 3_600_000, now)) {
-        for (const e of page) if (e.type === 'order' || e.type === 'machine') this.#observe(e);
+        for (const e of page) if (e.type === 'order' || e.type === 'machine' || e.type === 'run') this.#observe(e);
         replayed += page.length;
       }
     } catch (err) {
@@ -65,7 +77,10 @@ export class Insight {
 
   figures(): ProductionFigures {
     const now = this.#now();
-    if (!this.#cached || now - this.#cached.at >= 1_000) this.#cached = this.#figures.compute(now, this.#board.snapshot().orders);
+    if (!this.#cached || now - this.#cached.at >= 1_000) {
+      const runs = this.#runs.compute(now, dayStart(now, this.#figures.timeZone));
+      this.#cached = { ...this.#figures.compute(now, this.#board.snapshot().orders), runs };
+    }
     return this.#cached;
   }
 
@@ -84,8 +99,11 @@ export class Insight {
 
   #observe(e: BoardChange | LoggedEvent): void {
     this.#cached = undefined;
-    if (e.type === 'order') this.#figures.observeOrder(e.order);
-    else if (e.type === 'machine') this.#figures.observeMachine(e.machine);
+    if (e.type === 'order') {
+      this.#figures.observeOrder(e.order);
+      this.#runs.observeOrder(e.order);
+    } else if (e.type === 'machine') this.#figures.observeMachine(e.machine);
+    else if (e.type === 'run') this.#runs.observeRun(e.run);
   }
 
   #point(f: ProductionFigures): FigurePoint {

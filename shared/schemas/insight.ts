@@ -24,6 +24,43 @@ export interface ProductionFigures {
   throughput: { readyLastHour: number; readyToday: number; perHourToday: number | null; bySkuLastHour: Record<string, number> };
   pickup: { readyToday: number; pickedUpToday: number; rate: number | null };
   machines: Record<string, MachineFigures>;
+  /** Production runs done today: the unit economics (docs/protocol.md, "Production figures"). */
+  runs: RunDayFigures;
+}
+
+/** One run done today, as the investor's list asks for it. */
+export interface RunFigures {
+  id: string;
+  sku: string;
+  machine: string | null;
+  qty: number;
+  produced: number;
+  wasted: number;
+  /** Units allocated to orders not cancelled. */
+  sold: number;
+  /** qty ÷ the SKU's runSize. */
+  fillRate: number | null;
+  /** Machine time, startedAt to doneAt. */
+  machineMinutes: number | null;
+  /** unitPrice × sold − unitCost × produced − machine hours × machineCostPerHour; null without prices in the catalogue. */
+  grossMargin: number | null;
+  /** The first allocated order's arrival to the last one's pickup; null until all are picked up. */
+  fulfilmentSeconds: number | null;
+  doneAt: number;
+}
+
+export interface RunDayFigures {
+  runs: number;
+  unitsMade: number;
+  unitsSold: number;
+  unitsWasted: number;
+  grossMarginPerRun: { p50: number | null; total: number | null };
+  /** Mean time a made unit waited on the shelf, from its run's end to its order's pickup, weighted by units. */
+  inventoryVelocitySeconds: number | null;
+  /** Per machine: time in runs today over the time since its first run today started. */
+  machineUtilisation: Record<string, number>;
+  /** The latest runs done today, newest first (at most 20). */
+  recent: RunFigures[];
 }
 
 /** A point of the console's small charts. */
