@@ -18,6 +18,7 @@ import { closeScreens, connectScreens, eventually, type Screen } from './helpers
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 const LANDSCAPE = { width: 1280, height: 800 };
+const PORTRAIT = { width: 800, height: 1280 };
 const TV = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
 /** A hurried double tap: the second finger lands this long after the first, on the same spot. */
@@ -262,10 +263,16 @@ describe('the staff console’s Production lane, in Chromium', () => {
         await card(staff, 'buns-now').getByRole('group', { name: 'How many came out?' }).waitFor();
         await released(staff, 'buns-now');
       }
-      const found = await axeViolations(staff);
-      expect(found, `form ${state}\n${describeViolations(found)}`).toEqual([]);
-      expect(await smallText(staff), `form ${state}`).toEqual([]);
-      expect(await smallTargets(staff), `form ${state}`).toEqual([]);
+      // The tablet held either way: the lane sits beside the queue in landscape and below it in portrait.
+      for (const viewport of [LANDSCAPE, PORTRAIT]) {
+        await staff.setViewportSize(viewport);
+        const where = `form ${state} at ${viewport.width}×${viewport.height}`;
+        const found = await axeViolations(staff);
+        expect(found, `${where}\n${describeViolations(found)}`).toEqual([]);
+        expect(await smallText(staff), where).toEqual([]);
+        expect(await smallTargets(staff), where).toEqual([]);
+      }
+      await staff.setViewportSize(LANDSCAPE);
     }
     await card(staff, 'buns-now').getByRole('button', { name: 'Back' }).click();
     await staff.close();

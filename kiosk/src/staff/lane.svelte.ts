@@ -55,11 +55,15 @@ const keyOf = (g: GroupKey) => (g.by === 'machine' ? `machine:${g.id}` : g.by ==
 
 /**
  * The machine "Loaded" names: the run's own, else the first machine on the board of the kind its SKU needs
- * (by id, so two tablets pick the same one). Undefined when neither exists: the hub needs a machine to start a run.
+ * (by id, so two tablets pick the same one); a SKU the catalogue names no kind for goes on any machine.
+ * Undefined when there is none, or while the menu has not arrived (a tote must never be guessed into the
+ * oven): the hub needs a machine to start a run.
  */
 export function machineFor(run: Run, products: ReadonlyMap<string, LaneProduct>, machines: readonly Machine[]): string | undefined {
   if (run.machine) return run.machine;
-  const kind = products.get(run.sku)?.machineKind;
+  const product = products.get(run.sku);
+  if (!product) return undefined;
+  const kind = product.machineKind;
   const fits = machines.filter((m) => kind === undefined || m.kind === kind).sort((a, b) => (a.id < b.id ? -1 : 1));
   return fits[0]?.id;
 }
