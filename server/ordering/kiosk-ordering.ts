@@ -318,8 +318,17 @@ export class KioskOrdering {
   /** What a customer may see of a product: named field by field, so costs and prices of the config never reach a page. */
   #public(p: Product): KioskProduct {
     const sold = this.#sold.day === this.today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
-    const { sku, name, description, variants, runSize, production } = p;
-    return { sku, name, ...(description === undefined ? {} : { description }), variants, runSize, production, left: Math.max(0, p.runQuantity - sold) };
+    const { sku, name, description, variants, runSize, production, machineKind } = p;
+    return {
+      sku,
+      name,
+      ...(description === undefined ? {} : { description }),
+      variants,
+      runSize,
+      production,
+      ...(machineKind === undefined ? {} : { machineKind }),
+      left: Math.max(0, p.runQuantity - sold),
+    };
   }
 
   #onSold(day: string, sold: Record<string, number>): void {

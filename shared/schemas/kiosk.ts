@@ -22,8 +22,11 @@ export const KioskOrderRequest = z
 export type KioskOrderRequest = z.infer<typeof KioskOrderRequest>;
 
 /** What the kiosk shows: the menu and what is left of each product today. */
-/** A product as the kiosk shows it: what is left today, never what it costs the store. */
-export interface KioskProduct extends Pick<Product, 'sku' | 'name' | 'description' | 'variants' | 'runSize' | 'production'> {
+/**
+ * A product as the kiosk shows it: what is left today, never what it costs the store. `machineKind` tells
+ * the staff console, which learns the menu here, which machine to load a run of it into.
+ */
+export interface KioskProduct extends Pick<Product, 'sku' | 'name' | 'description' | 'variants' | 'runSize' | 'production' | 'machineKind'> {
   left: number;
 }
 export interface KioskState {

@@ -3,6 +3,7 @@ import type { StaffClientToServerEvents, StaffServerToClientEvents } from '../..
 import { STAFF_NAMESPACE } from '../../../shared/protocol.js';
 import type { Order, OrderStatus } from '../../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult, ConsoleState } from '../../../shared/schemas/staff.js';
+import type { Run, RunStatus } from '../../../shared/schemas/run.js';
 import { api } from '../api.js';
 import { errorWords } from '../error-words.js';
 import { pageText, t } from '../../../shared/client/page-text.svelte.js';
@@ -20,6 +21,12 @@ export interface Toast {
 export const statusWord = (status: OrderStatus): string => t(`status.${status}`);
 /** The same inside a sentence ("K101 → making"). */
 const statusInLine = (status: OrderStatus): string => statusWord(status).toLocaleLowerCase(pageText.locale);
+
+/** A run's status as staff read it ("Running"). */
+export const runStatusWord = (status: RunStatus): string => t(`run.status.${status}`);
+
+/** A step of the Production lane: "Loaded" (start, into a machine) or "Unloaded" (finish, with what came out). */
+export type RunStep = { step: 'start'; machine: string } | { step: 'finish'; produced: number; wasted: number };
 
 /** What a tap came to, in words for its row: the new status, or why nothing changed. */
 export interface ActOutcome {
@@ -88,6 +95,29 @@ export class ConsoleSession {
     };
     this.#push({ message: message[action], undo: answer.data.undo, until: answer.data.undoUntil });
     return { ok: true, words: t('staff.answer.done', { status: statusWord(status) }) };
+  }
+
+  /**
+   * A step on a run as the lane showed it. The hub takes each step only from the statuses it follows, so a
+   * second tap, or another tablet's, answers 409 `run_moved` with where the run is now: said on the run
+   * ("Already running") and, in the catalogue's words for the error, in a note.
+   */
+  async runStep(run: Pick<Run, 'id'>, what: string, step: RunStep): Promise<ActOutcome> {
+    const body = step.step === 'start' ? { machine: step.machine } : { produced: step.produced, wasted: step.wasted };
+    const answer = await api<{ run: Run }>('POST', `/api/runs/${encodeURIComponent(run.id)}/${step.step}`, body);
+    if (answer.status === 401) {
+      this.#ended();
+      return { ok: false, words: t('staff.answer.loggedOut') };
+    }
+    if (!answer.ok) {
+      const now = answer.error.code === 'run_moved' ? answer.error.params.status : null;
+      this.#say(t('staff.toast.failed', { number: what, reason: errorWords(answer.error) }));
+      return {
+        ok: false,
+        words: now ? t('staff.answer.stale', { status: runStatusWord(now).toLocaleLowerCase(pageText.locale) }) : t('staff.answer.unchanged'),
+      };
+    }
+    return { ok: true, words: t('staff.answer.done', { status: runStatusWord(answer.data.run.status) }) };
   }
 
   async undo(toast: Toast): Promise<void> {
