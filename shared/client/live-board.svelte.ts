@@ -1,6 +1,7 @@
 import { BoardFeed, type BoardFeedOptions } from './board-feed.js';
 import type { Machine } from '../schemas/machine.js';
 import type { Order } from '../schemas/order.js';
+import type { Run } from '../schemas/run.js';
 import type { Scene } from '../schemas/board.js';
 import type { Hello } from '../schemas/display.js';
 import { pageText } from './page-text.svelte.js';
@@ -17,6 +18,8 @@ export interface LiveBoardOptions extends Pick<BoardFeedOptions, 'url' | 'query'
 export class LiveBoard {
   orders: Order[] = $state.raw([]);
   machines: Machine[] = $state.raw([]);
+  /** Production runs planned, loading or running (finished ones leave the board). */
+  runs: Run[] = $state.raw([]);
   scene: Scene | null = $state.raw(null);
   hello: Hello | null = $state.raw(null);
   seq = $state(-1);
@@ -56,6 +59,7 @@ export class LiveBoard {
       const mirror = this.#feed.mirror;
       this.orders = [...mirror.orders.values()];
       this.machines = [...mirror.machines.values()];
+      this.runs = [...mirror.runs.values()];
       this.scene = mirror.scene;
       this.seq = mirror.seq;
     });
