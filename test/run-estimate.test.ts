@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config.js';
+import { displayConfigOf } from '../server/screens/display-config.js';
 import { chooseEstimate, runPlan } from '../server/ordering/track-estimate.js';
 import { SAMPLE_CATALOGUE } from '../server/ordering/sample-catalogue.js';
 import { waitWords } from '../kiosk/src/track/estimate.js';
@@ -81,5 +86,16 @@ describe('the production strip and the cards', () => {
         ['o2', 'printer'],
       ]),
     );
+  });
+});
+
+describe("the store's words for it", () => {
+  it('tells screens the product names, and lets a store reword where an order is, like any key', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'batchboard-making-'));
+    writeFileSync(path.join(dir, 'store.json'), JSON.stringify({ locale: 'sv', locales: { sv: { messages: { 'making.oven': 'Bakas nu' } } } }));
+    const display = displayConfigOf(loadConfig({ CONFIG: path.join(dir, 'store.json') }).shop);
+    expect(display.text.messages['making.oven']).toBe('Bakas nu');
+    expect(display.text.messages['making.printer']).toBe('Trycks just nu');
+    expect(display.productNames).toEqual({ 'cardamom-bun': 'Cardamom bun', 'cinnamon-knot': 'Cinnamon knot', 'tote-print': 'Printed tote' });
   });
 });
