@@ -83,6 +83,11 @@ export class KioskOrdering {
     return () => this.#listeners.delete(listener);
   }
 
+  /** A SKU's catalogue entry, for what the plan says about it (its `runMinutes`, its machine). */
+  product(sku: string): Product | undefined {
+    return this.#catalogue.get(sku);
+  }
+
   state(): KioskState {
     return {
       storeName: this.#opts.display.storeName,

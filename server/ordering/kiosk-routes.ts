@@ -5,6 +5,8 @@ import type { Insight } from '../insight/insight.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { TrackedOrder } from '../../shared/schemas/kiosk.js';
 import { trackedOrder } from '../../shared/tracking.js';
+import type { OrderStatus } from '../../shared/schemas/order.js';
+import { chooseEstimate, runPlan } from './track-estimate.js';
 import { clientKey } from '../staff/login-guard.js';
 import { apiError } from '../../shared/errors.js';
 import { sendError } from '../http/error-status.js';
@@ -37,10 +39,18 @@ export function kioskRouter(kiosk: KioskOrdering, board: Board, insight: Insight
     res.set('Cache-Control', 'no-store');
     if (!order)
       return sendError(res, apiError('unknown_order', { order: number }, `order ${number} is not on the board (picked up, cancelled or not yet placed)`));
-    // An honest wait from recent throughput, the queue ahead and the time passed; null when there is no basis for one yet.
-    const estimate = insight.estimate(order.id);
-    const data: TrackedOrder = { ...order, etaMinutes: estimate?.etaMinutes ?? null, readyBy: estimate?.readyBy ?? null, dueAt: floor.dueAt(order.id) ?? null };
+    // The plan where a run holds the order (it says when the run comes out); else an honest wait from recent
+    // throughput, the queue ahead and the time passed; null when there is no basis for one yet.
+    const now = Date.now();
+    const plan = waiting(order.status) ? runPlan(order.id, board.runs(), board.snapshot().machines, (sku) => kiosk.product(sku), now) : null;
+    const estimate = chooseEstimate(plan, insight.estimate(order.id), now);
+    const data: TrackedOrder = { ...order, ...estimate, dueAt: floor.dueAt(order.id) ?? null };
     res.json({ ok: true, data });
   });
   return router;
+}
+
+/** A run's plan speaks only for an order still waiting for it: a ready order has no wait. */
+function waiting(status: OrderStatus): boolean {
+  return status === 'queued' || status === 'in_production';
 }

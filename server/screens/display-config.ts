@@ -10,7 +10,8 @@ export function displayConfigOf(store: FileConfig): DisplayConfig {
   const { logo, labels, locale: _older, ...rest } = store.display;
   const locale = storeLocale(store);
   const text = resolveStoreText({ locale, own: store.locales[locale], legacy: labels });
-  return { storeName: store.storeName, timeZone: store.timeZone, logoUrl: logo ? LOGO_PATH : null, ...rest, locale, text };
+  const productNames = Object.fromEntries(store.catalogue.map((p) => [p.sku, p.name]));
+  return { storeName: store.storeName, timeZone: store.timeZone, logoUrl: logo ? LOGO_PATH : null, ...rest, locale, text, productNames };
 }
 
 /** Text/background pairs of a theme that miss WCAG AA, so the operator hears of it at start. */

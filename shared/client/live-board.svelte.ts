@@ -18,7 +18,7 @@ export interface LiveBoardOptions extends Pick<BoardFeedOptions, 'url' | 'query'
 export class LiveBoard {
   orders: Order[] = $state.raw([]);
   machines: Machine[] = $state.raw([]);
-  /** The production runs on the board (planned, loading, running): the console's Production lane. */
+  /** Production runs planned, loading or running (finished ones leave the board): the console's lane, the board's strip. */
   runs: Run[] = $state.raw([]);
   scene: Scene | null = $state.raw(null);
   hello: Hello | null = $state.raw(null);

@@ -70,6 +70,8 @@ export const DisplayConfig = z.object({
    * no readings; `hidden`: no strip. Either way a fault reads `board.machineResting`, without alarm.
    */
   machines: MachinesOnBoard.default('all'),
+  /** The catalogue's product names by SKU: the production strip says what a machine is making in the store's words, not its SKU. */
+  productNames: z.record(z.string(), label(40)).default({}),
 });
 export type DisplayConfig = z.infer<typeof DisplayConfig>;
 

@@ -4,6 +4,8 @@ import { Id, text } from './common.js';
 import type { Product } from './catalogue.js';
 import type { Order } from './order.js';
 import type { DisplayConfig } from './display.js';
+import type { MachineKind } from './machine.js';
+import type { RunStatus } from './run.js';
 
 /**
  * One order attempt from the kiosk. The key is made once per attempt, when the
@@ -69,7 +71,20 @@ export type TrackedOrder = Omit<Order, 'name'> & {
   readyBy: number | null;
   /** When the order was promised: its `promisedAt`, else `promiseMinutes` after the hub first saw it; null once it has left the watch. */
   dueAt: number | null;
+  /** The production run the order waits for, when a plan names one; then `readyBy` is this run's `readyAt`. */
+  run: TrackedRun | null;
 };
+
+/**
+ * The run an order is allocated to, as the tracker words it ("In the oven — ready at about 14:32"): the kind of
+ * machine making it, whether it is in there now, and when it comes out (its `endsAt` while running, else its
+ * planned start, or now if that has passed, plus the SKU's `runMinutes`).
+ */
+export interface TrackedRun {
+  machineKind: MachineKind;
+  status: Extract<RunStatus, 'planned' | 'loading' | 'running'>;
+  readyAt: number;
+}
 
 export interface StockChange {
   sku: string;

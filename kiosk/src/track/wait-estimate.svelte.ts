@@ -1,4 +1,4 @@
-import type { TrackedOrder } from '../../../shared/schemas/kiosk.js';
+import type { TrackedOrder, TrackedRun } from '../../../shared/schemas/kiosk.js';
 import type { OrderStatus } from '../../../shared/schemas/order.js';
 import { api } from '../api.js';
 import { waitWords, type WaitWords } from './estimate.js';
@@ -18,6 +18,8 @@ export class WaitEstimate {
   now = $state(Date.now());
   readyBy: number | null = $state(null);
   dueAt: number | null = $state(null);
+  /** The run the order waits for, when the hub's plan names one. */
+  run: TrackedRun | null = $state.raw(null);
   #number: string;
   #waiting = false;
   #asking = false;
@@ -34,7 +36,7 @@ export class WaitEstimate {
 
   /** What to say now about an order in `status`, given the promise the board shows (`promisedAt`) when the hub has not answered. */
   words(status: OrderStatus, promisedAt: number | undefined): WaitWords {
-    return waitWords(this.now, status, this.readyBy, this.dueAt ?? promisedAt ?? null);
+    return waitWords(this.now, status, this.readyBy, this.dueAt ?? promisedAt ?? null, this.run);
   }
 
   /** The order's status changed: ask at once (a ready order has no wait). */
@@ -61,6 +63,7 @@ export class WaitEstimate {
   async #ask(): Promise<void> {
     if (!this.#waiting) {
       this.readyBy = null;
+      this.run = null;
       return;
     }
     // One question at a time; a change while one is out asks once more after it.
@@ -72,7 +75,12 @@ export class WaitEstimate {
       if (answer.ok) {
         this.readyBy = answer.data.readyBy;
         this.dueAt = answer.data.dueAt;
-      } else if (answer.status === 404) this.readyBy = null;
+        // An older hub answers without `run`: no plan.
+        this.run = answer.data.run ?? null;
+      } else if (answer.status === 404) {
+        this.readyBy = null;
+        this.run = null;
+      }
     } finally {
       this.#asking = false;
       if (this.#again) {

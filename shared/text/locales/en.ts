@@ -27,6 +27,13 @@ export const en = {
   'board.production': 'Production',
   'board.machineResting': 'Oven resting — back soon',
   'board.minutesLeft': '{minutes} min',
+  'board.runFor': 'For {numbers}',
+  'board.runLeft': '{minutes} min left · out at {time}',
+  // Where an order is being made, by the kind of machine (a card on the board, the tracker): a store may reword them.
+  'making.oven': 'In the oven',
+  'making.printer': 'On the printer',
+  'making.finishing': 'Being finished',
+  'making.other': 'In production',
 
   'machine.state.idle': 'Idle',
   'machine.state.preheating': 'Preheating',
@@ -81,6 +88,8 @@ export const en = {
   'track.now': '(now)',
   'track.late': 'Running late — sorry, we’re on it',
   'track.eta': '{minutes, plural, one {About # minute} other {About # min}}',
+  'track.runReady': '{where} — ready at about {time}',
+  'track.plannedReady': 'Next up — ready at about {time}',
   'track.ready': 'Ready! Come to the counter.',
   'track.pickedUp': 'Picked up — enjoy!',
   'track.gone': 'This order is no longer on the board.',
