@@ -15,3 +15,18 @@ export function isActiveOrder(order: { status: OrderStatus }): boolean {
 export const DISABLED_SCENE = Object.freeze({ program: null, obs: 'disabled' as const });
 
 export const MACHINE_STATE_NAMES = ['idle', 'preheating', 'running', 'unloading', 'cleaning', 'fault', 'offline'] as const;
+
+/** A production run's life: planned, being loaded, in the machine, out (done), or called off. */
+export const RUN_STATUSES = ['planned', 'loading', 'running', 'done', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses that keep a run on the board (the production strip); done and cancelled runs leave it for the event log. */
+export const ACTIVE_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['planned', 'loading', 'running']);
+
+export function isActiveRun(run: { status: RunStatus }): boolean {
+  return ACTIVE_RUN_STATUSES.has(run.status);
+}
+
+/** How a SKU is made: `batch` ahead of demand (orders take from the shelf), `to-order` in runs of waiting orders. */
+export const PRODUCTION_MODES = ['batch', 'to-order'] as const;
+export type ProductionMode = (typeof PRODUCTION_MODES)[number];

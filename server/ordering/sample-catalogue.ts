@@ -17,6 +17,9 @@ export const SAMPLE_CATALOGUE: Catalogue = [
     ],
     runSize: 12,
     runQuantity: 120,
+    production: 'batch',
+    runMinutes: 20,
+    machineKind: 'oven',
   },
   {
     sku: 'cinnamon-knot',
@@ -27,6 +30,9 @@ export const SAMPLE_CATALOGUE: Catalogue = [
     ],
     runSize: 12,
     runQuantity: 80,
+    production: 'batch',
+    runMinutes: 20,
+    machineKind: 'oven',
   },
   {
     sku: 'tote-print',
@@ -39,5 +45,8 @@ export const SAMPLE_CATALOGUE: Catalogue = [
     ],
     runSize: 4,
     runQuantity: 30,
+    production: 'to-order',
+    runMinutes: 6,
+    machineKind: 'printer',
   },
 ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PRODUCTION_MODES } from '../contract-values.js';
 import { Id, label } from './common.js';
+import { MACHINE_KINDS } from './machine.js';
 
 /** The playbook's rule: a focused menu. More than three variants of one product is refused at start. */
 export const MAX_VARIANTS = 3;
@@ -17,6 +19,17 @@ export const Product = z
     runSize: z.number().int().min(1).max(99),
     /** How many the store makes today; what is left is this minus what has been ordered. */
     runQuantity: z.number().int().min(0).max(100_000),
+    /** `batch`: made ahead, orders take from the shelf; `to-order`: waiting orders are grouped into runs. */
+    production: z.enum(PRODUCTION_MODES).default('batch'),
+    /** Machine time one run takes. */
+    runMinutes: z.number().int().min(1).max(24 * 60).default(20),
+    /** The kind of machine that makes it (a machine's `kind`); absent: any machine. */
+    machineKind: z.enum(MACHINE_KINDS).optional(),
+    /** Economics, in the store's currency: the price a unit sells for, and what its materials cost. */
+    unitPrice: z.number().min(0).max(1_000_000).optional(),
+    unitCost: z.number().min(0).max(1_000_000).optional(),
+    /** What an hour of machine time costs (energy, wear), for the gross margin per run. */
+    machineCostPerHour: z.number().min(0).max(1_000_000).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -16,6 +16,8 @@ export const MachineBatch = z
     qty: z.number().int().min(1).max(9999),
     startedAt: EpochMs,
     endsAt: EpochMs,
+    /** The production run in the machine (shared/schemas/run.ts): a machine event naming it starts and finishes that run. */
+    runId: Id.optional(),
   })
   .refine((b) => b.endsAt >= b.startedAt, { message: 'must not be before startedAt', path: ['endsAt'] });
 export type MachineBatch = z.infer<typeof MachineBatch>;
