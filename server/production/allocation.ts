@@ -7,12 +7,13 @@ function allocated(w: WorkRun): number {
 }
 
 /**
- * Units a run can still promise: what it makes beyond its allocations, and for the planner's own planned
- * `to-order` run, what it may grow by up to `runSize` (within the day's cap): such a run holds exactly its orders.
+ * Units a run can still promise: what it makes beyond its allocations, and for a planned run of the planner's own,
+ * what it may grow by up to `runSize` (within the day's cap): a `to-order` run holds exactly its orders, and a short
+ * `batch` run near closing takes in the orders that come after it rather than one tray each.
  */
 function space(ctx: PlanContext, w: WorkRun): { free: number; growth: number } {
   const free = w.run.qty - allocated(w);
-  const grows = w.run.status === 'planned' && w.product.production === 'to-order' && w.run.id.startsWith(PLAN_ID_PREFIX);
+  const grows = w.run.status === 'planned' && w.run.id.startsWith(PLAN_ID_PREFIX);
   const growth = grows ? Math.max(0, Math.min(w.product.runSize - w.run.qty, ctx.headroom.get(w.run.sku) ?? 0)) : 0;
   return { free, growth };
 }
@@ -24,8 +25,9 @@ function give(ctx: PlanContext, w: WorkRun, need: Need, qty: number, free: numbe
     ctx.headroom.set(w.run.sku, (ctx.headroom.get(w.run.sku) ?? 0) - grown);
   }
   // An order split over the same run twice (space freed by a later change) stays one allocation: the schema refuses two.
-  const mine = w.run.allocations.find((a) => a.orderId === need.orderId);
-  if (mine) mine.qty += qty;
+  // Replaced, not changed in place: allocation objects are shared with the caller's runs.
+  const i = w.run.allocations.findIndex((a) => a.orderId === need.orderId);
+  if (i >= 0) w.run.allocations[i] = { orderId: need.orderId, qty: w.run.allocations[i]!.qty + qty };
   else w.run.allocations.push({ orderId: need.orderId, qty });
   need.qty -= qty;
 }

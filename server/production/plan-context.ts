@@ -1,6 +1,6 @@
 import type { Product } from '../../shared/schemas/catalogue.js';
 import type { Run } from '../../shared/schemas/run.js';
-import { waitingNeeds, waitingOrders, type Need } from './demand.js';
+import { unitsInRuns, waitingNeeds, waitingOrders, type Need, type UnitsInRuns } from './demand.js';
 import { MachineSchedule } from './machine-schedule.js';
 import { stockKey, type PlanInput } from './plan-types.js';
 
@@ -46,8 +46,9 @@ function byOut(a: WorkRun, b: WorkRun): number {
 }
 
 /** A copy of a run that the planner may change; a planned run keeps allocations only of orders still waiting. */
-function workCopy(run: Run, product: Product, waiting: ReadonlySet<string>): WorkRun {
-  const allocations = run.allocations.filter((a) => run.status !== 'planned' || waiting.has(a.orderId)).map((a) => ({ ...a }));
+function workCopy(run: Run, product: Product, units: UnitsInRuns): WorkRun {
+  // Allocation objects are shared with the input and never changed in place (allocation.ts replaces them).
+  const allocations = run.status === 'planned' ? run.allocations.filter((a) => units.get(a.orderId)?.waiting === true) : run.allocations.slice();
   const copy: Run = { ...run, allocations };
   if (run.status === 'planned' && product.production === 'to-order' && run.id.startsWith(PLAN_ID_PREFIX)) {
     copy.qty = allocations.reduce((sum, a) => sum + a.qty, 0);
@@ -76,26 +77,16 @@ function headroomOf(input: PlanInput, active: readonly WorkRun[]): Map<string, n
 
 export function buildContext(input: PlanInput): PlanContext {
   const products = new Map(input.catalogue.map((p) => [p.sku, p]));
-  const waiting = waitingOrders(input.orders);
-  const waitingIds = new Set(waiting.map((o) => o.order.id));
+  // Counted before planned runs drop orders no longer waiting: those orders are not waiting, so no need changes.
+  const units = unitsInRuns(input.runs);
+  const needs = waitingNeeds(waitingOrders(input.orders), units, input.options.promiseMinutes * MINUTE);
   const runs: WorkRun[] = [];
-  const settled: Run[] = [];
   for (const run of input.runs) {
     const product = products.get(run.sku);
-    if (product && (run.status === 'planned' || run.status === 'loading' || run.status === 'running')) runs.push(workCopy(run, product, waitingIds));
-    else settled.push(run);
+    if (product && (run.status === 'planned' || run.status === 'loading' || run.status === 'running')) runs.push(workCopy(run, product, units));
   }
   runs.sort(byOut);
   const schedule = new MachineSchedule(input.machines, input.now);
   for (const w of runs) if (w.run.status !== 'planned') schedule.occupy(w.run, w.product.runMinutes);
-  return {
-    input,
-    now: input.now,
-    runs,
-    needs: waitingNeeds(waiting, [...settled, ...runs.map((w) => w.run)], input.options.promiseMinutes * MINUTE),
-    headroom: headroomOf(input, runs),
-    schedule,
-    serials: lastSerials(input.runs),
-    wakeAt: undefined,
-  };
+  return { input, now: input.now, runs, needs, headroom: headroomOf(input, runs), schedule, serials: lastSerials(input.runs), wakeAt: undefined };
 }

@@ -62,7 +62,7 @@ export interface PlannedAllocation {
 export interface PlanResult {
   /** Runs to write: new planned runs and existing runs whose allocations, qty, machine, start or status changed. */
   runs: Run[];
-  /** Every allocation of a planned, loading or running run, in run order (running, loading, planned; earliest first) then allocation order. */
+  /** The orders in each run written (not called off), in the order of `runs`, then allocation order: who is in which run now. */
   allocations: PlannedAllocation[];
   /**
    * When the plan changes with no event: the moment a waiting `to-order` order's slack reaches `slackMinutes`. The

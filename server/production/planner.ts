@@ -59,7 +59,8 @@ function result(ctx: PlanContext): PlanResult {
   const runs: Run[] = [];
   const allocations: PlannedAllocation[] = [];
   for (const w of ctx.runs) {
-    if (changed(w)) runs.push({ ...w.run, updatedAt: ctx.now });
+    if (!changed(w)) continue;
+    runs.push({ ...w.run, updatedAt: ctx.now });
     if (w.run.status === 'cancelled') continue;
     for (const a of w.run.allocations) {
       const entry: PlannedAllocation = { runId: w.run.id, orderId: a.orderId, sku: w.run.sku, qty: a.qty };

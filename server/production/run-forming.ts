@@ -76,9 +76,18 @@ function unclaimed(ctx: PlanContext, key: string, runs: readonly WorkRun[], need
 }
 
 /**
+ * Units the rest of the day will surely take: the expected count less two standard deviations (arrivals are counted
+ * as Poisson), so the last runs of the day are sized for what sells and a late order beyond them is made to order.
+ */
+function surelySold(rate: number, now: number, closesAt: number): number {
+  const mean = rate * Math.max(0, closesAt - now);
+  return Math.max(0, mean - 2 * Math.sqrt(mean));
+}
+
+/**
  * `batch`: keeps the shelf ahead of demand. While the unclaimed units fall below the demand expected until the next
- * run would come out (its machine's free time plus `runMinutes`, never past closing), plans a run of `runSize`. Near
- * closing the run makes only what the rest of the day is expected to take, so the last tray is not baked for nobody.
+ * run would come out (its machine's free time plus `runMinutes`, never past closing), plans a run of `runSize`. With a
+ * closing time, a run makes no more than the rest of the day will surely take (or than waiting orders lack).
  */
 export function formBatchRuns(ctx: PlanContext, product: Product, variant: string | undefined, needs: readonly Need[]): void {
   const key = stockKey(product.sku, variant);
@@ -92,8 +101,8 @@ export function formBatchRuns(ctx: PlanContext, product: Product, variant: strin
     const outAt = Math.min(ctx.schedule.peek(product.machineKind).start + product.runMinutes * MINUTE, closesAt);
     const expected = rate * Math.max(0, outAt - ctx.now);
     if (available >= expected && available >= 0) return;
-    const restOfDay = Number.isFinite(closesAt) ? Math.ceil(rate * Math.max(0, closesAt - ctx.now) - available) : product.runSize;
-    const qty = Math.min(product.runSize, Math.max(1, restOfDay), ctx.headroom.get(product.sku) ?? 0);
+    const wanted = Number.isFinite(closesAt) ? Math.ceil(Math.max(surelySold(rate, ctx.now, closesAt) - available, -available)) : product.runSize;
+    const qty = Math.min(product.runSize, wanted, ctx.headroom.get(product.sku) ?? 0);
     if (qty <= 0) return;
     allocate(ctx, [newRun(ctx, product, variant, qty)], needs);
     available += qty;
