@@ -59,9 +59,10 @@ function workCopy(run: Run, product: Product, units: UnitsInRuns): WorkRun {
 function lastSerials(runs: readonly Run[]): Map<string, number> {
   const serials = new Map<string, number>();
   for (const run of runs) {
+    if (!run.id.startsWith(PLAN_ID_PREFIX)) continue;
     const cut = run.id.lastIndexOf('-');
     const serial = Number(run.id.slice(cut + 1));
-    if (!run.id.startsWith(PLAN_ID_PREFIX) || !Number.isSafeInteger(serial)) continue;
+    if (!Number.isSafeInteger(serial)) continue;
     const prefix = run.id.slice(0, cut + 1);
     serials.set(prefix, Math.max(serials.get(prefix) ?? 0, serial));
   }
