@@ -106,6 +106,18 @@ export const FileConfig = z
       .strict()
       .prefault({}),
     director: DirectorConfig.prefault({}),
+    /**
+     * The production planner (docs/protocol.md, "Planner"): off by default, so a store whose orders come from a POS
+     * with its own production keeps its board as it is; on, waiting orders go into runs and the console shows them.
+     */
+    planner: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** A short `to-order` run is formed once the most urgent waiting order has this little slack left. */
+        slackMinutes: z.number().min(0).max(240).default(5),
+      })
+      .strict()
+      .prefault({}),
     /** What the kiosk sells today; without it, a sample menu (server/ordering/sample-catalogue.ts). */
     catalogue: Catalogue.default(SAMPLE_CATALOGUE),
     /** An order without its own promisedAt is due this long after the hub first sees it. */

@@ -19,6 +19,7 @@ const FROM: Record<'start' | 'finish' | 'cancel', readonly RunStatus[]> = {
 
 /** Orders a finished run makes ready: those still waiting for it. */
 const WAITING: ReadonlySet<Order['status']> = new Set(['queued', 'in_production']);
+const QUEUED: ReadonlySet<Order['status']> = new Set(['queued']);
 
 /**
  * Production runs on the board: made by staff or a scheduler, started ("Loaded") and finished ("Unloaded") by
@@ -73,16 +74,19 @@ export class ProductionRuns {
     return this.#answer(run, await this.#board.upsertRun(run));
   }
 
-  start(id: string, machine: string, at?: { startedAt: number; endsAt: number }): Promise<RunResult> {
-    return this.#step(id, 'start', (run, now) => {
+  async start(id: string, machine: string, at?: { startedAt: number; endsAt: number }): Promise<RunResult> {
+    const result = await this.#step(id, 'start', (run, now) => {
       const minutes = this.#catalogue.get(run.sku)?.runMinutes ?? 0;
       return { status: 'running', machine, startedAt: at?.startedAt ?? now, endsAt: at?.endsAt ?? now + minutes * 60_000 };
     });
+    // Its orders are being made now: the board says so by their status too.
+    if (result.ok) await this.#moveOrders(result.run, QUEUED, 'in_production');
+    return result;
   }
 
   async finish(id: string, produced: number, wasted: number): Promise<RunResult> {
     const result = await this.#step(id, 'finish', (_run, now) => ({ status: 'done', doneAt: now, produced, wasted }));
-    if (result.ok) await this.#readyOrders(result.run);
+    if (result.ok) await this.#moveOrders(result.run, WAITING, 'ready');
     return result;
   }
 
@@ -125,15 +129,14 @@ export class ProductionRuns {
     return refused(apiError('run_moved', { status: null }, `run ${run.id} was changed meanwhile (${result.reason})`));
   }
 
-  /** Each allocated order still waiting becomes ready, conditionally on the status it was read in. */
-  async #readyOrders(run: Run): Promise<void> {
+  /** Each allocated order still in one of `from` moves to `to`, conditionally on the status it was read in. */
+  async #moveOrders(run: Run, from: ReadonlySet<Order['status']>, to: Order['status']): Promise<void> {
     for (const { orderId } of run.allocations) {
       const order = await this.#board.order(orderId);
-      if (!order || !WAITING.has(order.status)) continue;
-      const ready: Order = { ...order, status: 'ready', updatedAt: Math.max(this.#now(), order.updatedAt + 1) };
-      const result = await this.#board.upsertOrder(ready, order.status);
-      if (!result.applied && result.reason !== 'moved')
-        this.#log.warn({ orderId, run: run.id, reason: result.reason }, 'finished run could not make its order ready');
+      if (!order || !from.has(order.status)) continue;
+      const moved: Order = { ...order, status: to, updatedAt: Math.max(this.#now(), order.updatedAt + 1) };
+      const result = await this.#board.upsertOrder(moved, order.status);
+      if (!result.applied && result.reason !== 'moved') this.#log.warn({ orderId, run: run.id, to, reason: result.reason }, 'a run could not move its order');
     }
   }
 }

@@ -1,0 +1,176 @@
+import type { Product } from '../../shared/schemas/catalogue.js';
+import type { Order } from '../../shared/schemas/order.js';
+import type { Run } from '../../shared/schemas/run.js';
+import { dayStart, type TimeZone } from '../../shared/store-time.js';
+import type { Board } from '../board/board.js';
+import type { Logger } from '../log.js';
+import type { Leases } from '../state/leases.js';
+import { plan } from './planner.js';
+import { stockKey, type PlanInput, type PlanOptions } from './plan-types.js';
+import { ShelfLedger } from './shelf-ledger.js';
+
+const HOUR = 3_600_000;
+/** One hub plans for all: the lease is held this long and renewed a third of the way through. */
+const LEASE_MS = 15_000;
+/** Drift in a planned start that is not worth a write (each write is a change, and each change plans again). */
+const DRIFT_MS = 60_000;
+
+export interface PlanningOptions extends Pick<PlanOptions, 'slackMinutes' | 'promiseMinutes'> {
+  hubId: string;
+  timeZone?: TimeZone;
+  now?: () => number;
+}
+
+/**
+ * The planner at work: after every change to the board (never by polling; at most one pass at a time, and one
+ * more if changes came meanwhile), and at the one moment the plan says it changes by itself (`wakeAt`). Orders
+ * whose units are on the shelf are made ready at once; the rest go to runs. One hub plans (a lease), the others
+ * follow the board; the plan depends only on what the board says, so whichever hub plans, it plans alike.
+ */
+export class Planning {
+  #board: Board;
+  #catalogue: readonly Product[];
+  #products: ReadonlyMap<string, Product>;
+  #leases: Leases;
+  #log: Logger;
+  #opts: PlanningOptions;
+  #now: () => number;
+  #ledger: ShelfLedger;
+  #arrived = new Map<string, number>();
+  #pending = false;
+  #running: Promise<void> | undefined;
+  #wake: NodeJS.Timeout | undefined;
+  #closed = false;
+  #leader = false;
+  #leaseCheckedAt = -Infinity;
+
+  constructor(board: Board, catalogue: readonly Product[], leases: Leases, log: Logger, opts: PlanningOptions) {
+    this.#board = board;
+    this.#catalogue = catalogue;
+    this.#products = new Map(catalogue.map((p) => [p.sku, p]));
+    this.#leases = leases;
+    this.#log = log;
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#ledger = new ShelfLedger(this.#products);
+  }
+
+  start(): void {
+    for (const o of this.#board.orders()) this.#arrived.set(o.id, o.updatedAt);
+    this.#board.on('change', (change) => {
+      if (change.type === 'order') {
+        if (!this.#arrived.has(change.order.id)) this.#arrived.set(change.order.id, change.order.updatedAt);
+        this.#ledger.observeOrder(change.order);
+      } else if (change.type === 'run') this.#ledger.observeRun(change.run);
+      if (change.type !== 'scene') this.#soon();
+    });
+    this.#soon();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#wake);
+    await this.#running;
+  }
+
+  #soon(): void {
+    if (this.#closed) return;
+    this.#pending = true;
+    if (this.#running) return;
+    this.#running = (async () => {
+      while (this.#pending && !this.#closed) {
+        this.#pending = false;
+        await this.#pass().catch((err: unknown) => this.#log.warn({ err }, 'planning pass failed; the next change tries again'));
+      }
+      this.#running = undefined;
+    })();
+  }
+
+  async #pass(): Promise<void> {
+    const now = this.#now();
+    if (!(await this.#holdsLease(now))) return;
+    await this.#serveFromShelf(now);
+    const result = plan(this.#input(now));
+    const held = new Map([...this.#board.runs()].map((r) => [r.id, r]));
+    for (const run of result.runs) {
+      const before = held.get(run.id);
+      if (before && onlyDrifted(before, run)) continue;
+      // An existing run is changed only while still planned: a run loaded meanwhile is staff's.
+      const next = { ...run, updatedAt: Math.max(run.updatedAt, now, (before?.updatedAt ?? 0) + 1) };
+      const written = await this.#board.upsertRun(next, before ? ['planned'] : undefined);
+      if (!written.applied && written.reason !== 'run_moved') this.#log.debug({ run: run.id, reason: written.reason }, 'plan not written');
+    }
+    clearTimeout(this.#wake);
+    if (result.wakeAt !== undefined) this.#wake = setTimeout(() => this.#soon(), Math.max(0, result.wakeAt - this.#now()));
+  }
+
+  /** A waiting order of `batch` SKUs whose units are on the shelf is ready at once: nothing to make. */
+  async #serveFromShelf(now: number): Promise<void> {
+    const allocated = new Set([...this.#board.runs()].flatMap((r) => r.allocations.map((a) => a.orderId)));
+    for (const order of [...this.#board.orders()]) {
+      if ((order.status !== 'queued' && order.status !== 'in_production') || allocated.has(order.id)) continue;
+      if (!this.#ledger.covers(order, this.#today(now))) continue;
+      const ready: Order = { ...order, status: 'ready', updatedAt: Math.max(now, order.updatedAt + 1) };
+      await this.#board.upsertOrder(ready, order.status);
+    }
+  }
+
+  #input(now: number): PlanInput {
+    const today = this.#today(now);
+    return {
+      now,
+      catalogue: this.#catalogue,
+      machines: this.#board.snapshot().machines.map((m) => ({ id: m.id, kind: m.kind, state: m.state })),
+      orders: [...this.#board.orders()].map((order) => ({ order, arrivedAt: this.#arrived.get(order.id) ?? order.updatedAt })),
+      runs: [...this.#board.runs(), ...this.#ledger.doneSince(today)],
+      madeToday: this.#ledger.madeSince(today),
+      onShelf: this.#ledger.shelf(today),
+      demandLastHour: this.#demandSince(now - HOUR),
+      options: { slackMinutes: this.#opts.slackMinutes, promiseMinutes: this.#opts.promiseMinutes },
+    };
+  }
+
+  /** Units ordered since `from`, per stock key, by the orders' arrival. */
+  #demandSince(from: number): Map<string, number> {
+    const demand = new Map<string, number>();
+    for (const order of this.#board.orders()) {
+      if ((this.#arrived.get(order.id) ?? order.updatedAt) < from) continue;
+      for (const item of order.items) {
+        if (!this.#products.has(item.sku)) continue;
+        const key = stockKey(item.sku, item.variant);
+        demand.set(key, (demand.get(key) ?? 0) + item.qty);
+      }
+    }
+    return demand;
+  }
+
+  #today(now: number): number {
+    return dayStart(now, this.#opts.timeZone);
+  }
+
+  async #holdsLease(now: number): Promise<boolean> {
+    if (now - this.#leaseCheckedAt < LEASE_MS / 3) return this.#leader;
+    this.#leaseCheckedAt = now;
+    try {
+      this.#leader = await this.#leases.hold('planner:leader', this.#opts.hubId, LEASE_MS);
+    } catch {
+      this.#leader = false;
+    }
+    return this.#leader;
+  }
+}
+
+/**
+ * A planned run whose machine is free starts "now", which moves with every pass: a start that only slid a little,
+ * with nothing else changed, is left as it is, or every pass would write, and every write would plan again.
+ */
+function onlyDrifted(before: Run, after: Run): boolean {
+  if (Math.abs(before.plannedStart - after.plannedStart) >= DRIFT_MS) return false;
+  return canonical(before) === canonical(after);
+}
+
+/** A run's fields but its planned start and write time, in one key order whatever order they came in. */
+function canonical(run: Run): string {
+  const { plannedStart: _p, updatedAt: _u, ...rest } = run;
+  return JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([x], [y]) => (x < y ? -1 : 1))));
+}

@@ -1,0 +1,67 @@
+import type { Product } from '../../shared/schemas/catalogue.js';
+import type { Order } from '../../shared/schemas/order.js';
+import type { Run } from '../../shared/schemas/run.js';
+import { stockKey } from './plan-types.js';
+
+/**
+ * What came out of the machines today and where it went, from the board's events alone (so every hub keeps the
+ * same ledger): units of `batch` runs done, less those allocated to orders, less those orders served straight
+ * from the shelf (ready without a run).
+ */
+export class ShelfLedger {
+  #products: ReadonlyMap<string, Product>;
+  #done = new Map<string, Run>();
+  /** Orders made ready while in no run: they took their units from the shelf. */
+  #fromShelf = new Map<string, { at: number; order: Order }>();
+  #inRuns = new Set<string>();
+
+  constructor(products: ReadonlyMap<string, Product>) {
+    this.#products = products;
+  }
+
+  observeRun(run: Run): void {
+    for (const a of run.allocations) this.#inRuns.add(a.orderId);
+    if (run.status === 'done') this.#done.set(run.id, run);
+  }
+
+  observeOrder(order: Order): void {
+    if (order.status === 'ready' && !this.#inRuns.has(order.id) && !this.#fromShelf.has(order.id) && order.items.every((i) => this.#isBatch(i.sku))) {
+      this.#fromShelf.set(order.id, { at: order.updatedAt, order });
+    }
+  }
+
+  doneSince(from: number): Run[] {
+    return [...this.#done.values()].filter((r) => (r.doneAt ?? r.updatedAt) >= from);
+  }
+
+  madeSince(from: number): Map<string, number> {
+    const made = new Map<string, number>();
+    for (const r of this.doneSince(from)) made.set(r.sku, (made.get(r.sku) ?? 0) + (r.produced ?? r.qty));
+    return made;
+  }
+
+  shelf(from: number): Map<string, number> {
+    const shelf = new Map<string, number>();
+    const add = (key: string, n: number) => shelf.set(key, (shelf.get(key) ?? 0) + n);
+    for (const r of this.doneSince(from)) {
+      if (!this.#isBatch(r.sku)) continue;
+      add(stockKey(r.sku, r.variant), (r.produced ?? r.qty) - r.allocations.reduce((s, a) => s + a.qty, 0));
+    }
+    for (const { at, order } of this.#fromShelf.values()) if (at >= from) for (const i of order.items) add(stockKey(i.sku, i.variant), -i.qty);
+    for (const [key, n] of shelf) if (n <= 0) shelf.delete(key);
+    return shelf;
+  }
+
+  /** Every item of the order is a `batch` SKU whose units are on today's shelf. */
+  covers(order: Order, from: number): boolean {
+    if (!order.items.every((i) => this.#isBatch(i.sku))) return false;
+    const shelf = this.shelf(from);
+    const wanted = new Map<string, number>();
+    for (const i of order.items) wanted.set(stockKey(i.sku, i.variant), (wanted.get(stockKey(i.sku, i.variant)) ?? 0) + i.qty);
+    return [...wanted].every(([key, qty]) => (shelf.get(key) ?? 0) >= qty);
+  }
+
+  #isBatch(sku: string): boolean {
+    return this.#products.get(sku)?.production === 'batch';
+  }
+}
