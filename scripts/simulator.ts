@@ -49,17 +49,25 @@ export class PopUpSimulator {
   #number = 100;
   #machines: { m: Machine; next: number }[];
 
-  /** `lastNumber`: the highest order number already on the board; this run's numbers follow it. */
-  constructor(start: number, seed = 42, lastNumber = 100) {
+  #planned: boolean;
+
+  /**
+   * `lastNumber`: the highest order number already on the board; this run's numbers follow it. `planned`: the hub's
+   * planner and the demo floor (scripts/demo-floor.ts) move orders and drive the oven and printer; the simulator
+   * only brings customers and runs the finishing bench.
+   */
+  constructor(start: number, seed = 42, lastNumber = 100, opts: { planned?: boolean } = {}) {
+    this.#planned = opts.planned ?? false;
     this.#number = lastNumber;
     let s = seed;
     this.#rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     this.#nextOrderAt = start;
-    this.#machines = [
+    const machines: { m: Machine; next: number }[] = [
       { m: { id: 'oven-1', name: 'Stone oven', kind: 'oven', state: 'idle', readings: { tempC: 24 }, updatedAt: start }, next: start + 2_000 },
       { m: { id: 'finishing-1', name: 'Glazing bench', kind: 'finishing', state: 'idle', updatedAt: start }, next: start + 6_000 },
       { m: { id: 'printer-1', name: 'Textile printer', kind: 'printer', state: 'idle', readings: { inkPct: 82 }, updatedAt: start }, next: start + 9_000 },
     ];
+    this.#machines = machines.filter((slot) => !this.#planned || slot.m.kind === 'finishing');
   }
 
   #between(lo: number, hi: number): number {
@@ -91,6 +99,7 @@ export class PopUpSimulator {
       this.#nextOrderAt += this.#between(3_000, 9_000);
     }
     for (const plan of this.#plans.values()) {
+      if (this.#planned) break;
       if (plan.next > now) continue;
       const status = plan.order.status === 'queued' ? 'in_production' : plan.order.status === 'in_production' ? 'ready' : 'picked_up';
       plan.order = { ...plan.order, status, updatedAt: plan.next };

@@ -64,4 +64,25 @@ describe('npm run demo', () => {
     const numbers = (await board(port)).orders.map((o) => o.number);
     expect(numbers.length).toBe(new Set(numbers).size);
   }, 90_000);
+
+  it('runs a day on the planner: the floor loads the runs the plan lists, and their orders turn ready by themselves', async () => {
+    const port = await freePort();
+    const demo = startDemo({ DATA_DIR: tempDir(), PORT: String(port) });
+    running.push(demo.child);
+    await eventually(() => expect(demo.output()).toContain('numbered from'), 30_000);
+    const token = /API token\s+(\S+)/.exec(demo.output())?.[1];
+    const auth = { authorization: `Bearer ${token}` };
+    // The printer takes the first tote run at once (6 run minutes are 12 demo seconds); its orders come out ready.
+    await eventually(async () => {
+      const log = await (await fetch(`http://127.0.0.1:${port}/api/export?format=ndjson`, { headers: auth })).text();
+      const done = log
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; run?: { status: string; allocations: { orderId: string }[] } })
+        .filter((e) => e.type === 'run' && e.run?.status === 'done');
+      expect(done.length).toBeGreaterThan(0);
+    }, 45_000);
+    const orders = (await board(port)).orders;
+    expect(orders.some((o) => o.status === 'ready' || o.status === 'in_production')).toBe(true);
+  }, 90_000);
 });
