@@ -6,6 +6,7 @@ import { nearestRank } from './figures.js';
 
 const HOUR = 3_600_000;
 const RECENT = 20;
+const KEEP_MS = 48 * HOUR;
 
 interface OrderSeen {
   firstAt: number;
@@ -21,6 +22,7 @@ export class RunEconomics {
   #catalogue: ReadonlyMap<string, Product>;
   #runs = new Map<string, Run>();
   #orders = new Map<string, OrderSeen>();
+  #seen = 0;
 
   constructor(catalogue: readonly Product[]) {
     this.#catalogue = new Map(catalogue.map((p) => [p.sku, p]));
@@ -28,6 +30,7 @@ export class RunEconomics {
 
   observeRun(run: Run): void {
     this.#runs.set(run.id, run);
+    this.#pruneNowAndThen(run.updatedAt);
   }
 
   observeOrder(order: Order): void {
@@ -35,6 +38,15 @@ export class RunEconomics {
     if (order.status === 'picked_up' && seen.pickedAt === undefined) seen.pickedAt = order.updatedAt;
     seen.cancelled = order.status === 'cancelled';
     this.#orders.set(order.id, seen);
+    this.#pruneNowAndThen(order.updatedAt);
+  }
+
+  /** "Today" is all it reports: what is older than two days is let go, so a hub that runs for weeks holds no more. */
+  #pruneNowAndThen(now: number): void {
+    if (++this.#seen % 1_000 !== 0) return;
+    const cutoff = now - KEEP_MS;
+    for (const [id, r] of this.#runs) if (r.updatedAt < cutoff) this.#runs.delete(id);
+    for (const [id, o] of this.#orders) if ((o.pickedAt ?? o.firstAt) < cutoff) this.#orders.delete(id);
   }
 
   /** The day's figures at `now`, today starting at `today` (the store's midnight). */

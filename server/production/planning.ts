@@ -107,9 +107,11 @@ export class Planning {
   /** A waiting order of `batch` SKUs whose units are on the shelf is ready at once: nothing to make. */
   async #serveFromShelf(now: number): Promise<void> {
     const allocated = new Set([...this.#board.runs()].flatMap((r) => r.allocations.map((a) => a.orderId)));
+    const shelf = this.#ledger.shelf(this.#today(now));
+    if (shelf.size === 0) return;
     for (const order of [...this.#board.orders()]) {
       if ((order.status !== 'queued' && order.status !== 'in_production') || allocated.has(order.id)) continue;
-      if (!this.#ledger.covers(order, this.#today(now))) continue;
+      if (!this.#ledger.take(order, shelf)) continue;
       const ready: Order = { ...order, status: 'ready', updatedAt: Math.max(now, order.updatedAt + 1) };
       await this.#board.upsertOrder(ready, order.status);
     }

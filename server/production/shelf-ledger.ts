@@ -3,6 +3,8 @@ import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
 import { stockKey } from './plan-types.js';
 
+const KEEP_MS = 48 * 3_600_000;
+
 /**
  * What came out of the machines today and where it went, from the board's events alone (so every hub keeps the
  * same ledger): units of `batch` runs done, less those allocated to orders, less those orders served straight
@@ -13,21 +15,25 @@ export class ShelfLedger {
   #done = new Map<string, Run>();
   /** Orders made ready while in no run: they took their units from the shelf. */
   #fromShelf = new Map<string, { at: number; order: Order }>();
-  #inRuns = new Set<string>();
+  /** Orders some run holds, with when that run last changed. */
+  #inRuns = new Map<string, number>();
+  #seen = 0;
 
   constructor(products: ReadonlyMap<string, Product>) {
     this.#products = products;
   }
 
   observeRun(run: Run): void {
-    for (const a of run.allocations) this.#inRuns.add(a.orderId);
+    for (const a of run.allocations) this.#inRuns.set(a.orderId, run.updatedAt);
     if (run.status === 'done') this.#done.set(run.id, run);
+    this.#pruneNowAndThen(run.updatedAt);
   }
 
   observeOrder(order: Order): void {
     if (order.status === 'ready' && !this.#inRuns.has(order.id) && !this.#fromShelf.has(order.id) && order.items.every((i) => this.#isBatch(i.sku))) {
       this.#fromShelf.set(order.id, { at: order.updatedAt, order });
     }
+    this.#pruneNowAndThen(order.updatedAt);
   }
 
   doneSince(from: number): Run[] {
@@ -52,13 +58,27 @@ export class ShelfLedger {
     return shelf;
   }
 
-  /** Every item of the order is a `batch` SKU whose units are on today's shelf. */
-  covers(order: Order, from: number): boolean {
+  /**
+   * Takes the order's units from `shelf` (today's, from `shelf()`) if every item is a `batch` SKU whose units are
+   * there; true if taken. The caller takes from one shelf for a whole pass, so two orders cannot both be served
+   * the last units before the ledger has heard of the first.
+   */
+  take(order: Order, shelf: Map<string, number>): boolean {
     if (!order.items.every((i) => this.#isBatch(i.sku))) return false;
-    const shelf = this.shelf(from);
     const wanted = new Map<string, number>();
     for (const i of order.items) wanted.set(stockKey(i.sku, i.variant), (wanted.get(stockKey(i.sku, i.variant)) ?? 0) + i.qty);
-    return [...wanted].every(([key, qty]) => (shelf.get(key) ?? 0) >= qty);
+    if (![...wanted].every(([key, qty]) => (shelf.get(key) ?? 0) >= qty)) return false;
+    for (const [key, qty] of wanted) shelf.set(key, shelf.get(key)! - qty);
+    return true;
+  }
+
+  /** Only today counts: what is older than two days is let go, so a hub that runs for weeks holds no more. */
+  #pruneNowAndThen(now: number): void {
+    if (++this.#seen % 1_000 !== 0) return;
+    const cutoff = now - KEEP_MS;
+    for (const [id, r] of this.#done) if ((r.doneAt ?? r.updatedAt) < cutoff) this.#done.delete(id);
+    for (const [id, e] of this.#fromShelf) if (e.at < cutoff) this.#fromShelf.delete(id);
+    for (const [id, at] of this.#inRuns) if (at < cutoff) this.#inRuns.delete(id);
   }
 
   #isBatch(sku: string): boolean {
