@@ -1,3 +1,4 @@
+import { DemandProfileBuilder, type DemandProfile } from '../server/production/demand-profile.js';
 import { plan } from '../server/production/planner.js';
 import type { PlanInput, PlanOptions } from '../server/production/plan-types.js';
 import type { Product } from '../shared/schemas/catalogue.js';
@@ -27,6 +28,9 @@ const OPTIONS: PlanOptions = { slackMinutes: 5, promiseMinutes: 15, closesAt: SH
 /** The planning-time figure is taken with this many orders waiting, one new order per change. */
 const WAITING = 10_000;
 const CHANGES = 300;
+/** The hub reads its hour-of-day profile from the event log's earlier days: the bench's store has had this many. */
+const EARLIER_DAYS = 4;
+const DAY_MS = 24 * 60 * MINUTE;
 
 export interface StrategyFigures {
   name: string;
@@ -57,7 +61,9 @@ export interface PlannerBench {
     cpuMeanMs: number;
   };
   /** The planner on the same day shape drawn with other seeds: how much p90 and waste move with the draw. */
-  otherSeeds: { seed: number; p90Min: number; onePerOrderP90Min: number; wasted: number }[];
+  /** Each with the profile of `earlierDays` earlier days of the same shape (seeds 1001…), as a hub would read them. */
+  otherSeeds: { seed: number; p90Min: number; onePerOrderP90Min: number; wasted: number; firstDayWasted: number }[];
+  earlierDays: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -71,9 +77,20 @@ function waits(floor: Floor, sku: string | undefined, orders: ReturnType<typeof 
     .sort((a, b) => a - b);
 }
 
-function dayWith(strategy: Strategy, orders: ReturnType<typeof arrivals>): StrategyFigures {
+/** The hour-of-day profile of `EARLIER_DAYS` days before the measured one, of the same shape but other draws. */
+function earlierDaysProfile(): DemandProfile {
+  const builder = new DemandProfileBuilder(new Map([BUNS, TOTES].map((p) => [p.sku, p])), 'UTC');
+  for (let k = 1; k <= EARLIER_DAYS; k++) {
+    const shift = k * DAY_MS;
+    const day = arrivals({ ...SHAPE, opensAt: SHAPE.opensAt - shift, closesAt: SHAPE.closesAt - shift, seed: 1000 + k }, 'bun', 'tote');
+    for (const a of day) builder.add(`d${k}-${a.order.id}`, a.at, a.order.items);
+  }
+  return builder.build();
+}
+
+function dayWith(strategy: Strategy, orders: ReturnType<typeof arrivals>, profile?: DemandProfile): StrategyFigures {
   // Each day gets a fresh strategy's state and a fresh floor: nothing carries over between strategies.
-  const floor = new Floor([BUNS, TOTES], MACHINES, SHAPE.opensAt, SHAPE.closesAt);
+  const floor = new Floor([BUNS, TOTES], MACHINES, SHAPE.opensAt, SHAPE.closesAt, profile);
   simulateDay(floor, orders, strategy);
   const all = waits(floor, undefined, orders);
   const done = [...floor.runs.values()].filter((r) => r.status === 'done');
@@ -186,16 +203,25 @@ function planningTime(log: (line: string) => void): PlannerBench['planning'] {
 /** Issue 17: a simulated day planned by Batchboard against one run per order and fixed-interval batches. */
 export async function benchPlanner(log: (line: string) => void): Promise<PlannerBench> {
   const orders = arrivals(SHAPE, 'bun', 'tote');
-  const strategies = [plannerStrategy(OPTIONS), fixedInterval(), onePerOrder()].map((s) => {
-    const figures = dayWith(s, orders);
+  const profile = earlierDaysProfile();
+  const firstDay: Strategy = { ...plannerStrategy(OPTIONS), name: 'Batchboard planner, first day (no profile)' };
+  const runs: [Strategy, DemandProfile | undefined][] = [
+    [plannerStrategy(OPTIONS), profile],
+    [firstDay, undefined],
+    [fixedInterval(), undefined],
+    [onePerOrder(), undefined],
+  ];
+  const strategies = runs.map(([s, p]) => {
+    const figures = dayWith(s, orders, p);
     log(`${figures.name}: p90 ${figures.p90Min.toFixed(1)} min, mean ${figures.meanMin.toFixed(1)} min, wasted ${figures.wasted}`);
     return figures;
   });
   const buns = orders.filter((a) => a.order.items[0]!.sku === 'bun').length;
-  const otherSeeds = [1, 2, 3, 4, 5].map((seed) => {
+  const otherSeeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) => {
     const day = arrivals({ ...SHAPE, seed }, 'bun', 'tote');
-    const planner = dayWith(plannerStrategy(OPTIONS), day);
-    return { seed, p90Min: planner.p90Min, onePerOrderP90Min: dayWith(onePerOrder(), day).p90Min, wasted: planner.wasted };
+    const planner = dayWith(plannerStrategy(OPTIONS), day, profile);
+    const firstDayWasted = dayWith(plannerStrategy(OPTIONS), day).wasted;
+    return { seed, p90Min: planner.p90Min, onePerOrderP90Min: dayWith(onePerOrder(), day).p90Min, wasted: planner.wasted, firstDayWasted };
   });
   log(`other seeds: ${otherSeeds.map((s) => `${s.seed}: p90 ${s.p90Min.toFixed(1)} min, wasted ${s.wasted}`).join('; ')}`);
   const planning = planningTime(log);
@@ -206,5 +232,6 @@ export async function benchPlanner(log: (line: string) => void): Promise<Planner
     strategies,
     planning,
     otherSeeds,
+    earlierDays: EARLIER_DAYS,
   });
 }

@@ -115,6 +115,17 @@ export const FileConfig = z
         enabled: z.boolean().default(false),
         /** A short `to-order` run is formed once the most urgent waiting order has this little slack left. */
         slackMinutes: z.number().min(0).max(240).default(5),
+        /**
+         * When the store closes each day, `HH:MM` on its clock (`timeZone`): no `batch` run is made for after it, the
+         * last ones are sized for what the rest of the day will surely sell, and the kiosk's "left today" counts the
+         * machine time until it. Without it, the day runs to midnight.
+         */
+        closesAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day, HH:MM')
+          .optional(),
+        /** Earlier days of the event log that give a `batch` SKU's hour-of-day demand (0: the last hour's rate alone). */
+        profileDays: z.number().int().min(0).max(28).default(7),
       })
       .strict()
       .prefault({}),

@@ -68,7 +68,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const ordering = openOrdering(config, { ...common, stock: state.stock });
   const returnStock = ordering.kiosk.returnStock.bind(ordering.kiosk);
   const staff = openStaff(config, { ...common, table: state.sessions, credentials, returnStock, now: opts.now });
-  const production = openProduction(config, { ...common, leases: state.leases });
+  const production = openProduction(config, { ...common, leases: state.leases, events: state.events });
   const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
   const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
   const doorStatus = new DoorStatus(doors.map((door) => door.name));

@@ -87,3 +87,30 @@ export function dayEndOf(day: string, timeZone?: TimeZone): number {
   const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
   return dayStartOf(next, timeZone) - 1;
 }
+
+/** `HH:MM` on calendar day `day` in the zone, epoch ms: the first instant the zone's clock reads that time or later that day (a time a clock change skips is the first moment after it). */
+export function wallTimeOn(day: string, hhmm: string, timeZone?: TimeZone): number {
+  const [h, min] = hhmm.split(':').map(Number) as [number, number];
+  const target = h * 60 + min;
+  const start = dayStartOf(day, timeZone);
+  const end = dayEndOf(day, timeZone) + 1;
+  // The zone's clock only moves forward within a day but for a repeated hour: a search finds the first instant at
+  // or past the target (for a time within a repeated hour, one of the two instants that read it).
+  let lo = Math.floor(start / 60_000) - 1;
+  let hi = Math.ceil(end / 60_000);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const d = storeDay(mid * 60_000, timeZone);
+    const w = wall(mid * 60_000, timeZone);
+    const reached = d > day || (d === day && w.h * 60 + w.min >= target);
+    if (reached) hi = mid;
+    else lo = mid;
+  }
+  return Math.max(start, Math.min(hi * 60_000, end));
+}
+
+/** The store's clock at `at`: hour (0–23), minute and second. */
+export function storeClock(at: number, timeZone?: TimeZone): { h: number; min: number; s: number } {
+  const w = wall(at, timeZone);
+  return { h: w.h, min: w.min, s: w.s };
+}

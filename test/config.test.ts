@@ -71,6 +71,16 @@ describe('configuration', () => {
   });
 });
 
+describe('the planner’s day', () => {
+  it('takes a closing time on the store’s clock and refuses one that is not HH:MM, naming the key', () => {
+    const planner = (p: object) => loadConfig({ CONFIG: configFile(JSON.stringify({ planner: p })) }).shop.planner;
+    expect(planner({ enabled: true, closesAt: '21:30' })).toMatchObject({ closesAt: '21:30', profileDays: 7 });
+    expect(planner({}).closesAt).toBeUndefined();
+    for (const bad of ['24:00', '9:30', '21.30', '21:60']) expect(() => planner({ closesAt: bad }), bad).toThrow(/planner\.closesAt.*HH:MM/);
+    expect(() => planner({ profileDays: 29 })).toThrow(/planner\.profileDays/);
+  });
+});
+
 describe('display settings that would break every screen are refused at start', () => {
   it('refuses a locale Intl cannot use (sv_SE), naming the key, and takes sv-SE', () => {
     expect(() => loadConfig({ CONFIG: configFile(JSON.stringify({ display: { locale: 'sv_SE' } })) })).toThrow(/display\.locale.*BCP 47/);

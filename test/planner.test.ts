@@ -227,17 +227,33 @@ describe('planner: batch SKUs', () => {
   });
 
   it('near closing a run makes only what the rest of the day is expected to take', () => {
-    // Closing at 18:00, now 17:30, 24 an hour = 0.4 a minute, 2 on the shelf. A run now comes out at 17:50:
-    // 20 × 0.4 = 8 expected > 2, so a run. The rest of the day is expected to take 30 × 0.4 = 12, surely
-    // 12 − 2√12 ≈ 5.07; less 2 on the shelf, 3.07: a run of 4, not 12.
+    // Closing at 18:00, now 17:30, 48 an hour = 0.8 a minute, 2 on the shelf. A run now comes out at 17:50:
+    // 20 × 0.8 = 16 expected > 2, so a run. The rest of the day is expected to take 30 × 0.8 = 24, surely
+    // 24 − 3√24 ≈ 9.30; less 2 on the shelf, 7.30: a run of 8, not 12.
     const result = plan(
       input('17:30', {
         onShelf: new Map([['bun', 2]]),
-        demandLastHour: new Map([['bun', 24]]),
+        demandLastHour: new Map([['bun', 48]]),
         options: { slackMinutes: 5, promiseMinutes: 20, closesAt: at('18:00') },
       }),
     );
-    expect(result.runs.map((r) => [r.id, r.qty])).toEqual([['plan-bun-_-1', 4]]);
+    expect(result.runs.map((r) => [r.id, r.qty])).toEqual([['plan-bun-_-1', 8]]);
+  });
+
+  it('near closing the day profile, not the last hour, says what the evening will take', () => {
+    // As above, but earlier days say only 20 more buns come after 17:30 (a quiet evening): surely 20 − 3√20 ≈ 6.58,
+    // less 2 on the shelf, 4.58: a run of 5. With 6 expected, 6 − 3√6 < 0: no run; a late order is made to order.
+    const withProfile = (toClose: number) =>
+      plan(
+        input('17:30', {
+          onShelf: new Map([['bun', 2]]),
+          demandLastHour: new Map([['bun', 48]]),
+          demandToClose: new Map([['bun', toClose]]),
+          options: { slackMinutes: 5, promiseMinutes: 20, closesAt: at('18:00') },
+        }),
+      );
+    expect(withProfile(20).runs.map((r) => [r.id, r.qty])).toEqual([['plan-bun-_-1', 5]]);
+    expect(withProfile(6).runs).toEqual([]);
   });
 });
 

@@ -6,6 +6,8 @@ import type { Run } from '../shared/schemas/run.js';
 import type { Hub } from '../server/hub.js';
 import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { eventually } from './helpers/screens.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
+import pino from 'pino';
 
 // A day on the planner, through the real doors: orders by REST, machines reporting, staff loading and unloading
 // by the runs API. The menu: totes printed to order in runs of 4 (6 min), buns baked in trays of 12 (20 min).
@@ -114,5 +116,52 @@ describe('a day on the planner', () => {
     const late = order('bun', 3);
     expect((await post(`${hub.url}/api/orders`, late)).status).toBe(200);
     await eventually(async () => expect(await status(hub, late.id)).toBe('ready'));
+  });
+});
+
+describe('the planner reads earlier days from the event log', () => {
+  let hub: Hub | undefined;
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('bakes a tray ahead of the hour in which yesterday sold buns, before anyone orders one today', async () => {
+    const dataDir = tempDir();
+    // Yesterday, a few minutes past this time of day, 24 buns were ordered (and today nobody has yet).
+    const log = new FileEventLog(dataDir, pino({ level: 'silent' }), 30);
+    const yesterday = Date.now() - 24 * 3_600_000 + 5 * 60_000;
+    for (let i = 0; i < 4; i++) {
+      const o: Order = { id: `y-${i}`, number: `Y${i}`, items: [{ sku: 'bun', qty: 6 }], status: 'queued', updatedAt: yesterday + i };
+      await log.append({ type: 'order', seq: i + 1, order: o, at: yesterday + i });
+    }
+    const file = path.join(tempDir(), 'store.json');
+    const planner = (profileDays: number) => ({
+      catalogue: MENU,
+      planner: { enabled: true, slackMinutes: 5, profileDays },
+      promiseMinutes: 30,
+      timeZone: 'UTC',
+    });
+    writeFileSync(file, JSON.stringify(planner(7)));
+    hub = await startTestHub({ DATA_DIR: dataDir, CONFIG: file });
+    expect((await post(`${hub.url}/api/machines`, { id: 'oven-1', kind: 'oven', state: 'idle', updatedAt: Date.now() })).status).toBe(200);
+    // The profile says 24 buns in the coming hour, 0.4 a minute: a tray out in 20 min covers the 8 expected by then,
+    // and a second, out in 40 min, the 16 by then; two planned at most. No order waits for either.
+    await eventually(async () =>
+      expect((await runs(hub!)).filter((r) => r.sku === 'bun').map((r) => [r.qty, r.allocations.length, r.machine])).toEqual([
+        [12, 0, 'oven-1'],
+        [12, 0, 'oven-1'],
+      ]),
+    );
+    await hub.close();
+    // The same store without the profile (profileDays 0) plans nothing for buns until someone orders.
+    const fresh = tempDir();
+    writeFileSync(file, JSON.stringify(planner(0)));
+    hub = await startTestHub({ DATA_DIR: fresh, CONFIG: file });
+    expect((await post(`${hub.url}/api/machines`, { id: 'oven-1', kind: 'oven', state: 'idle', updatedAt: Date.now() })).status).toBe(200);
+    const tote = order('tote', 4, 'sand');
+    expect((await post(`${hub.url}/api/orders`, tote)).status).toBe(200);
+    // A later change has been planned (the tote run) by the time the bun shelf is looked at again.
+    await eventually(async () => expect((await runs(hub!)).some((r) => r.sku === 'tote')).toBe(true));
+    expect((await runs(hub)).filter((r) => r.sku === 'bun')).toEqual([]);
   });
 });

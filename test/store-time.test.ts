@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
 import { toMs } from '../server/http/export.js';
 import { Figures } from '../server/insight/figures.js';
-import { dayEndOf, dayStart, dayStartOf, isTimeZone, storeDay } from '../shared/store-time.js';
+import { dayEndOf, dayStart, dayStartOf, isTimeZone, storeDay, wallTimeOn } from '../shared/store-time.js';
 import type { Order } from '../shared/schemas/order.js';
 import { tempDir } from './helpers/hub.js';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +18,18 @@ describe("the store's calendar in its own time zone", () => {
     expect(storeDay(at, 'America/New_York')).toBe('2026-12-01'); // 18:30 there
     expect(storeDay(Date.UTC(2026, 11, 1, 18, 29), 'Asia/Kolkata')).toBe('2026-12-01'); // 23:59 there
     expect(storeDay(Date.UTC(2026, 11, 1, 18, 30), 'Asia/Kolkata')).toBe('2026-12-02'); // midnight there
+  });
+
+  it('finds a closing time on the store’s clock, on ordinary days and across clock changes', () => {
+    expect(wallTimeOn('2026-12-02', '22:00', 'Europe/Stockholm')).toBe(Date.UTC(2026, 11, 2, 21));
+    expect(wallTimeOn('2026-12-02', '00:00', 'Europe/Stockholm')).toBe(dayStartOf('2026-12-02', 'Europe/Stockholm'));
+    expect(wallTimeOn('2026-12-02', '18:45', 'Asia/Kolkata')).toBe(Date.UTC(2026, 11, 2, 13, 15));
+    // Summer time in Stockholm (+02:00), and the day after the clocks spring forward.
+    expect(wallTimeOn('2026-07-01', '22:00', 'Europe/Stockholm')).toBe(Date.UTC(2026, 6, 1, 20));
+    expect(wallTimeOn('2026-03-29', '21:30', 'Europe/Stockholm')).toBe(Date.UTC(2026, 2, 29, 19, 30));
+    // 02:30 does not exist on 29 March in Stockholm: the first moment after the skipped hour, 03:00 local.
+    expect(wallTimeOn('2026-03-29', '02:30', 'Europe/Stockholm')).toBe(Date.UTC(2026, 2, 29, 1));
+    expect(wallTimeOn('2026-12-02', '23:59', 'UTC')).toBe(Date.UTC(2026, 11, 2, 23, 59));
   });
 
   it('starts and ends a day at the zone’s midnight, across daylight-saving changes and where midnight is skipped', () => {

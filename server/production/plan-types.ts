@@ -47,6 +47,8 @@ export interface PlanInput {
   demandLastHour: ReadonlyMap<string, number>;
   /** Units expected in the coming hour from earlier days (an hour-of-day profile), per stock key; the higher rate counts. */
   demandProfile?: ReadonlyMap<string, number>;
+  /** Units expected from `now` to `closesAt` by that profile, per stock key: what the day's last runs are sized for. */
+  demandToClose?: ReadonlyMap<string, number>;
   options: PlanOptions;
 }
 

@@ -1,23 +1,32 @@
 import type { Product } from '../../shared/schemas/catalogue.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
-import { dayStart, type TimeZone } from '../../shared/store-time.js';
+import { dayStart, storeDay, type TimeZone } from '../../shared/store-time.js';
 import type { Board } from '../board/board.js';
 import type { Logger } from '../log.js';
+import type { EventLog } from '../state/event-log.js';
 import type { Leases } from '../state/leases.js';
+import { DemandProfile, readDemandProfile } from './demand-profile.js';
 import { plan } from './planner.js';
 import { stockKey, type PlanInput, type PlanOptions } from './plan-types.js';
 import { ShelfLedger } from './shelf-ledger.js';
+import { closingOn } from './store-hours.js';
 
 const HOUR = 3_600_000;
 /** One hub plans for all: the lease is held this long and renewed a third of the way through. */
 const LEASE_MS = 15_000;
 /** Drift in a planned start that is not worth a write (each write is a change, and each change plans again). */
 const DRIFT_MS = 60_000;
+/** A demand profile that could not be read is tried again this long after. */
+const PROFILE_RETRY_MS = 60_000;
 
 export interface PlanningOptions extends Pick<PlanOptions, 'slackMinutes' | 'promiseMinutes'> {
   hubId: string;
   timeZone?: TimeZone;
+  /** `planner.closesAt`, HH:MM on the store's clock. */
+  closesAt?: string;
+  /** `planner.profileDays`: earlier days of the event log the hour-of-day demand comes from. */
+  profileDays: number;
   now?: () => number;
 }
 
@@ -43,9 +52,15 @@ export class Planning {
   #closed = false;
   #leader = false;
   #leaseCheckedAt = -Infinity;
+  #events: EventLog;
+  /** The hour-of-day demand of earlier days, read again when the store's day turns; empty until the first read. */
+  #profile: { day: string; profile: DemandProfile; retryAt?: number } | undefined;
+  #profileReading: Promise<void> | undefined;
 
-  constructor(board: Board, catalogue: readonly Product[], leases: Leases, log: Logger, opts: PlanningOptions) {
+  constructor(board: Board, catalogue: readonly Product[], deps: { leases: Leases; events: EventLog; log: Logger }, opts: PlanningOptions) {
+    const { leases, events, log } = deps;
     this.#board = board;
+    this.#events = events;
     this.#catalogue = catalogue;
     this.#products = new Map(catalogue.map((p) => [p.sku, p]));
     this.#leases = leases;
@@ -71,6 +86,7 @@ export class Planning {
     this.#closed = true;
     clearTimeout(this.#wake);
     await this.#running;
+    await this.#profileReading;
   }
 
   #soon(): void {
@@ -119,6 +135,8 @@ export class Planning {
 
   #input(now: number): PlanInput {
     const today = this.#today(now);
+    const profile = this.#profileFor(now);
+    const closesAt = this.#opts.closesAt === undefined ? undefined : closingOn(now, this.#opts.closesAt, this.#opts.timeZone);
     return {
       now,
       catalogue: this.#catalogue,
@@ -128,8 +146,37 @@ export class Planning {
       madeToday: this.#ledger.madeSince(today),
       onShelf: this.#ledger.shelf(today),
       demandLastHour: this.#demandSince(now - HOUR),
-      options: { slackMinutes: this.#opts.slackMinutes, promiseMinutes: this.#opts.promiseMinutes },
+      ...(profile.days > 0 && {
+        demandProfile: profile.expectedAll(now, now + HOUR),
+        ...(closesAt !== undefined && { demandToClose: profile.expectedAll(now, Math.max(now, closesAt)) }),
+      }),
+      options: { slackMinutes: this.#opts.slackMinutes, promiseMinutes: this.#opts.promiseMinutes, ...(closesAt !== undefined && { closesAt }) },
     };
+  }
+
+  /**
+   * Today's profile if read, else the last one (or none) while today's is read in the background: a pass never
+   * waits for a week of the event log, and plans again once the profile is in.
+   */
+  #profileFor(now: number): DemandProfile {
+    const day = storeDay(now, this.#opts.timeZone);
+    const stale = this.#profile?.day !== day || (this.#profile.retryAt ?? Infinity) <= now;
+    if (stale && !this.#profileReading && this.#opts.profileDays > 0) {
+      const products = this.#products;
+      this.#profileReading = readDemandProfile(this.#events, products, { now, days: this.#opts.profileDays, timeZone: this.#opts.timeZone })
+        .then((profile) => {
+          this.#profile = { day, profile };
+          this.#log.info({ day, days: profile.days }, 'demand profile read from the event log');
+          this.#soon();
+        })
+        .catch((err: unknown) => {
+          // Tried again by the first pass a minute on: meanwhile the last profile (or the last hour's rate) plans.
+          this.#log.warn({ err }, 'could not read the demand profile; planning on the last hour alone');
+          this.#profile = { day, profile: this.#profile?.profile ?? DemandProfile.empty(this.#opts.timeZone), retryAt: now + PROFILE_RETRY_MS };
+        })
+        .finally(() => (this.#profileReading = undefined));
+    }
+    return this.#profile?.profile ?? DemandProfile.empty(this.#opts.timeZone);
   }
 
   /** Units ordered since `from`, per stock key, by the orders' arrival. */

@@ -76,12 +76,14 @@ function unclaimed(ctx: PlanContext, key: string, runs: readonly WorkRun[], need
 }
 
 /**
- * Units the rest of the day will surely take: the expected count less two standard deviations (arrivals are counted
+ * Units the rest of the day will surely take: the expected count less three standard deviations (arrivals are counted
  * as Poisson), so the last runs of the day are sized for what sells and a late order beyond them is made to order.
+ * The expected count is the day profile's when there is one (it knows the evening is quieter than the last hour),
+ * else the rate held until closing.
  */
-function surelySold(rate: number, now: number, closesAt: number): number {
-  const mean = rate * Math.max(0, closesAt - now);
-  return Math.max(0, mean - 2 * Math.sqrt(mean));
+function surelySold(ctx: PlanContext, key: string, rate: number, closesAt: number): number {
+  const mean = ctx.input.demandToClose?.get(key) ?? rate * Math.max(0, closesAt - ctx.now);
+  return Math.max(0, mean - 3 * Math.sqrt(mean));
 }
 
 /**
@@ -101,7 +103,7 @@ export function formBatchRuns(ctx: PlanContext, product: Product, variant: strin
     const outAt = Math.min(ctx.schedule.peek(product.machineKind).start + product.runMinutes * MINUTE, closesAt);
     const expected = rate * Math.max(0, outAt - ctx.now);
     if (available >= expected && available >= 0) return;
-    const wanted = Number.isFinite(closesAt) ? Math.ceil(Math.max(surelySold(rate, ctx.now, closesAt) - available, -available)) : product.runSize;
+    const wanted = Number.isFinite(closesAt) ? Math.ceil(Math.max(surelySold(ctx, key, rate, closesAt) - available, -available)) : product.runSize;
     const qty = Math.min(product.runSize, wanted, ctx.headroom.get(product.sku) ?? 0);
     if (qty <= 0) return;
     allocate(ctx, [newRun(ctx, product, variant, qty)], needs);

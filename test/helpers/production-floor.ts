@@ -1,6 +1,7 @@
 import type { Product } from '../../shared/schemas/catalogue.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
+import type { DemandProfile } from '../../server/production/demand-profile.js';
 import { plan } from '../../server/production/planner.js';
 import { stockKey, type ActiveOrder, type PlanInput, type PlanMachine, type PlanOptions } from '../../server/production/plan-types.js';
 
@@ -45,6 +46,8 @@ export class Floor {
     readonly machines: readonly Omit<PlanMachine, 'state'>[],
     readonly opensAt: number,
     readonly closesAt: number,
+    /** Earlier days' demand by hour, as a hub reads it from its event log; none on a store's first day. */
+    readonly profile?: DemandProfile,
   ) {
     this.now = opensAt;
     this.products = new Map(catalogue.map((p) => [p.sku, p]));
@@ -177,6 +180,10 @@ export class Floor {
       madeToday: new Map(this.madeToday),
       onShelf: new Map(this.onShelf),
       demandLastHour: this.demandLastHour(),
+      ...(this.profile && {
+        demandProfile: this.profile.expectedAll(this.now, this.now + HOUR),
+        demandToClose: this.profile.expectedAll(this.now, Math.max(this.now, options.closesAt ?? this.closesAt)),
+      }),
       options,
     };
   }
