@@ -65,10 +65,10 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const credentials = new Credentials({ apiToken: config.apiToken, staffPin: config.staffPin }, state.credentials, log);
   const common = { board, intake, events: state.events, screens, display, log, metrics };
   const directing = openDirector(config, { ...common, obsCallTimeoutMs: opts.obsCallTimeoutMs });
-  const ordering = openOrdering(config, { ...common, stock: state.stock });
+  const production = openProduction(config, { ...common, leases: state.leases, events: state.events });
+  const ordering = openOrdering(config, { ...common, stock: state.stock, outlook: production.outlook });
   const returnStock = ordering.kiosk.returnStock.bind(ordering.kiosk);
   const staff = openStaff(config, { ...common, table: state.sessions, credentials, returnStock, now: opts.now });
-  const production = openProduction(config, { ...common, leases: state.leases, events: state.events });
   const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
   const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
   const doorStatus = new DoorStatus(doors.map((door) => door.name));

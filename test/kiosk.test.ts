@@ -134,7 +134,7 @@ describe('kiosk ordering, embedded', () => {
       const placed = (res.json as { data: { order: { id: string; number: string }; track: string } }).data;
       expect(placed.track).toBe(`/track/${placed.order.number}`);
       await eventually(() => expect(screens.every((s) => s.feed.mirror.orders.get(placed.order.id)?.status === 'queued')).toBe(true));
-      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before - 3 }));
+      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before - 3, nextBatchAt: null }));
       expect((await (await fetch(`${hub.url}/api/track/${placed.order.number}`)).json()) as unknown).toMatchObject({
         ok: true,
         data: { number: placed.order.number, status: 'queued' },
@@ -142,7 +142,7 @@ describe('kiosk ordering, embedded', () => {
 
       const cancelled = await post(`${hub.url}/api/staff/orders/${placed.order.id}/cancel`, {}, TEST_TOKEN);
       expect(cancelled.status).toBe(200);
-      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before }));
+      await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: before, nextBatchAt: null }));
       await eventually(() => expect(screens.every((s) => !s.feed.mirror.orders.has(placed.order.id))).toBe(true));
       expect((await fetch(`${hub.url}/api/track/${placed.order.number}`)).status).toBe(404);
     } finally {

@@ -127,12 +127,17 @@ describe('the planner reads earlier days from the event log', () => {
 
   it('bakes a tray ahead of the hour in which yesterday sold buns, before anyone orders one today', async () => {
     const dataDir = tempDir();
-    // Yesterday, a few minutes past this time of day, 24 buns were ordered (and today nobody has yet).
+    // Yesterday, 24 buns were ordered in this hour of the day and 24 in the next (and today nobody has yet): the
+    // coming hour, whatever minute it starts at, expects 24.
     const log = new FileEventLog(dataDir, pino({ level: 'silent' }), 30);
-    const yesterday = Date.now() - 24 * 3_600_000 + 5 * 60_000;
-    for (let i = 0; i < 4; i++) {
-      const o: Order = { id: `y-${i}`, number: `Y${i}`, items: [{ sku: 'bun', qty: 6 }], status: 'queued', updatedAt: yesterday + i };
-      await log.append({ type: 'order', seq: i + 1, order: o, at: yesterday + i });
+    const hourYesterday = Math.floor((Date.now() - 24 * 3_600_000) / 3_600_000) * 3_600_000;
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    // After 23:00 the next hour of the day is yesterday's first (still yesterday, not today).
+    const nextHourYesterday = hourYesterday + 3_600_000 < today ? hourYesterday + 3_600_000 : hourYesterday + 3_600_000 - 86_400_000;
+    for (let i = 0; i < 8; i++) {
+      const at = (i < 4 ? hourYesterday : nextHourYesterday) + i * 60_000;
+      const o: Order = { id: `y-${i}`, number: `Y${i}`, items: [{ sku: 'bun', qty: 6 }], status: 'queued', updatedAt: at };
+      await log.append({ type: 'order', seq: i + 1, order: o, at });
     }
     const file = path.join(tempDir(), 'store.json');
     const planner = (profileDays: number) => ({

@@ -14,6 +14,6 @@ export function attachKioskNamespace(io: Server, kiosk: KioskOrdering, metrics: 
     publicAddress.noteKiosk(socket.handshake.headers.host);
     socket.emit('kiosk', kiosk.state());
   });
-  kiosk.onStock((sku, left) => nsp.local.emit('stock', { sku, left }));
+  kiosk.onStock((change) => nsp.local.emit('stock', change));
   return nsp;
 }

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Catalogue, Product } from '../../shared/schemas/catalogue.js';
 import { apiError, type ApiError } from '../../shared/errors.js';
 import type { FieldIssue } from '../../shared/field-issues.js';
-import { KioskOrderRequest, type KioskLimitRefusal, type KioskOrderPlaced, type KioskProduct, type KioskState } from '../../shared/schemas/kiosk.js';
+import {
+  KioskOrderRequest,
+  type KioskLimitRefusal,
+  type KioskOrderPlaced,
+  type KioskProduct,
+  type KioskState,
+  type StockChange,
+} from '../../shared/schemas/kiosk.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { DisplayConfig } from '../../shared/schemas/display.js';
 import { kioskDay, storeDay } from '../../shared/tracking.js';
@@ -34,6 +41,14 @@ export interface KioskOptions {
   now?: () => number;
   /** The store's zone (`timeZone`): kiosk numbers restart at the store's midnight. */
   timeZone?: string | undefined;
+  /** With the planner on: what production can still make today, and when a batch SKU's next batch comes out. */
+  outlook?: MakeOutlook | undefined;
+}
+
+/** What production can still make today (server/production/production-outlook.ts): the kiosk's "left today". */
+export interface MakeOutlook {
+  of(sku: string): { canMake: number | undefined; nextBatchAt: number | null };
+  onChange(listener: () => void): () => void;
 }
 
 /**
@@ -47,9 +62,11 @@ export class KioskOrdering {
   #stock: StockStore;
   #intake: Intake;
   #log: Logger;
-  #opts: Required<Omit<KioskOptions, 'timeZone'>> & Pick<KioskOptions, 'timeZone'>;
+  #opts: Required<Omit<KioskOptions, 'timeZone' | 'outlook'>> & Pick<KioskOptions, 'timeZone' | 'outlook'>;
   #sold: { day: string; counts: Record<string, number> } = { day: '', counts: {} };
-  #listeners = new Set<(sku: string, left: number) => void>();
+  #listeners = new Set<(change: StockChange) => void>();
+  /** What the kiosks were last told per SKU, so a look at production passes on only what moved. */
+  #told = new Map<string, string>();
   /** SKUs whose counts the feed changed while a read of all counts was under way (see storeReset). */
   #reads = new Set<Set<string>>();
   /** The highest daily number seen given today, on any hub: what a store that lost the day is seeded with. */
@@ -75,10 +92,11 @@ export class KioskOrdering {
     this.#sold = { day, counts: await this.#stock.sold(day).catch(() => ({})) };
     // What a store that lost the day is seeded with must include numbers given before this hub started.
     this.#sawNumber(day, await this.#stock.lastNumber(day).catch(() => 0));
+    this.#opts.outlook?.onChange(() => this.#tell([...this.#catalogue.keys()]));
   }
 
-  /** Called with what is left of a SKU whenever it changes, on any hub. */
-  onStock(listener: (sku: string, left: number) => void): () => void {
+  /** Called with what is left of a SKU (and when its next batch comes out) whenever it changes, on any hub. */
+  onStock(listener: (change: StockChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -155,7 +173,7 @@ export class KioskOrdering {
       key: req.key,
       sku: req.sku,
       qty: req.qty,
-      limit: product.runQuantity,
+      limit: this.#limit(product),
       template: JSON.stringify(order),
       slot,
       taken: this.#taken(),
@@ -332,8 +350,28 @@ export class KioskOrdering {
       runSize,
       production,
       ...(machineKind === undefined ? {} : { machineKind }),
-      left: Math.max(0, p.runQuantity - sold),
+      left: Math.max(0, this.#limit(p) - sold),
+      nextBatchAt: this.#opts.outlook?.of(sku).nextBatchAt ?? null,
     };
+  }
+
+  /** Today's most of a SKU: its `runQuantity`, or with the planner less, what production can still make today. */
+  #limit(p: Product): number {
+    const canMake = this.#opts.outlook?.of(p.sku).canMake;
+    return canMake === undefined ? p.runQuantity : Math.min(p.runQuantity, canMake);
+  }
+
+  /** Tells the kiosks what is left of these SKUs, where it differs from what they were last told. */
+  #tell(skus: Iterable<string>): void {
+    for (const sku of skus) {
+      const product = this.#catalogue.get(sku);
+      if (!product) continue;
+      const { left, nextBatchAt } = this.#public(product);
+      const key = `${left}|${nextBatchAt}`;
+      if (this.#told.get(sku) === key) continue;
+      this.#told.set(sku, key);
+      for (const listener of this.#listeners) listener({ sku, left, nextBatchAt });
+    }
   }
 
   #onSold(day: string, sold: Record<string, number>): void {
@@ -341,11 +379,8 @@ export class KioskOrdering {
     for (const read of this.#reads) for (const sku of Object.keys(sold)) read.add(sku);
     if (this.#sold.day !== day) this.#sold = { day, counts: {} };
     Object.assign(this.#sold.counts, sold);
-    for (const sku of Object.keys(sold)) {
-      const product = this.#catalogue.get(sku);
-      if (!product) continue;
-      const left = this.#public(product).left;
-      for (const listener of this.#listeners) listener(sku, left);
-    }
+    // Every sale is told (a kiosk that missed one is corrected by the next), production's changes only when they move.
+    for (const sku of Object.keys(sold)) this.#told.delete(sku);
+    this.#tell(Object.keys(sold));
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Intake } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { StockStore } from '../state/stock-store.js';
-import { KioskOrdering } from './kiosk-ordering.js';
+import { KioskOrdering, type MakeOutlook } from './kiosk-ordering.js';
 import { PublicAddress } from './public-address.js';
 import type { Service } from '../services.js';
 
@@ -16,7 +16,10 @@ export interface Ordering {
 }
 
 /** The kiosk's ordering from the shop's config: its menu, limits and numbers, over the state's stock. */
-export function openOrdering(config: Config, deps: { stock: StockStore; intake: Intake; board: Board; display: DisplayConfig; log: Logger }): Ordering {
+export function openOrdering(
+  config: Config,
+  deps: { stock: StockStore; intake: Intake; board: Board; display: DisplayConfig; log: Logger; outlook: MakeOutlook | undefined },
+): Ordering {
   const { kiosk } = config.shop;
   const { maxActiveOrders } = config.shop.board;
   const publicAddress = new PublicAddress(config.publicUrl, deps.log);
@@ -31,6 +34,7 @@ export function openOrdering(config: Config, deps: { stock: StockStore; intake: 
     numbersInUse: () => [...deps.board.orders()].map((o) => o.number),
     boardFull: () => (deps.board.activeOrders >= maxActiveOrders ? maxActiveOrders : undefined),
     limits: { itemsPerMinute: kiosk.itemsPerMinute, maxShareOfRun: kiosk.maxShareOfRun, shareWindowMinutes: kiosk.shareWindowMinutes },
+    outlook: deps.outlook,
   });
   const service: Service = {
     name: 'ordering',

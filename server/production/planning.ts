@@ -9,7 +9,7 @@ import type { Leases } from '../state/leases.js';
 import { DemandProfile, readDemandProfile } from './demand-profile.js';
 import { plan } from './planner.js';
 import { stockKey, type PlanInput, type PlanOptions } from './plan-types.js';
-import { ShelfLedger } from './shelf-ledger.js';
+import type { ShelfLedger } from './shelf-ledger.js';
 import { closingOn } from './store-hours.js';
 
 const HOUR = 3_600_000;
@@ -57,7 +57,13 @@ export class Planning {
   #profile: { day: string; profile: DemandProfile; retryAt?: number } | undefined;
   #profileReading: Promise<void> | undefined;
 
-  constructor(board: Board, catalogue: readonly Product[], deps: { leases: Leases; events: EventLog; log: Logger }, opts: PlanningOptions) {
+  /** `ledger`: fed by the caller from the same board before this hears a change, and shared with the kiosk's outlook. */
+  constructor(
+    board: Board,
+    catalogue: readonly Product[],
+    deps: { leases: Leases; events: EventLog; ledger: ShelfLedger; log: Logger },
+    opts: PlanningOptions,
+  ) {
     const { leases, events, log } = deps;
     this.#board = board;
     this.#events = events;
@@ -67,16 +73,13 @@ export class Planning {
     this.#log = log;
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
-    this.#ledger = new ShelfLedger(this.#products);
+    this.#ledger = deps.ledger;
   }
 
   start(): void {
     for (const o of this.#board.orders()) this.#arrived.set(o.id, o.updatedAt);
     this.#board.on('change', (change) => {
-      if (change.type === 'order') {
-        if (!this.#arrived.has(change.order.id)) this.#arrived.set(change.order.id, change.order.updatedAt);
-        this.#ledger.observeOrder(change.order);
-      } else if (change.type === 'run') this.#ledger.observeRun(change.run);
+      if (change.type === 'order' && !this.#arrived.has(change.order.id)) this.#arrived.set(change.order.id, change.order.updatedAt);
       if (change.type !== 'scene') this.#soon();
     });
     this.#soon();

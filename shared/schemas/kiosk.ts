@@ -29,7 +29,10 @@ export type KioskOrderRequest = z.infer<typeof KioskOrderRequest>;
  * the staff console, which learns the menu here, which machine to load a run of it into.
  */
 export interface KioskProduct extends Pick<Product, 'sku' | 'name' | 'description' | 'variants' | 'runSize' | 'production' | 'machineKind'> {
+  /** Today's `runQuantity` less what is sold; with the planner, what runs can still make today less what is sold. */
   left: number;
+  /** A `batch` SKU with nothing on the shelf: when its next batch comes out (ms since the epoch); else null. */
+  nextBatchAt: number | null;
 }
 export interface KioskState {
   storeName: string;
@@ -89,4 +92,5 @@ export interface TrackedRun {
 export interface StockChange {
   sku: string;
   left: number;
+  nextBatchAt: number | null;
 }

@@ -50,8 +50,8 @@ export class KioskSession {
       this.confirmationSeconds = state.confirmationSeconds;
       this.publicUrl = state.publicUrl;
     });
-    this.#socket.on('stock', ({ sku, left }) => {
-      this.products = this.products.map((p) => (p.sku === sku ? { ...p, left } : p));
+    this.#socket.on('stock', ({ sku, left, nextBatchAt }) => {
+      this.products = this.products.map((p) => (p.sku === sku ? { ...p, left, nextBatchAt } : p));
     });
   }
 

@@ -47,6 +47,7 @@ export const de: Messages = {
   'kiosk.menuTitle': 'Was darf’s sein?',
   'kiosk.menuLoading': 'Die Karte kommt gleich…',
   'kiosk.left': '{left, plural, =0 {Heute ausverkauft} one {Heute nur noch #} other {Heute noch #}}',
+  'kiosk.nextBatch': 'Nächste Charge um {time} Uhr',
   'kiosk.pausedProduct': 'Pausiert, bis der Kiosk wieder verbunden ist',
   'kiosk.back': 'Karte',
   'kiosk.backLabel': 'Zurück zur Karte',

@@ -56,6 +56,7 @@ export const en = {
   'kiosk.menuTitle': 'What would you like?',
   'kiosk.menuLoading': 'The menu is on its way…',
   'kiosk.left': '{left, plural, =0 {Sold out today} one {# left today} other {# left today}}',
+  'kiosk.nextBatch': 'Next batch at {time}',
   'kiosk.pausedProduct': 'Paused while the kiosk reconnects',
   'kiosk.back': 'Menu',
   'kiosk.backLabel': 'Back to the menu',

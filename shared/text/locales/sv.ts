@@ -47,6 +47,7 @@ export const sv: Messages = {
   'kiosk.menuTitle': 'Vad får det lov att vara?',
   'kiosk.menuLoading': 'Menyn är på väg…',
   'kiosk.left': '{left, plural, =0 {Slutsåld för i dag} other {# kvar i dag}}',
+  'kiosk.nextBatch': 'Nästa omgång kl. {time}',
   'kiosk.pausedProduct': 'Pausad medan kiosken kopplar upp igen',
   'kiosk.back': 'Meny',
   'kiosk.backLabel': 'Tillbaka till menyn',
