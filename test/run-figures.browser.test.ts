@@ -236,4 +236,24 @@ describe('the staff console’s runs today, in Chromium', () => {
     }
     await staff.close();
   });
+
+  it('lists the latest eight runs, newest first, however many were done', { timeout: 60_000 }, async () => {
+    // After the two runs above, eight more totes, one at a time, for the counter: ten runs today in all.
+    const ids = Array.from({ length: 8 }, (_, i) => `fig-more-${i + 1}`);
+    for (const id of ids) {
+      expect((await post(`${hub.url}/api/runs`, { id, sku: 'tote-print', variant: 'sand', qty: 1 })).status).toBe(201);
+      expect((await post(`${hub.url}/api/runs/${id}/start`, { machine: 'printer-1' })).status).toBe(200);
+      expect((await post(`${hub.url}/api/runs/${id}/finish`, { produced: 1 })).status).toBe(200);
+    }
+    const staff = await openConsole();
+    await tile(staff, 'runs').filter({ hasText: /^10$/ }).waitFor({ timeout: FIGURES_TIMEOUT });
+    expect(await tile(staff, 'units').textContent()).toBe('20 · 7 · 1');
+    const rows = runsPart(staff).locator('ol.recent li');
+    // Newest first by when each was done (two done in the same millisecond by id, as the hub sorts them).
+    const done = await Promise.all(ids.map((id) => logged(id, 'done')));
+    const newestFirst = done.sort((x, y) => y.doneAt! - x.doneAt! || (x.id < y.id ? -1 : 1)).map((r) => r.id);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run')))).toEqual(newestFirst);
+    await runsPart(staff).getByText('Latest 8 runs').waitFor();
+    await staff.close();
+  });
 });
