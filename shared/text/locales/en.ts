@@ -210,6 +210,22 @@ export const en = {
   'insight.events': 'Events today:',
   'insight.csv': 'CSV',
   'insight.ndjson': 'NDJSON',
+  // The day's production runs, worked out by the hub (docs/protocol.md, "Production figures"). Margins are
+  // plain numbers in the store's currency: the config names no currency, so none is shown.
+  'insight.runs.heading': 'Runs today',
+  'insight.runs.none': 'No runs finished yet today.',
+  'insight.runs.done': 'Runs done',
+  'insight.runs.units': 'Made · sold · thrown away',
+  'insight.runs.marginMedian': 'Margin per run (median)',
+  'insight.runs.marginTotal': 'Margin today, all runs',
+  'insight.runs.shelfWait': 'Average time on the shelf',
+  'insight.runs.machines': 'Time in runs, by machine',
+  'insight.runs.latest': '{count, plural, one {Latest run} other {Latest # runs}}',
+  'insight.runs.made': '{produced} of {qty} good',
+  'insight.runs.fill': 'batch {percent} full',
+  'insight.runs.wasted': '{count, plural, =0 {none thrown away} one {# thrown away} other {# thrown away}}',
+  'insight.runs.margin': 'margin {amount}',
+  'insight.runs.fulfilment': 'order to pickup {minutes}',
 
   'alert.order_late': 'Order {number} is past its promise',
   'alert.queue_old': 'The oldest waiting order has waited over {minutes} min',
