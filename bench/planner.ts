@@ -64,6 +64,8 @@ export interface PlannerBench {
   /** Each with the profile of `earlierDays` earlier days of the same shape (seeds 1001…), as a hub would read them. */
   otherSeeds: { seed: number; p90Min: number; onePerOrderP90Min: number; wasted: number; firstDayWasted: number }[];
   earlierDays: number;
+  /** The planner with a profile of earlier days 30% quieter or busier than the days it plans: p90 and waste over the day and the other seeds. */
+  profileMismatch: { volume: number; p90Min: number; wasted: number; wastedOtherSeeds: number }[];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -78,11 +80,12 @@ function waits(floor: Floor, sku: string | undefined, orders: ReturnType<typeof 
 }
 
 /** The hour-of-day profile of `EARLIER_DAYS` days before the measured one, of the same shape but other draws. */
-function earlierDaysProfile(): DemandProfile {
+function earlierDaysProfile(volume = 1): DemandProfile {
   const builder = new DemandProfileBuilder(new Map([BUNS, TOTES].map((p) => [p.sku, p])), 'UTC');
   for (let k = 1; k <= EARLIER_DAYS; k++) {
     const shift = k * DAY_MS;
-    const day = arrivals({ ...SHAPE, opensAt: SHAPE.opensAt - shift, closesAt: SHAPE.closesAt - shift, seed: 1000 + k }, 'bun', 'tote');
+    const shape = { ...SHAPE, opensAt: SHAPE.opensAt - shift, closesAt: SHAPE.closesAt - shift, seed: 1000 + k, orders: Math.round(SHAPE.orders * volume) };
+    const day = arrivals(shape, 'bun', 'tote');
     for (const a of day) builder.add(`d${k}-${a.order.id}`, a.at, a.order.items);
   }
   return builder.build();
@@ -223,6 +226,16 @@ export async function benchPlanner(log: (line: string) => void): Promise<Planner
     const firstDayWasted = dayWith(plannerStrategy(OPTIONS), day).wasted;
     return { seed, p90Min: planner.p90Min, onePerOrderP90Min: dayWith(onePerOrder(), day).p90Min, wasted: planner.wasted, firstDayWasted };
   });
+  const profileMismatch = [0.7, 1.3].map((volume) => {
+    const off = earlierDaysProfile(volume);
+    const day = dayWith(plannerStrategy(OPTIONS), orders, off);
+    const wastedOtherSeeds = otherSeeds.reduce(
+      (sum, s) => sum + dayWith(plannerStrategy(OPTIONS), arrivals({ ...SHAPE, seed: s.seed }, 'bun', 'tote'), off).wasted,
+      0,
+    );
+    log(`profile at ${volume}× the volume: p90 ${day.p90Min.toFixed(1)} min, wasted ${day.wasted}, other seeds wasted ${wastedOtherSeeds}`);
+    return { volume, p90Min: day.p90Min, wasted: day.wasted, wastedOtherSeeds };
+  });
   log(`other seeds: ${otherSeeds.map((s) => `${s.seed}: p90 ${s.p90Min.toFixed(1)} min, wasted ${s.wasted}`).join('; ')}`);
   const planning = planningTime(log);
   log(`planning per change at ${WAITING} waiting: mean ${planning.meanMs.toFixed(2)} ms, p99 ${planning.p99Ms.toFixed(2)} ms`);
@@ -233,5 +246,6 @@ export async function benchPlanner(log: (line: string) => void): Promise<Planner
     planning,
     otherSeeds,
     earlierDays: EARLIER_DAYS,
+    profileMismatch,
   });
 }

@@ -123,6 +123,8 @@ export const FileConfig = z
         closesAt: z
           .string()
           .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day, HH:MM')
+          // A closing after midnight would fall at the start of the store's day and leave it no time at all.
+          .refine((t) => t >= '04:00', 'must be 04:00 or later: a store open past midnight is not supported')
           .optional(),
         /** Earlier days of the event log that give a `batch` SKU's hour-of-day demand (0: the last hour's rate alone). */
         profileDays: z.number().int().min(0).max(28).default(7),

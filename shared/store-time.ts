@@ -110,7 +110,7 @@ export function wallTimeOn(day: string, hhmm: string, timeZone?: TimeZone): numb
 }
 
 /** The store's clock at `at`: hour (0–23), minute and second. */
-export function storeClock(at: number, timeZone?: TimeZone): { h: number; min: number; s: number } {
+export function wallClock(at: number, timeZone?: TimeZone): { h: number; min: number; s: number } {
   const w = wall(at, timeZone);
   return { h: w.h, min: w.min, s: w.s };
 }

@@ -76,6 +76,7 @@ describe('the planner’s day', () => {
     const planner = (p: object) => loadConfig({ CONFIG: configFile(JSON.stringify({ planner: p })) }).shop.planner;
     expect(planner({ enabled: true, closesAt: '21:30' })).toMatchObject({ closesAt: '21:30', profileDays: 7 });
     expect(planner({}).closesAt).toBeUndefined();
+    expect(() => planner({ closesAt: '01:00' })).toThrow(/planner\.closesAt.*04:00 or later/);
     for (const bad of ['24:00', '9:30', '21.30', '21:60']) expect(() => planner({ closesAt: bad }), bad).toThrow(/planner\.closesAt.*HH:MM/);
     expect(() => planner({ profileDays: 29 })).toThrow(/planner\.profileDays/);
   });

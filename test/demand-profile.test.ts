@@ -43,6 +43,17 @@ describe('the hour-of-day demand profile', () => {
     expect([...profile.expectedAll(utc(3, 10), utc(3, 11))]).toEqual([['bun', 8]]);
   });
 
+  it('averages a SKU over the days it was ordered at all: one new yesterday is not diluted by the days before it', () => {
+    const knot: Product = { ...BUN, sku: 'knot' };
+    const b = new DemandProfileBuilder(new Map([...PRODUCTS, ['knot', knot]]), 'UTC');
+    for (let d = 1; d <= 6; d++) b.add(`b${d}`, utc(d, 10), order(`b${d}`, 0, 6).items);
+    b.add('k1', utc(6, 10), order('k1', 0, 12, 'knot').items);
+    const profile = b.build();
+    expect(profile.days).toBe(6);
+    expect(profile.expected('bun', utc(7, 10), utc(7, 11))).toBeCloseTo(6, 9);
+    expect(profile.expected('knot', utc(7, 10), utc(7, 11))).toBeCloseTo(12, 9);
+  });
+
   it('follows the store’s hours in a zone half an hour off UTC', () => {
     // Kolkata is UTC+05:30: an order at 04:40 UTC is at 10:10 there, in the store's hour 10.
     const b = new DemandProfileBuilder(PRODUCTS, 'Asia/Kolkata');

@@ -22,8 +22,8 @@ function lateMorningZone(now: number): { timeZone: string; closesAt: string; clo
   let offset = 10 - utcHour;
   if (offset < -12) offset += 1;
   const timeZone = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-  // Closing 62 minutes on, to the minute, on the store's clock.
-  const closing = Math.floor(now / MINUTE) * MINUTE + 62 * MINUTE;
+  // Closing 70 minutes on, to the minute, on the store's clock: three 20-minute trays fit for the next 9 minutes.
+  const closing = Math.floor(now / MINUTE) * MINUTE + 70 * MINUTE;
   const local = new Date(closing + offset * 60 * MINUTE);
   const closesAt = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
   return { timeZone, closesAt, closing };
@@ -64,7 +64,7 @@ describe("the kiosk's 'left today' from what production can still make", () => {
     kiosk.on('stock', (c) => stock.push(c));
     await new Promise<void>((resolve) => kiosk.once('kiosk', () => resolve()));
     expect((await post(`${hub.url}/api/machines`, { id: 'oven-1', kind: 'oven', state: 'idle', updatedAt: Date.now() })).status).toBe(200);
-    // 61–62 minutes to closing fit 3 trays of 20 minutes: 36 buns can still be made today.
+    // 69–70 minutes to closing fit 3 trays of 20 minutes: 36 buns can still be made today.
     await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: 36, nextBatchAt: null }));
 
     // Staff put a tray of 12 in: nothing on the shelf, so the kiosk says when it comes out. Still 36: 12 coming and
@@ -80,6 +80,16 @@ describe("the kiosk's 'left today' from what production can still make", () => {
 
     // Out of the oven: 12 on the shelf (no next batch to wait for), 12 made, and the oven free for 3 more trays.
     expect((await post(`${hub.url}/api/runs/${run.id}/finish`, { produced: 12, wasted: 0 })).status).toBe(200);
+    await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: 48, nextBatchAt: null }));
+  });
+
+  it('an oven gone offline leaves the day’s runQuantity; a fault does not sell the kiosk out', async () => {
+    const oven = (state: string) => post(`${hub.url}/api/machines`, { id: 'oven-1', kind: 'oven', state, updatedAt: Date.now() });
+    expect((await oven('offline')).status).toBe(200);
+    // Nothing reports: nothing to count on.
+    await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: 100, nextBatchAt: null }));
+    // A tray jam is usually cleared: the oven's time still counts.
+    expect((await oven('fault')).status).toBe(200);
     await eventually(() => expect(stock.at(-1)).toEqual({ sku: 'bun', left: 48, nextBatchAt: null }));
   });
 

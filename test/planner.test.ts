@@ -241,19 +241,37 @@ describe('planner: batch SKUs', () => {
   });
 
   it('near closing the day profile, not the last hour, says what the evening will take', () => {
-    // As above, but earlier days say only 20 more buns come after 17:30 (a quiet evening): surely 20 − 3√20 ≈ 6.58,
-    // less 2 on the shelf, 4.58: a run of 5. With 6 expected, 6 − 3√6 < 0: no run; a late order is made to order.
+    // 24 an hour today (12 in the 30 minutes left), 2 on the shelf; a run out at 17:50 meets 8 expected by then.
+    // Earlier days say 20 more buns come after 17:30: surely 20 − 3√20 ≈ 6.58, less 2 on the shelf, 4.58: a run of 5.
+    // With 6 expected, today's 12 counts: 12 − 3√12 ≈ 1.6 < 2 on the shelf: no run; a late order is made to order.
     const withProfile = (toClose: number) =>
       plan(
         input('17:30', {
           onShelf: new Map([['bun', 2]]),
-          demandLastHour: new Map([['bun', 48]]),
+          demandLastHour: new Map([['bun', 24]]),
           demandToClose: new Map([['bun', toClose]]),
           options: { slackMinutes: 5, promiseMinutes: 20, closesAt: at('18:00') },
         }),
       );
     expect(withProfile(20).runs.map((r) => [r.id, r.qty])).toEqual([['plan-bun-_-1', 5]]);
     expect(withProfile(6).runs).toEqual([]);
+  });
+
+  it('a day busier than the profile is not starved by it: today’s pace held for the coming hour counts', () => {
+    // Closing at 19:00, now 17:30, 48 an hour today. The profile expects only 10 more to closing, but today's pace
+    // over the coming hour is 48: surely 48 − 3√48 ≈ 27.2, less 2 on the shelf: a full run of 12 (and a second).
+    const result = plan(
+      input('17:30', {
+        onShelf: new Map([['bun', 2]]),
+        demandLastHour: new Map([['bun', 48]]),
+        demandToClose: new Map([['bun', 10]]),
+        options: { slackMinutes: 5, promiseMinutes: 20, closesAt: at('19:00') },
+      }),
+    );
+    expect(result.runs.map((r) => [r.id, r.qty])).toEqual([
+      ['plan-bun-_-1', 12],
+      ['plan-bun-_-2', 12],
+    ]);
   });
 });
 

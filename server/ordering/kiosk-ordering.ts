@@ -342,6 +342,7 @@ export class KioskOrdering {
   #public(p: Product): KioskProduct {
     const sold = this.#sold.day === this.today() ? (this.#sold.counts[p.sku] ?? 0) : 0;
     const { sku, name, description, variants, runSize, production, machineKind } = p;
+    const outlook = this.#opts.outlook?.of(sku);
     return {
       sku,
       name,
@@ -350,14 +351,14 @@ export class KioskOrdering {
       runSize,
       production,
       ...(machineKind === undefined ? {} : { machineKind }),
-      left: Math.max(0, this.#limit(p) - sold),
-      nextBatchAt: this.#opts.outlook?.of(sku).nextBatchAt ?? null,
+      left: Math.max(0, this.#limit(p, outlook) - sold),
+      nextBatchAt: outlook?.nextBatchAt ?? null,
     };
   }
 
   /** Today's most of a SKU: its `runQuantity`, or with the planner less, what production can still make today. */
-  #limit(p: Product): number {
-    const canMake = this.#opts.outlook?.of(p.sku).canMake;
+  #limit(p: Product, outlook = this.#opts.outlook?.of(p.sku)): number {
+    const canMake = outlook?.canMake;
     return canMake === undefined ? p.runQuantity : Math.min(p.runQuantity, canMake);
   }
 

@@ -78,11 +78,15 @@ function unclaimed(ctx: PlanContext, key: string, runs: readonly WorkRun[], need
 /**
  * Units the rest of the day will surely take: the expected count less three standard deviations (arrivals are counted
  * as Poisson), so the last runs of the day are sized for what sells and a late order beyond them is made to order.
- * The expected count is the day profile's when there is one (it knows the evening is quieter than the last hour),
- * else the rate held until closing.
+ * The expected count is the day profile's when there is one (it knows the evening is quieter than the last hour), but
+ * never less than today's own pace held for the coming hour: a day busier than the profile is not starved by it.
+ * Without a profile, the rate held until closing.
  */
 function surelySold(ctx: PlanContext, key: string, rate: number, closesAt: number): number {
-  const mean = ctx.input.demandToClose?.get(key) ?? rate * Math.max(0, closesAt - ctx.now);
+  const remaining = Math.max(0, closesAt - ctx.now);
+  const profile = ctx.input.demandToClose?.get(key);
+  const pace = (ctx.input.demandLastHour.get(key) ?? 0) / HOUR;
+  const mean = profile === undefined ? rate * remaining : Math.max(profile, pace * Math.min(remaining, HOUR));
   return Math.max(0, mean - 3 * Math.sqrt(mean));
 }
 

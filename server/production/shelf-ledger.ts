@@ -18,22 +18,31 @@ export class ShelfLedger {
   /** Orders some run holds, with when that run last changed. */
   #inRuns = new Map<string, number>();
   #seen = 0;
+  #now: () => number;
 
-  constructor(products: ReadonlyMap<string, Product>) {
+  constructor(products: ReadonlyMap<string, Product>, now: () => number = Date.now) {
     this.#products = products;
+    this.#now = now;
+  }
+
+  /** Forgets everything: the day is about to be read again from the event log. */
+  clear(): void {
+    this.#done.clear();
+    this.#fromShelf.clear();
+    this.#inRuns.clear();
   }
 
   observeRun(run: Run): void {
     for (const a of run.allocations) this.#inRuns.set(a.orderId, run.updatedAt);
     if (run.status === 'done') this.#done.set(run.id, run);
-    this.#pruneNowAndThen(run.updatedAt);
+    this.#pruneNowAndThen();
   }
 
   observeOrder(order: Order): void {
     if (order.status === 'ready' && !this.#inRuns.has(order.id) && !this.#fromShelf.has(order.id) && order.items.every((i) => this.#isBatch(i.sku))) {
       this.#fromShelf.set(order.id, { at: order.updatedAt, order });
     }
-    this.#pruneNowAndThen(order.updatedAt);
+    this.#pruneNowAndThen();
   }
 
   doneSince(from: number): Run[] {
@@ -73,9 +82,10 @@ export class ShelfLedger {
   }
 
   /** Only today counts: what is older than two days is let go, so a hub that runs for weeks holds no more. */
-  #pruneNowAndThen(now: number): void {
+  #pruneNowAndThen(): void {
     if (++this.#seen % 1_000 !== 0) return;
-    const cutoff = now - KEEP_MS;
+    // The hub's clock, not an event's: one event stamped days ahead by a drifting POS must not prune today.
+    const cutoff = this.#now() - KEEP_MS;
     for (const [id, r] of this.#done) if ((r.doneAt ?? r.updatedAt) < cutoff) this.#done.delete(id);
     for (const [id, e] of this.#fromShelf) if (e.at < cutoff) this.#fromShelf.delete(id);
     for (const [id, at] of this.#inRuns) if (at < cutoff) this.#inRuns.delete(id);

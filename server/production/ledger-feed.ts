@@ -1,0 +1,98 @@
+import type { BoardChange } from '../../shared/schemas/board.js';
+import { dayStart, type TimeZone } from '../../shared/store-time.js';
+import type { Board } from '../board/board.js';
+import type { Logger } from '../log.js';
+import type { EventLog } from '../state/event-log.js';
+import type { ShelfLedger } from './shelf-ledger.js';
+
+/** A run done shortly before midnight whose orders turn ready after it: read from this long before the day starts. */
+const READ_BEFORE_DAY_MS = 3_600_000;
+
+function feed(ledger: ShelfLedger, change: BoardChange): void {
+  if (change.type === 'order') ledger.observeOrder(change.order);
+  else if (change.type === 'run') ledger.observeRun(change.run);
+}
+
+/**
+ * Keeps the shelf ledger fed from the board, and makes it whole from the event log: at start (a hub restarted at
+ * noon still knows the morning's trays: what was made counts against the day, what is on the shelf is served) and
+ * after the board reloads (runs that finished while its feed was away are not in the snapshot, which holds only
+ * active runs). While the log is read, the board's changes wait and follow, in their order, after the older ones.
+ */
+export class LedgerFeed {
+  #board: Board;
+  #ledger: ShelfLedger;
+  #events: EventLog;
+  #log: Logger;
+  #timeZone: TimeZone;
+  #waiting: BoardChange[] | undefined;
+  #reading: Promise<void> | undefined;
+  #again = false;
+  #ready = false;
+  #onRead: (first: boolean) => void;
+
+  constructor(board: Board, ledger: ShelfLedger, deps: { events: EventLog; log: Logger; timeZone: TimeZone; onRead: (first: boolean) => void }) {
+    this.#board = board;
+    this.#ledger = ledger;
+    this.#events = deps.events;
+    this.#log = deps.log;
+    this.#timeZone = deps.timeZone;
+    this.#onRead = deps.onRead;
+  }
+
+  /** True once today has been read at least once: until then the ledger knows only what this hub saw. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Starts listening and the first read, without waiting for it: the hub serves meanwhile. */
+  start(): void {
+    this.#board.on('change', (change) => {
+      if (this.#waiting) this.#waiting.push(change);
+      else feed(this.#ledger, change);
+    });
+    this.#board.on('reset', () => this.#read());
+    this.#read();
+  }
+
+  /** Resolves when no read is under way. */
+  async settled(): Promise<void> {
+    while (this.#reading) await this.#reading;
+  }
+
+  #read(): void {
+    if (this.#reading) {
+      this.#again = true;
+      return;
+    }
+    this.#waiting ??= [];
+    this.#reading = this.#readToday().finally(() => {
+      this.#reading = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.#read();
+        return;
+      }
+      for (const change of this.#waiting ?? []) feed(this.#ledger, change);
+      this.#waiting = undefined;
+      const first = !this.#ready;
+      this.#ready = true;
+      this.#onRead(first);
+    });
+  }
+
+  async #readToday(): Promise<void> {
+    const from = dayStart(Date.now(), this.#timeZone) - READ_BEFORE_DAY_MS;
+    this.#ledger.clear();
+    let read = 0;
+    try {
+      for await (const page of this.#events.pages(from, Date.now())) {
+        for (const e of page) if (e.type === 'order' || e.type === 'run') feed(this.#ledger, e);
+        read += page.length;
+      }
+      this.#log.info({ events: read }, "today's production read from the event log");
+    } catch (err) {
+      this.#log.warn({ err, events: read }, "could not read today's production from the event log; the shelf counts from what this hub sees");
+    }
+  }
+}
