@@ -101,6 +101,8 @@ export const FileConfig = z
         theme: DisplayTheme.prefault({}),
         chime: z.boolean().default(false),
         justReadySeconds: JustReadySeconds.default(60),
+        /** Boards tell the hub, sampled, when they painted a change: the end-to-end latency in /metrics and on the console. */
+        reportPainted: z.boolean().default(true),
         machines: MachinesOnBoard.default('all'),
       })
       .strict()

@@ -68,6 +68,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sourceToPainted = new Histogram({
+    name: 'batchboard_source_to_painted_seconds',
+    help: "From a change's source stamp (its updatedAt: a POS's time, a machine's, the kiosk's) to a screen saying it painted it, by the door it came in (other_hub: taken in by another hub)",
+    labelNames: ['door'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Every kind shows from the start: a drop is a rise from 0, not a series appearing.

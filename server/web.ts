@@ -87,7 +87,8 @@ export function openWeb(
   const http = createServer(app);
   const io = createSocketServer(http, { trustProxy: config.trustProxy, allowedOrigins: config.shop.allowedOrigins, adapt: opts.adapt, log, metrics });
   const backlogs = watchBacklogs(io.of(BOARD_NAMESPACE), metrics, opts.maxUnsentBytes);
-  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display: parts.display, appVersion, onSent: () => backlogs.sent() });
+  const onPainted = (seq: number) => insights.insight.latency.painted(seq);
+  const boardNsp = attachBoardNamespace(io, { board, metrics, screens, display: parts.display, appVersion, onSent: () => backlogs.sent(), onPainted });
   screens.onReload((name) => reloadScreen(boardNsp, name));
   attachKioskNamespace(io, ordering.kiosk, metrics, ordering.publicAddress);
   const staffNsp = attachStaffNamespace(io, { ...staff, screens, ...insights, metrics, publicAddress: ordering.publicAddress });

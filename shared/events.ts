@@ -1,5 +1,5 @@
 import type { BatchItem, MachineEvent, OrderEvent, ReadingsUpdate, RunEvent, SceneEvent, Snapshot } from './schemas/board.js';
-import type { Hello } from './schemas/display.js';
+import type { Hello, PaintedAck } from './schemas/display.js';
 import type { KioskState, StockChange } from './schemas/kiosk.js';
 import type { ConsoleState } from './schemas/staff.js';
 
@@ -31,6 +31,8 @@ export interface BoardServerToClientEvents {
 export interface BoardClientToServerEvents {
   /** Ask for a fresh `snapshot` (after a seq gap). Rate-limited by the hub. */
   sync: () => void;
+  /** The board painted up to `seq` (sampled; off with `display.reportPainted: false`): end-to-end latency. */
+  painted: (ack: PaintedAck) => void;
 }
 
 /** Hubs talk to each other through Redis, not socket.io events. */

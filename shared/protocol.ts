@@ -19,3 +19,6 @@ export const STAFF_NAMESPACE = '/staff';
  * Here, not beside the staff schemas, because the kiosk sends it and a browser page must not pull zod in.
  */
 export const STAFF_CSRF_HEADER = 'x-batchboard-staff';
+
+/** A board sends at most one `painted` ack this often: enough to time source to screen, never a flood. */
+export const PAINTED_EVERY_MS = 5_000;

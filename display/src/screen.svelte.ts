@@ -28,6 +28,7 @@ export class DisplayScreen {
         overlay: params.overlay ? '1' : '0',
       },
       reload: () => location.reload(),
+      reportPainted: true,
     });
   }
 

@@ -42,12 +42,18 @@ export class Intake {
   #log: Logger;
   #now: () => number;
   #logBudget = { windowStart: 0, used: 0, suppressed: 0 };
+  #applied = new Set<(seq: number, door: Door) => void>();
 
   constructor(board: Board, metrics: Metrics, log: Logger, now: () => number = Date.now) {
     this.#board = board;
     this.#metrics = metrics;
     this.#log = log;
     this.#now = now;
+  }
+
+  /** Called with each change a door got applied, and its seq (end-to-end latency knows the door by it). */
+  onApplied(listener: (seq: number, door: Door) => void): void {
+    this.#applied.add(listener);
   }
 
   /** For doors that receive text (Redis): parses it first. */
@@ -100,7 +106,9 @@ export class Intake {
         }
         return { ok: true, data: { applied: false, reason: result.reason } };
       }
-      return { ok: true, data: 'change' in result ? { applied: true, seq: result.change.seq } : { applied: true, telemetry: true } };
+      if (!('change' in result)) return { ok: true, data: { applied: true, telemetry: true } };
+      for (const listener of this.#applied) listener(result.change.seq, door);
+      return { ok: true, data: { applied: true, seq: result.change.seq } };
     } catch (err) {
       if (err instanceof StoreRefusedError) return this.reject(door, `poison:${kind}`, apiError('store_refused', {}, err.message));
       if (!(err instanceof StoreUnavailableError)) throw err;

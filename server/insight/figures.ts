@@ -86,7 +86,7 @@ export class Figures {
   }
 
   /** The figures at `now`, with `active` the orders on the board now (for the queue). */
-  compute(now: number, active: readonly Order[]): Omit<ProductionFigures, 'runs'> {
+  compute(now: number, active: readonly Order[]): Omit<ProductionFigures, 'runs' | 'sourceToPainted'> {
     const today = dayStart(now, this.timeZone);
     const hourAgo = now - HOUR;
     const durToday: number[] = [];

@@ -9,6 +9,7 @@ import type { Service } from '../services.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { EventLog } from '../state/event-log.js';
 import type { Leases } from '../state/leases.js';
+import type { Intake } from '../ingest/intake.js';
 import { AlertText } from './alert-text.js';
 import { Alerts } from './alerts.js';
 import { Insight } from './insight.js';
@@ -26,6 +27,7 @@ export function openInsight(
   config: Config,
   deps: {
     board: Board;
+    intake: Intake;
     events: EventLog;
     floor: FloorWatch;
     screens: ScreenRegistry;
@@ -38,6 +40,7 @@ export function openInsight(
 ): Insights {
   const { log, metrics } = deps;
   const insight = new Insight(deps.board, deps.events, log, metrics, { catalogue: config.shop.catalogue, timeZone: config.shop.timeZone });
+  deps.intake.onApplied((seq, door) => insight.latency.accepted(seq, door));
   const hook = config.shop.alerts.webhook;
   const webhook = hook ? new Webhook(hook, log, (kind) => metrics.alertsDropped.inc({ kind })) : undefined;
   const alerts = new Alerts({

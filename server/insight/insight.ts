@@ -6,6 +6,7 @@ import type { EventLog } from '../state/event-log.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Figures, type WaitEstimate } from './figures.js';
+import { SourceLatency } from './source-latency.js';
 import { RunEconomics } from './run-economics.js';
 import type { Product } from '../../shared/schemas/catalogue.js';
 import { registerFigureMetrics } from './figure-metrics.js';
@@ -31,6 +32,8 @@ export class Insight {
   #timer: NodeJS.Timeout | undefined;
 
   #runs: RunEconomics;
+  /** Source stamp to painted screen (issue 18): fed by the doors, the board and the screens' acks. */
+  readonly latency: SourceLatency;
 
   constructor(
     board: Board,
@@ -46,6 +49,7 @@ export class Insight {
     this.#events = events;
     this.#log = log;
     this.#now = now;
+    this.latency = new SourceLatency(metrics, { now, ...(opts.timeZone === undefined ? {} : { timeZone: opts.timeZone }) });
     registerFigureMetrics(metrics, () => this.figures());
   }
 
@@ -53,6 +57,7 @@ export class Insight {
     const buffered: BoardChange[] = [];
     let replaying = true;
     this.#board.on('change', (change) => {
+      if (change.type !== 'scene') this.latency.changed(change.seq, stampOf(change));
       if (replaying) buffered.push(change);
       else this.#observe(change);
     });
@@ -79,7 +84,7 @@ export class Insight {
     const now = this.#now();
     if (!this.#cached || now - this.#cached.at >= 1_000) {
       const runs = this.#runs.compute(now, dayStart(now, this.#figures.timeZone));
-      this.#cached = { ...this.#figures.compute(now, this.#board.snapshot().orders), runs };
+      this.#cached = { ...this.#figures.compute(now, this.#board.snapshot().orders), runs, sourceToPainted: this.latency.today() };
     }
     return this.#cached;
   }
@@ -114,4 +119,11 @@ export class Insight {
     this.#series.push(this.#point(this.figures()));
     if (this.#series.length > SERIES_KEPT) this.#series.shift();
   }
+}
+
+/** When a change's source stamped it. */
+function stampOf(change: Exclude<BoardChange, { type: 'scene' }>): number {
+  if (change.type === 'order') return change.order.updatedAt;
+  if (change.type === 'machine') return change.machine.updatedAt;
+  return change.run.updatedAt;
 }

@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { BoardClientToServerEvents, BoardServerToClientEvents, BoardSocketData, InterServerEvents } from '../../shared/events.js';
-import { BOARD_NAMESPACE, PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { BOARD_NAMESPACE, PAINTED_EVERY_MS, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { BoardChange } from '../../shared/schemas/board.js';
-import { ScreenQuery, type DisplayConfig, type Hello } from '../../shared/schemas/display.js';
+import { PaintedAck, ScreenQuery, type DisplayConfig, type Hello } from '../../shared/schemas/display.js';
 import { describeIssues, invalidInput, summariseIssues } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import type { Metrics } from '../metrics.js';
@@ -38,6 +38,8 @@ export interface BoardNamespaceDeps {
   display: DisplayConfig;
   /** Called after each broadcast (the backlog guard looks at what screens left unread). */
   onSent?: () => void;
+  /** A screen painted the board up to `seq` (its ack checked and rate-limited here). */
+  onPainted?: (seq: number) => void;
 }
 
 /**
@@ -119,11 +121,28 @@ function acceptScreens(nsp: BoardNamespace, deps: BoardNamespaceDeps, greeter: G
     void socket.join(FRESH);
     greeter.arrived();
     const syncs = answerSyncs(socket, deps);
+    takePaintedAcks(socket, deps);
     socket.on('disconnect', () => {
       syncs.cancel();
       metrics.screens.dec();
       if (name) screens.disconnected(name);
     });
+  });
+}
+
+/**
+ * A screen's `painted` acks, checked (anything else is dropped without a word: a hostile client gets nothing to
+ * learn) and taken at most one per `PAINTED_EVERY_MS`, less a margin for timers: a screen cannot flood the figures.
+ */
+function takePaintedAcks(socket: BoardSocket, deps: BoardNamespaceDeps): void {
+  let last = -Infinity;
+  socket.on('painted', (raw: unknown) => {
+    const now = Date.now();
+    if (!deps.onPainted || now - last < PAINTED_EVERY_MS * 0.8) return;
+    const ack = PaintedAck.safeParse(raw);
+    if (!ack.success) return;
+    last = now;
+    deps.onPainted(ack.data.seq);
   });
 }
 

@@ -71,6 +71,11 @@ export class BoardFeed {
     });
   }
 
+  /** Tells the hub this page painted the board up to `seq` (end-to-end latency; the caller samples). */
+  painted(seq: number): void {
+    if (this.socket.connected) this.socket.emit('painted', { seq, at: Date.now() });
+  }
+
   /** How many times a seq gap made this feed ask for a fresh snapshot. */
   get resyncs(): number {
     return this.#resyncs;

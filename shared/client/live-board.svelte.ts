@@ -4,11 +4,14 @@ import type { Order } from '../schemas/order.js';
 import type { Run } from '../schemas/run.js';
 import type { Scene } from '../schemas/board.js';
 import type { Hello } from '../schemas/display.js';
+import { PAINTED_EVERY_MS } from '../protocol.js';
 import { pageText } from './page-text.svelte.js';
 
 export interface LiveBoardOptions extends Pick<BoardFeedOptions, 'url' | 'query' | 'transports'> {
   /** How to reload the page (a deploy changed the app version, or staff asked). */
   reload?: () => void;
+  /** A board on a screen says, sampled, when it painted a change (if the store's `display.reportPainted`). */
+  reportPainted?: boolean;
 }
 
 /**
@@ -28,9 +31,12 @@ export class LiveBoard {
   disconnectedAt: number | null = $state(null);
   #feed: BoardFeed;
   #framePending = false;
+  #reportPainted: boolean;
+  #lastPainted = { at: -Infinity, seq: -1 };
 
   constructor(opts: LiveBoardOptions = {}) {
     const reload = opts.reload ?? (() => undefined);
+    this.#reportPainted = opts.reportPainted ?? false;
     this.#feed = new BoardFeed({
       ...opts,
       // The mirror takes every event at once; the page renders at most once a frame, however fast they come.
@@ -62,7 +68,20 @@ export class LiveBoard {
       this.runs = [...mirror.runs.values()];
       this.scene = mirror.scene;
       this.seq = mirror.seq;
+      this.#ackPainted(mirror.seq, frame);
     });
+  }
+
+  /**
+   * Svelte writes the DOM right after this frame's state changes; a task queued from the next frame runs once that
+   * frame is on screen. Sampled: one ack per PAINTED_EVERY_MS, for the newest seq.
+   */
+  #ackPainted(seq: number, frame: (fn: () => void) => unknown): void {
+    if (!this.#reportPainted || this.hello?.display.reportPainted === false) return;
+    const now = Date.now();
+    if (seq <= this.#lastPainted.seq || now - this.#lastPainted.at < PAINTED_EVERY_MS) return;
+    this.#lastPainted = { at: now, seq };
+    frame(() => setTimeout(() => this.#feed.painted(seq), 0));
   }
 
   close(): void {

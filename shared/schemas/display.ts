@@ -65,6 +65,8 @@ export const DisplayConfig = z.object({
   /** A short chime when an order turns ready. */
   chime: z.boolean().default(false),
   justReadySeconds: JustReadySeconds.default(60),
+  /** Whether a board sends `painted` acks (sampled) so the hub can time source to screen (`display.reportPainted`). */
+  reportPainted: z.boolean().default(true),
   /**
    * `all`: each machine's state, batch, progress and readings; `calm`: its name, state and progress,
    * no readings; `hidden`: no strip. Either way a fault reads `board.machineResting`, without alarm.
@@ -74,6 +76,13 @@ export const DisplayConfig = z.object({
   productNames: z.record(z.string(), label(40)).default({}),
 });
 export type DisplayConfig = z.infer<typeof DisplayConfig>;
+
+/**
+ * A board's `painted` ack: it painted the board up to `seq`, at `at` on its own clock (the hub times the ack by its
+ * own clock when it arrives; `at` is kept for a screen's own logs). At most one every `PAINTED_EVERY_MS` (shared/protocol.ts) a screen.
+ */
+export const PaintedAck = z.object({ seq: z.number().int().min(0), at: z.number().int().min(0) }).strict();
+export type PaintedAck = z.infer<typeof PaintedAck>;
 
 /** Sent first on every connection to /board. */
 export const Hello = z.object({

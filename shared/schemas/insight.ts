@@ -26,6 +26,11 @@ export interface ProductionFigures {
   machines: Record<string, MachineFigures>;
   /** Production runs done today: the unit economics (docs/protocol.md, "Production figures"). */
   runs: RunDayFigures;
+  /**
+   * End-to-end latency today, in seconds: from a change's source stamp (`updatedAt`) to a screen saying it painted
+   * it (sampled acks); `implausible`: acks not counted because the stamp was ahead of the hub or over 10 minutes old.
+   */
+  sourceToPainted: Spread & { implausible: number };
 }
 
 /** One run done today, as the investor's list asks for it. */

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Hub } from '../server/hub.js';
+import type { Order } from '../shared/schemas/order.js';
+import { launchChromium, storeUrl } from './helpers/browser.js';
+import { TEST_PIN, post, startTestHub } from './helpers/hub.js';
+import { eventually } from './helpers/screens.js';
+
+/** The source-to-painted histogram's count and sum for one door, read from /metrics as Prometheus would. */
+async function latency(hub: Hub, door: string): Promise<{ count: number; sum: number }> {
+  const text = await (await fetch(`${hub.url}/metrics`)).text();
+  const read = (suffix: string) => Number(new RegExp(`^batchboard_source_to_painted_seconds_${suffix}\\{door="${door}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { count: read('count'), sum: read('sum') };
+}
+
+describe('end-to-end latency from a real board in Chromium', () => {
+  let browser: Browser;
+  let hub: Hub;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    hub = await startTestHub();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  async function openDisplay(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(storeUrl(hub.url, '/display'));
+    await page.waitForSelector('.stage[data-connected="true"]', { timeout: 10_000 });
+    return page;
+  }
+
+  it('fills the histogram from an order stamped by its source and painted on the board, with plausible figures, and the console shows them', async () => {
+    const board = await openDisplay();
+    const firstStamp = Date.now();
+    // A busy counter: an order a second. The board acks at most one paint in 5 s (its first may be the snapshot at
+    // connect), so within a few orders one of them is timed.
+    let n = 0;
+    await eventually(async () => {
+      const order: Order = { id: `lat-${++n}`, number: String(500 + n), items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() };
+      expect((await post(`${hub.url}/api/orders`, order)).status).toBe(200);
+      await board.getByText(order.number, { exact: true }).first().waitFor({ timeout: 5_000 });
+      expect((await latency(hub, 'rest')).count).toBe(1);
+    }, 20_000);
+    const after = Date.now();
+    const { sum } = await latency(hub, 'rest');
+    // The stamp before the paint, and the paint before the hub was asked: between 0 and the time the test took, and
+    // on one machine a matter of milliseconds (bounded at 5 s for a loaded test machine).
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(Math.min(5, (after - firstStamp) / 1000));
+
+    const staff = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    await staff.goto(storeUrl(hub.url, '/staff'));
+    await staff.getByPlaceholder('e.g. Ana').fill('Ana');
+    for (const digit of TEST_PIN) await staff.getByRole('button', { name: digit, exact: true }).click();
+    await staff.getByRole('button', { name: 'Log in' }).click();
+    const tile = staff.getByTestId('to-screen');
+    await tile.waitFor({ timeout: 10_000 });
+    const shown = sum < 1 ? `${Math.round(sum * 1000)} ms` : `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(sum)} s`;
+    await expect.poll(async () => (await tile.locator('dd').textContent())?.trim(), { timeout: 10_000 }).toBe(`${shown} / ${shown}`);
+    await staff.close();
+    // Closed, so that no board but the next test's socket acks what that test posts.
+    await board.close();
+  });
+
+  it('takes at most one ack in 5 s from a screen, and no malformed one', async () => {
+    const { io } = await import('socket.io-client');
+    const before = (await latency(hub, 'rest')).count;
+    const order: Order = { id: 'lat-flood', number: '599', items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() };
+    const res = await post(`${hub.url}/api/orders`, order);
+    const seq = (res.json as { data: { seq: number } }).data.seq;
+    const socket = io(`${hub.url}/board`, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    socket.emit('painted', { seq: 'x', at: 1 });
+    // Ten at once (a screen sending more than 20 a second is cut off as a flood before any reaches a handler).
+    for (let i = 0; i < 10; i++) socket.emit('painted', { seq, at: Date.now() });
+    // A sync round trip after the acks: the hub has handled them by the time its snapshot comes back.
+    socket.emit('sync');
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    socket.close();
+    expect((await latency(hub, 'rest')).count).toBe(before + 1);
+  });
+});
