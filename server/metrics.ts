@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALERT_KINDS } from '../shared/schemas/insight.js';
 
-export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket';
+export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket' | 'webhook';
 
 /** One registry per hub instance, so tests can run several hubs in one process. */
 export class Metrics {
@@ -65,6 +65,13 @@ export class Metrics {
     name: 'batchboard_handshakes_refused_total',
     help: 'socket.io handshakes refused by the per-client limit, by reason (rate: too many new; open: too many open at once)',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'batchboard_webhook_deliveries_total',
+    help: 'Signed webhook deliveries, by hook (webhooks.<name>) and outcome (applied, duplicate: a replay answered 200 and not applied, refused)',
+    labelNames: ['hook', 'outcome'] as const,
     registers: [this.registry],
   });
 
