@@ -10,6 +10,7 @@ import type { HubState } from '../server/state/state.js';
 import { ApiErrorBody } from '../shared/errors.js';
 import { startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
+import { eventually } from './helpers/screens.js';
 import { bothStates } from './helpers/states.js';
 
 const SHOPIFY_SECRET = 'shpss_0123456789abcdef0123456789abcdef';
@@ -19,15 +20,14 @@ const TILL_SECRET = 'till-secret-0123456789';
 
 /**
  * Square's order webhooks carry no line items (only `order_id`, `state`, `version`), so a store's own mapping
- * puts up the number with one line; the items would need Square's Orders API.
+ * puts up the number with one line; the items would need Square's Orders API. The same expression as in
+ * docs/integrations.md ("Square").
  */
-const SQUARE_MAPPING = `type = 'order.created' ? {
-  'id': 'square-' & data.id,
-  'number': $substring(data.id, -4),
-  'items': [{ 'sku': 'square-order', 'qty': 1 }],
-  'status': 'queued',
-  'updatedAt': $toMillis(data.object.order_created.created_at)
-}`;
+const SQUARE_MAPPING =
+  "type in ['order.created', 'order.updated'] ? ($o := data.object.order_created ? data.object.order_created : data.object.order_updated; " +
+  "{ 'id': 'square-' & $o.order_id, 'number': $substring($o.order_id, -4), 'items': [{ 'sku': 'square-order', 'qty': 1 }], " +
+  "'status': $o.state = 'COMPLETED' ? 'picked_up' : $o.state = 'CANCELED' ? 'cancelled' : 'queued', " +
+  "'updatedAt': $toMillis($o.updated_at ? $o.updated_at : $o.created_at) })";
 
 const HOOKS = {
   shopify: { scheme: 'shopify', secretEnv: 'TEST_SHOPIFY_SECRET', preset: 'shopify-orders' },
@@ -238,6 +238,21 @@ describe('the webhook door', () => {
       ok: true,
       data: { duplicate: true },
     });
+    // order.updated: completed at the counter.
+    const { order_created: created } = payload.data.object;
+    const completed = {
+      ...payload,
+      type: 'order.updated',
+      event_id: randomUUID(),
+      data: {
+        type: 'order_updated',
+        id: created.order_id,
+        object: { order_updated: { ...created, state: 'COMPLETED', version: 3, updated_at: '2026-12-03T09:31:00Z' } },
+      },
+    };
+    const done = JSON.stringify(completed);
+    expect((await post('square', done, { 'x-square-hmacsha256-signature': squareSignature(done) })).status).toBe(200);
+    expect(await hub.board.order('square-eA3vssLHKJrv9H0IdJCM3gNqfdcZY')).toMatchObject({ status: 'picked_up' });
   });
 
   it('refuses a wrong or missing signature with 401, counted', async () => {
@@ -356,19 +371,23 @@ describe('the seen-delivery table', () => {
   afterAll(() => redis?.destroy());
 
   for (const [kind, make] of bothStates(() => redis, pino({ level: 'silent' }))) {
-    it(`${kind}: takes a key once until it expires or is let go`, async () => {
+    it(`${kind}: takes a key once until it lapses or is let go, and keeps a confirmed one`, async () => {
       const state: HubState = await make();
       try {
         expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
         expect(await state.deliveries.claim('k1', 60_000)).toBe(false);
         await state.deliveries.release('k1');
         expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
+        // A claim not let go lapses; a confirmed one is kept for its own, longer time.
         expect(await state.deliveries.claim('k2', 30)).toBe(true);
+        expect(await state.deliveries.claim('k3', 30)).toBe(true);
+        await state.deliveries.confirm('k3', 60_000);
         const until = Date.now() + 5_000;
         while (!(await state.deliveries.claim('k2', 30))) {
-          if (Date.now() > until) throw new Error('k2 never expired');
+          if (Date.now() > until) throw new Error('k2 never lapsed');
           await new Promise((r) => setTimeout(r, 20));
         }
+        expect(await state.deliveries.claim('k3', 30)).toBe(false);
       } finally {
         await state.close();
       }
@@ -418,4 +437,39 @@ describe('the seen-delivery table', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('answers 503 store_unavailable while Redis is away, so the POS retries, and applies the retry once it is back', async () => {
+    const hub = await startTestHub({ CONFIG: configFile(), REDIS_URL: redis.url, ...ENV });
+    try {
+      const body = JSON.stringify({ id: 'till-outage', number: 'T7', items: [{ sku: 'bun', qty: 1 }] });
+      const at = Math.floor(Date.now() / 1000);
+      const send = () =>
+        fetch(`${hub.url}/api/hooks/till`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'X-Till-Timestamp': String(at),
+            'X-Till-Signature': tillSignature(body, at),
+            'X-Till-Delivery': 'outage-1',
+          },
+          body,
+        });
+      await redis.stop();
+      const started = Date.now();
+      const away = await send();
+      expect(away.status).toBe(503);
+      expect(away.headers.get('retry-after')).toBe('1');
+      expect(ApiErrorBody.parse(await away.json()).error.code).toBe('store_unavailable');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await redis.up();
+      await eventually(async () => {
+        const back = await send();
+        expect(back.status).toBe(200);
+        expect(await back.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'till-outage', applied: true }] } });
+      }, 30_000);
+      expect(await hub.board.order('till-outage')).toMatchObject({ number: 'T7' });
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
 });

@@ -12,6 +12,9 @@ import { PRESETS } from './presets.js';
 import { verify } from './signatures.js';
 import type { HookSource } from './webhook-config.js';
 
+/** How long a delivery being applied holds its id: longer than any apply (the store's command timeouts are ~2 s). */
+export const CLAIM_MS = 30_000;
+
 export interface HookDeps {
   intake: Intake;
   board: Board;
@@ -73,13 +76,17 @@ export class WebhookDoor {
       return { ok: false, error: fail(intake.reject('webhook', 'invalid_json', apiError('invalid_json', {}, `not valid JSON: ${(err as Error).message}`))) };
     }
     const key = deliveryKey(this.#hook, verdict, payload);
+    const { deliveries } = this.#deps;
     try {
-      if (!(await this.#deps.deliveries.claim(key, verdict.replayWindowMs))) return { ok: true, data: { duplicate: true } };
+      if (!(await deliveries.claim(key, CLAIM_MS))) return { ok: true, data: { duplicate: true } };
     } catch (err) {
       return outage(err);
     }
     const answer = await this.#apply(payload, headers).catch(outage);
-    if (!answer.ok) await this.#deps.deliveries.release(key).catch(() => undefined);
+    // Applied: remembered for the replay window. Not: let go, so the sender's retry is applied (if the store is away
+    // and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
+    const settle = answer.ok ? deliveries.confirm(key, verdict.replayWindowMs) : deliveries.release(key);
+    await settle.catch(() => undefined);
     return answer;
   }
 

@@ -4,8 +4,13 @@
  * caller (a digest of the hook's name and the delivery id), so a sender cannot make one long.
  */
 export interface DeliveryTable {
-  /** True when `key` was free: it is held now, for `ttlMs`. False: a delivery with this key was taken already (a replay). */
+  /**
+   * True when `key` was free: it is held now, for `ttlMs` (short: while its delivery is applied). False: a delivery
+   * with this key was taken already (a replay, or the same delivery being applied on another hub right now).
+   */
   claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Lets a claim go (its delivery was not applied), so the sender's retry is. */
+  /** The delivery was applied: remember it for `ttlMs` (the replay window). */
+  confirm(key: string, ttlMs: number): Promise<void>;
+  /** Lets a claim go (its delivery was not applied), so the sender's retry is. A claim never let go (the store was away) lapses. */
   release(key: string): Promise<void>;
 }

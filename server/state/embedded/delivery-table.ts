@@ -25,6 +25,11 @@ export class MemoryDeliveryTable implements DeliveryTable {
     return Promise.resolve(true);
   }
 
+  confirm(key: string, ttlMs: number): Promise<void> {
+    this.#expiry.set(key, this.now() + ttlMs);
+    return Promise.resolve();
+  }
+
   release(key: string): Promise<void> {
     this.#expiry.delete(key);
     return Promise.resolve();

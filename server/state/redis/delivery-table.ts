@@ -9,6 +9,9 @@ export class RedisDeliveryTable implements DeliveryTable {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(PREFIX + key, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
   }
+  async confirm(key: string, ttlMs: number): Promise<void> {
+    await this.redis.set(PREFIX + key, '1', 'PX', Math.max(1, Math.round(ttlMs)));
+  }
   async release(key: string): Promise<void> {
     await this.redis.del(PREFIX + key);
   }
