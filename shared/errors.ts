@@ -69,7 +69,8 @@ export const ERROR_PARAMS = {
   store_refused: none,
   /**
    * A webhook's mapping (`webhooks.<hook>.mapping`) failed on this delivery: `problem` is JSONata's error code
-   * (`T2002`, `D1012` for over its time), `not_orders` (it gave something other than objects), or `too_many`.
+   * (`T2002`, `D1012` for over its time), `too_deep` (a payload nested past the stack), `not_orders` (it gave something
+   * other than objects), or `too_many`.
    */
   mapping_failed: z.object({ hook: z.string(), problem: z.string() }).strict(),
   internal: none,

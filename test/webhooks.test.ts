@@ -327,6 +327,14 @@ describe('the webhook door', () => {
     }
     expect(await metric('batchboard_rejected_total{door="webhook",reason="mapping_failed"}')).toBe(2);
 
+    // Hostile but signed: nested half a million deep, in every place the preset looks. Refused; the hub goes on.
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    for (const raw of [deep, `{"id":${deep},"number":"1","items":${deep}}`]) {
+      const res = await post('till', raw, { 'X-Till-Timestamp': String(at), 'X-Till-Signature': tillSignature(raw, at), 'X-Till-Delivery': randomUUID() });
+      expect(await refusal(res)).toMatchObject({ status: 422, error: { code: 'mapping_failed', params: { problem: 'too_deep' } } });
+    }
+    expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+
     const invalid = await till({ id: 'till-4', number: 'T4', items: [] });
     expect(await refusal(invalid)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
     expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(1);

@@ -43,6 +43,8 @@ export class Mapping {
     try {
       result = await this.#compiled.evaluate(payload, { topic: context.topic, headers: context.headers });
     } catch (err) {
+      // A payload nested deeper than the runtime's stack (JSONata flattens nested lists by recursion): refused, not a crash.
+      if (err instanceof RangeError) return { ok: false, problem: 'too_deep', message: describe(err) };
       const code = (err as { code?: unknown } | null)?.code;
       return { ok: false, problem: typeof code === 'string' ? code : 'error', message: describe(err) };
     }
