@@ -11,6 +11,7 @@ import { describeIssues, summariseIssues } from '../shared/validation.js';
 import { isTimeZone } from '../shared/store-time.js';
 import { TextDirection } from '../shared/schemas/text.js';
 import { MessageOverrides, legacyLabelProblems } from '../shared/text/catalogue.js';
+import { Webhooks, resolveWebhooks, type HookSource } from './hooks/webhook-config.js';
 
 /**
  * Where customers' phones reach the hub: the kiosk appends `/track/NUMBER` to it, so it is an http(s)
@@ -233,6 +234,12 @@ export const FileConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Signed webhooks from a POS or anything else (docs/protocol.md, "Webhook door"): each `webhooks.<name>` is the route
+     * `POST /api/hooks/<name>` with its `scheme` (`shopify`, `square`, `hmac-sha256`), its secret (`secretEnv`: the
+     * environment variable that holds it; or `secret`), and a `mapping` (JSONata) or `preset` from payload to orders.
+     */
+    webhooks: Webhooks,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -329,6 +336,8 @@ export interface Config {
   readonly publicUrl: string | undefined;
   /** How often ready orders are checked against the time-out. */
   readonly sweepIntervalMs: number;
+  /** The webhook sources of the config file, each with its secret read (from the file, or its `secretEnv`). */
+  readonly webhooks: Readonly<Record<string, HookSource>>;
 }
 
 export class ConfigError extends Error {}
@@ -389,6 +398,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const store = Object.freeze(readFileConfig(e.CONFIG));
+  const webhooks = resolveWebhooks(store.webhooks, env);
+  if (webhooks.problems.length > 0) throw new ConfigError(`config file ${e.CONFIG ?? '(none)'}: ${webhooks.problems.join('; ')}`);
   const readyTimeoutMs = store.readyTimeoutMinutes * 60_000;
   return Object.freeze({
     port: e.PORT,
@@ -405,5 +416,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? store.publicUrl)?.replace(/\/+$/, ''),
     // Check often enough that a ready order leaves within a quarter of its time-out late.
     sweepIntervalMs: Math.min(5_000, Math.max(50, readyTimeoutMs / 4)),
+    webhooks: webhooks.hooks,
   });
 }

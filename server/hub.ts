@@ -72,7 +72,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
   const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
   const doorStatus = new DoorStatus(doors.map((door) => door.name));
-  const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights, runs: production.runs };
+  const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights, runs: production.runs, deliveries: state.deliveries };
   const web = openWeb(config, parts, { webRoot: opts.webRoot, appVersion: opts.appVersion, adapt, maxUnsentBytes: opts.maxUnsentBytes });
 
   // In dependency order; closed in reverse. HTTP listens before the board loads: /readyz answers while the state is away.

@@ -7,6 +7,22 @@ export function createLogger(level: string, hubId: string): Logger {
     level,
     base: { hub: hubId },
     // Belt and braces: secrets never reach the log even if a caller logs a whole object.
-    redact: { paths: ['apiToken', '*.apiToken', 'password', '*.password', 'pin', '*.pin', 'staffPin', '*.staffPin', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'apiToken',
+        '*.apiToken',
+        'password',
+        '*.password',
+        'pin',
+        '*.pin',
+        'staffPin',
+        '*.staffPin',
+        'secret',
+        '*.secret',
+        'req.headers.authorization',
+        'req.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
   });
 }

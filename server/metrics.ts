@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALERT_KINDS } from '../shared/schemas/insight.js';
 
-export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket';
+export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket' | 'webhook';
 
 /** One registry per hub instance, so tests can run several hubs in one process. */
 export class Metrics {
@@ -73,6 +73,12 @@ export class Metrics {
     help: "From a change's source stamp (its updatedAt: a POS's time, a machine's, the kiosk's) to a screen saying it painted it, by the door it came in (other_hub: taken in by another hub)",
     labelNames: ['door'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly webhookDeliveries = new Counter({
+    name: 'batchboard_webhook_deliveries_total',
+    help: 'Signed webhook deliveries, by hook (webhooks.<name>) and outcome (applied, duplicate: a replay answered 200 and not applied, refused)',
+    labelNames: ['hook', 'outcome'] as const,
     registers: [this.registry],
   });
 

@@ -28,6 +28,8 @@ import type { Service } from './services.js';
 import type { Staff } from './staff/staff-feature.js';
 import { attachStaffNamespace } from './staff/staff-namespace.js';
 import type { EventLog } from './state/event-log.js';
+import type { DeliveryTable } from './state/delivery-table.js';
+import { hooksRouter } from './hooks/webhook-routes.js';
 
 /** Where `npm run build` puts the pages. */
 export const BUILT_PAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
@@ -48,6 +50,8 @@ export interface WebParts {
   staff: Staff;
   insights: Insights;
   runs: ProductionRuns;
+  /** Webhook deliveries seen lately (the webhook door's replay check). */
+  deliveries: DeliveryTable;
 }
 
 export interface Web {
@@ -83,6 +87,7 @@ export function openWeb(
     timeZone: config.shop.timeZone,
     insight: insights.insight,
     floor: staff.floor,
+    hooks: hooksRouter(config.webhooks, parts),
   });
   const http = createServer(app);
   const io = createSocketServer(http, { trustProxy: config.trustProxy, allowedOrigins: config.shop.allowedOrigins, adapt: opts.adapt, log, metrics });

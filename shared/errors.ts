@@ -25,6 +25,10 @@ export const ERROR_PARAMS = {
   not_json: none,
   /** No API token or staff session. */
   unauthorized: none,
+  /** A webhook whose signature (in `header`) is missing or does not match its body: docs/protocol.md, "Webhook door". */
+  bad_signature: z.object({ header: z.string() }).strict(),
+  /** A signed webhook whose timestamp is more than `toleranceSeconds` away from the hub's clock (a replay, or a clock to set). */
+  stale_timestamp: z.object({ toleranceSeconds: count }).strict(),
   /** A staff write with the session cookie but without `header: 1` (a forged cross-site request). */
   csrf: z.object({ header: z.string() }).strict(),
   /** No such route (or no such staff action). */
@@ -63,6 +67,12 @@ export const ERROR_PARAMS = {
   undo_expired: z.object({ seconds }).strict(),
   /** Well-formed, but the store cannot take it; retrying the same write will not help. */
   store_refused: none,
+  /**
+   * A webhook's mapping (`webhooks.<hook>.mapping`) failed on this delivery: `problem` is JSONata's error code
+   * (`T2002`, `D1012` for over its time), `too_deep` (a payload nested past the stack), `not_orders` (it gave something
+   * other than objects), or `too_many`.
+   */
+  mapping_failed: z.object({ hook: z.string(), problem: z.string() }).strict(),
   internal: none,
   /** OBS refused `request`. */
   obs_error: z.object({ request: z.string() }).strict(),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
@@ -37,6 +37,12 @@ const NOT_PROVOKED: Partial<Record<ErrorCode, string>> = {
 };
 
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
+const HOOK_SECRET = 'hook-secret-0123456789';
+
+/** A delivery to the test's webhook source, signed as its scheme wants (`<timestamp>.<body>`, hex). */
+function signedHook(body: string, at = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return { 'x-at': String(at), 'x-sig': createHmac('sha256', HOOK_SECRET).update(`${at}.${body}`).digest('hex'), ...JSON_TYPE };
+}
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 function storeConfig(): string {
@@ -49,7 +55,10 @@ function storeConfig(): string {
   // Small limits, so each refusal takes a request or two: 5 of a bun a device (never less than a batch of 4), 9 items a minute.
   const kiosk = { ordersPerMinute: 3, itemsPerMinute: 9, maxShareOfRun: 0.005 };
   const director = { defaultScene: 'Board', minDwellSeconds: 0 };
-  writeFileSync(file, JSON.stringify({ catalogue, kiosk, director, board: { maxActiveOrders: 10 }, staff: { maxFailures: 3 } }));
+  // One webhook source, signed with a timestamp, whose mapping fails on a payload without `id`.
+  const till = { scheme: 'hmac-sha256', secret: HOOK_SECRET, header: 'x-sig', timestampHeader: 'x-at', mapping: `id ? { 'id': id } : $error('no id')` };
+  const webhooks = { till };
+  writeFileSync(file, JSON.stringify({ catalogue, kiosk, director, board: { maxActiveOrders: 10 }, staff: { maxFailures: 3 }, webhooks }));
   return file;
 }
 
@@ -136,6 +145,40 @@ describe('every error answer of the API', () => {
       { route: 'GET /api/board', what: 'a wrong method', code: 'not_found', send: () => at('POST', '/api/board', { body: {} }) },
       { route: 'GET /api/kiosk', what: 'a wrong method', code: 'not_found', send: () => at('PUT', '/api/kiosk', { body: {} }) },
       { route: '(none)', what: 'no such route', code: 'not_found', send: () => at('GET', '/api/nothing-here') },
+      { route: '(none)', what: 'a webhook source not configured', code: 'not_found', send: () => at('POST', '/api/hooks/nobody', { body: {} }) },
+
+      // The webhook door.
+      { route: 'POST /api/hooks/till', what: 'no signature', code: 'bad_signature', send: () => at('POST', '/api/hooks/till', { body: { id: 'h1' } }) },
+      {
+        route: 'POST /api/hooks/till',
+        what: 'a timestamp of yesterday',
+        code: 'stale_timestamp',
+        send: () => at('POST', '/api/hooks/till', { raw: '{"id":"h1"}', headers: signedHook('{"id":"h1"}', Math.floor(Date.now() / 1000) - 86_400) }),
+      },
+      {
+        route: 'POST /api/hooks/till',
+        what: 'signed broken JSON',
+        code: 'invalid_json',
+        send: () => at('POST', '/api/hooks/till', { raw: '{', headers: signedHook('{') }),
+      },
+      {
+        route: 'POST /api/hooks/till',
+        what: 'a mapping that fails',
+        code: 'mapping_failed',
+        send: () => at('POST', '/api/hooks/till', { raw: '{}', headers: signedHook('{}') }),
+      },
+      {
+        route: 'POST /api/hooks/till',
+        what: 'a mapping that gives no order',
+        code: 'invalid_input',
+        send: () => at('POST', '/api/hooks/till', { raw: '{"id":"h2"}', headers: signedHook('{"id":"h2"}') }),
+      },
+      {
+        route: 'POST /api/hooks/till',
+        what: 'a body over 1 MB (413)',
+        code: 'too_large',
+        send: () => at('POST', '/api/hooks/till', { raw: 'x'.repeat(1024 * 1024 + 1), headers: signedHook('') }),
+      },
 
       // The kiosk: bad orders, limits, sold out.
       {

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Board } from '../board/board.js';
 import type { Credentials } from '../credentials/credentials.js';
 import type { Intake } from '../ingest/intake.js';
@@ -57,6 +57,8 @@ export interface HttpDeps {
   /** The doors /readyz reports on. */
   doors: DoorStatus;
   runs: ProductionRuns;
+  /** `POST /api/hooks/<name>` for each configured webhook source (server/hooks); none without any. */
+  hooks: Router | undefined;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -65,6 +67,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.set('trust proxy', [...deps.trustProxy]);
   app.use(securityHeaders());
   const staff = requireStaff(deps.staff.sessions, deps.credentials);
+  // First: nothing may read a webhook's body before its signature is checked on the raw bytes.
+  if (deps.hooks) app.use('/api/hooks', deps.hooks);
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff, deps.timeZone));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));

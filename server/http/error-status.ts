@@ -8,6 +8,9 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   // A wrong PIN is a failed authentication: the console stays on its login.
   wrong_pin: 401,
+  // A webhook that is not signed with the hook's secret, or signed too long ago: never applied.
+  bad_signature: 401,
+  stale_timestamp: 401,
   csrf: 403,
   not_found: 404,
   unknown_order: 404,
@@ -27,6 +30,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_json: 415,
   // Well-formed, but the store cannot take it: retrying the same write will not help.
   store_refused: 422,
+  // The store owner's mapping failed on this payload: the sender retrying the same delivery will not help.
+  mapping_failed: 422,
   locked: 429,
   rate_limited: 429,
   items_limited: 429,

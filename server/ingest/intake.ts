@@ -16,10 +16,21 @@ const MAX_FUTURE_MS = 24 * 3600_000;
 /**
  * What a door answers for input it did not apply. `board_full`: a new order while the board holds `max`
  * active ones (`board.maxActiveOrders`); `stale`: a conditional write (a staff action) found the order in
- * another status than expected. `too_large` and `not_json` come from the doors that refuse before parsing.
+ * another status than expected. `too_large` and `not_json` come from the doors that refuse before parsing; `bad_signature`,
+ * `stale_timestamp` and `mapping_failed` from the webhook door (server/hooks).
  */
 export type IntakeError = ApiError<
-  'invalid_json' | 'invalid_input' | 'too_large' | 'not_json' | 'store_unavailable' | 'store_refused' | 'board_full' | 'stale'
+  | 'invalid_json'
+  | 'invalid_input'
+  | 'too_large'
+  | 'not_json'
+  | 'store_unavailable'
+  | 'store_refused'
+  | 'board_full'
+  | 'stale'
+  | 'bad_signature'
+  | 'stale_timestamp'
+  | 'mapping_failed'
 >;
 
 type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'board_full' | 'moved'>;

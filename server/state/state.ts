@@ -1,5 +1,6 @@
 import type { BoardStore } from './board-store.js';
 import type { CredentialStore } from './credential-store.js';
+import type { DeliveryTable } from './delivery-table.js';
 import type { EventLog } from './event-log.js';
 import type { Leases } from './leases.js';
 import type { ScreenTable } from './screen-table.js';
@@ -22,6 +23,8 @@ export interface HubState {
   readonly screens: ScreenTable;
   readonly credentials: CredentialStore;
   readonly leases: Leases;
+  /** Webhook deliveries seen lately (server/hooks): shared by every hub on Redis, in memory embedded. */
+  readonly deliveries: DeliveryTable;
   /** Closes the tables' own resources, then the connections they share; each table's own `close` is its user's. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../../log.js';
 import type { HubState, StateOptions } from '../state.js';
 import { EmbeddedStore } from './board-store.js';
 import { FileCredentialStore } from './credential-store.js';
+import { MemoryDeliveryTable } from './delivery-table.js';
 import { FileEventLog } from './event-log.js';
 import { OwnLeases } from './leases.js';
 import { FileScreenTable } from './screen-table.js';
@@ -18,6 +19,7 @@ export class EmbeddedState implements HubState {
   readonly screens: FileScreenTable;
   readonly credentials: FileCredentialStore;
   readonly leases = new OwnLeases();
+  readonly deliveries = new MemoryDeliveryTable();
 
   constructor(log: Logger, opts: StateOptions) {
     this.events = new FileEventLog(opts.dataDir, log, opts.eventLog.keepDays);

@@ -3,6 +3,7 @@ import type { HubState, StateOptions } from '../state.js';
 import { RedisStore } from './board-store.js';
 import { RedisConnections } from './connections.js';
 import { RedisCredentialStore } from './credential-store.js';
+import { RedisDeliveryTable } from './delivery-table.js';
 import { RedisEventLog } from './event-log.js';
 import { RedisLeases } from './leases.js';
 import { RedisScreenTable } from './screen-table.js';
@@ -20,6 +21,7 @@ export class RedisState implements HubState {
   readonly screens: RedisScreenTable;
   readonly credentials: RedisCredentialStore;
   readonly leases: RedisLeases;
+  readonly deliveries: RedisDeliveryTable;
 
   constructor(url: string, log: Logger, opts: StateOptions) {
     const redis = (this.connections = new RedisConnections(url, log));
@@ -30,6 +32,7 @@ export class RedisState implements HubState {
     this.screens = new RedisScreenTable(redis.commands);
     this.credentials = new RedisCredentialStore(redis.commands);
     this.leases = new RedisLeases(redis.commands);
+    this.deliveries = new RedisDeliveryTable(redis.commands);
   }
 
   close(): Promise<void> {

@@ -286,4 +286,7 @@ export const de: Messages = {
   'error.obs_error': 'OBS hat das abgelehnt.',
   'error.obs_unavailable': 'OBS ist nicht verbunden.',
   'error.obs_timeout': 'OBS hat nicht rechtzeitig geantwortet.',
+  'error.bad_signature': 'Die Signatur des Webhooks stimmt nicht. Prüf das Geheimnis, mit dem er signiert wird.',
+  'error.stale_timestamp': 'Der Webhook wurde vor zu langer Zeit signiert. Prüf die Uhr des Absenders.',
+  'error.mapping_failed': 'Die Zuordnung des Webhooks ist bei dieser Bestellung fehlgeschlagen.',
 };

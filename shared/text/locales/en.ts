@@ -303,6 +303,9 @@ export const en = {
   'error.obs_error': 'OBS refused that.',
   'error.obs_unavailable': 'OBS is not connected.',
   'error.obs_timeout': 'OBS did not answer in time.',
+  'error.bad_signature': 'The webhook’s signature does not match. Check the secret it is signed with.',
+  'error.stale_timestamp': 'The webhook was signed too long ago. Check the sender’s clock.',
+  'error.mapping_failed': 'The webhook’s mapping failed on this order.',
 } as const;
 
 export type MessageKey = keyof typeof en;

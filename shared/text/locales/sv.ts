@@ -285,4 +285,7 @@ export const sv: Messages = {
   'error.obs_error': 'OBS sa nej till det.',
   'error.obs_unavailable': 'OBS är inte anslutet.',
   'error.obs_timeout': 'OBS svarade inte i tid.',
+  'error.bad_signature': 'Webhookens signatur stämmer inte. Kontrollera hemligheten den signeras med.',
+  'error.stale_timestamp': 'Webhooken signerades för länge sedan. Kontrollera avsändarens klocka.',
+  'error.mapping_failed': 'Webhookens mappning misslyckades för den här ordern.',
 };

@@ -1,0 +1,149 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { apiError } from '../../shared/errors.js';
+import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import type { Board } from '../board/board.js';
+import type { Intake, IntakeError, IntakeResult } from '../ingest/intake.js';
+import type { Metrics } from '../metrics.js';
+import type { DeliveryTable } from '../state/delivery-table.js';
+import { isStoreOutage } from '../state/outage.js';
+import { deliveryKey } from './delivery-ids.js';
+import { Mapping } from './mappings.js';
+import { PRESETS } from './presets.js';
+import { verify } from './signatures.js';
+import type { HookSource } from './webhook-config.js';
+
+/** How long a delivery being applied holds its id: longer than any apply (the store's command timeouts are ~2 s). */
+export const CLAIM_MS = 30_000;
+
+export interface HookDeps {
+  intake: Intake;
+  board: Board;
+  deliveries: DeliveryTable;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+/** What one order of a delivery came to: applied (its seq), or not and why (stale, duplicate: the board already had it). */
+export type AppliedOrder = { id: string } & Extract<IntakeResult, { ok: true }>['data'];
+
+/** The answer to one delivery: applied (each order's outcome), a replay not applied again, or refused. */
+export type Delivery = { ok: true; data: { duplicate: false; orders: AppliedOrder[] } | { duplicate: true } } | { ok: false; error: IntakeError };
+
+/**
+ * One configured webhook source: checks a delivery's signature on its raw bytes, takes each delivery once
+ * (the seen-delivery table, shared by every hub on Redis), maps the payload to orders and hands each to the
+ * intake. A delivery that was not applied lets its claim go, so the sender's retry is.
+ */
+export class WebhookDoor {
+  readonly #hook: HookSource;
+  readonly #deps: HookDeps;
+  readonly #mapping: Mapping;
+
+  constructor(hook: HookSource, deps: HookDeps) {
+    this.#hook = hook;
+    this.#deps = deps;
+    this.#mapping = new Mapping('preset' in hook.mapping ? PRESETS[hook.mapping.preset] : hook.mapping.expression);
+  }
+
+  async receive(headers: IncomingHttpHeaders, raw: Buffer): Promise<Delivery> {
+    const answer = await this.#receive(headers, raw);
+    const outcome = !answer.ok ? 'refused' : answer.data.duplicate ? 'duplicate' : 'applied';
+    this.#deps.metrics.webhookDeliveries.inc({ hook: this.#hook.name, outcome });
+    return answer;
+  }
+
+  /** A refusal before anything was applied: counted in `batchboard_rejected_total{door="webhook"}` and logged. */
+  refuse(reason: string, error: IntakeError): Delivery {
+    this.#deps.intake.reject('webhook', reason, error);
+    this.#deps.metrics.webhookDeliveries.inc({ hook: this.#hook.name, outcome: 'refused' });
+    return { ok: false, error };
+  }
+
+  async #receive(headers: IncomingHttpHeaders, raw: Buffer): Promise<Delivery> {
+    const { intake } = this.#deps;
+    const verdict = verify(this.#hook, headers, raw, (this.#deps.now ?? Date.now)());
+    if (!verdict.ok) {
+      const error =
+        verdict.reason === 'bad_signature'
+          ? apiError('bad_signature', { header: verdict.header }, `no valid signature in ${verdict.header} for webhooks.${this.#hook.name}`)
+          : apiError('stale_timestamp', { toleranceSeconds: verdict.toleranceSeconds }, `the timestamp is more than ${verdict.toleranceSeconds} s off`);
+      return { ok: false, error: fail(intake.reject('webhook', verdict.reason, error)) };
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      return { ok: false, error: fail(intake.reject('webhook', 'invalid_json', apiError('invalid_json', {}, `not valid JSON: ${(err as Error).message}`))) };
+    }
+    const key = deliveryKey(this.#hook, verdict, payload);
+    const { deliveries } = this.#deps;
+    try {
+      if (!(await deliveries.claim(key, CLAIM_MS))) return { ok: true, data: { duplicate: true } };
+    } catch (err) {
+      return outage(err);
+    }
+    const answer = await this.#apply(payload, headers).catch(outage);
+    // Applied: remembered for the replay window. Not: let go, so the sender's retry is applied (if the store is away
+    // and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
+    const settle = answer.ok ? deliveries.confirm(key, verdict.replayWindowMs) : deliveries.release(key);
+    await settle.catch(() => undefined);
+    return answer;
+  }
+
+  async #apply(payload: unknown, headers: IncomingHttpHeaders): Promise<Delivery> {
+    const name = this.#hook.name;
+    const shopifyTopic = headers['x-shopify-topic'];
+    const bodyType = (payload as { type?: unknown } | null)?.type;
+    const topic = typeof shopifyTopic === 'string' ? shopifyTopic : typeof bodyType === 'string' ? bodyType : undefined;
+    const mapped = await this.#mapping.apply(payload, { topic, headers: flat(headers) });
+    if (!mapped.ok) {
+      const error = apiError('mapping_failed', { hook: name, problem: mapped.problem }, `webhooks.${name}.mapping: ${mapped.message}`);
+      return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_failed', error)) };
+    }
+    // Every order is checked before any is applied: a delivery is taken whole or refused whole (but for the store going away midway).
+    const orders: Order[] = [];
+    for (const value of mapped.orders) {
+      const parsed = Order.safeParse(value);
+      if (!parsed.success) return { ok: false, error: fail(await this.#deps.intake.submit('webhook', 'order', value)) };
+      orders.push(parsed.data);
+    }
+    const applied: AppliedOrder[] = [];
+    for (const order of orders) {
+      const result = await this.#submit(order);
+      if (!result.ok) return { ok: false, error: result.error };
+      applied.push({ id: order.id, ...result.data });
+    }
+    return { ok: true, data: { duplicate: false, orders: applied } };
+  }
+
+  /**
+   * A POS knows placed, fulfilled and cancelled, not the floor's progress: a delivery that says `queued` for an
+   * order the floor has in production or ready keeps the floor's status (atomically: only while it still is).
+   */
+  async #submit(order: Order): Promise<IntakeResult> {
+    const { intake, board } = this.#deps;
+    if (order.status === 'queued') {
+      const current = await board.order(order.id);
+      if (current && current.status !== 'queued' && isActiveOrder(current)) {
+        return intake.submit('webhook', 'order', { ...order, status: current.status }, current.status);
+      }
+    }
+    return intake.submit('webhook', 'order', order);
+  }
+}
+
+function fail(result: IntakeResult): IntakeError {
+  if (result.ok) throw new Error('expected a refusal');
+  return result.error;
+}
+
+function outage(err: unknown): Delivery {
+  if (!isStoreOutage(err)) throw err;
+  return { ok: false, error: apiError('store_unavailable', {}, 'the state store is unavailable; the sender should retry') };
+}
+
+function flat(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
