@@ -46,6 +46,7 @@ export class MqttDoor {
   #subscribed = false;
   #closed = false;
   #wasUp = true;
+  #lastError: string | undefined;
   #written = new Map<string, Machine>();
 
   constructor(config: MqttConfig, parts: MqttDoorParts) {
@@ -86,8 +87,12 @@ export class MqttDoor {
     client.on('reconnect', () => {
       client.options.reconnectPeriod = Math.min(RECONNECT_MS.max, (client.options.reconnectPeriod ?? RECONNECT_MS.first) * 2);
     });
-    // MQTT.js reconnects by itself; an error here is logged, never thrown.
-    client.on('error', (err) => this.#parts.log.debug({ err: err.message }, 'mqtt client error'));
+    // MQTT.js reconnects by itself; an error here is logged (once until it changes or the door is up again), never thrown.
+    client.on('error', (err) => {
+      if (err.message === this.#lastError) return;
+      this.#lastError = err.message;
+      this.#parts.log.warn({ err: err.message, url: this.#config.url }, 'mqtt broker error; retrying');
+    });
     return Promise.resolve();
   }
 
@@ -122,6 +127,7 @@ export class MqttDoor {
       this.#subscribed = client.connected;
       this.#parts.metrics.mqttUp.set(this.#subscribed ? 1 : 0);
       this.#wasUp = true;
+      this.#lastError = undefined;
       this.#parts.log.info({ url: this.#config.url, clientId: this.#config.clientId }, 'mqtt door subscribed');
     });
   }
