@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { apiError } from '../../shared/errors.js';
-import type { Machine } from '../../shared/schemas/machine.js';
+import { Machine } from '../../shared/schemas/machine.js';
 import type { Board } from '../board/board.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -47,10 +47,13 @@ export class MqttDoor {
   #closed = false;
   #wasUp = true;
   #lastError: string | undefined;
+  /** The broker's url as logged: a user:password in it stays out of the log. */
+  #where: string;
   #written = new Map<string, Machine>();
 
   constructor(config: MqttConfig, parts: MqttDoorParts) {
     this.#config = config;
+    this.#where = withoutCredentials(config.url);
     this.#parts = parts;
     this.#mappings = config.subscriptions.map(mappingOf);
   }
@@ -81,7 +84,7 @@ export class MqttDoor {
     client.on('close', () => {
       this.#subscribed = false;
       this.#parts.metrics.mqttUp.set(0);
-      if (this.#wasUp && !this.#closed) this.#parts.log.warn({ url: this.#config.url }, 'mqtt broker connection lost; reconnecting');
+      if (this.#wasUp && !this.#closed) this.#parts.log.warn({ url: this.#where }, 'mqtt broker connection lost; reconnecting');
       this.#wasUp = false;
     });
     client.on('reconnect', () => {
@@ -91,7 +94,7 @@ export class MqttDoor {
     client.on('error', (err) => {
       if (err.message === this.#lastError) return;
       this.#lastError = err.message;
-      this.#parts.log.warn({ err: err.message, url: this.#config.url }, 'mqtt broker error; retrying');
+      this.#parts.log.warn({ err: err.message, url: this.#where }, 'mqtt broker error; retrying');
     });
     return Promise.resolve();
   }
@@ -128,7 +131,7 @@ export class MqttDoor {
       this.#parts.metrics.mqttUp.set(this.#subscribed ? 1 : 0);
       this.#wasUp = true;
       this.#lastError = undefined;
-      this.#parts.log.info({ url: this.#config.url, clientId: this.#config.clientId }, 'mqtt door subscribed');
+      this.#parts.log.info({ url: this.#where, clientId: this.#config.clientId }, 'mqtt door subscribed');
     });
   }
 
@@ -179,7 +182,7 @@ export class MqttDoor {
     for (let attempt = 0; ; attempt++) {
       const result: IntakeResult = await this.#parts.intake.submit('mqtt', 'machine', machine);
       if (result.ok) {
-        if (result.data.applied) this.#remember(machine as Machine);
+        if (result.data.applied) this.#remember(machine);
         return;
       }
       if (result.error.code !== 'store_unavailable') return;
@@ -192,7 +195,11 @@ export class MqttDoor {
     }
   }
 
-  #remember(machine: Machine): void {
+  #remember(written: Record<string, unknown>): void {
+    // As the store took it: what the schema strips (a vendor's extra fields in a batch) is not kept here either.
+    const parsed = Machine.safeParse(written);
+    if (!parsed.success) return;
+    const machine = parsed.data;
     this.#written.delete(machine.id);
     this.#written.set(machine.id, machine);
     if (this.#written.size > MAX_REMEMBERED) this.#written.delete(this.#written.keys().next().value!);
@@ -208,4 +215,12 @@ export class MqttDoor {
     // Forced: a message still being applied is not acknowledged, so the broker delivers it again next time.
     await this.#client?.endAsync(true);
   }
+}
+
+function withoutCredentials(url: string): string {
+  if (!URL.canParse(url)) return url.replace(/\/\/[^@/]*@/, '//');
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }
