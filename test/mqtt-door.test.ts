@@ -196,16 +196,29 @@ describe('the MQTT door', () => {
     }
   });
 
-  it('opens beside the Redis doors on a hub on Redis', async () => {
+  it('opens beside the Redis doors on every hub on Redis, each hub taking every message, the copies making one change', async () => {
     const redis = await TestRedis.start();
-    const hub = await startTestHub({ ...mqttEnv(broker, 'mqtt-redis'), REDIS_URL: redis.url });
+    const hubs = [
+      await startTestHub({ ...mqttEnv(broker, 'mqtt-redis-a'), REDIS_URL: redis.url }),
+      await startTestHub({ ...mqttEnv(broker, 'mqtt-redis-b'), REDIS_URL: redis.url }),
+    ];
     try {
-      await eventually(async () => expect((await readyz(hub)).body.doors).toEqual({ redis_pubsub: 'up', redis_stream: 'up', mqtt: 'up' }), 15_000);
+      for (const hub of hubs) {
+        await eventually(async () => expect((await readyz(hub)).body.doors).toEqual({ redis_pubsub: 'up', redis_stream: 'up', mqtt: 'up' }), 15_000);
+      }
+      const [a, b] = hubs as [Hub, Hub];
+      const seq = a.board.seq;
       await publish(publisher, 'factory/oven-5/state', { state: 'running', ts: Date.now() });
       await publish(publisher, 'factory/oven-5/readings', { humidity: 50 });
-      await eventually(async () => expect(await machineOn(hub, 'oven-5')).toMatchObject({ state: 'running', readings: { humidity: 50 } }));
+      for (const hub of hubs) {
+        await eventually(async () => expect(await machineOn(hub, 'oven-5')).toMatchObject({ state: 'running', readings: { humidity: 50 } }));
+        await eventually(async () => expect(await metric(hub, 'batchboard_events_in_total{door="mqtt",kind="machine"}')).toBe(2));
+      }
+      // Both hubs wrote the state message; with its own time the second copy was a duplicate: one change, one seq.
+      expect(a.board.seq).toBe(seq + 1);
+      expect(b.board.seq).toBe(seq + 1);
     } finally {
-      await hub.close();
+      for (const hub of hubs) await hub.close();
       await redis.destroy();
     }
   });

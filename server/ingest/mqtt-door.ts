@@ -182,7 +182,8 @@ export class MqttDoor {
     for (let attempt = 0; ; attempt++) {
       const result: IntakeResult = await this.#parts.intake.submit('mqtt', 'machine', machine);
       if (result.ok) {
-        if (result.data.applied) this.#remember(machine);
+        // A duplicate (another hub's copy got there first) is what the store holds too, though this hub's view may lag.
+        if (result.data.applied || result.data.reason === 'duplicate') this.#remember(machine);
         return;
       }
       if (result.error.code !== 'store_unavailable') return;
