@@ -45,7 +45,7 @@ export class MqttDoor {
   #client: MqttClient | undefined;
   #subscribed = false;
   #closed = false;
-  #wasUp = true;
+  #wasUp = false;
   #lastError: string | undefined;
   /** The broker's url as logged: a user:password in it stays out of the log. */
   #where: string;
