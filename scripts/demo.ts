@@ -1,8 +1,10 @@
 // `npm run demo`: the hub plus a simulated pop-up day, fed through the real doors
-// (REST always; with REDIS_URL, alternately Redis pub/sub and the inbox stream too).
+// (REST always; with REDIS_URL, alternately Redis pub/sub and the inbox stream too;
+// with MQTT_URL and a broker that answers, the machines report over MQTT as a gateway's would).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
 import { pageAddresses } from '../server/addresses.js';
 import { loadConfig } from '../server/config.js';
@@ -17,15 +19,19 @@ const DEMO_MACHINES = [
 ];
 
 const DEMO_DATA_DIR = './data-demo';
+/** Where the demo's machines report with MQTT_URL: `batchboard-demo/machines/<id>`. */
+const DEMO_TOPIC = 'batchboard-demo/machines';
 // Embedded, in the demo's own folder, each run is a fresh demo day; in a folder or Redis of yours,
 // the board is kept and this run's order numbers follow the ones already on it.
 if (!process.env.DATA_DIR && !process.env.REDIS_URL) rmSync(DEMO_DATA_DIR, { recursive: true, force: true });
 // The simulator writes through the REST door, so it needs the token itself: a demo run makes its own.
 const apiToken = process.env.API_TOKEN ?? newApiToken();
 const staffPin = process.env.STAFF_PIN ?? newStaffPin();
+const mqtt = await mqttPublisher(process.env.MQTT_URL);
 // A day on the planner unless a config of yours says otherwise: the demo's own config switches it on.
-const demoConfig = process.env.CONFIG ?? writeDemoConfig();
-const config = loadConfig({ DATA_DIR: DEMO_DATA_DIR, ...process.env, CONFIG: demoConfig, API_TOKEN: apiToken, STAFF_PIN: staffPin });
+const demoConfig = process.env.CONFIG ?? writeDemoConfig(mqtt !== undefined);
+const mqttUrl = process.env.CONFIG || mqtt ? process.env.MQTT_URL : undefined;
+const config = loadConfig({ DATA_DIR: DEMO_DATA_DIR, ...process.env, MQTT_URL: mqttUrl, CONFIG: demoConfig, API_TOKEN: apiToken, STAFF_PIN: staffPin });
 const planned = config.shop.planner.enabled;
 const hub = await startHub(config);
 const redis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
@@ -42,6 +48,11 @@ const floor = planned ? new DemoFloor(config.shop.catalogue, DEMO_MACHINES) : un
 let n = 0;
 
 async function send(event: SimEvent): Promise<void> {
+  if (event.kind === 'machine' && mqtt) {
+    // The whole machine each time: no batch is said as null, or the door would keep the held one.
+    await mqtt.publishAsync(`${DEMO_TOPIC}/${event.machine.id}`, JSON.stringify({ ...event.machine, batch: event.machine.batch ?? null }), { qos: 1 });
+    return;
+  }
   const body = JSON.stringify(event.kind === 'order' ? event.order : event.machine);
   const door = redis ? n++ % 3 : 0;
   if (door === 1 && redis) await redis.publish(event.kind === 'order' ? CHANNELS.orders : CHANNELS.machines, body);
@@ -64,6 +75,7 @@ process.stderr.write(
     `  staff PIN  ${staffPin}${process.env.STAFF_PIN ? ' (STAFF_PIN)' : ' (this run only; set STAFF_PIN to choose one)'}`,
     `  API token  ${apiToken}${process.env.API_TOKEN ? ' (API_TOKEN)' : ' (this run only; set API_TOKEN to choose one)'}`,
     `  orders     numbered from ${lastNumber + 1}`,
+    ...(mqtt ? [`  machines   over MQTT, ${DEMO_TOPIC}/<id> on ${process.env.MQTT_URL ?? ''}`] : []),
     '',
     '',
   ].join('\n'),
@@ -77,17 +89,37 @@ const timer = setInterval(() => {
   if (floor) sendAll(floor.step(Date.now(), hub.board));
 }, 250);
 
-/** The demo's config in its data folder: the sample menu (made in runs) with the planner on. */
-function writeDemoConfig(): string {
+/** The demo's config in its data folder: the sample menu (made in runs) with the planner on, and the MQTT door when a broker answers. */
+function writeDemoConfig(withMqtt: boolean): string {
   mkdirSync(DEMO_DATA_DIR, { recursive: true });
   const file = path.resolve(DEMO_DATA_DIR, 'demo-store.json');
-  writeFileSync(file, JSON.stringify({ planner: { enabled: true } }));
+  const map = {
+    id: '$topic[2]',
+    ...Object.fromEntries(['name', 'kind', 'state', 'batch', 'updatedAt'].map((key) => [key, `$.${key}`])),
+    readings: { tempC: '$.readings.tempC', inkPct: '$.readings.inkPct' },
+  };
+  const mqtt = { subscriptions: [{ topic: `${DEMO_TOPIC}/+`, as: 'machine', map }] };
+  writeFileSync(file, JSON.stringify({ planner: { enabled: true }, ...(withMqtt ? { mqtt } : {}) }));
   return file;
+}
+
+/** A publisher on MQTT_URL, when it is set and a broker answers there; else the machines go through REST. */
+async function mqttPublisher(url: string | undefined): Promise<MqttClient | undefined> {
+  if (!url) return undefined;
+  try {
+    const client = await connectAsync(url, { protocolVersion: 5, connectTimeout: 3_000, clientId: `batchboard-demo-${process.pid}` });
+    client.on('error', () => undefined);
+    return client;
+  } catch (err) {
+    process.stderr.write(`demo: no MQTT broker answers at ${url} (${String(err)}): the machines report through REST\n`);
+    return undefined;
+  }
 }
 
 const stop = () => {
   clearInterval(timer);
   redis?.disconnect();
+  void mqtt?.endAsync();
   void hub.close().then(() => process.exit(0));
 };
 process.on('SIGINT', stop);

@@ -12,6 +12,7 @@ import { isTimeZone } from '../shared/store-time.js';
 import { TextDirection } from '../shared/schemas/text.js';
 import { MessageOverrides, legacyLabelProblems } from '../shared/text/catalogue.js';
 import { Webhooks, resolveWebhooks, type HookSource } from './hooks/webhook-config.js';
+import { MqttFileConfig, resolveMqtt, type MqttConfig } from './ingest/mqtt-config.js';
 
 /**
  * Where customers' phones reach the hub: the kiosk appends `/track/NUMBER` to it, so it is an http(s)
@@ -240,6 +241,11 @@ export const FileConfig = z
      * environment variable that holds it; or `secret`), and a `mapping` (JSONata) or `preset` from payload to orders.
      */
     webhooks: Webhooks,
+    /**
+     * The MQTT door (docs/protocol.md, "MQTT door"): the broker (`url`, `username`/`password` or `cert`/`key`/`ca`
+     * files, `clientId`, `sessionExpiryHours`) and `subscriptions`, each a topic filter with its mapping. Absent: no MQTT door.
+     */
+    mqtt: MqttFileConfig.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -296,6 +302,11 @@ const Env = z.object({
     .string()
     .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
     .optional(),
+  /** Overrides `mqtt.url` of the config file. */
+  MQTT_URL: z
+    .string()
+    .regex(/^mqtts?:\/\/\S+$/, 'must start with mqtt:// or mqtts://')
+    .optional(),
   OBS_PASSWORD: z.string().max(256).optional(),
   STAFF_PIN: z
     .string()
@@ -330,6 +341,8 @@ export interface Config {
   readonly trustProxy: readonly string[];
   /** Without it the director is disabled. The password never leaves the hub. */
   readonly obs: { readonly url: string; readonly password: string | undefined } | undefined;
+  /** Without it there is no MQTT door. */
+  readonly mqtt: MqttConfig | undefined;
   /** The shop itself, from the config file: its name, menu, screens, rules (not to be confused with a state store). */
   readonly shop: FileConfig;
   /** `PUBLIC_URL` (or the file's `publicUrl`): where customers' phones reach the hub, without a trailing slash. */
@@ -400,6 +413,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const store = Object.freeze(readFileConfig(e.CONFIG));
   const webhooks = resolveWebhooks(store.webhooks, env);
   if (webhooks.problems.length > 0) throw new ConfigError(`config file ${e.CONFIG ?? '(none)'}: ${webhooks.problems.join('; ')}`);
+  const mqtt = resolveMqtt(store.mqtt, { url: e.MQTT_URL, hubId: e.HUB_ID }, e.CONFIG);
+  if (mqtt && 'problem' in mqtt) throw new ConfigError(e.CONFIG ? `config file ${e.CONFIG}: ${mqtt.problem}` : `environment: ${mqtt.problem}`);
   const readyTimeoutMs = store.readyTimeoutMinutes * 60_000;
   return Object.freeze({
     port: e.PORT,
@@ -412,6 +427,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hubId: e.HUB_ID ?? `${hostname()}-${process.pid}`,
     trustProxy: Object.freeze(e.TRUST_PROXY),
     obs: e.OBS_URL ? Object.freeze({ url: e.OBS_URL, password: e.OBS_PASSWORD }) : undefined,
+    mqtt,
     shop: store,
     publicUrl: (e.PUBLIC_URL ?? store.publicUrl)?.replace(/\/+$/, ''),
     // Check often enough that a ready order leaves within a quarter of its time-out late.

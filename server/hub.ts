@@ -70,8 +70,8 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const returnStock = ordering.kiosk.returnStock.bind(ordering.kiosk);
   const staff = openStaff(config, { ...common, table: state.sessions, credentials, returnStock, now: opts.now });
   const insights = openInsight(config, { ...common, ...staff, director: directing.director, leases: state.leases });
-  const doors = doorsOf(intake, { consumer: config.hubId, claimIdleMs: opts.inboxClaimIdleMs ?? config.shop.inbox.claimIdleSeconds * 1000 });
-  const doorStatus = new DoorStatus(doors.map((door) => door.name));
+  const doors = doorsOf({ intake, board, metrics }, opts.inboxClaimIdleMs);
+  const doorStatus = new DoorStatus(doors);
   const parts = { ...common, credentials, doors: doorStatus, directing, ordering, staff, insights, runs: production.runs, deliveries: state.deliveries };
   const web = openWeb(config, parts, { webRoot: opts.webRoot, appVersion: opts.appVersion, adapt, maxUnsentBytes: opts.maxUnsentBytes });
 

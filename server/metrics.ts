@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALERT_KINDS } from '../shared/schemas/insight.js';
 
-export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket' | 'webhook';
+export type Door = 'redis_pubsub' | 'redis_stream' | 'rest' | 'kiosk' | 'staff' | 'socket' | 'webhook' | 'mqtt';
 
 /** One registry per hub instance, so tests can run several hubs in one process. */
 export class Metrics {
@@ -17,6 +17,17 @@ export class Metrics {
     name: 'batchboard_rejected_total',
     help: 'Inputs refused at a door, by door and reason',
     labelNames: ['door', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly mqttMessages = new Counter({
+    name: 'batchboard_mqtt_messages_total',
+    help: 'MQTT messages received, valid or not, by the subscription (topic filter) that took them; (none): no subscription maps the topic',
+    labelNames: ['subscription'] as const,
+    registers: [this.registry],
+  });
+  readonly mqttUp = new Gauge({
+    name: 'batchboard_mqtt_up',
+    help: 'The MQTT door is connected to its broker and subscribed (1) or not (0); 0 without mqtt in the config',
     registers: [this.registry],
   });
   readonly fanoutLatency = new Histogram({

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../shared/schemas/board.js';
 import { tempDir } from './helpers/hub.js';
+import { TestMosquitto } from './helpers/mosquitto.js';
 import { freePort } from './helpers/ports.js';
 import { stopChild } from './helpers/process.js';
 import { eventually } from './helpers/screens.js';
@@ -84,5 +85,27 @@ describe('npm run demo', () => {
     }, 45_000);
     const orders = (await board(port)).orders;
     expect(orders.some((o) => o.status === 'ready' || o.status === 'in_production')).toBe(true);
+  }, 90_000);
+
+  it('drives the machines over MQTT when MQTT_URL names a broker that answers', async () => {
+    const broker = await TestMosquitto.start();
+    try {
+      const port = await freePort();
+      const demo = startDemo({ DATA_DIR: tempDir(), PORT: String(port), MQTT_URL: broker.url });
+      running.push(demo.child);
+      await eventually(() => expect(demo.output()).toContain('numbered from'), 30_000);
+      expect(demo.output()).toContain('machines   over MQTT');
+      await eventually(async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toMatch(/batchboard_events_in_total\{door="mqtt",kind="machine"\} [1-9]/);
+        expect(metrics).not.toMatch(/batchboard_rejected_total\{door="mqtt"/);
+      }, 20_000);
+      expect((await board(port)).machines.length).toBeGreaterThan(0);
+      // Every machine came over MQTT, none through REST.
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).not.toMatch(/batchboard_events_in_total\{door="rest",kind="machine"\}/);
+      await stopChild(running.pop()!);
+    } finally {
+      await broker.destroy();
+    }
   }, 90_000);
 });

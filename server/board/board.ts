@@ -92,6 +92,11 @@ export class Board {
     return this.#mirror.orders.values();
   }
 
+  /** A machine as this hub sees it now (its newest readings included), if the board holds it. */
+  machine(id: string): Machine | undefined {
+    return this.#mirror.machines.get(id);
+  }
+
   /** Orders on the board now (queued, in production, ready). */
   get activeOrders(): number {
     return this.#mirror.orders.size;

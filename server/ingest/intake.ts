@@ -44,7 +44,7 @@ export type IntakeResult =
 
 /**
  * The one way in: every door (Redis pub/sub, the inbox stream, REST, kiosk,
- * staff) hands its input here to be validated and applied, and gets one
+ * staff, MQTT) hands its input here to be validated and applied, and gets one
  * answer. Counting and logging rejections happens here too, once.
  */
 export class Intake {
