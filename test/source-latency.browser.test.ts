@@ -1,9 +1,37 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../server/hub.js';
 import type { Order } from '../shared/schemas/order.js';
 import { launchChromium, storeUrl } from './helpers/browser.js';
-import { TEST_PIN, post, startTestHub } from './helpers/hub.js';
+import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
+
+/** A till that signs its webhooks (the generic scheme) and sends orders in the generic shape. */
+const TILL_SECRET = 'till-secret-for-latency';
+const TILL = {
+  scheme: 'hmac-sha256',
+  secret: TILL_SECRET,
+  header: 'X-Till-Signature',
+  encoding: 'hex',
+  deliveryIdHeader: 'X-Till-Delivery',
+  preset: 'generic-json',
+};
+
+async function tillOrder(hub: Hub, order: Order): Promise<number> {
+  const body = JSON.stringify(order);
+  const res = await fetch(`${hub.url}/api/hooks/till`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'X-Till-Signature': createHmac('sha256', TILL_SECRET).update(body, 'utf8').digest('hex'),
+      'X-Till-Delivery': randomUUID(),
+    },
+    body,
+  });
+  return res.status;
+}
 import { eventually } from './helpers/screens.js';
 
 /** The source-to-painted histogram's count and sum for one door, read from /metrics as Prometheus would. */
@@ -18,7 +46,9 @@ describe('end-to-end latency from a real board in Chromium', () => {
   let hub: Hub;
   beforeAll(async () => {
     browser = await launchChromium();
-    hub = await startTestHub();
+    const file = path.join(tempDir(), 'store.json');
+    writeFileSync(file, JSON.stringify({ webhooks: { till: TILL } }));
+    hub = await startTestHub({ CONFIG: file });
   });
   afterAll(async () => {
     await browser?.close();
@@ -61,6 +91,18 @@ describe('end-to-end latency from a real board in Chromium', () => {
     const shown = sum < 1 ? `${Math.round(sum * 1000)} ms` : `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(sum)} s`;
     await expect.poll(async () => (await tile.locator('dd').textContent())?.trim(), { timeout: 10_000 }).toBe(`${shown} / ${shown}`);
     await staff.close();
+
+    // A till's signed webhook: timed under its own door, from the stamp the till gave the order.
+    let t = 0;
+    await eventually(async () => {
+      const order: Order = { id: `till-${++t}`, number: String(700 + t), items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() };
+      expect(await tillOrder(hub, order)).toBe(200);
+      await board.getByText(order.number, { exact: true }).first().waitFor({ timeout: 5_000 });
+      expect((await latency(hub, 'webhook')).count).toBe(1);
+    }, 20_000);
+    const till = await latency(hub, 'webhook');
+    expect(till.sum).toBeGreaterThan(0);
+    expect(till.sum).toBeLessThan(5);
     // Closed, so that no board but the next test's socket acks what that test posts.
     await board.close();
   });
