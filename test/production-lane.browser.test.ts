@@ -7,9 +7,9 @@ import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import type { Order } from '../shared/schemas/order.js';
 import type { Run } from '../shared/schemas/run.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_PIN, TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
+import { TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
 import { closeScreens, connectScreens, eventually, type Screen } from './helpers/screens.js';
 
 // The staff console's Production lane (issue 17) in Chromium against a real hub with the sample menu: totes are
@@ -78,17 +78,7 @@ describe('the staff console’s Production lane, in Chromium', () => {
     await hub?.close();
   });
 
-  /** A tablet of its own (its own cookies), logged in afresh. */
-  async function openConsole(): Promise<Page> {
-    const page = await browser.newPage({ viewport: LANDSCAPE, hasTouch: true });
-    page.setDefaultTimeout(8_000);
-    await page.goto(storeUrl(hub.url, '/staff'));
-    await page.getByPlaceholder('e.g. Ana').fill('Ana');
-    for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('.console[data-connected="true"]').waitFor();
-    return page;
-  }
+  const openConsole = (): Promise<Page> => openConsoleAt(browser, hub.url, LANDSCAPE);
 
   async function open(route: string, viewport: { width: number; height: number }): Promise<Page> {
     const page = await browser.newPage({ viewport });

@@ -7,9 +7,9 @@ import type { Catalogue } from '../shared/schemas/catalogue.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import type { Run } from '../shared/schemas/run.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, openConsole as openConsoleAt } from './helpers/browser.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { eventually } from './helpers/screens.js';
 
 // The console's "Runs today" (issue 17, the investor's list) in Chromium against a real hub: two runs go through
@@ -87,16 +87,7 @@ describe('the staff console’s runs today, in Chromium', () => {
     await hub?.close();
   });
 
-  async function openConsole(): Promise<Page> {
-    const page = await browser.newPage({ viewport: LANDSCAPE, hasTouch: true });
-    page.setDefaultTimeout(8_000);
-    await page.goto(storeUrl(hub.url, '/staff'));
-    await page.getByPlaceholder('e.g. Ana').fill('Ana');
-    for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('.console[data-connected="true"]').waitFor();
-    return page;
-  }
+  const openConsole = (): Promise<Page> => openConsoleAt(browser, hub.url, LANDSCAPE);
 
   async function activeRun(id: string): Promise<Run | undefined> {
     const body = (await (await fetch(`${hub.url}/api/runs`, { headers: AUTH })).json()) as { data: { runs: Run[] } };

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../server/hub.js';
 import type { Order } from '../shared/schemas/order.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
-import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { launchChromium, openConsole, storeUrl } from './helpers/browser.js';
+import { post, startTestHub, tempDir } from './helpers/hub.js';
 
 /** A till that signs its webhooks (the generic scheme) and sends orders in the generic shape. */
 const TILL_SECRET = 'till-secret-for-latency';
@@ -72,24 +72,23 @@ describe('end-to-end latency from a real board in Chromium', () => {
       const order: Order = { id: `lat-${++n}`, number: String(500 + n), items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() };
       expect((await post(`${hub.url}/api/orders`, order)).status).toBe(200);
       await board.getByText(order.number, { exact: true }).first().waitFor({ timeout: 5_000 });
-      expect((await latency(hub, 'rest')).count).toBe(1);
+      expect((await latency(hub, 'rest')).count).toBeGreaterThanOrEqual(1);
     }, 20_000);
     const after = Date.now();
-    const { sum } = await latency(hub, 'rest');
+    const { sum, count } = await latency(hub, 'rest');
     // The stamp before the paint, and the paint before the hub was asked: between 0 and the time the test took, and
-    // on one machine a matter of milliseconds (bounded at 5 s for a loaded test machine).
+    // on one machine a matter of milliseconds (a change is timed only in the frame that drew it, never after waiting
+    // for the sampling window: under 2 s even on a loaded test machine).
     expect(sum).toBeGreaterThan(0);
-    expect(sum).toBeLessThan(Math.min(5, (after - firstStamp) / 1000));
+    expect(sum / count).toBeLessThan(Math.min(2, (after - firstStamp) / 1000));
 
-    const staff = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    await staff.goto(storeUrl(hub.url, '/staff'));
-    await staff.getByPlaceholder('e.g. Ana').fill('Ana');
-    for (const digit of TEST_PIN) await staff.getByRole('button', { name: digit, exact: true }).click();
-    await staff.getByRole('button', { name: 'Log in' }).click();
+    const staff = await openConsole(browser, hub.url);
     const tile = staff.getByTestId('to-screen');
     await tile.waitFor({ timeout: 10_000 });
-    const shown = sum < 1 ? `${Math.round(sum * 1000)} ms` : `${new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(sum)} s`;
-    await expect.poll(async () => (await tile.locator('dd').textContent())?.trim(), { timeout: 10_000 }).toBe(`${shown} / ${shown}`);
+    // p50 / p90 of the samples, each in milliseconds (under a second) or seconds.
+    await expect
+      .poll(async () => (await tile.locator('dd').textContent())?.trim(), { timeout: 10_000 })
+      .toMatch(/^(\d+ ms|\d+(\.\d)? s) \/ (\d+ ms|\d+(\.\d)? s)$/);
     await staff.close();
 
     // A till's signed webhook: timed under its own door, from the stamp the till gave the order.
@@ -98,11 +97,11 @@ describe('end-to-end latency from a real board in Chromium', () => {
       const order: Order = { id: `till-${++t}`, number: String(700 + t), items: [{ sku: 'bun', qty: 1 }], status: 'queued', updatedAt: Date.now() };
       expect(await tillOrder(hub, order)).toBe(200);
       await board.getByText(order.number, { exact: true }).first().waitFor({ timeout: 5_000 });
-      expect((await latency(hub, 'webhook')).count).toBe(1);
+      expect((await latency(hub, 'webhook')).count).toBeGreaterThanOrEqual(1);
     }, 20_000);
     const till = await latency(hub, 'webhook');
     expect(till.sum).toBeGreaterThan(0);
-    expect(till.sum).toBeLessThan(5);
+    expect(till.sum / till.count).toBeLessThan(2);
     // Closed, so that no board but the next test's socket acks what that test posts.
     await board.close();
   });

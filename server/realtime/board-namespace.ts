@@ -136,12 +136,15 @@ function acceptScreens(nsp: BoardNamespace, deps: BoardNamespaceDeps, greeter: G
  */
 function takePaintedAcks(socket: BoardSocket, deps: BoardNamespaceDeps): void {
   let last = -Infinity;
+  let lastSeq = -1;
   socket.on('painted', (raw: unknown) => {
     const now = Date.now();
     if (!deps.onPainted || now - last < PAINTED_EVERY_MS * 0.8) return;
     const ack = PaintedAck.safeParse(raw);
-    if (!ack.success) return;
+    // Each seq once per screen, and only one the board has reached: a client cannot weigh the figures by repeating.
+    if (!ack.success || ack.data.seq <= lastSeq || ack.data.seq > deps.board.seq) return;
     last = now;
+    lastSeq = ack.data.seq;
     deps.onPainted(ack.data.seq);
   });
 }

@@ -11,7 +11,8 @@ export interface BoardFeedOptions {
   /** Sent in the handshake so the hub can list screens. */
   query?: Record<string, string>;
   /** Called after every change to the board (snapshot or event). */
-  onChange?: (mirror: BoardMirror) => void;
+  /** `cause`: a snapshot (connect, resync), a live board change (it has a seq), or readings (telemetry, no seq). */
+  onChange?: (mirror: BoardMirror, cause: 'snapshot' | 'change' | 'readings') => void;
   /** Called when the connection state flips. */
   onConnection?: (connected: boolean) => void;
   /** The hub's hello, first on every connection. */
@@ -52,7 +53,7 @@ export class BoardFeed {
     this.socket.on('reload', () => opts.onReload?.());
     this.socket.on('snapshot', (snapshot) => {
       this.mirror.load(snapshot);
-      opts.onChange?.(this.mirror);
+      opts.onChange?.(this.mirror, 'snapshot');
     });
     this.socket.on('order', (e) => this.#apply({ type: 'order', ...e }));
     this.socket.on('machine', (e) => this.#apply({ type: 'machine', ...e }));
@@ -61,7 +62,7 @@ export class BoardFeed {
     this.socket.on('readings', (updates) => {
       let taken = false;
       for (const u of updates) taken = this.mirror.applyReadings(u) || taken;
-      if (taken) opts.onChange?.(this.mirror);
+      if (taken) opts.onChange?.(this.mirror, 'readings');
     });
     this.socket.on('batch', (items) => {
       for (const [type, e] of items) {
@@ -93,7 +94,7 @@ export class BoardFeed {
       this.socket.emit('sync');
       return false;
     }
-    if (outcome === 'applied') this.#opts.onChange?.(this.mirror);
+    if (outcome === 'applied') this.#opts.onChange?.(this.mirror, 'change');
     return true;
   }
 

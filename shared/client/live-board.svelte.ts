@@ -32,7 +32,9 @@ export class LiveBoard {
   #feed: BoardFeed;
   #framePending = false;
   #reportPainted: boolean;
-  #lastPainted = { at: -Infinity, seq: -1 };
+  #lastAckAt = -Infinity;
+  /** A live change (not a snapshot, not readings) arrived since the last frame: that frame may be timed. */
+  #liveSinceFrame = false;
 
   constructor(opts: LiveBoardOptions = {}) {
     const reload = opts.reload ?? (() => undefined);
@@ -40,7 +42,12 @@ export class LiveBoard {
     this.#feed = new BoardFeed({
       ...opts,
       // The mirror takes every event at once; the page renders at most once a frame, however fast they come.
-      onChange: () => this.#scheduleFrame(),
+      onChange: (_mirror, cause) => {
+        // A snapshot's seq may be minutes old (a page load, a resync): its paint says nothing of latency.
+        if (cause === 'snapshot') this.#liveSinceFrame = false;
+        else if (cause === 'change') this.#liveSinceFrame = true;
+        this.#scheduleFrame();
+      },
       onConnection: (connected) => {
         this.connected = connected;
         this.disconnectedAt = connected ? null : (this.disconnectedAt ?? Date.now());
@@ -68,19 +75,23 @@ export class LiveBoard {
       this.runs = [...mirror.runs.values()];
       this.scene = mirror.scene;
       this.seq = mirror.seq;
-      this.#ackPainted(mirror.seq, frame);
+      const live = this.#liveSinceFrame;
+      this.#liveSinceFrame = false;
+      if (live) this.#ackPainted(mirror.seq, frame);
     });
   }
 
   /**
    * Svelte writes the DOM right after this frame's state changes; a task queued from the next frame runs once that
-   * frame is on screen. Sampled: one ack per PAINTED_EVERY_MS, for the newest seq.
+   * frame is on screen. Only a frame that drew a live change is timed, and only when the sampling window (one ack per
+   * PAINTED_EVERY_MS) is open then: a change painted inside the window is skipped, never acked later, or the wait
+   * for the window would count as latency.
    */
   #ackPainted(seq: number, frame: (fn: () => void) => unknown): void {
     if (!this.#reportPainted || this.hello?.display.reportPainted === false) return;
     const now = Date.now();
-    if (seq <= this.#lastPainted.seq || now - this.#lastPainted.at < PAINTED_EVERY_MS) return;
-    this.#lastPainted = { at: now, seq };
+    if (now - this.#lastAckAt < PAINTED_EVERY_MS) return;
+    this.#lastAckAt = now;
     frame(() => setTimeout(() => this.#feed.painted(seq), 0));
   }
 

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { isLoopbackHost } from '../../server/ordering/public-address.js';
+import { TEST_PIN } from './hub.js';
 
 /** Debian's Chromium (installed by the test setup), never a downloaded build. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -99,4 +100,19 @@ export async function pauseClock(page: Page, aheadMs = 5_000): Promise<number> {
   const at = (await page.evaluate(() => Date.now())) + aheadMs;
   await page.clock.pauseAt(at);
   return at;
+}
+
+/**
+ * A staff tablet of its own (its own cookies) on the console, logged in as "Ana" with the test PIN, once the console
+ * is connected. Waits on the page default to 8 s.
+ */
+export async function openConsole(browser: Browser, hubUrl: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, hasTouch: true });
+  page.setDefaultTimeout(8_000);
+  await page.goto(storeUrl(hubUrl, '/staff'));
+  await page.getByPlaceholder('e.g. Ana').fill('Ana');
+  for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('.console[data-connected="true"]').waitFor();
+  return page;
 }
