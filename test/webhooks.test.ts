@@ -302,6 +302,25 @@ describe('the webhook door', () => {
     expect(await metric('batchboard_webhook_deliveries_total{hook="till",outcome="applied"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('takes the same signed bytes once, whatever unsigned delivery-id header comes with them', async () => {
+    // A captured request replayed with a fresh X-Till-Delivery: the header is not signed, the bytes are the same.
+    const order = { id: 'till-replayed', number: 'T5', items: [{ sku: 'bun', qty: 1 }] };
+    const body = JSON.stringify(order);
+    const at = Math.floor(Date.now() / 1000);
+    const signed = { 'X-Till-Timestamp': String(at), 'X-Till-Signature': tillSignature(body, at) };
+    expect((await post('till', body, { ...signed, 'X-Till-Delivery': randomUUID() })).status).toBe(200);
+    const applied = await hub.board.order('till-replayed');
+    await new Promise((r) => setTimeout(r, 5)); // so that a second application could not share the first's millisecond
+    const replayed = await post('till', body, { ...signed, 'X-Till-Delivery': randomUUID() });
+    expect(await replayed.json()).toEqual({ ok: true, data: { duplicate: true } });
+    expect(await hub.board.order('till-replayed')).toEqual(applied);
+
+    // Shopify: the same signed order with a new X-Shopify-Event-Id (and webhook id) is the same delivery.
+    const payload = shopifyOrder(5_551_020, '#1020');
+    expect(await (await shopify('orders/create', payload, randomUUID())).json()).toMatchObject({ data: { duplicate: false } });
+    expect(await (await shopify('orders/create', payload, randomUUID())).json()).toEqual({ ok: true, data: { duplicate: true } });
+  });
+
   it('answers an unknown hook 404, a body over 1 MB 413, broken JSON 400, a failing mapping 422 (and lets its retry through)', async () => {
     expect(await refusal(await post('nobody', '{}', {}))).toMatchObject({ status: 404, error: { code: 'not_found' } });
 

@@ -6,7 +6,7 @@ import type { Intake, IntakeError, IntakeResult } from '../ingest/intake.js';
 import type { Metrics } from '../metrics.js';
 import type { DeliveryTable } from '../state/delivery-table.js';
 import { isStoreOutage } from '../state/outage.js';
-import { deliveryKey } from './delivery-ids.js';
+import { deliveryKeys } from './delivery-ids.js';
 import { Mapping } from './mappings.js';
 import { PRESETS } from './presets.js';
 import { verify } from './signatures.js';
@@ -75,17 +75,26 @@ export class WebhookDoor {
     } catch (err) {
       return { ok: false, error: fail(intake.reject('webhook', 'invalid_json', apiError('invalid_json', {}, `not valid JSON: ${(err as Error).message}`))) };
     }
-    const key = deliveryKey(this.#hook, verdict, payload);
+    const keys = deliveryKeys(this.#hook, verdict, payload);
     const { deliveries } = this.#deps;
+    const held: string[] = [];
+    const letGo = () => Promise.all(held.map((key) => deliveries.release(key))).catch(() => undefined);
     try {
-      if (!(await deliveries.claim(key, CLAIM_MS))) return { ok: true, data: { duplicate: true } };
+      for (const key of keys) {
+        if (!(await deliveries.claim(key, CLAIM_MS))) {
+          await letGo();
+          return { ok: true, data: { duplicate: true } };
+        }
+        held.push(key);
+      }
     } catch (err) {
+      await letGo();
       return outage(err);
     }
     const answer = await this.#apply(payload, headers).catch(outage);
     // Applied: remembered for the replay window. Not: let go, so the sender's retry is applied (if the store is away
     // and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
-    const settle = answer.ok ? deliveries.confirm(key, verdict.replayWindowMs) : deliveries.release(key);
+    const settle = answer.ok ? Promise.all(held.map((key) => deliveries.confirm(key, verdict.replayWindowMs))) : letGo();
     await settle.catch(() => undefined);
     return answer;
   }
