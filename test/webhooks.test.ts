@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
+import { signatureKey } from '../server/hooks/delivery-ids.js';
 import { MemoryDeliveryTable } from '../server/state/embedded/delivery-table.js';
 import type { Hub } from '../server/hub.js';
 import type { HubState } from '../server/state/state.js';
@@ -398,23 +399,40 @@ describe('the seen-delivery table', () => {
   afterAll(() => redis?.destroy());
 
   for (const [kind, make] of bothStates(() => redis, pino({ level: 'silent' }))) {
-    it(`${kind}: takes a key once until it lapses or is let go, and keeps a confirmed one`, async () => {
+    it(`${kind}: takes a key once; pending while claimed, done once confirmed; only the claim's own token lets go or confirms`, async () => {
       const state: HubState = await make();
+      const claimed = async (key: string, ttlMs: number) => {
+        const claim = await state.deliveries.claim(key, ttlMs);
+        if (claim.state !== 'claimed') throw new Error(`${key} is ${claim.state}`);
+        return claim.token;
+      };
       try {
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(false);
-        await state.deliveries.release('k1');
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
-        // A claim not let go lapses; a confirmed one is kept for its own, longer time.
-        expect(await state.deliveries.claim('k2', 30)).toBe(true);
-        expect(await state.deliveries.claim('k3', 30)).toBe(true);
-        await state.deliveries.confirm('k3', 60_000);
+        const t1 = await claimed('k1', 60_000);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.release('k1', 'not-this-claim');
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.release('k1', t1);
+        const t2 = await claimed('k1', 60_000);
+        await state.deliveries.confirm('k1', t2, 60_000);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'done' });
+        await state.deliveries.release('k1', t2);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'done' });
+
+        // A claim not let go lapses; a slow holder of the lapsed claim then neither lets go of nor confirms the newer one.
+        const old = await claimed('k2', 30);
         const until = Date.now() + 5_000;
-        while (!(await state.deliveries.claim('k2', 30))) {
-          if (Date.now() > until) throw new Error('k2 never lapsed');
-          await new Promise((r) => setTimeout(r, 20));
+        let newer: string | undefined;
+        while (newer === undefined) {
+          const claim = await state.deliveries.claim('k2', 60_000);
+          if (claim.state === 'claimed') newer = claim.token;
+          else if (Date.now() > until) throw new Error('k2 never lapsed');
+          else await new Promise((r) => setTimeout(r, 20));
         }
-        expect(await state.deliveries.claim('k3', 30)).toBe(false);
+        await state.deliveries.release('k2', old);
+        await state.deliveries.confirm('k2', old, 60_000);
+        expect(await state.deliveries.claim('k2', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.confirm('k2', newer, 60_000);
+        expect(await state.deliveries.claim('k2', 60_000)).toEqual({ state: 'done' });
       } finally {
         await state.close();
       }
@@ -430,7 +448,7 @@ describe('the seen-delivery table', () => {
     expect(table.size).toBe(51);
     for (let i = 0; i < 200; i++) await table.claim(`c${i}`, 1_000);
     expect(table.size).toBeLessThanOrEqual(100);
-    expect(await table.claim('c199', 1_000)).toBe(false);
+    expect(await table.claim('c199', 1_000)).toEqual({ state: 'pending' });
   });
 
   it('with two hubs on one Redis, a delivery replayed to the other hub is not applied twice', async () => {
@@ -462,6 +480,37 @@ describe('the seen-delivery table', () => {
       expect(await b.board.order('till-two-hubs')).toEqual(applied);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('answers 503 (Retry-After: 1), not 200 duplicate, while the same delivery is claimed and not yet applied elsewhere', async () => {
+    const hub = await startTestHub({ CONFIG: configFile(), REDIS_URL: redis.url, ...ENV });
+    const client = redis.client();
+    try {
+      const body = JSON.stringify({ id: 'till-in-flight', number: 'T8', items: [{ sku: 'bun', qty: 1 }] });
+      const at = Math.floor(Date.now() / 1000);
+      const signature = tillSignature(body, at);
+      const send = () =>
+        fetch(`${hub.url}/api/hooks/till`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Till-Timestamp': String(at), 'X-Till-Signature': signature, 'X-Till-Delivery': 'in-flight-1' },
+          body,
+        });
+      // Another hub has claimed this delivery and is applying it (its claim, as a hub writes it, not yet confirmed).
+      const key = `batchboard:hooks:delivery:${signatureKey('till', Buffer.from(signature.slice('sha256='.length), 'hex'))}`;
+      expect(await client.set(key, 'claim:other-hub', 'PX', 30_000, 'NX')).toBe('OK');
+      const held = await send();
+      expect(held.status).toBe(503);
+      expect(held.headers.get('retry-after')).toBe('1');
+      expect(ApiErrorBody.parse(await held.json()).error.code).toBe('store_unavailable');
+      expect(await hub.board.order('till-in-flight')).toBeUndefined();
+      // That hub's apply failed and it let its claim go: the retry is applied, here.
+      await client.del(key);
+      expect(await (await send()).json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'till-in-flight', applied: true }] } });
+      expect(await (await send()).json()).toEqual({ ok: true, data: { duplicate: true } });
+    } finally {
+      client.disconnect();
+      await hub.close();
     }
   });
 

@@ -77,25 +77,34 @@ export class WebhookDoor {
     }
     const keys = deliveryKeys(this.#hook, verdict, payload);
     const { deliveries } = this.#deps;
-    const held: string[] = [];
-    const letGo = () => Promise.all(held.map((key) => deliveries.release(key))).catch(() => undefined);
+    const held: { key: string; token: string }[] = [];
+    const letGo = () => Promise.all(held.map(({ key, token }) => deliveries.release(key, token))).catch(() => undefined);
     try {
       for (const key of keys) {
-        if (!(await deliveries.claim(key, CLAIM_MS))) {
-          await letGo();
-          return { ok: true, data: { duplicate: true } };
+        const claim = await deliveries.claim(key, CLAIM_MS);
+        if (claim.state === 'claimed') {
+          held.push({ key, token: claim.token });
+          continue;
         }
-        held.push(key);
+        await letGo();
+        // Done: applied before, a replay. Pending: being applied right now (here or on another hub) and not yet
+        // confirmed: it may still fail and be let go, so the sender must retry, not be told it was taken.
+        return claim.state === 'done' ? { ok: true, data: { duplicate: true } } : { ok: false, error: inFlight() };
       }
     } catch (err) {
       await letGo();
       return outage(err);
     }
-    const answer = await this.#apply(payload, headers).catch(outage);
-    // Applied: remembered for the replay window. Not: let go, so the sender's retry is applied (if the store is away
-    // and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
-    const settle = answer.ok ? Promise.all(held.map((key) => deliveries.confirm(key, verdict.replayWindowMs))) : letGo();
-    await settle.catch(() => undefined);
+    let answer: Delivery | undefined;
+    try {
+      answer = await this.#apply(payload, headers).catch(outage);
+    } finally {
+      // Applied: remembered as done for the replay window. Not, or thrown: let go, so the sender's retry is applied
+      // (if the store is away and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
+      const applied = answer?.ok === true;
+      const settle = applied ? Promise.all(held.map(({ key, token }) => deliveries.confirm(key, token, verdict.replayWindowMs))) : letGo();
+      await settle.catch(() => undefined);
+    }
     return answer;
   }
 
@@ -144,6 +153,11 @@ export class WebhookDoor {
 function fail(result: IntakeResult): IntakeError {
   if (result.ok) throw new Error('expected a refusal');
   return result.error;
+}
+
+/** The same delivery is being applied right now and may still fail: answered like the store being away (503, Retry-After: 1). */
+function inFlight(): IntakeError {
+  return apiError('store_unavailable', {}, 'this delivery is being applied right now (here or on another hub); the sender should retry');
 }
 
 function outage(err: unknown): Delivery {
