@@ -9,7 +9,8 @@ import { MemoryDeliveryTable } from '../server/state/embedded/delivery-table.js'
 import type { Hub } from '../server/hub.js';
 import type { HubState } from '../server/state/state.js';
 import { ApiErrorBody } from '../shared/errors.js';
-import { startTestHub, tempDir } from './helpers/hub.js';
+import { STAFF_CSRF_HEADER } from '../shared/protocol.js';
+import { TEST_PIN, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { eventually } from './helpers/screens.js';
 import { bothStates } from './helpers/states.js';
@@ -205,6 +206,41 @@ describe('the webhook door', () => {
     expect(await res.json()).toMatchObject({ data: { orders: [{ id: 'shopify-5551003', applied: true }] } });
     expect(await hub.board.order('shopify-5551003')).toMatchObject({ number: '1003', status: 'picked_up' });
     expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551003');
+  });
+
+  it('never brings a finished order back: a POS update saying queued for an order picked up (or cancelled) on the floor is not written', async () => {
+    expect((await shopify('orders/create', shopifyOrder(5_551_030, '#1030'))).status).toBe(200);
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: TEST_PIN, name: 'Ana' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const staff = (id: string, action: string) =>
+      fetch(`${hub.url}/api/staff/orders/${id}/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, [STAFF_CSRF_HEADER]: '1' },
+        body: '{}',
+      });
+    for (let i = 0; i < 3; i++) expect((await staff('shopify-5551030', 'advance')).status).toBe(200);
+    expect(await hub.board.order('shopify-5551030')).toMatchObject({ status: 'picked_up' });
+
+    // Shopify then sends orders/updated (a note edited, a tag added): not fulfilled in Shopify, so it maps to queued.
+    // Its updated_at is after the pickup (staff stamp the hub's clock): last-write-wins alone would take it.
+    const later = () => new Date(Date.now() + 60_000).toISOString();
+    const edited = shopifyOrder(5_551_030, '#1030', { updated_at: later(), fulfillment_status: null });
+    const res = await shopify('orders/updated', edited);
+    expect(await res.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'shopify-5551030', applied: false, reason: 'stale' }] } });
+    expect(await hub.board.order('shopify-5551030')).toMatchObject({ status: 'picked_up' });
+    expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551030');
+
+    // The same for an order staff cancelled.
+    expect((await shopify('orders/create', shopifyOrder(5_551_031, '#1031'))).status).toBe(200);
+    expect((await staff('shopify-5551031', 'cancel')).status).toBe(200);
+    expect((await shopify('orders/updated', shopifyOrder(5_551_031, '#1031', { updated_at: later() }))).status).toBe(200);
+    expect(await hub.board.order('shopify-5551031')).toMatchObject({ status: 'cancelled' });
+    expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551031');
   });
 
   it('takes a Square order.created signed over the notification URL and the body, and refuses one signed for another URL', async () => {

@@ -136,13 +136,16 @@ export class WebhookDoor {
 
   /**
    * A POS knows placed, fulfilled and cancelled, not the floor's progress: a delivery that says `queued` for an
-   * order the floor has in production or ready keeps the floor's status (atomically: only while it still is).
+   * order the floor has in production or ready keeps the floor's status (atomically: only while it still is), and
+   * one for an order the floor finished (picked up or cancelled) is not written at all (`applied: false`, `stale`):
+   * a POS's late or unrelated update never brings a finished order back onto the board.
    */
   async #submit(order: Order): Promise<IntakeResult> {
     const { intake, board } = this.#deps;
     if (order.status === 'queued') {
       const current = await board.order(order.id);
-      if (current && current.status !== 'queued' && isActiveOrder(current)) {
+      if (current && !isActiveOrder(current)) return { ok: true, data: { applied: false, reason: 'stale' } };
+      if (current && current.status !== 'queued') {
         return intake.submit('webhook', 'order', { ...order, status: current.status }, current.status);
       }
     }
