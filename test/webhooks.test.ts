@@ -46,6 +46,22 @@ const HOOKS = {
     preset: 'generic-json',
   },
   flaky: { scheme: 'hmac-sha256', secret: TILL_SECRET, header: 'X-Sig', encoding: 'base64', mapping: `$error('the till sent something new')` },
+  // About 12 million steps: some hundreds of ms, over the old 100 ms limit and well under 2 s.
+  slow: {
+    scheme: 'hmac-sha256',
+    secret: TILL_SECRET,
+    header: 'X-Sig',
+    encoding: 'base64',
+    mapping: "($n := $count([1..3500].$sum([1..3500])); { 'id': id, 'number': number, 'items': items, 'status': 'queued', 'updatedAt': $millis() })",
+  },
+  // Billions of steps: over any limit.
+  looping: {
+    scheme: 'hmac-sha256',
+    secret: TILL_SECRET,
+    header: 'X-Sig',
+    encoding: 'base64',
+    mapping: "($n := $count([1..9000].$sum([1..9000].$sum([1..9000]))); { 'id': id })",
+  },
 };
 
 const ENV = { TEST_SHOPIFY_SECRET: SHOPIFY_SECRET, TEST_TILL_SECRET: TILL_SECRET };
@@ -358,6 +374,36 @@ describe('the webhook door', () => {
     expect(await (await shopify('orders/create', payload, randomUUID())).json()).toEqual({ ok: true, data: { duplicate: true } });
   });
 
+  it('gives a mapping 2 s: a slow one is applied, and one over its time is answered 503 with Retry-After (a retry may pass), not 422', async () => {
+    const signed = (name: string, payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return post(name, body, { 'X-Sig': createHmac('sha256', TILL_SECRET).update(body).digest('base64') });
+    };
+    const slow = await signed('slow', { id: 'slow-1', number: 'S1', items: [{ sku: 'bun', qty: 1 }] });
+    expect(await slow.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'slow-1', applied: true }] } });
+
+    const started = Date.now();
+    const over = await signed('looping', { id: 'loop-1' });
+    expect(over.status).toBe(503);
+    expect(over.headers.get('retry-after')).toBe('1');
+    expect(ApiErrorBody.parse(await over.json()).error.code).toBe('store_unavailable');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await metric('batchboard_rejected_total{door="webhook",reason="mapping_timeout"}')).toBe(1);
+  });
+
+  it('maps a 200-line Shopify order within its time (the Order schema then takes at most 20 items: 400, not a mapping failure)', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => ({
+      id: 9_000 + i,
+      variant_id: 700 + i,
+      sku: `sku-${i}`,
+      variant_title: null,
+      quantity: 1,
+      price: '1.00',
+    }));
+    const res = await shopify('orders/create', shopifyOrder(5_551_040, '#1040', { line_items: lines }));
+    expect(await refusal(res)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
+  });
+
   it('answers an unknown hook 404, a body over 1 MB 413, broken JSON 400, a failing mapping 422 (and lets its retry through)', async () => {
     expect(await refusal(await post('nobody', '{}', {}))).toMatchObject({ status: 404, error: { code: 'not_found' } });
 
@@ -391,9 +437,10 @@ describe('the webhook door', () => {
     }
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
 
+    const invalidBefore = await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}');
     const invalid = await till({ id: 'till-4', number: 'T4', items: [] });
     expect(await refusal(invalid)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
-    expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(1);
+    expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(invalidBefore + 1);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics.js';
 import type { DeliveryTable } from '../state/delivery-table.js';
 import { isStoreOutage } from '../state/outage.js';
 import { deliveryKeys } from './delivery-ids.js';
-import { Mapping } from './mappings.js';
+import { MAPPING_LIMITS, MAPPING_TIMEOUT, Mapping } from './mappings.js';
 import { PRESETS } from './presets.js';
 import { verify } from './signatures.js';
 import type { HookSource } from './webhook-config.js';
@@ -114,6 +114,11 @@ export class WebhookDoor {
     const bodyType = (payload as { type?: unknown } | null)?.type;
     const topic = typeof shopifyTopic === 'string' ? shopifyTopic : typeof bodyType === 'string' ? bodyType : undefined;
     const mapped = await this.#mapping.apply(payload, { topic, headers: flat(headers) });
+    if (!mapped.ok && mapped.problem === MAPPING_TIMEOUT) {
+      // Over its time: the hub was busy or paused, not the payload at fault (a deterministic failure is 422 below). Retried.
+      const error = apiError('store_unavailable', {}, `webhooks.${name}.mapping took over ${MAPPING_LIMITS.timeout} ms; the sender should retry`);
+      return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_timeout', error)) };
+    }
     if (!mapped.ok) {
       const error = apiError('mapping_failed', { hook: name, problem: mapped.problem }, `webhooks.${name}.mapping: ${mapped.message}`);
       return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_failed', error)) };
