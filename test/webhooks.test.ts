@@ -26,10 +26,7 @@ const TILL_SECRET = 'till-secret-0123456789';
  * docs/integrations.md ("Square").
  */
 const SQUARE_MAPPING =
-  "type in ['order.created', 'order.updated'] ? ($o := data.object.order_created ? data.object.order_created : data.object.order_updated; " +
-  "{ 'id': 'square-' & $o.order_id, 'number': $substring($o.order_id, -4), 'items': [{ 'sku': 'square-order', 'qty': 1 }], " +
-  "'status': $o.state = 'COMPLETED' ? 'picked_up' : $o.state = 'CANCELED' ? 'cancelled' : 'queued', " +
-  "'updatedAt': $toMillis($o.updated_at ? $o.updated_at : $o.created_at) })";
+  "type in ['order.created', 'order.updated', 'order.fulfillment.updated'] ? ($o := data.object.order_created ? data.object.order_created : data.object.order_updated ? data.object.order_updated : data.object.order_fulfillment_updated; $f := $o.fulfillment_update[-1].new_state; { 'id': 'square-' & $o.order_id, 'number': $substring($o.order_id, -4), 'items': [{ 'sku': 'square-order', 'qty': 1 }], 'status': $o.state = 'CANCELED' or $f in ['CANCELED', 'FAILED'] ? 'cancelled' : $f = 'COMPLETED' ? 'picked_up' : $f = 'PREPARED' ? 'ready' : 'queued', 'updatedAt': $toMillis($o.updated_at ? $o.updated_at : $o.created_at) })";
 
 const HOOKS = {
   shopify: { scheme: 'shopify', secretEnv: 'TEST_SHOPIFY_SECRET', preset: 'shopify-orders' },
@@ -291,21 +288,28 @@ describe('the webhook door', () => {
       ok: true,
       data: { duplicate: true },
     });
-    // order.updated: completed at the counter.
     const { order_created: created } = payload.data.object;
-    const completed = {
-      ...payload,
-      type: 'order.updated',
-      event_id: randomUUID(),
-      data: {
-        type: 'order_updated',
-        id: created.order_id,
-        object: { order_updated: { ...created, state: 'COMPLETED', version: 3, updated_at: '2026-12-03T09:31:00Z' } },
-      },
+    const send = async (type: string, object: Record<string, unknown>) => {
+      const body = JSON.stringify({ ...payload, type, event_id: randomUUID(), data: { type: 'order', id: created.order_id, object } });
+      expect((await post('square', body, { 'x-square-hmacsha256-signature': squareSignature(body) })).status).toBe(200);
+      return hub.board.order('square-eA3vssLHKJrv9H0IdJCM3gNqfdcZY');
     };
-    const done = JSON.stringify(completed);
-    expect((await post('square', done, { 'x-square-hmacsha256-signature': squareSignature(done) })).status).toBe(200);
-    expect(await hub.board.order('square-eA3vssLHKJrv9H0IdJCM3gNqfdcZY')).toMatchObject({ status: 'picked_up' });
+    // order.updated with the order COMPLETED: Square's word for fully paid (paid at the counter), not handed over.
+    expect(await send('order.updated', { order_updated: { ...created, state: 'COMPLETED', version: 2, updated_at: '2026-12-03T09:21:00Z' } })).toMatchObject({
+      status: 'queued',
+    });
+    // order.fulfillment.updated (developer.squareup.com/reference/square/webhooks/order.fulfillment.updated): PREPARED is ready, COMPLETED picked up.
+    const fulfilled = (version: number, at: string, from: string, to: string) => ({
+      order_fulfillment_updated: {
+        ...created,
+        state: 'OPEN',
+        version,
+        updated_at: at,
+        fulfillment_update: [{ fulfillment_uid: 'VWJ1N9leLqjSDLvF2hvYjD', old_state: from, new_state: to }],
+      },
+    });
+    expect(await send('order.fulfillment.updated', fulfilled(3, '2026-12-03T09:28:00Z', 'RESERVED', 'PREPARED'))).toMatchObject({ status: 'ready' });
+    expect(await send('order.fulfillment.updated', fulfilled(4, '2026-12-03T09:31:00Z', 'PREPARED', 'COMPLETED'))).toMatchObject({ status: 'picked_up' });
   });
 
   it('refuses a wrong or missing signature with 401, counted', async () => {
