@@ -4,11 +4,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
+import { signatureKey } from '../server/hooks/delivery-ids.js';
 import { MemoryDeliveryTable } from '../server/state/embedded/delivery-table.js';
 import type { Hub } from '../server/hub.js';
 import type { HubState } from '../server/state/state.js';
 import { ApiErrorBody } from '../shared/errors.js';
-import { startTestHub, tempDir } from './helpers/hub.js';
+import { STAFF_CSRF_HEADER } from '../shared/protocol.js';
+import { TEST_PIN, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { eventually } from './helpers/screens.js';
 import { bothStates } from './helpers/states.js';
@@ -24,10 +26,7 @@ const TILL_SECRET = 'till-secret-0123456789';
  * docs/integrations.md ("Square").
  */
 const SQUARE_MAPPING =
-  "type in ['order.created', 'order.updated'] ? ($o := data.object.order_created ? data.object.order_created : data.object.order_updated; " +
-  "{ 'id': 'square-' & $o.order_id, 'number': $substring($o.order_id, -4), 'items': [{ 'sku': 'square-order', 'qty': 1 }], " +
-  "'status': $o.state = 'COMPLETED' ? 'picked_up' : $o.state = 'CANCELED' ? 'cancelled' : 'queued', " +
-  "'updatedAt': $toMillis($o.updated_at ? $o.updated_at : $o.created_at) })";
+  "type in ['order.created', 'order.updated', 'order.fulfillment.updated'] ? ($o := data.object.order_created ? data.object.order_created : data.object.order_updated ? data.object.order_updated : data.object.order_fulfillment_updated; $f := $o.fulfillment_update[-1].new_state; { 'id': 'square-' & $o.order_id, 'number': $substring($o.order_id, -4), 'items': [{ 'sku': 'square-order', 'qty': 1 }], 'status': $o.state = 'CANCELED' or $f in ['CANCELED', 'FAILED'] ? 'cancelled' : $f = 'COMPLETED' ? 'picked_up' : $f = 'PREPARED' ? 'ready' : 'queued', 'updatedAt': $toMillis($o.updated_at ? $o.updated_at : $o.created_at) })";
 
 const HOOKS = {
   shopify: { scheme: 'shopify', secretEnv: 'TEST_SHOPIFY_SECRET', preset: 'shopify-orders' },
@@ -44,6 +43,22 @@ const HOOKS = {
     preset: 'generic-json',
   },
   flaky: { scheme: 'hmac-sha256', secret: TILL_SECRET, header: 'X-Sig', encoding: 'base64', mapping: `$error('the till sent something new')` },
+  // About 12 million steps: some hundreds of ms, over the old 100 ms limit and well under 2 s.
+  slow: {
+    scheme: 'hmac-sha256',
+    secret: TILL_SECRET,
+    header: 'X-Sig',
+    encoding: 'base64',
+    mapping: "($n := $count([1..3500].$sum([1..3500])); { 'id': id, 'number': number, 'items': items, 'status': 'queued', 'updatedAt': $millis() })",
+  },
+  // Billions of steps: over any limit.
+  looping: {
+    scheme: 'hmac-sha256',
+    secret: TILL_SECRET,
+    header: 'X-Sig',
+    encoding: 'base64',
+    mapping: "($n := $count([1..9000].$sum([1..9000].$sum([1..9000]))); { 'id': id })",
+  },
 };
 
 const ENV = { TEST_SHOPIFY_SECRET: SHOPIFY_SECRET, TEST_TILL_SECRET: TILL_SECRET };
@@ -206,6 +221,41 @@ describe('the webhook door', () => {
     expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551003');
   });
 
+  it('never brings a finished order back: a POS update saying queued for an order picked up (or cancelled) on the floor is not written', async () => {
+    expect((await shopify('orders/create', shopifyOrder(5_551_030, '#1030'))).status).toBe(200);
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: TEST_PIN, name: 'Ana' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const staff = (id: string, action: string) =>
+      fetch(`${hub.url}/api/staff/orders/${id}/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, [STAFF_CSRF_HEADER]: '1' },
+        body: '{}',
+      });
+    for (let i = 0; i < 3; i++) expect((await staff('shopify-5551030', 'advance')).status).toBe(200);
+    expect(await hub.board.order('shopify-5551030')).toMatchObject({ status: 'picked_up' });
+
+    // Shopify then sends orders/updated (a note edited, a tag added): not fulfilled in Shopify, so it maps to queued.
+    // Its updated_at is after the pickup (staff stamp the hub's clock): last-write-wins alone would take it.
+    const later = () => new Date(Date.now() + 60_000).toISOString();
+    const edited = shopifyOrder(5_551_030, '#1030', { updated_at: later(), fulfillment_status: null });
+    const res = await shopify('orders/updated', edited);
+    expect(await res.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'shopify-5551030', applied: false, reason: 'stale' }] } });
+    expect(await hub.board.order('shopify-5551030')).toMatchObject({ status: 'picked_up' });
+    expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551030');
+
+    // The same for an order staff cancelled.
+    expect((await shopify('orders/create', shopifyOrder(5_551_031, '#1031'))).status).toBe(200);
+    expect((await staff('shopify-5551031', 'cancel')).status).toBe(200);
+    expect((await shopify('orders/updated', shopifyOrder(5_551_031, '#1031', { updated_at: later() }))).status).toBe(200);
+    expect(await hub.board.order('shopify-5551031')).toMatchObject({ status: 'cancelled' });
+    expect(hub.board.snapshot().orders.map((o) => o.id)).not.toContain('shopify-5551031');
+  });
+
   it('takes a Square order.created signed over the notification URL and the body, and refuses one signed for another URL', async () => {
     // The payload shape of Square's order.created (developer.squareup.com/reference/square/webhooks/order.created).
     const payload = {
@@ -238,21 +288,28 @@ describe('the webhook door', () => {
       ok: true,
       data: { duplicate: true },
     });
-    // order.updated: completed at the counter.
     const { order_created: created } = payload.data.object;
-    const completed = {
-      ...payload,
-      type: 'order.updated',
-      event_id: randomUUID(),
-      data: {
-        type: 'order_updated',
-        id: created.order_id,
-        object: { order_updated: { ...created, state: 'COMPLETED', version: 3, updated_at: '2026-12-03T09:31:00Z' } },
-      },
+    const send = async (type: string, object: Record<string, unknown>) => {
+      const body = JSON.stringify({ ...payload, type, event_id: randomUUID(), data: { type: 'order', id: created.order_id, object } });
+      expect((await post('square', body, { 'x-square-hmacsha256-signature': squareSignature(body) })).status).toBe(200);
+      return hub.board.order('square-eA3vssLHKJrv9H0IdJCM3gNqfdcZY');
     };
-    const done = JSON.stringify(completed);
-    expect((await post('square', done, { 'x-square-hmacsha256-signature': squareSignature(done) })).status).toBe(200);
-    expect(await hub.board.order('square-eA3vssLHKJrv9H0IdJCM3gNqfdcZY')).toMatchObject({ status: 'picked_up' });
+    // order.updated with the order COMPLETED: Square's word for fully paid (paid at the counter), not handed over.
+    expect(await send('order.updated', { order_updated: { ...created, state: 'COMPLETED', version: 2, updated_at: '2026-12-03T09:21:00Z' } })).toMatchObject({
+      status: 'queued',
+    });
+    // order.fulfillment.updated (developer.squareup.com/reference/square/webhooks/order.fulfillment.updated): PREPARED is ready, COMPLETED picked up.
+    const fulfilled = (version: number, at: string, from: string, to: string) => ({
+      order_fulfillment_updated: {
+        ...created,
+        state: 'OPEN',
+        version,
+        updated_at: at,
+        fulfillment_update: [{ fulfillment_uid: 'VWJ1N9leLqjSDLvF2hvYjD', old_state: from, new_state: to }],
+      },
+    });
+    expect(await send('order.fulfillment.updated', fulfilled(3, '2026-12-03T09:28:00Z', 'RESERVED', 'PREPARED'))).toMatchObject({ status: 'ready' });
+    expect(await send('order.fulfillment.updated', fulfilled(4, '2026-12-03T09:31:00Z', 'PREPARED', 'COMPLETED'))).toMatchObject({ status: 'picked_up' });
   });
 
   it('refuses a wrong or missing signature with 401, counted', async () => {
@@ -302,6 +359,55 @@ describe('the webhook door', () => {
     expect(await metric('batchboard_webhook_deliveries_total{hook="till",outcome="applied"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('takes the same signed bytes once, whatever unsigned delivery-id header comes with them', async () => {
+    // A captured request replayed with a fresh X-Till-Delivery: the header is not signed, the bytes are the same.
+    const order = { id: 'till-replayed', number: 'T5', items: [{ sku: 'bun', qty: 1 }] };
+    const body = JSON.stringify(order);
+    const at = Math.floor(Date.now() / 1000);
+    const signed = { 'X-Till-Timestamp': String(at), 'X-Till-Signature': tillSignature(body, at) };
+    expect((await post('till', body, { ...signed, 'X-Till-Delivery': randomUUID() })).status).toBe(200);
+    const applied = await hub.board.order('till-replayed');
+    await new Promise((r) => setTimeout(r, 5)); // so that a second application could not share the first's millisecond
+    const replayed = await post('till', body, { ...signed, 'X-Till-Delivery': randomUUID() });
+    expect(await replayed.json()).toEqual({ ok: true, data: { duplicate: true } });
+    expect(await hub.board.order('till-replayed')).toEqual(applied);
+
+    // Shopify: the same signed order with a new X-Shopify-Event-Id (and webhook id) is the same delivery.
+    const payload = shopifyOrder(5_551_020, '#1020');
+    expect(await (await shopify('orders/create', payload, randomUUID())).json()).toMatchObject({ data: { duplicate: false } });
+    expect(await (await shopify('orders/create', payload, randomUUID())).json()).toEqual({ ok: true, data: { duplicate: true } });
+  });
+
+  it('gives a mapping 2 s: a slow one is applied, and one over its time is answered 503 with Retry-After (a retry may pass), not 422', async () => {
+    const signed = (name: string, payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return post(name, body, { 'X-Sig': createHmac('sha256', TILL_SECRET).update(body).digest('base64') });
+    };
+    const slow = await signed('slow', { id: 'slow-1', number: 'S1', items: [{ sku: 'bun', qty: 1 }] });
+    expect(await slow.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'slow-1', applied: true }] } });
+
+    const started = Date.now();
+    const over = await signed('looping', { id: 'loop-1' });
+    expect(over.status).toBe(503);
+    expect(over.headers.get('retry-after')).toBe('1');
+    expect(ApiErrorBody.parse(await over.json()).error.code).toBe('store_unavailable');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await metric('batchboard_rejected_total{door="webhook",reason="mapping_timeout"}')).toBe(1);
+  });
+
+  it('maps a 200-line Shopify order within its time (the Order schema then takes at most 20 items: 400, not a mapping failure)', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => ({
+      id: 9_000 + i,
+      variant_id: 700 + i,
+      sku: `sku-${i}`,
+      variant_title: null,
+      quantity: 1,
+      price: '1.00',
+    }));
+    const res = await shopify('orders/create', shopifyOrder(5_551_040, '#1040', { line_items: lines }));
+    expect(await refusal(res)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
+  });
+
   it('answers an unknown hook 404, a body over 1 MB 413, broken JSON 400, a failing mapping 422 (and lets its retry through)', async () => {
     expect(await refusal(await post('nobody', '{}', {}))).toMatchObject({ status: 404, error: { code: 'not_found' } });
 
@@ -335,9 +441,10 @@ describe('the webhook door', () => {
     }
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
 
+    const invalidBefore = await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}');
     const invalid = await till({ id: 'till-4', number: 'T4', items: [] });
     expect(await refusal(invalid)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
-    expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(1);
+    expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(invalidBefore + 1);
   });
 });
 
@@ -379,23 +486,40 @@ describe('the seen-delivery table', () => {
   afterAll(() => redis?.destroy());
 
   for (const [kind, make] of bothStates(() => redis, pino({ level: 'silent' }))) {
-    it(`${kind}: takes a key once until it lapses or is let go, and keeps a confirmed one`, async () => {
+    it(`${kind}: takes a key once; pending while claimed, done once confirmed; only the claim's own token lets go or confirms`, async () => {
       const state: HubState = await make();
+      const claimed = async (key: string, ttlMs: number) => {
+        const claim = await state.deliveries.claim(key, ttlMs);
+        if (claim.state !== 'claimed') throw new Error(`${key} is ${claim.state}`);
+        return claim.token;
+      };
       try {
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(false);
-        await state.deliveries.release('k1');
-        expect(await state.deliveries.claim('k1', 60_000)).toBe(true);
-        // A claim not let go lapses; a confirmed one is kept for its own, longer time.
-        expect(await state.deliveries.claim('k2', 30)).toBe(true);
-        expect(await state.deliveries.claim('k3', 30)).toBe(true);
-        await state.deliveries.confirm('k3', 60_000);
+        const t1 = await claimed('k1', 60_000);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.release('k1', 'not-this-claim');
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.release('k1', t1);
+        const t2 = await claimed('k1', 60_000);
+        await state.deliveries.confirm('k1', t2, 60_000);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'done' });
+        await state.deliveries.release('k1', t2);
+        expect(await state.deliveries.claim('k1', 60_000)).toEqual({ state: 'done' });
+
+        // A claim not let go lapses; a slow holder of the lapsed claim then neither lets go of nor confirms the newer one.
+        const old = await claimed('k2', 30);
         const until = Date.now() + 5_000;
-        while (!(await state.deliveries.claim('k2', 30))) {
-          if (Date.now() > until) throw new Error('k2 never lapsed');
-          await new Promise((r) => setTimeout(r, 20));
+        let newer: string | undefined;
+        while (newer === undefined) {
+          const claim = await state.deliveries.claim('k2', 60_000);
+          if (claim.state === 'claimed') newer = claim.token;
+          else if (Date.now() > until) throw new Error('k2 never lapsed');
+          else await new Promise((r) => setTimeout(r, 20));
         }
-        expect(await state.deliveries.claim('k3', 30)).toBe(false);
+        await state.deliveries.release('k2', old);
+        await state.deliveries.confirm('k2', old, 60_000);
+        expect(await state.deliveries.claim('k2', 60_000)).toEqual({ state: 'pending' });
+        await state.deliveries.confirm('k2', newer, 60_000);
+        expect(await state.deliveries.claim('k2', 60_000)).toEqual({ state: 'done' });
       } finally {
         await state.close();
       }
@@ -411,7 +535,7 @@ describe('the seen-delivery table', () => {
     expect(table.size).toBe(51);
     for (let i = 0; i < 200; i++) await table.claim(`c${i}`, 1_000);
     expect(table.size).toBeLessThanOrEqual(100);
-    expect(await table.claim('c199', 1_000)).toBe(false);
+    expect(await table.claim('c199', 1_000)).toEqual({ state: 'pending' });
   });
 
   it('with two hubs on one Redis, a delivery replayed to the other hub is not applied twice', async () => {
@@ -443,6 +567,37 @@ describe('the seen-delivery table', () => {
       expect(await b.board.order('till-two-hubs')).toEqual(applied);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('answers 503 (Retry-After: 1), not 200 duplicate, while the same delivery is claimed and not yet applied elsewhere', async () => {
+    const hub = await startTestHub({ CONFIG: configFile(), REDIS_URL: redis.url, ...ENV });
+    const client = redis.client();
+    try {
+      const body = JSON.stringify({ id: 'till-in-flight', number: 'T8', items: [{ sku: 'bun', qty: 1 }] });
+      const at = Math.floor(Date.now() / 1000);
+      const signature = tillSignature(body, at);
+      const send = () =>
+        fetch(`${hub.url}/api/hooks/till`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Till-Timestamp': String(at), 'X-Till-Signature': signature, 'X-Till-Delivery': 'in-flight-1' },
+          body,
+        });
+      // Another hub has claimed this delivery and is applying it (its claim, as a hub writes it, not yet confirmed).
+      const key = `batchboard:hooks:delivery:${signatureKey('till', Buffer.from(signature.slice('sha256='.length), 'hex'))}`;
+      expect(await client.set(key, 'claim:other-hub', 'PX', 30_000, 'NX')).toBe('OK');
+      const held = await send();
+      expect(held.status).toBe(503);
+      expect(held.headers.get('retry-after')).toBe('1');
+      expect(ApiErrorBody.parse(await held.json()).error.code).toBe('store_unavailable');
+      expect(await hub.board.order('till-in-flight')).toBeUndefined();
+      // That hub's apply failed and it let its claim go: the retry is applied, here.
+      await client.del(key);
+      expect(await (await send()).json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'till-in-flight', applied: true }] } });
+      expect(await (await send()).json()).toEqual({ ok: true, data: { duplicate: true } });
+    } finally {
+      client.disconnect();
+      await hub.close();
     }
   });
 

@@ -4,9 +4,14 @@ import jsonata from 'jsonata';
  * Bounds on one evaluation, enforced by the jsonata package itself (its `timeout`, `stack` and `sequence`
  * options, checked at every step): an expression comes from the store owner's config, never from a request,
  * but a payload can still make a careless one loop or build a huge list. One built-in call (a regex on a long
- * string) is not interrupted mid-call; the 1 MB body limit bounds what it can be given.
+ * string) is not interrupted mid-call; the 1 MB body limit bounds what it can be given. The time limit is wall
+ * time: 2 s leaves room for a large order (a 200-line Shopify order takes the preset ~70 ms) and a GC pause; going
+ * over it (JSONata's `D1012`) is answered as transient (503, the sender retries), not as the mapping failing.
  */
-export const MAPPING_LIMITS = Object.freeze({ timeout: 100, stack: 500, sequence: 10_000 });
+export const MAPPING_LIMITS = Object.freeze({ timeout: 2_000, stack: 500, sequence: 10_000 });
+
+/** JSONata's code for an evaluation over `MAPPING_LIMITS.timeout`: load or a pause, not the payload, so worth a retry. */
+export const MAPPING_TIMEOUT = 'D1012';
 
 /** Orders one delivery may yield: a POS sends one order, or a few. */
 export const MAX_ORDERS_PER_DELIVERY = 50;

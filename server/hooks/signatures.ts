@@ -31,6 +31,9 @@ export function signatureHeader(hook: HookSource): string {
  * - hmac-sha256: the configured header holds `prefix` + the digest (hex or base64) of the raw body, or with
  *   `timestampHeader` of `<timestamp>.<raw body>` (the header's text as sent, a dot, the body's bytes), as
  *   Stripe-like schemes sign it; a timestamp more than `toleranceSeconds` off the hub's clock is stale.
+ *
+ * A header delivery id is not covered by the signature: the caller keys a delivery by its `digest` as well
+ * (server/hooks/delivery-ids.ts), so the id can make a delivery a duplicate, never a new one.
  */
 export function verify(hook: HookSource, headers: IncomingHttpHeaders, raw: Buffer, now: number): Verdict {
   const header = signatureHeader(hook);
@@ -62,7 +65,7 @@ export function verify(hook: HookSource, headers: IncomingHttpHeaders, raw: Buff
   const digest = hmac(hook.secret, Buffer.from(`${stamp}.`, 'utf8'), raw);
   if (!matches(digest, sent)) return refuse;
   if (Math.abs(now / 1000 - Number(stamp)) > hook.toleranceSeconds) return { ok: false, reason: 'stale_timestamp', toleranceSeconds: hook.toleranceSeconds };
-  // A replay past the tolerance is stale; within it (either way of the hub's clock) the delivery id catches it.
+  // A replay past the tolerance is stale; within it (either way of the hub's clock) the signature's key catches it.
   return { ok: true, digest, deliveryId, replayWindowMs: 2 * hook.toleranceSeconds * 1000 };
 }
 

@@ -6,8 +6,8 @@ import type { Intake, IntakeError, IntakeResult } from '../ingest/intake.js';
 import type { Metrics } from '../metrics.js';
 import type { DeliveryTable } from '../state/delivery-table.js';
 import { isStoreOutage } from '../state/outage.js';
-import { deliveryKey } from './delivery-ids.js';
-import { Mapping } from './mappings.js';
+import { deliveryKeys } from './delivery-ids.js';
+import { MAPPING_LIMITS, MAPPING_TIMEOUT, Mapping } from './mappings.js';
 import { PRESETS } from './presets.js';
 import { verify } from './signatures.js';
 import type { HookSource } from './webhook-config.js';
@@ -75,18 +75,36 @@ export class WebhookDoor {
     } catch (err) {
       return { ok: false, error: fail(intake.reject('webhook', 'invalid_json', apiError('invalid_json', {}, `not valid JSON: ${(err as Error).message}`))) };
     }
-    const key = deliveryKey(this.#hook, verdict, payload);
+    const keys = deliveryKeys(this.#hook, verdict, payload);
     const { deliveries } = this.#deps;
+    const held: { key: string; token: string }[] = [];
+    const letGo = () => Promise.all(held.map(({ key, token }) => deliveries.release(key, token))).catch(() => undefined);
     try {
-      if (!(await deliveries.claim(key, CLAIM_MS))) return { ok: true, data: { duplicate: true } };
+      for (const key of keys) {
+        const claim = await deliveries.claim(key, CLAIM_MS);
+        if (claim.state === 'claimed') {
+          held.push({ key, token: claim.token });
+          continue;
+        }
+        await letGo();
+        // Done: applied before, a replay. Pending: being applied right now (here or on another hub) and not yet
+        // confirmed: it may still fail and be let go, so the sender must retry, not be told it was taken.
+        return claim.state === 'done' ? { ok: true, data: { duplicate: true } } : { ok: false, error: inFlight() };
+      }
     } catch (err) {
+      await letGo();
       return outage(err);
     }
-    const answer = await this.#apply(payload, headers).catch(outage);
-    // Applied: remembered for the replay window. Not: let go, so the sender's retry is applied (if the store is away
-    // and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
-    const settle = answer.ok ? deliveries.confirm(key, verdict.replayWindowMs) : deliveries.release(key);
-    await settle.catch(() => undefined);
+    let answer: Delivery | undefined;
+    try {
+      answer = await this.#apply(payload, headers).catch(outage);
+    } finally {
+      // Applied: remembered as done for the replay window. Not, or thrown: let go, so the sender's retry is applied
+      // (if the store is away and the claim cannot be let go, it lapses after CLAIM_MS, before a POS's next retry).
+      const applied = answer?.ok === true;
+      const settle = applied ? Promise.all(held.map(({ key, token }) => deliveries.confirm(key, token, verdict.replayWindowMs))) : letGo();
+      await settle.catch(() => undefined);
+    }
     return answer;
   }
 
@@ -96,6 +114,11 @@ export class WebhookDoor {
     const bodyType = (payload as { type?: unknown } | null)?.type;
     const topic = typeof shopifyTopic === 'string' ? shopifyTopic : typeof bodyType === 'string' ? bodyType : undefined;
     const mapped = await this.#mapping.apply(payload, { topic, headers: flat(headers) });
+    if (!mapped.ok && mapped.problem === MAPPING_TIMEOUT) {
+      // Over its time: the hub was busy or paused, not the payload at fault (a deterministic failure is 422 below). Retried.
+      const error = apiError('store_unavailable', {}, `webhooks.${name}.mapping took over ${MAPPING_LIMITS.timeout} ms; the sender should retry`);
+      return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_timeout', error)) };
+    }
     if (!mapped.ok) {
       const error = apiError('mapping_failed', { hook: name, problem: mapped.problem }, `webhooks.${name}.mapping: ${mapped.message}`);
       return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_failed', error)) };
@@ -118,13 +141,16 @@ export class WebhookDoor {
 
   /**
    * A POS knows placed, fulfilled and cancelled, not the floor's progress: a delivery that says `queued` for an
-   * order the floor has in production or ready keeps the floor's status (atomically: only while it still is).
+   * order the floor has in production or ready keeps the floor's status (atomically: only while it still is), and
+   * one for an order the floor finished (picked up or cancelled) is not written at all (`applied: false`, `stale`):
+   * a POS's late or unrelated update never brings a finished order back onto the board.
    */
   async #submit(order: Order): Promise<IntakeResult> {
     const { intake, board } = this.#deps;
     if (order.status === 'queued') {
       const current = await board.order(order.id);
-      if (current && current.status !== 'queued' && isActiveOrder(current)) {
+      if (current && !isActiveOrder(current)) return { ok: true, data: { applied: false, reason: 'stale' } };
+      if (current && current.status !== 'queued') {
         return intake.submit('webhook', 'order', { ...order, status: current.status }, current.status);
       }
     }
@@ -135,6 +161,11 @@ export class WebhookDoor {
 function fail(result: IntakeResult): IntakeError {
   if (result.ok) throw new Error('expected a refusal');
   return result.error;
+}
+
+/** The same delivery is being applied right now and may still fail: answered like the store being away (503, Retry-After: 1). */
+function inFlight(): IntakeError {
+  return apiError('store_unavailable', {}, 'this delivery is being applied right now (here or on another hub); the sender should retry');
 }
 
 function outage(err: unknown): Delivery {

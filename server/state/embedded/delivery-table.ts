@@ -1,7 +1,14 @@
-import type { DeliveryTable } from '../delivery-table.js';
+import { randomUUID } from 'node:crypto';
+import type { Claim, DeliveryTable } from '../delivery-table.js';
 
 /** Deliveries one hub remembers: past it, the oldest are forgotten first. */
 export const MAX_REMEMBERED_DELIVERIES = 100_000;
+
+/** A key's entry: until when it holds, and the claim's token while it is not confirmed (none once it is done). */
+interface Entry {
+  until: number;
+  token: string | undefined;
+}
 
 /**
  * Embedded: in memory, bounded in time (each key's expiry) and in entries. A restart forgets them: a POS that
@@ -9,44 +16,51 @@ export const MAX_REMEMBERED_DELIVERIES = 100_000;
  * whenever the mapped order carries the source's own time (the Shopify preset does).
  */
 export class MemoryDeliveryTable implements DeliveryTable {
-  readonly #expiry = new Map<string, number>();
+  readonly #entries = new Map<string, Entry>();
   constructor(
     private readonly now: () => number = Date.now,
     private readonly max = MAX_REMEMBERED_DELIVERIES,
   ) {}
 
-  claim(key: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, ttlMs: number): Promise<Claim> {
     const now = this.now();
-    const until = this.#expiry.get(key);
-    if (until !== undefined && until > now) return Promise.resolve(false);
-    this.#expiry.delete(key);
-    if (this.#expiry.size >= this.max) this.#forget(now);
-    this.#expiry.set(key, now + ttlMs);
-    return Promise.resolve(true);
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.until > now) return Promise.resolve(entry.token === undefined ? { state: 'done' } : { state: 'pending' });
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.max) this.#forget(now);
+    const token = randomUUID();
+    this.#entries.set(key, { until: now + ttlMs, token });
+    return Promise.resolve({ state: 'claimed', token });
   }
 
-  confirm(key: string, ttlMs: number): Promise<void> {
-    this.#expiry.set(key, this.now() + ttlMs);
+  confirm(key: string, token: string, ttlMs: number): Promise<void> {
+    const now = this.now();
+    const entry = this.#entries.get(key);
+    const free = entry === undefined || entry.until <= now;
+    if (free || entry.token === token) {
+      this.#entries.delete(key);
+      this.#entries.set(key, { until: now + ttlMs, token: undefined });
+    }
     return Promise.resolve();
   }
 
-  release(key: string): Promise<void> {
-    this.#expiry.delete(key);
+  release(key: string, token: string): Promise<void> {
+    if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
     return Promise.resolve();
   }
 
   get size(): number {
-    return this.#expiry.size;
+    return this.#entries.size;
   }
 
   /** The expired ones, and if that is not enough, the oldest tenth (a Map keeps the order keys came in). */
   #forget(now: number): void {
-    for (const [key, until] of this.#expiry) if (until <= now) this.#expiry.delete(key);
-    if (this.#expiry.size < this.max) return;
+    for (const [key, { until }] of this.#entries) if (until <= now) this.#entries.delete(key);
+    if (this.#entries.size < this.max) return;
     let drop = Math.max(1, Math.floor(this.max / 10));
-    for (const key of this.#expiry.keys()) {
+    for (const key of this.#entries.keys()) {
       if (drop-- <= 0) break;
-      this.#expiry.delete(key);
+      this.#entries.delete(key);
     }
   }
 }
