@@ -258,6 +258,19 @@ describe('the mqtt config', () => {
     expect(() => load(mqtt)).toThrow(key);
   });
 
+  it('refuses on Redis a machine subscription without a mapped updatedAt, naming the key and why; takes it embedded', () => {
+    const stamped = { ...oven, map: { ...oven.map, updatedAt: '$.ts' } };
+    const readings = { topic: 'factory/+/temp', as: 'readings', format: 'number', map: { id: '$topic[1]', readings: { temp: '$' } } };
+    const mqtt = { url: 'mqtt://b', subscriptions: [stamped, readings, oven] };
+    const onRedis = { REDIS_URL: 'redis://127.0.0.1:6379', HUB_ID: 'hub-a' };
+    expect(() => load(mqtt, onRedis)).toThrow(ConfigError);
+    expect(() => load(mqtt, onRedis)).toThrow(/mqtt\.subscriptions\.2\.map\.updatedAt: is required.*Redis.*older one/);
+    // Embedded there is one hub: its receive time is the only clock, and fine.
+    expect(load(mqtt, { HUB_ID: 'hub-a' }).mqtt?.subscriptions).toHaveLength(3);
+    // Readings without a time stay allowed on Redis: latest-wins telemetry, a stale copy only delays a reading.
+    expect(load({ url: 'mqtt://b', subscriptions: [stamped, readings] }, onRedis).mqtt?.subscriptions).toHaveLength(2);
+  });
+
   it('names MQTT_URL when it is not an mqtt address, or set without subscriptions', () => {
     expect(() => loadConfig({ MQTT_URL: 'tcp://broker:1883' })).toThrow(/MQTT_URL/);
     expect(() => loadConfig({ MQTT_URL: 'mqtt://broker:1883' })).toThrow(/MQTT_URL.*no mqtt section/);

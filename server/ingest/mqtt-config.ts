@@ -161,16 +161,28 @@ export interface MqttConfig {
 
 /**
  * The section resolved against the environment and the config file's folder. Returns an English problem
- * naming the key when it cannot be (a file missing, no url anywhere).
+ * naming the key when it cannot be (a file missing, no url anywhere, a mapping several hubs cannot share).
+ * `onRedis`: the hub runs on Redis (REDIS_URL), so several hubs may share the board and each takes every message.
  */
 export function resolveMqtt(
   section: MqttFileConfig | undefined,
-  env: { url: string | undefined; hubId: string | undefined },
+  env: { url: string | undefined; hubId: string | undefined; onRedis: boolean },
   configFile: string | undefined,
 ): MqttConfig | undefined | { problem: string } {
   if (!section) return env.url === undefined ? undefined : { problem: 'MQTT_URL: is set, but the config file has no mqtt section (its subscriptions)' };
   const url = env.url ?? section.url;
   if (url === undefined) return { problem: 'mqtt.url: is required (or MQTT_URL in env)' };
+  if (env.onRedis) {
+    const unstamped = section.subscriptions.findIndex((s) => s.as === 'machine' && s.map.updatedAt === undefined);
+    if (unstamped >= 0) {
+      return {
+        problem:
+          `mqtt.subscriptions.${unstamped}.map.updatedAt: is required for 'as': 'machine' on Redis (REDIS_URL): every hub takes every message, ` +
+          "and without the message's own time each hub stamps its receive time, so a hub draining its backlog after a restart " +
+          'would overwrite a newer state with an older one. Map the time the machine sent it ($.ts, or $.timestamp for Sparkplug)',
+      };
+    }
+  }
   const folder = path.dirname(path.resolve(configFile ?? '.'));
   const tls: { cert?: string; key?: string; ca?: string } = {};
   for (const key of ['cert', 'key', 'ca'] as const) {

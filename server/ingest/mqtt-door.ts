@@ -33,7 +33,7 @@ export interface MqttDoorParts {
  * The MQTT door: a persistent session (clean: false) on the store's broker, QoS 1 subscriptions, one message
  * at a time in the order the broker delivers them (MQTT.js `handleMessage`), acknowledged after it was applied
  * or refused. Every hub takes every message (docs/protocol.md, "MQTT door"); the board's last-write-wins
- * makes the second hub's copy harmless.
+ * by the message's own time (required for machine states on Redis, mqtt-config.ts) makes the second copy harmless.
  */
 export class MqttDoor {
   readonly name = 'mqtt';
