@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { pino } from 'pino';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
@@ -219,6 +220,41 @@ describe('the MQTT door', () => {
       expect(b.board.seq).toBe(seq + 1);
     } finally {
       for (const hub of hubs) await hub.close();
+      await redis.destroy();
+    }
+  });
+
+  it('keeps a message the store could not take unacknowledged, retrying in order until Redis is back, then applies it', async () => {
+    const redis = await TestRedis.start();
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const logged = () => lines.map((l) => JSON.parse(l) as { msg: string; topic?: string; attempts?: number });
+    const subscriptions = [{ topic: 'line/#', as: 'machine', map: { id: '$.id', kind: 'oven', state: '$.state', updatedAt: '$.ts' } }];
+    const env = { CONFIG: storeFile({ url: broker.url, subscriptions }), HUB_ID: 'mqtt-store-away', REDIS_URL: redis.url };
+    const hub = await startTestHub(env, { log });
+    // A long topic: the door logs it cut to 200 characters.
+    const topic = `line/${'x'.repeat(2_000)}`;
+    try {
+      await doorUp(hub);
+      await publish(publisher, topic, { id: 'oven-6', state: 'preheating', ts: Date.now() });
+      await eventually(async () => expect((await machineOn(hub, 'oven-6'))?.state).toBe('preheating'));
+      await redis.stop();
+      await eventually(async () => expect((await readyz(hub)).status).toBe(503), 10_000);
+      const ts = Date.now();
+      await publish(publisher, topic, { id: 'oven-6', state: 'running', ts });
+      await publish(publisher, topic, { id: 'oven-6', state: 'unloading', ts: ts + 1 });
+      // Past where the door used to give up (4 tries over 4.25 s, logging the message lost) and acknowledge it as if taken.
+      const retriedOrLost = (l: { msg: string; attempts?: number }) =>
+        /^mqtt message lost/.test(l.msg) || (/^mqtt message/.test(l.msg) && (l.attempts ?? 0) >= 5);
+      await eventually(() => expect(logged().some(retriedOrLost)).toBe(true), 15_000);
+      expect(logged().filter((l) => /^mqtt message (lost|not acknowledged)/.test(l.msg))).toEqual([]);
+      await redis.up();
+      await eventually(async () => expect((await machineOn(hub, 'oven-6'))?.state).toBe('unloading'), 20_000);
+      expect(await metric(hub, 'batchboard_events_in_total{door="mqtt",kind="machine"}')).toBe(3);
+      expect(logged().some((l) => l.msg.includes('taken after the store came back'))).toBe(true);
+      for (const l of logged()) expect((l.topic ?? '').length, l.msg).toBeLessThanOrEqual(200);
+    } finally {
+      await hub.close();
       await redis.destroy();
     }
   });
