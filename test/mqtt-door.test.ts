@@ -307,6 +307,17 @@ describe('the mqtt config', () => {
     expect(load({ url: 'mqtt://b', subscriptions: [stamped, readings] }, onRedis).mqtt?.subscriptions).toHaveLength(2);
   });
 
+  it('refuses mqtt on Redis without HUB_ID or a clientId, naming HUB_ID: hubs on one host would share a session', () => {
+    const mqtt = { url: 'mqtt://b', subscriptions: [{ ...oven, map: { ...oven.map, updatedAt: '$.ts' } }] };
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(() => load(mqtt, redis)).toThrow(ConfigError);
+    expect(() => load(mqtt, redis)).toThrow(/HUB_ID: is required with mqtt on Redis.*take over/);
+    expect(load(mqtt, { ...redis, HUB_ID: 'hub-b' }).mqtt?.clientId).toBe('batchboard-hub-b');
+    expect(load({ ...mqtt, clientId: 'till-hub-2' }, redis).mqtt?.clientId).toBe('till-hub-2');
+    // Embedded there is one hub: the host name will do.
+    expect(load(mqtt).mqtt?.clientId).toMatch(/^batchboard-/);
+  });
+
   it('names MQTT_URL when it is not an mqtt address, or set without subscriptions', () => {
     expect(() => loadConfig({ MQTT_URL: 'tcp://broker:1883' })).toThrow(/MQTT_URL/);
     expect(() => loadConfig({ MQTT_URL: 'mqtt://broker:1883' })).toThrow(/MQTT_URL.*no mqtt section/);

@@ -172,6 +172,13 @@ export function resolveMqtt(
   if (!section) return env.url === undefined ? undefined : { problem: 'MQTT_URL: is set, but the config file has no mqtt section (its subscriptions)' };
   const url = env.url ?? section.url;
   if (url === undefined) return { problem: 'mqtt.url: is required (or MQTT_URL in env)' };
+  if (env.onRedis && env.hubId === undefined && section.clientId === undefined) {
+    return {
+      problem:
+        'HUB_ID: is required with mqtt on Redis (REDIS_URL), or mqtt.clientId: several hubs, each with its own broker session; ' +
+        `without either every hub on one host would be ${defaultClientId(undefined)}, and each would take over the other's session in turn`,
+    };
+  }
   if (env.onRedis) {
     const unstamped = section.subscriptions.findIndex((s) => s.as === 'machine' && s.map.updatedAt === undefined);
     if (unstamped >= 0) {
@@ -194,11 +201,15 @@ export function resolveMqtt(
   }
   return Object.freeze({
     url,
-    clientId: section.clientId ?? `batchboard-${(env.hubId ?? hostname()).replace(/[^\w.:-]/g, '_')}`.slice(0, 64),
+    clientId: section.clientId ?? defaultClientId(env.hubId),
     username: section.username,
     password: section.password,
     tls: Object.freeze(tls),
     sessionExpiryHours: section.sessionExpiryHours,
     subscriptions: section.subscriptions,
   });
+}
+
+function defaultClientId(hubId: string | undefined): string {
+  return `batchboard-${(hubId ?? hostname()).replace(/[^\w.:-]/g, '_')}`.slice(0, 64);
 }

@@ -16,6 +16,9 @@ const MAX_PACKET_BYTES = MQTT_MAX_PAYLOAD_BYTES + 1024;
 /** Waits between connection attempts: doubling from the first, up to the last, for as long as the broker is away. */
 export const RECONNECT_MS = { first: 500, max: 15_000 } as const;
 
+/** MQTT 5 DISCONNECT reason code 0x8E, Session taken over: another client connected with this client id. */
+const SESSION_TAKEN_OVER = 0x8e;
+
 /**
  * A message the store could not take (Redis away) is tried again, waiting from the first, twice as long each
  * time up to the last, for as long as the door is open and the connection it came on lives. It is not
@@ -52,6 +55,9 @@ export class MqttDoor {
   #closed = false;
   #wasUp = false;
   #lastError: string | undefined;
+  /** The broker ended the last connection because another client took the session over (same client id). */
+  #takenOver = false;
+  #takeoverLogged = false;
   /** The broker's url as logged: a user:password in it stays out of the log. */
   #where: string;
   #written = new Map<string, Machine>();
@@ -87,8 +93,20 @@ export class MqttDoor {
       );
     };
     client.on('connect', () => {
-      client.options.reconnectPeriod = RECONNECT_MS.first;
+      // After a takeover the waits keep growing: two clients with one id would otherwise throw each other off every 0.5 s.
+      if (!this.#takenOver) client.options.reconnectPeriod = RECONNECT_MS.first;
+      this.#takenOver = false;
       this.#subscribe(client);
+    });
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode !== SESSION_TAKEN_OVER) return;
+      this.#takenOver = true;
+      if (this.#takeoverLogged) return;
+      this.#takeoverLogged = true;
+      this.#parts.log.error(
+        { url: this.#where, clientId: this.#config.clientId },
+        'mqtt session taken over by another client with the same client id: give each hub its own HUB_ID (or mqtt.clientId)',
+      );
     });
     client.on('close', () => {
       this.#subscribed = false;
