@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import type { Hub } from '../server/hub.js';
 import type { Snapshot } from '../shared/schemas/board.js';
@@ -256,6 +256,28 @@ describe('the MQTT door', () => {
     } finally {
       await hub.close();
       await redis.destroy();
+    }
+  });
+
+  it('logs the topic of a message that failed cut to 200 characters, and acknowledges it', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const hub = await startTestHub(mqttEnv(broker, 'mqtt-failed-log'), { log });
+    const failed = () => lines.map((l) => JSON.parse(l) as { msg: string; topic?: string }).filter((l) => l.msg === 'mqtt message failed');
+    try {
+      await doorUp(hub);
+      // A fault inside the hub (not the message): the door logs it and goes on.
+      const spy = vi.spyOn(hub.board, 'machine').mockImplementation(() => {
+        throw new Error('a fault for the test');
+      });
+      await publish(publisher, `factory/${'x'.repeat(3_000)}/state`, { state: 'running', ts: Date.now() });
+      await eventually(() => expect(failed()).toHaveLength(1));
+      spy.mockRestore();
+      expect(failed()[0]?.topic).toBe(`factory/${'x'.repeat(192)}`);
+      await publish(publisher, 'factory/oven-8/state', { state: 'idle', ts: Date.now() });
+      await eventually(async () => expect((await machineOn(hub, 'oven-8'))?.state).toBe('idle'));
+    } finally {
+      await hub.close();
     }
   });
 });

@@ -87,7 +87,7 @@ export class MqttDoor {
       this.#receive(packet, open).then(
         (taken) => (taken ? done() : done(new Error('not taken: left unacknowledged for the broker to deliver again'))),
         (err: unknown) => {
-          this.#parts.log.error({ err, topic: packet.topic }, 'mqtt message failed');
+          this.#parts.log.error({ err, topic: packet.topic.slice(0, 200) }, 'mqtt message failed');
           done();
         },
       );
