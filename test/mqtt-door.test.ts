@@ -340,6 +340,17 @@ describe('the mqtt config', () => {
     expect(load(mqtt).mqtt?.clientId).toMatch(/^batchboard-/);
   });
 
+  it('reads the broker password from the variable passwordEnv names, at start, naming the key when it is not set', () => {
+    const mqtt = { url: 'mqtt://b', username: 'batchboard', passwordEnv: 'MQTT_PASSWORD', subscriptions: [oven] };
+    expect(load(mqtt, { MQTT_PASSWORD: 'from-env' }).mqtt).toMatchObject({ username: 'batchboard', password: 'from-env' });
+    expect(() => load(mqtt)).toThrow(ConfigError);
+    expect(() => load(mqtt)).toThrow(/mqtt\.passwordEnv: the environment variable MQTT_PASSWORD is not set/);
+    expect(() => load({ ...mqtt, password: 'inline' }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.passwordEnv.*not both/);
+    expect(() => load({ ...mqtt, passwordEnv: 'mqtt password' }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.passwordEnv.*environment variable/);
+    expect(() => load({ ...mqtt, username: undefined }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.username.*password/);
+    expect(load({ ...mqtt, passwordEnv: undefined, password: 'inline' }).mqtt?.password).toBe('inline');
+  });
+
   it('names MQTT_URL when it is not an mqtt address, or set without subscriptions', () => {
     expect(() => loadConfig({ MQTT_URL: 'tcp://broker:1883' })).toThrow(/MQTT_URL/);
     expect(() => loadConfig({ MQTT_URL: 'mqtt://broker:1883' })).toThrow(/MQTT_URL.*no mqtt section/);
