@@ -413,7 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const store = Object.freeze(readFileConfig(e.CONFIG));
   const webhooks = resolveWebhooks(store.webhooks, env);
   if (webhooks.problems.length > 0) throw new ConfigError(`config file ${e.CONFIG ?? '(none)'}: ${webhooks.problems.join('; ')}`);
-  const mqtt = resolveMqtt(store.mqtt, { url: e.MQTT_URL, hubId: e.HUB_ID }, e.CONFIG);
+  const mqtt = resolveMqtt(store.mqtt, { url: e.MQTT_URL, hubId: e.HUB_ID, onRedis: e.REDIS_URL !== undefined, vars: env }, e.CONFIG);
   if (mqtt && 'problem' in mqtt) throw new ConfigError(e.CONFIG ? `config file ${e.CONFIG}: ${mqtt.problem}` : `environment: ${mqtt.problem}`);
   const readyTimeoutMs = store.readyTimeoutMinutes * 60_000;
   return Object.freeze({

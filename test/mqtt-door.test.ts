@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
+import { pino } from 'pino';
 import { get as sparkplugNamespace } from 'sparkplug-payload';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import type { Hub } from '../server/hub.js';
 import type { Snapshot } from '../shared/schemas/board.js';
@@ -222,6 +223,63 @@ describe('the MQTT door', () => {
       await redis.destroy();
     }
   });
+
+  it('keeps a message the store could not take unacknowledged, retrying in order until Redis is back, then applies it', async () => {
+    const redis = await TestRedis.start();
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const logged = () => lines.map((l) => JSON.parse(l) as { msg: string; topic?: string; attempts?: number });
+    const subscriptions = [{ topic: 'line/#', as: 'machine', map: { id: '$.id', kind: 'oven', state: '$.state', updatedAt: '$.ts' } }];
+    const env = { CONFIG: storeFile({ url: broker.url, subscriptions }), HUB_ID: 'mqtt-store-away', REDIS_URL: redis.url };
+    const hub = await startTestHub(env, { log });
+    // A long topic: the door logs it cut to 200 characters.
+    const topic = `line/${'x'.repeat(2_000)}`;
+    try {
+      await doorUp(hub);
+      await publish(publisher, topic, { id: 'oven-6', state: 'preheating', ts: Date.now() });
+      await eventually(async () => expect((await machineOn(hub, 'oven-6'))?.state).toBe('preheating'));
+      await redis.stop();
+      await eventually(async () => expect((await readyz(hub)).status).toBe(503), 10_000);
+      const ts = Date.now();
+      await publish(publisher, topic, { id: 'oven-6', state: 'running', ts });
+      await publish(publisher, topic, { id: 'oven-6', state: 'unloading', ts: ts + 1 });
+      // Past where the door used to give up (4 tries over 4.25 s, logging the message lost) and acknowledge it as if taken.
+      const retriedOrLost = (l: { msg: string; attempts?: number }) =>
+        /^mqtt message lost/.test(l.msg) || (/^mqtt message/.test(l.msg) && (l.attempts ?? 0) >= 5);
+      await eventually(() => expect(logged().some(retriedOrLost)).toBe(true), 15_000);
+      expect(logged().filter((l) => /^mqtt message (lost|not acknowledged)/.test(l.msg))).toEqual([]);
+      await redis.up();
+      await eventually(async () => expect((await machineOn(hub, 'oven-6'))?.state).toBe('unloading'), 20_000);
+      expect(await metric(hub, 'batchboard_events_in_total{door="mqtt",kind="machine"}')).toBe(3);
+      expect(logged().some((l) => l.msg.includes('taken after the store came back'))).toBe(true);
+      for (const l of logged()) expect((l.topic ?? '').length, l.msg).toBeLessThanOrEqual(200);
+    } finally {
+      await hub.close();
+      await redis.destroy();
+    }
+  });
+
+  it('logs the topic of a message that failed cut to 200 characters, and acknowledges it', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const hub = await startTestHub(mqttEnv(broker, 'mqtt-failed-log'), { log });
+    const failed = () => lines.map((l) => JSON.parse(l) as { msg: string; topic?: string }).filter((l) => l.msg === 'mqtt message failed');
+    try {
+      await doorUp(hub);
+      // A fault inside the hub (not the message): the door logs it and goes on.
+      const spy = vi.spyOn(hub.board, 'machine').mockImplementation(() => {
+        throw new Error('a fault for the test');
+      });
+      await publish(publisher, `factory/${'x'.repeat(3_000)}/state`, { state: 'running', ts: Date.now() });
+      await eventually(() => expect(failed()).toHaveLength(1));
+      spy.mockRestore();
+      expect(failed()[0]?.topic).toBe(`factory/${'x'.repeat(192)}`);
+      await publish(publisher, 'factory/oven-8/state', { state: 'idle', ts: Date.now() });
+      await eventually(async () => expect((await machineOn(hub, 'oven-8'))?.state).toBe('idle'));
+    } finally {
+      await hub.close();
+    }
+  });
 });
 
 describe('the mqtt config', () => {
@@ -256,6 +314,41 @@ describe('the mqtt config', () => {
   ])('refuses %s at start, naming the key', (_what, mqtt, key) => {
     expect(() => load(mqtt)).toThrow(ConfigError);
     expect(() => load(mqtt)).toThrow(key);
+  });
+
+  it('refuses on Redis a machine subscription without a mapped updatedAt, naming the key and why; takes it embedded', () => {
+    const stamped = { ...oven, map: { ...oven.map, updatedAt: '$.ts' } };
+    const readings = { topic: 'factory/+/temp', as: 'readings', format: 'number', map: { id: '$topic[1]', readings: { temp: '$' } } };
+    const mqtt = { url: 'mqtt://b', subscriptions: [stamped, readings, oven] };
+    const onRedis = { REDIS_URL: 'redis://127.0.0.1:6379', HUB_ID: 'hub-a' };
+    expect(() => load(mqtt, onRedis)).toThrow(ConfigError);
+    expect(() => load(mqtt, onRedis)).toThrow(/mqtt\.subscriptions\.2\.map\.updatedAt: is required.*Redis.*older one/);
+    // Embedded there is one hub: its receive time is the only clock, and fine.
+    expect(load(mqtt, { HUB_ID: 'hub-a' }).mqtt?.subscriptions).toHaveLength(3);
+    // Readings without a time stay allowed on Redis: latest-wins telemetry, a stale copy only delays a reading.
+    expect(load({ url: 'mqtt://b', subscriptions: [stamped, readings] }, onRedis).mqtt?.subscriptions).toHaveLength(2);
+  });
+
+  it('refuses mqtt on Redis without HUB_ID or a clientId, naming HUB_ID: hubs on one host would share a session', () => {
+    const mqtt = { url: 'mqtt://b', subscriptions: [{ ...oven, map: { ...oven.map, updatedAt: '$.ts' } }] };
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(() => load(mqtt, redis)).toThrow(ConfigError);
+    expect(() => load(mqtt, redis)).toThrow(/HUB_ID: is required with mqtt on Redis.*take over/);
+    expect(load(mqtt, { ...redis, HUB_ID: 'hub-b' }).mqtt?.clientId).toBe('batchboard-hub-b');
+    expect(load({ ...mqtt, clientId: 'till-hub-2' }, redis).mqtt?.clientId).toBe('till-hub-2');
+    // Embedded there is one hub: the host name will do.
+    expect(load(mqtt).mqtt?.clientId).toMatch(/^batchboard-/);
+  });
+
+  it('reads the broker password from the variable passwordEnv names, at start, naming the key when it is not set', () => {
+    const mqtt = { url: 'mqtt://b', username: 'batchboard', passwordEnv: 'MQTT_PASSWORD', subscriptions: [oven] };
+    expect(load(mqtt, { MQTT_PASSWORD: 'from-env' }).mqtt).toMatchObject({ username: 'batchboard', password: 'from-env' });
+    expect(() => load(mqtt)).toThrow(ConfigError);
+    expect(() => load(mqtt)).toThrow(/mqtt\.passwordEnv: the environment variable MQTT_PASSWORD is not set/);
+    expect(() => load({ ...mqtt, password: 'inline' }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.passwordEnv.*not both/);
+    expect(() => load({ ...mqtt, passwordEnv: 'mqtt password' }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.passwordEnv.*environment variable/);
+    expect(() => load({ ...mqtt, username: undefined }, { MQTT_PASSWORD: 'x' })).toThrow(/mqtt\.username.*password/);
+    expect(load({ ...mqtt, passwordEnv: undefined, password: 'inline' }).mqtt?.password).toBe('inline');
   });
 
   it('names MQTT_URL when it is not an mqtt address, or set without subscriptions', () => {

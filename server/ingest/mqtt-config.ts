@@ -121,7 +121,13 @@ export const MqttFileConfig = z
       .regex(/^mqtts?:\/\/\S+$/, 'must start with mqtt:// or mqtts://, e.g. mqtt://192.168.1.5:1883')
       .optional(),
     username: z.string().min(1).max(256).optional(),
+    /** The broker password inline. Prefer `passwordEnv`: a config file is often copied, committed or shown. */
     password: z.string().max(256).optional(),
+    /** The environment variable that holds the broker password (read once, at start). */
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'must be the name of an environment variable, e.g. MQTT_PASSWORD')
+      .optional(),
     /** A client certificate and its key (PEM files), and a CA to trust, relative to the config file. */
     cert: FilePath.optional(),
     key: FilePath.optional(),
@@ -144,7 +150,12 @@ export const MqttFileConfig = z
     if ((m.cert === undefined) !== (m.key === undefined)) {
       ctx.addIssue({ code: 'custom', path: [m.cert === undefined ? 'cert' : 'key'], message: 'cert and key go together' });
     }
-    if (m.password !== undefined && m.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with a password' });
+    if (m.password !== undefined && m.passwordEnv !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'give one of password and passwordEnv, not both (better: passwordEnv)' });
+    }
+    if ((m.password !== undefined || m.passwordEnv !== undefined) && m.username === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with a password' });
+    }
   });
 export type MqttFileConfig = z.infer<typeof MqttFileConfig>;
 
@@ -161,16 +172,40 @@ export interface MqttConfig {
 
 /**
  * The section resolved against the environment and the config file's folder. Returns an English problem
- * naming the key when it cannot be (a file missing, no url anywhere).
+ * naming the key when it cannot be (a file missing, no url anywhere, a mapping several hubs cannot share).
+ * `vars`: the environment, for `passwordEnv`. `onRedis`: the hub runs on Redis (REDIS_URL), so several hubs may share the board and each takes every message.
  */
 export function resolveMqtt(
   section: MqttFileConfig | undefined,
-  env: { url: string | undefined; hubId: string | undefined },
+  env: { url: string | undefined; hubId: string | undefined; onRedis: boolean; vars: Readonly<Record<string, string | undefined>> },
   configFile: string | undefined,
 ): MqttConfig | undefined | { problem: string } {
   if (!section) return env.url === undefined ? undefined : { problem: 'MQTT_URL: is set, but the config file has no mqtt section (its subscriptions)' };
   const url = env.url ?? section.url;
   if (url === undefined) return { problem: 'mqtt.url: is required (or MQTT_URL in env)' };
+  if (env.onRedis && env.hubId === undefined && section.clientId === undefined) {
+    return {
+      problem:
+        'HUB_ID: is required with mqtt on Redis (REDIS_URL), or mqtt.clientId: several hubs, each with its own broker session; ' +
+        `without either every hub on one host would be ${defaultClientId(undefined)}, and each would take over the other's session in turn`,
+    };
+  }
+  if (env.onRedis) {
+    const unstamped = section.subscriptions.findIndex((s) => s.as === 'machine' && s.map.updatedAt === undefined);
+    if (unstamped >= 0) {
+      return {
+        problem:
+          `mqtt.subscriptions.${unstamped}.map.updatedAt: is required for 'as': 'machine' on Redis (REDIS_URL): every hub takes every message, ` +
+          "and without the message's own time each hub stamps its receive time, so a hub draining its backlog after a restart " +
+          'would overwrite a newer state with an older one. Map the time the machine sent it ($.ts, or $.timestamp for Sparkplug)',
+      };
+    }
+  }
+  let password = section.password;
+  if (section.passwordEnv !== undefined) {
+    password = env.vars[section.passwordEnv];
+    if (!password) return { problem: `mqtt.passwordEnv: the environment variable ${section.passwordEnv} is not set` };
+  }
   const folder = path.dirname(path.resolve(configFile ?? '.'));
   const tls: { cert?: string; key?: string; ca?: string } = {};
   for (const key of ['cert', 'key', 'ca'] as const) {
@@ -182,11 +217,15 @@ export function resolveMqtt(
   }
   return Object.freeze({
     url,
-    clientId: section.clientId ?? `batchboard-${(env.hubId ?? hostname()).replace(/[^\w.:-]/g, '_')}`.slice(0, 64),
+    clientId: section.clientId ?? defaultClientId(env.hubId),
     username: section.username,
-    password: section.password,
+    password,
     tls: Object.freeze(tls),
     sessionExpiryHours: section.sessionExpiryHours,
     subscriptions: section.subscriptions,
   });
+}
+
+function defaultClientId(hubId: string | undefined): string {
+  return `batchboard-${(hubId ?? hostname()).replace(/[^\w.:-]/g, '_')}`.slice(0, 64);
 }

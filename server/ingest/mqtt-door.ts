@@ -16,8 +16,16 @@ const MAX_PACKET_BYTES = MQTT_MAX_PAYLOAD_BYTES + 1024;
 /** Waits between connection attempts: doubling from the first, up to the last, for as long as the broker is away. */
 export const RECONNECT_MS = { first: 500, max: 15_000 } as const;
 
-/** A message the store could not take is tried again after these waits (its PUBACK waits too), then logged as lost. */
-const RETRY_DELAYS_MS = [250, 1_000, 3_000] as const;
+/** MQTT 5 DISCONNECT reason code 0x8E, Session taken over: another client connected with this client id. */
+const SESSION_TAKEN_OVER = 0x8e;
+
+/**
+ * A message the store could not take (Redis away) is tried again, waiting from the first, twice as long each
+ * time up to the last, for as long as the door is open and the connection it came on lives. It is not
+ * acknowledged meanwhile, and the messages after it wait (one at a time, in order); when the connection ends
+ * first, it is left unacknowledged and the broker delivers it again from the session.
+ */
+export const STORE_RETRY_MS = { first: 250, max: 5_000 } as const;
 
 /** Machines this door remembers having written: their newest record may not have reached the board's view yet. */
 const MAX_REMEMBERED = 1_000;
@@ -33,7 +41,7 @@ export interface MqttDoorParts {
  * The MQTT door: a persistent session (clean: false) on the store's broker, QoS 1 subscriptions, one message
  * at a time in the order the broker delivers them (MQTT.js `handleMessage`), acknowledged after it was applied
  * or refused. Every hub takes every message (docs/protocol.md, "MQTT door"); the board's last-write-wins
- * makes the second hub's copy harmless.
+ * by the message's own time (required for machine states on Redis, mqtt-config.ts) makes the second copy harmless.
  */
 export class MqttDoor {
   readonly name = 'mqtt';
@@ -47,6 +55,9 @@ export class MqttDoor {
   #closed = false;
   #wasUp = false;
   #lastError: string | undefined;
+  /** The broker ended the last connection because another client took the session over (same client id). */
+  #takenOver = false;
+  #takeoverLogged = false;
   /** The broker's url as logged: a user:password in it stays out of the log. */
   #where: string;
   #written = new Map<string, Machine>();
@@ -69,17 +80,33 @@ export class MqttDoor {
     const client = connect(this.#config.url, this.#options());
     this.#client = client;
     client.handleMessage = (packet, done) => {
-      this.#receive(packet).then(
-        () => done(),
+      // The connection the message came on: once it is gone, a PUBACK would go out on the next one, for a
+      // message the broker delivers again there anyway.
+      const stream = client.stream;
+      const open = (): boolean => !this.#closed && !stream.destroyed;
+      this.#receive(packet, open).then(
+        (taken) => (taken ? done() : done(new Error('not taken: left unacknowledged for the broker to deliver again'))),
         (err: unknown) => {
-          this.#parts.log.error({ err, topic: packet.topic }, 'mqtt message failed');
+          this.#parts.log.error({ err, topic: packet.topic.slice(0, 200) }, 'mqtt message failed');
           done();
         },
       );
     };
     client.on('connect', () => {
-      client.options.reconnectPeriod = RECONNECT_MS.first;
+      // After a takeover the waits keep growing: two clients with one id would otherwise throw each other off every 0.5 s.
+      if (!this.#takenOver) client.options.reconnectPeriod = RECONNECT_MS.first;
+      this.#takenOver = false;
       this.#subscribe(client);
+    });
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode !== SESSION_TAKEN_OVER) return;
+      this.#takenOver = true;
+      if (this.#takeoverLogged) return;
+      this.#takeoverLogged = true;
+      this.#parts.log.error(
+        { url: this.#where, clientId: this.#config.clientId },
+        'mqtt session taken over by another client with the same client id: give each hub its own HUB_ID (or mqtt.clientId)',
+      );
     });
     client.on('close', () => {
       this.#subscribed = false;
@@ -135,7 +162,8 @@ export class MqttDoor {
     });
   }
 
-  async #receive(packet: IPublishPacket): Promise<void> {
+  /** True once the message was applied or refused (acknowledge it); false when it was not taken (do not). */
+  async #receive(packet: IPublishPacket, open: () => boolean): Promise<boolean> {
     const topic = packet.topic;
     const mapping = this.#mappings.find((m) => topicMatches(m.subscription.topic, topic));
     this.#parts.metrics.mqttMessages.inc({ subscription: mapping?.subscription.topic ?? '(none)' });
@@ -149,7 +177,7 @@ export class MqttDoor {
     if ('reason' in decoded) return this.#refuse(decoded);
     const composed = this.#compose(mapping.map(topic, decoded));
     if ('reason' in composed) return this.#refuse(composed);
-    await this.#submit(composed.machine, topic);
+    return this.#submit(composed.machine, topic, open);
   }
 
   /** The update a message makes: the held machine with the fields the message gives (readings merged in). */
@@ -178,21 +206,27 @@ export class MqttDoor {
     return !seen || written.updatedAt > seen.updatedAt ? written : seen;
   }
 
-  async #submit(machine: Record<string, unknown>, topic: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  /** True once the store took the message or refused it; false when the connection or the door ended first. */
+  async #submit(machine: Record<string, unknown>, topic: string, open: () => boolean): Promise<boolean> {
+    const where = topic.slice(0, 200);
+    let wait: number = STORE_RETRY_MS.first;
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && !open()) {
+        this.#parts.log.warn({ topic: where, attempts: attempt - 1 }, 'mqtt message not acknowledged: the store is unavailable; the broker delivers it again');
+        return false;
+      }
       const result: IntakeResult = await this.#parts.intake.submit('mqtt', 'machine', machine);
       if (result.ok) {
         // A duplicate (another hub's copy got there first) is what the store holds too, though this hub's view may lag.
         if (result.data.applied || result.data.reason === 'duplicate') this.#remember(machine);
-        return;
+        if (attempt > 1) this.#parts.log.info({ topic: where, attempts: attempt }, 'mqtt message taken after the store came back');
+        return true;
       }
-      if (result.error.code !== 'store_unavailable') return;
-      const wait = RETRY_DELAYS_MS[attempt];
-      if (wait === undefined || this.#closed) {
-        this.#parts.log.error({ topic, attempts: attempt + 1 }, 'mqtt message lost: the store was unavailable');
-        return;
-      }
+      if (result.error.code !== 'store_unavailable') return true;
+      if (attempt === 1) this.#parts.log.warn({ topic: where }, 'mqtt message waiting for the store (unavailable): retrying, not acknowledged');
+      else this.#parts.log.debug({ topic: where, attempts: attempt, waitMs: wait }, 'mqtt message still waiting for the store');
       await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(STORE_RETRY_MS.max, wait * 2);
     }
   }
 
@@ -206,8 +240,10 @@ export class MqttDoor {
     if (this.#written.size > MAX_REMEMBERED) this.#written.delete(this.#written.keys().next().value!);
   }
 
-  #refuse(refused: Refusal): void {
+  /** Refused messages are acknowledged: sent again they would be refused again. */
+  #refuse(refused: Refusal): true {
     this.#parts.intake.reject('mqtt', refused.reason, refused.error);
+    return true;
   }
 
   async close(): Promise<void> {
