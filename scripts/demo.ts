@@ -98,7 +98,9 @@ function writeDemoConfig(withMqtt: boolean): string {
     ...Object.fromEntries(['name', 'kind', 'state', 'batch', 'updatedAt'].map((key) => [key, `$.${key}`])),
     readings: { tempC: '$.readings.tempC', inkPct: '$.readings.inkPct' },
   };
-  const mqtt = { subscriptions: [{ topic: `${DEMO_TOPIC}/+`, as: 'machine', map }] };
+  // A client id of its own: on Redis the hub needs HUB_ID or one (docs/protocol.md, "Several hubs").
+  const clientId = `batchboard-demo-${process.env.HUB_ID ?? 'hub'}`;
+  const mqtt = { clientId, subscriptions: [{ topic: `${DEMO_TOPIC}/+`, as: 'machine', map }] };
   writeFileSync(file, JSON.stringify({ planner: { enabled: true }, ...(withMqtt ? { mqtt } : {}) }));
   return file;
 }
