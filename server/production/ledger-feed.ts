@@ -81,15 +81,20 @@ export class LedgerFeed {
     });
   }
 
+  /**
+   * Reads the day into a fresh ledger and swaps it in at the end, so the planner and the kiosk keep the last whole
+   * view meanwhile (a pass on a half-read day would see an empty shelf and plan trays for nobody).
+   */
   async #readToday(): Promise<void> {
     const from = dayStart(Date.now(), this.#timeZone) - READ_BEFORE_DAY_MS;
-    this.#ledger.clear();
+    const day = this.#ledger.emptyCopy();
     let read = 0;
     try {
       for await (const page of this.#events.pages(from, Date.now())) {
-        for (const e of page) if (e.type === 'order' || e.type === 'run') feed(this.#ledger, e);
+        for (const e of page) if (e.type === 'order' || e.type === 'run') feed(day, e);
         read += page.length;
       }
+      this.#ledger.adopt(day);
       this.#log.info({ events: read }, "today's production read from the event log");
     } catch (err) {
       this.#log.warn({ err, events: read }, "could not read today's production from the event log; the shelf counts from what this hub sees");

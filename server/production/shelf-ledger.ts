@@ -25,11 +25,16 @@ export class ShelfLedger {
     this.#now = now;
   }
 
-  /** Forgets everything: the day is about to be read again from the event log. */
-  clear(): void {
-    this.#done.clear();
-    this.#fromShelf.clear();
-    this.#inRuns.clear();
+  /** An empty ledger of the same products, to read the day into while this one keeps serving. */
+  emptyCopy(): ShelfLedger {
+    return new ShelfLedger(this.#products, this.#now);
+  }
+
+  /** Takes what `other` holds in place of its own, in one step: no reader ever sees a half-read day. */
+  adopt(other: ShelfLedger): void {
+    this.#done = other.#done;
+    this.#fromShelf = other.#fromShelf;
+    this.#inRuns = other.#inRuns;
   }
 
   observeRun(run: Run): void {
