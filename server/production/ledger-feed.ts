@@ -29,6 +29,7 @@ export class LedgerFeed {
   #reading: Promise<void> | undefined;
   #again = false;
   #ready = false;
+  #closed = false;
   #onRead: (first: boolean) => void;
 
   constructor(board: Board, ledger: ShelfLedger, deps: { events: EventLog; log: Logger; timeZone: TimeZone; onRead: (first: boolean) => void }) {
@@ -55,9 +56,21 @@ export class LedgerFeed {
     this.#read();
   }
 
-  /** Resolves when no read is under way. */
-  async settled(): Promise<void> {
-    while (this.#reading) await this.#reading;
+  /** Waits (bounded) for a read under way; nothing is started after. */
+  async close(): Promise<void> {
+    await this.settled();
+    this.#closed = true;
+  }
+
+  /** Resolves when no read is under way, or after `maxMs` (a read waiting on a store that is away must not hold a close). */
+  async settled(maxMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+    const done = (async () => {
+      while (this.#reading) await this.#reading;
+    })();
+    await Promise.race([done, giveUp]);
+    clearTimeout(timer);
   }
 
   #read(): void {
@@ -68,6 +81,8 @@ export class LedgerFeed {
     this.#waiting ??= [];
     this.#reading = this.#readToday().finally(() => {
       this.#reading = undefined;
+      // A read that ends after the hub closed starts nothing.
+      if (this.#closed) return;
       if (this.#again) {
         this.#again = false;
         this.#read();

@@ -60,7 +60,7 @@ export function openProduction(config: Config, deps: { board: Board; leases: Lea
         fed?.start();
       },
       close: async () => {
-        await fed?.settled();
+        await fed?.close();
         outlook?.close();
         await planning?.close();
       },
