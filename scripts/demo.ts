@@ -1,7 +1,7 @@
 // `npm run demo`: the hub plus a simulated pop-up day, fed through the real doors
 // (REST always; with REDIS_URL, alternately Redis pub/sub and the inbox stream too;
 // with MQTT_URL and a broker that answers, the machines report over MQTT as a gateway's would).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -89,7 +89,10 @@ const timer = setInterval(() => {
   if (floor) sendAll(floor.step(Date.now(), hub.board));
 }, 250);
 
-/** The demo's config in its data folder: the sample menu (made in runs) with the planner on, and the MQTT door when a broker answers. */
+/**
+ * The demo's config in its data folder: the sample menu (made in runs) with the planner on, the sample store's director
+ * rules (docs/sample-store/store.json: with OBS_URL set the program cuts by itself), and the MQTT door when a broker answers.
+ */
 function writeDemoConfig(withMqtt: boolean): string {
   mkdirSync(DEMO_DATA_DIR, { recursive: true });
   const file = path.resolve(DEMO_DATA_DIR, 'demo-store.json');
@@ -101,7 +104,8 @@ function writeDemoConfig(withMqtt: boolean): string {
   // A client id of its own: on Redis the hub needs HUB_ID or one (docs/protocol.md, "Several hubs").
   const clientId = `batchboard-demo-${process.env.HUB_ID ?? 'hub'}`;
   const mqtt = { clientId, subscriptions: [{ topic: `${DEMO_TOPIC}/+`, as: 'machine', map }] };
-  writeFileSync(file, JSON.stringify({ planner: { enabled: true }, ...(withMqtt ? { mqtt } : {}) }));
+  const sample = JSON.parse(readFileSync(new URL('../docs/sample-store/store.json', import.meta.url), 'utf8')) as { director: unknown };
+  writeFileSync(file, JSON.stringify({ planner: { enabled: true }, director: sample.director, ...(withMqtt ? { mqtt } : {}) }));
   return file;
 }
 

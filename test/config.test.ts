@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { isMessageKey } from '../shared/text/catalogue.js';
 import { startTestHub, tempDir } from './helpers/hub.js';
+import { TEST_SCENES } from './helpers/obs-studio.js';
 
 function configFile(content: string): string {
   const file = path.join(tempDir(), 'store.json');
@@ -122,6 +123,21 @@ describe('the sample store config in docs/', () => {
     expect(JSON.parse(block!)).toEqual(sample);
     expect(sample.locale).toBe('sv');
     expect(Object.keys(sample.locales.sv!.messages).every(isMessageKey)).toBe(true);
+  });
+
+  it('directs OBS out of the box: the oven unloading on the oven cam for 40 s, a fault back to the board, the finishing station on its cam', () => {
+    const { director } = loadConfig({ CONFIG: SAMPLE }).shop;
+    const rule = (name: string) => director.rules.find((r) => r.name === name);
+    expect(rule('oven-unloading')).toMatchObject({ machine: 'oven-1', state: 'unloading', scene: 'Oven Cam', seconds: 40 });
+    expect(rule('finishing-running')).toMatchObject({ machine: 'finishing-1', state: 'running', scene: 'Finishing Station' });
+    const faults = director.rules.filter((r) => 'state' in r && r.state === 'fault');
+    // Every machine of the demo's floor (scripts/simulator.ts), above every other rule.
+    expect(faults.map((r) => ('machine' in r ? r.machine : undefined)).sort()).toEqual(['finishing-1', 'oven-1', 'printer-1']);
+    const others = Math.max(...director.rules.filter((r) => !faults.includes(r)).map((r) => r.priority));
+    for (const f of faults) expect(f.scene).toBe(director.defaultScene);
+    expect(Math.min(...faults.map((f) => f.priority))).toBeGreaterThan(others);
+    // Only scenes the OBS setup has (test/helpers/obs-studio.ts seeds the same ones).
+    expect(new Set([director.defaultScene, ...director.rules.map((r) => r.scene)])).toEqual(new Set(TEST_SCENES));
   });
 
   it('starts a hub as written, logo included', async () => {
