@@ -133,6 +133,44 @@ describe('the director against a real OBS Studio', () => {
     const status = (await api(hub, 'GET', '/api/director')).json.data!;
     expect(status).toMatchObject({ enabled: true, obs: 'connected', missingScenes: ['Printer Cam'] });
     expect(status.scenes).toEqual(['Board', 'Finishing Station', 'Oven Cam']);
+    // And in /readyz's details: OBS is outside the hub, so a missing scene does not make the hub unready.
+    const ready = await fetch(`${hub.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, director: { obs: 'connected', missingScenes: ['Printer Cam'] } });
+  });
+
+  it('cuts by itself on the sample store’s rules: the oven unloading goes to the oven cam', async () => {
+    await closeHub();
+    // The sample config as written, on its own embedded store; the machine comes through the REST door.
+    const sample = await startTestHub({
+      OBS_URL: obs.url,
+      OBS_PASSWORD: obs.password,
+      CONFIG: path.resolve(import.meta.dirname, '../docs/sample-store/store.json'),
+    });
+    try {
+      await eventually(
+        async () => expect((await api(sample, 'GET', '/api/director')).json.data).toMatchObject({ obs: 'connected', missingScenes: [] }),
+        15_000,
+      );
+      expect(await (await fetch(`${sample.url}/readyz`)).json()).toMatchObject({ director: { obs: 'connected', missingScenes: [] } });
+      expect(await program()).toBe('Board');
+      const mark = cuts.length;
+      const sent = await api(sample, 'POST', '/api/machines', machine({ id: 'oven-1', kind: 'oven', state: 'unloading', updatedAt: ++t }));
+      expect(sent.status).toBeLessThan(300);
+      await eventually(() => expect(cutsSince(mark)).toEqual(['Oven Cam']), 10_000);
+      await eventually(async () =>
+        expect(((await api(sample, 'GET', '/api/director')).json.data!.log as DirectorLogEntry[]).at(-1)).toMatchObject({
+          scene: 'Oven Cam',
+          cause: 'rule',
+          rule: 'oven-unloading',
+          machine: 'oven-1',
+          state: 'unloading',
+        }),
+      );
+    } finally {
+      await sample.close();
+      await openHub(LONG_HOLD_MINUTES);
+    }
   });
 
   it('switches the program when a machine event arrives on Redis, and back to the default when the rule time is up', async () => {

@@ -80,7 +80,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const logo = deps.logoFile;
   // Checked at start (server/config.ts): a file in the config's folder, which may itself sit in a dot-folder.
   if (logo) app.get(LOGO_PATH, (_req, res) => res.set('Cache-Control', 'public, max-age=300').sendFile(logo, { dotfiles: 'allow' }));
-  app.use(healthRouter(deps.board, deps.metrics, deps.doors));
+  app.use(healthRouter(deps.board, deps.metrics, deps.doors, deps.director));
   app.use(staticRouter(deps.webRoot));
   app.use((_req, res) => {
     sendError(res, apiError('not_found', {}, 'no such route'));
