@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Order, OrderStatus } from '../shared/schemas/order.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
-import { TEST_PIN, TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { storeDay } from '../shared/store-time.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
@@ -61,16 +61,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
   });
 
   /** A tablet of its own (its own cookies), logged in afresh. */
-  async function openConsole(url = hub.url): Promise<Page> {
-    const page = await browser.newPage({ viewport: LANDSCAPE, hasTouch: true });
-    page.setDefaultTimeout(8_000);
-    await page.goto(storeUrl(url, '/staff'));
-    await page.getByPlaceholder('e.g. Ana').fill('Ana');
-    for (const digit of TEST_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('.console[data-connected="true"]').waitFor();
-    return page;
-  }
+  const openConsole = (url = hub.url): Promise<Page> => openConsoleAt(browser, url, LANDSCAPE);
 
   async function statuses(ids: string[]): Promise<Record<string, OrderStatus | undefined>> {
     const held = await Promise.all(ids.map((id) => hub.board.order(id)));
