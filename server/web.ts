@@ -85,6 +85,8 @@ export function openWeb(
     kiosk: ordering.kiosk,
     ordersPerMinute: config.shop.kiosk.ordersPerMinute,
     timeZone: config.shop.timeZone,
+    directorConfig: config.shop.director,
+    publicUrl: config.publicUrl,
     insight: insights.insight,
     floor: staff.floor,
     hooks: hooksRouter(config.webhooks, parts),

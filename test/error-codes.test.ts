@@ -425,6 +425,7 @@ describe('every error answer of the API', () => {
         send: () => at('GET', '/api/director/log?format=xml', { headers: AUTH }),
       },
       { route: 'GET /api/director/thumbnail', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/director/thumbnail') },
+      { route: 'GET /api/director/scene-collection', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/director/scene-collection') },
       {
         route: 'GET /api/director/thumbnail',
         what: 'no OBS',

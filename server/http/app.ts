@@ -12,6 +12,8 @@ import { isStoreOutage } from '../state/outage.js';
 import { healthRouter } from './health.js';
 import { screensRouter } from '../screens/screen-routes.js';
 import { directorRouter } from '../director/director-routes.js';
+import { sceneCollectionRouter } from '../director/scene-collection-route.js';
+import type { DirectorConfig } from '../../shared/schemas/director.js';
 import type { Director } from '../director/director.js';
 import type { DirectorJournal } from '../director/journal.js';
 import { staticRouter } from './static.js';
@@ -59,6 +61,9 @@ export interface HttpDeps {
   runs: ProductionRuns;
   /** `POST /api/hooks/<name>` for each configured webhook source (server/hooks); none without any. */
   hooks: Router | undefined;
+  /** The director's scenes, for the OBS scene collection (served with or without OBS_URL). */
+  directorConfig: DirectorConfig;
+  publicUrl: string | undefined;
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -71,6 +76,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   if (deps.hooks) app.use('/api/hooks', deps.hooks);
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff, deps.timeZone));
+  app.use('/api', sceneCollectionRouter(deps.directorConfig, deps.publicUrl, staff));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
   app.use('/api/runs', runsRouter(deps.runs, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));

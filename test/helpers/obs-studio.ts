@@ -25,13 +25,17 @@ export class ObsStudio {
   #xvfb: ChildProcess | undefined;
   #obs: ChildProcess | undefined;
 
-  private constructor(port: number, dir: string) {
+  /** A scene collection to load instead of the three plain-colour scenes (its `name` is replaced). */
+  readonly #collection: Record<string, unknown> | undefined;
+
+  private constructor(port: number, dir: string, collection?: Record<string, unknown>) {
     this.port = port;
     this.dir = dir;
+    this.#collection = collection;
   }
 
-  static async start(): Promise<ObsStudio> {
-    const obs = new ObsStudio(await freePort(), mkdtempSync(path.join(tmpdir(), 'bb-obs-')));
+  static async start(opts: { collection?: Record<string, unknown> } = {}): Promise<ObsStudio> {
+    const obs = new ObsStudio(await freePort(), mkdtempSync(path.join(tmpdir(), 'bb-obs-')), opts.collection);
     obs.#writeConfig();
     await obs.up();
     return obs;
@@ -74,10 +78,34 @@ export class ObsStudio {
     );
     writeFileSync(
       path.join(cfg, 'basic/profiles/Test/basic.ini'),
-      ['[General]', 'Name=Test', '[Video]', 'BaseCX=640', 'BaseCY=360', 'OutputCX=640', 'OutputCY=360', 'FPSType=1', 'FPSInt=30', '[Output]', 'Mode=Simple', '[SimpleOutput]', `FilePath=${path.join(this.dir, 'recordings')}`, ''].join('\n'),
+      [
+        '[General]',
+        'Name=Test',
+        '[Video]',
+        'BaseCX=640',
+        'BaseCY=360',
+        'OutputCX=640',
+        'OutputCY=360',
+        'FPSType=1',
+        'FPSInt=30',
+        '[Output]',
+        'Mode=Simple',
+        '[SimpleOutput]',
+        `FilePath=${path.join(this.dir, 'recordings')}`,
+        '',
+      ].join('\n'),
     );
     const sources = TEST_SCENES.flatMap((name, i) => [
-      { id: 'color_source_v3', versioned_id: 'color_source_v3', name: `${name} Color`, uuid: randomUUID(), settings: { color: COLOURS[i % 3], width: 640, height: 360 }, enabled: true, flags: 0, mixers: 0 },
+      {
+        id: 'color_source_v3',
+        versioned_id: 'color_source_v3',
+        name: `${name} Color`,
+        uuid: randomUUID(),
+        settings: { color: COLOURS[i % 3], width: 640, height: 360 },
+        enabled: true,
+        flags: 0,
+        mixers: 0,
+      },
       {
         id: 'scene',
         versioned_id: 'scene',
@@ -86,12 +114,43 @@ export class ObsStudio {
         enabled: true,
         flags: 0,
         mixers: 0,
-        settings: { id_counter: 1, custom_size: false, items: [{ name: `${name} Color`, id: 1, visible: true, locked: false, pos: { x: 0, y: 0 }, scale: { x: 1, y: 1 }, rot: 0, align: 5, bounds_type: 0, bounds_align: 0, bounds: { x: 0, y: 0 } }] },
+        settings: {
+          id_counter: 1,
+          custom_size: false,
+          items: [
+            {
+              name: `${name} Color`,
+              id: 1,
+              visible: true,
+              locked: false,
+              pos: { x: 0, y: 0 },
+              scale: { x: 1, y: 1 },
+              rot: 0,
+              align: 5,
+              bounds_type: 0,
+              bounds_align: 0,
+              bounds: { x: 0, y: 0 },
+            },
+          ],
+        },
       },
     ]);
+    const file = path.join(cfg, `basic/scenes/${COLLECTION}.json`);
+    if (this.#collection) return writeFileSync(file, JSON.stringify({ ...this.#collection, name: COLLECTION }));
     writeFileSync(
-      path.join(cfg, `basic/scenes/${COLLECTION}.json`),
-      JSON.stringify({ name: COLLECTION, current_scene: TEST_SCENES[0], current_program_scene: TEST_SCENES[0], scene_order: TEST_SCENES.map((name) => ({ name })), sources, groups: [], transitions: [], current_transition: 'Cut', transition_duration: 300, modules: {} }),
+      file,
+      JSON.stringify({
+        name: COLLECTION,
+        current_scene: TEST_SCENES[0],
+        current_program_scene: TEST_SCENES[0],
+        scene_order: TEST_SCENES.map((name) => ({ name })),
+        sources,
+        groups: [],
+        transitions: [],
+        current_transition: 'Cut',
+        transition_duration: 300,
+        modules: {},
+      }),
     );
   }
 
@@ -133,7 +192,10 @@ export class ObsStudio {
     writeFileSync(file, '');
     const fs = await import('node:fs');
     const fd = fs.openSync(file, 'w');
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'ignore', fd], detached: true });
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp', '-noreset'], {
+      stdio: ['ignore', 'ignore', 'ignore', fd],
+      detached: true,
+    });
     const deadline = Date.now() + 10_000;
     while (!readFileSync(file, 'utf8').trim()) {
       if (xvfb.exitCode !== null || Date.now() > deadline) throw new Error('Xvfb did not report a display');
