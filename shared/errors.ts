@@ -79,6 +79,14 @@ export const ERROR_PARAMS = {
   obs_unavailable: none,
   /** OBS did not answer `request` within `timeoutMs`. */
   obs_timeout: z.object({ request: z.string(), timeoutMs: count }).strict(),
+  /** No clip can be saved: OBS's replay buffer is not running (`director.replayBuffer` off, not in OBS's profile, or `auto` while OBS neither streams nor records). */
+  replay_buffer_off: none,
+  /** No highlight `id` with a thumbnail (unknown, or saved by an earlier run of the hub). */
+  unknown_highlight: z.object({ id: z.string() }).strict(),
+  /** No highlight of today saved a clip named `name`. */
+  unknown_clip: z.object({ name: z.string() }).strict(),
+  /** The clip `name` was saved, but the hub cannot read its file (moved, deleted, or OBS on another computer). */
+  clip_unavailable: z.object({ name: z.string() }).strict(),
   /** The hub runs without OBS (`OBS_URL` unset). */
   director_disabled: none,
   /** The hub has not loaded its board yet. */

@@ -22,6 +22,8 @@ const DISABLED: DirectorStatus = {
   studioMode: false,
   streaming: false,
   recording: false,
+  replayBuffer: { mode: 'off', active: false, available: false },
+  highlightsToday: 0,
 };
 
 function fail(res: Response, err: unknown): void {

@@ -89,6 +89,8 @@ export class Director {
       studioMode: this.#studioMode,
       streaming: this.#streaming,
       recording: this.#recording,
+      replayBuffer: { mode: this.#config.replayBuffer, active: false, available: true },
+      highlightsToday: 0,
     };
   }
 

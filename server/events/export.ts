@@ -18,6 +18,18 @@ function csvLine(e: LoggedEvent): string {
       return csvRow([e.at, time, `staff_${e.staff.action}`, '', e.staff.order, e.staff.number, e.staff.to, e.staff.who, JSON.stringify(e.staff)]);
     case 'director':
       return csvRow([e.at, time, `director_${e.director.cause}`, '', '', '', e.director.scene, e.director.by ?? '', JSON.stringify(e.director)]);
+    case 'highlight':
+      return csvRow([
+        e.at,
+        time,
+        `highlight_${e.highlight.cause}`,
+        '',
+        e.highlight.id,
+        e.highlight.orders.join(' '),
+        e.highlight.file,
+        e.highlight.by ?? '',
+        JSON.stringify(e.highlight),
+      ]);
     case 'run':
       return csvRow([e.at, time, 'run', e.seq, e.run.id, '', e.run.status, '', JSON.stringify(e.run)]);
   }

@@ -17,6 +17,10 @@ const STATUS: Record<ErrorCode, number> = {
   unknown_screen: 404,
   unknown_run: 404,
   unknown_scene: 404,
+  unknown_highlight: 404,
+  unknown_clip: 404,
+  // A clip that was saved, but whose file the hub cannot read (OBS on another computer, or the file moved).
+  clip_unavailable: 404,
   // Valid, but the board has no room for another order until some leave it.
   board_full: 409,
   // A conditional write on a status the order has left (staff `from`).
@@ -43,6 +47,7 @@ const STATUS: Record<ErrorCode, number> = {
   obs_unavailable: 503,
   obs_timeout: 503,
   director_disabled: 503,
+  replay_buffer_off: 503,
   not_ready: 503,
   // The outcome is unknown: a retry of the same write (same updatedAt, or the kiosk's same key) is safe.
   store_unavailable: 503,

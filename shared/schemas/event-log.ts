@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MachineEvent, OrderEvent, RunEvent, SceneEvent } from './board.js';
 import { EpochMs, Id, label } from './common.js';
 import { OrderStatus } from './order.js';
-import { DirectorLogEntry } from './director.js';
+import { DirectorLogEntry, Highlight } from './director.js';
 
 /** What staff did, as the log keeps it. */
 export const StaffLogEntry = z.object({
@@ -30,6 +30,8 @@ export const LoggedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('staff'), staff: StaffLogEntry, ...At }),
   // A program switch with its cause: the director's log is these entries (GET /api/director/log is a filtered view).
   z.object({ type: z.literal('director'), director: DirectorLogEntry, ...At }),
+  // A highlight clip saved from OBS's replay buffer: the day's highlights are read back from these at start.
+  z.object({ type: z.literal('highlight'), highlight: Highlight, ...At }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 
