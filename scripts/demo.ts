@@ -76,6 +76,7 @@ process.stderr.write(
     `  API token  ${apiToken}${process.env.API_TOKEN ? ' (API_TOKEN)' : ' (this run only; set API_TOKEN to choose one)'}`,
     `  orders     numbered from ${lastNumber + 1}`,
     ...(mqtt ? [`  machines   over MQTT, ${DEMO_TOPIC}/<id> on ${process.env.MQTT_URL ?? ''}`] : []),
+    ...(config.obs ? [`  OBS        ${config.obs.url}: cuts and clips by the sample rules (Highlights on the staff console)`] : []),
     '',
     '',
   ].join('\n'),
@@ -91,7 +92,7 @@ const timer = setInterval(() => {
 
 /**
  * The demo's config in its data folder: the sample menu (made in runs) with the planner on, the sample store's director
- * rules (docs/sample-store/store.json: with OBS_URL set the program cuts by itself), and the MQTT door when a broker answers.
+ * rules (docs/sample-store/store.json: with OBS_URL set the program cuts and clips by itself), and the MQTT door when a broker answers.
  */
 function writeDemoConfig(withMqtt: boolean): string {
   mkdirSync(DEMO_DATA_DIR, { recursive: true });
@@ -105,7 +106,9 @@ function writeDemoConfig(withMqtt: boolean): string {
   const clientId = `batchboard-demo-${process.env.HUB_ID ?? 'hub'}`;
   const mqtt = { clientId, subscriptions: [{ topic: `${DEMO_TOPIC}/+`, as: 'machine', map }] };
   const sample = JSON.parse(readFileSync(new URL('../docs/sample-store/store.json', import.meta.url), 'utf8')) as { director: unknown };
-  writeFileSync(file, JSON.stringify({ planner: { enabled: true }, director: sample.director, ...(withMqtt ? { mqtt } : {}) }));
+  // The replay buffer always on: with OBS_URL the demo clips the tray coming out although nothing streams or records.
+  const director = { ...(sample.director as object), replayBuffer: 'always' };
+  writeFileSync(file, JSON.stringify({ planner: { enabled: true }, director, ...(withMqtt ? { mqtt } : {}) }));
   return file;
 }
 

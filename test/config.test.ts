@@ -128,7 +128,9 @@ describe('the sample store config in docs/', () => {
   it('directs OBS out of the box: the oven unloading on the oven cam for 40 s, a fault back to the board, the finishing station on its cam', () => {
     const { director } = loadConfig({ CONFIG: SAMPLE }).shop;
     const rule = (name: string) => director.rules.find((r) => r.name === name);
-    expect(rule('oven-unloading')).toMatchObject({ machine: 'oven-1', state: 'unloading', scene: 'Oven Cam', seconds: 40 });
+    // The tray coming out is the moment the social team wants: a clip of it and the 10 s after.
+    expect(rule('oven-unloading')).toMatchObject({ machine: 'oven-1', state: 'unloading', scene: 'Oven Cam', seconds: 40, clip: { afterSeconds: 10 } });
+    expect(director.replayBuffer).toBe('auto');
     expect(rule('finishing-running')).toMatchObject({ machine: 'finishing-1', state: 'running', scene: 'Finishing Station' });
     const faults = director.rules.filter((r) => 'state' in r && r.state === 'fault');
     // Every machine of the demo's floor (scripts/simulator.ts), above every other rule.

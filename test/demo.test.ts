@@ -1,35 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../shared/schemas/board.js';
+import { board, startDemo } from './helpers/demo.js';
 import { tempDir } from './helpers/hub.js';
 import { TestMosquitto } from './helpers/mosquitto.js';
 import { freePort } from './helpers/ports.js';
 import { stopChild } from './helpers/process.js';
 import { eventually } from './helpers/screens.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-interface Demo {
-  child: ChildProcess;
-  output(): string;
-}
-
-function startDemo(env: Record<string, string>): Demo {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
-}
-
-async function board(port: number): Promise<Snapshot> {
-  return (await (await fetch(`http://127.0.0.1:${port}/api/board`)).json()) as Snapshot;
-}
 
 describe('npm run demo', () => {
   const running: ChildProcess[] = [];
