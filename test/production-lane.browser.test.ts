@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import type { Order } from '../shared/schemas/order.js';
 import type { Run } from '../shared/schemas/run.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
+import { doubleTap, launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
 import { machine, order } from './helpers/fixtures.js';
 import { TEST_TOKEN, post, startTestHub } from './helpers/hub.js';
 import { closeScreens, connectScreens, eventually, type Screen } from './helpers/screens.js';
@@ -22,7 +22,6 @@ const PORTRAIT = { width: 800, height: 1280 };
 const TV = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
 /** A hurried double tap: the second finger lands this long after the first, on the same spot. */
-const DOUBLE_TAP_MS = 120;
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -85,18 +84,6 @@ describe('the staff console’s Production lane, in Chromium', () => {
     page.setDefaultTimeout(8_000);
     await page.goto(storeUrl(hub.url, route));
     return page;
-  }
-
-  /** Two taps 120 ms apart at the centre of where `target` was at the first: a finger does not follow a moving button. */
-  async function doubleTap(page: Page, target: Locator): Promise<{ x: number; y: number }> {
-    await target.scrollIntoViewIfNeeded();
-    const box = (await target.boundingBox())!;
-    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    await page.touchscreen.tap(at.x, at.y);
-    // The gap between the taps is the stimulus itself, not a wait for something.
-    await new Promise((resolve) => setTimeout(resolve, DOUBLE_TAP_MS));
-    await page.touchscreen.tap(at.x, at.y);
-    return at;
   }
 
   async function runs(): Promise<Run[]> {

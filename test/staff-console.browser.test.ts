@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
 import type { Order, OrderStatus } from '../shared/schemas/order.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
+import { doubleTap, launchChromium, storeUrl, openConsole as openConsoleAt } from './helpers/browser.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { machine, order } from './helpers/fixtures.js';
 import { TEST_TOKEN, post, startTestHub, tempDir } from './helpers/hub.js';
@@ -15,7 +15,6 @@ const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 const LANDSCAPE = { width: 1280, height: 800 };
 const PORTRAIT = { width: 800, height: 1280 };
 /** A hurried double tap: the second finger lands this long after the first, on the same spot. */
-const DOUBLE_TAP_MS = 120;
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -66,18 +65,6 @@ describe('the staff console under hurried hands, in Chromium', () => {
   async function statuses(ids: string[]): Promise<Record<string, OrderStatus | undefined>> {
     const held = await Promise.all(ids.map((id) => hub.board.order(id)));
     return Object.fromEntries(ids.map((id, i) => [id, held[i]?.status]));
-  }
-
-  /** Two taps 120 ms apart at the centre of where `target` was at the first: a finger does not follow a moving button. */
-  async function doubleTap(page: Page, target: Locator): Promise<{ x: number; y: number }> {
-    await target.scrollIntoViewIfNeeded();
-    const box = (await target.boundingBox())!;
-    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    await page.touchscreen.tap(at.x, at.y);
-    // The gap between the taps is the stimulus itself, not a wait for something.
-    await new Promise((resolve) => setTimeout(resolve, DOUBLE_TAP_MS));
-    await page.touchscreen.tap(at.x, at.y);
-    return at;
   }
 
   const row = (page: Page, o: Order) => page.locator(`article.order[data-order="${o.id}"]`);

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { isLoopbackHost } from '../../server/ordering/public-address.js';
 import { TEST_PIN } from './hub.js';
 
@@ -115,4 +115,19 @@ export async function openConsole(browser: Browser, hubUrl: string, viewport = {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('.console[data-connected="true"]').waitFor();
   return page;
+}
+
+/** How far apart a hurried double tap's two taps land. */
+export const DOUBLE_TAP_MS = 120;
+
+/** Two taps 120 ms apart at the centre of where `target` was at the first: a finger does not follow a moving button. */
+export async function doubleTap(page: Page, target: Locator): Promise<{ x: number; y: number }> {
+  await target.scrollIntoViewIfNeeded();
+  const box = (await target.boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.touchscreen.tap(at.x, at.y);
+  // The gap between the taps is the stimulus itself, not a wait for something.
+  await new Promise((resolve) => setTimeout(resolve, DOUBLE_TAP_MS));
+  await page.touchscreen.tap(at.x, at.y);
+  return at;
 }
