@@ -12,7 +12,7 @@ export interface SceneCollectionInput {
   name?: string;
 }
 
-interface ObsSource {
+export interface ObsSource {
   id: string;
   versioned_id: string;
   name: string;
@@ -28,11 +28,13 @@ export function directorScenes(director: SceneCollectionInput['director']): stri
   return [...new Set([director.defaultScene, ...director.rules.map((r) => r.scene)])];
 }
 
-function source(id: string, name: string, settings: Record<string, unknown>): ObsSource {
+/** One source of a collection file, as OBS writes it. */
+export function obsSource(id: string, name: string, settings: Record<string, unknown>): ObsSource {
   return { id, versioned_id: id, name, uuid: randomUUID(), settings, enabled: true, flags: 0, mixers: 0 };
 }
 
-function item(name: string, id: number): Record<string, unknown> {
+/** A source placed full frame in a scene (`id` counts from 1 within the scene; later items draw on top). */
+export function sceneItem(name: string, id: number): Record<string, unknown> {
   return {
     name,
     id,
@@ -50,7 +52,7 @@ function item(name: string, id: number): Record<string, unknown> {
 
 function browser(name: string, url: string): ObsSource {
   // shutdown/restart off: the page keeps its socket while its scene is off air, so it is current when cut to.
-  return source('browser_source', name, { url, ...CANVAS, fps_custom: false, reroute_audio: false, restart_when_active: false, shutdown: false, css: '' });
+  return obsSource('browser_source', name, { url, ...CANVAS, fps_custom: false, reroute_audio: false, restart_when_active: false, shutdown: false, css: '' });
 }
 
 /**
@@ -66,17 +68,22 @@ export function sceneCollection(input: SceneCollectionInput): Record<string, unk
   const sources: ObsSource[] = [board, overlay];
   scenes.forEach((scene, i) => {
     if (i === 0) {
-      sources.push(source('scene', scene, { id_counter: 1, custom_size: false, items: [item(board.name, 1)] }));
+      sources.push(obsSource('scene', scene, { id_counter: 1, custom_size: false, items: [sceneItem(board.name, 1)] }));
       return;
     }
-    const camera = source('color_source_v3', `${scene} camera (replace with your camera)`, { color: 0xff303030, ...CANVAS });
-    sources.push(camera, source('scene', scene, { id_counter: 2, custom_size: false, items: [item(camera.name, 1), item(overlay.name, 2)] }));
+    const camera = obsSource('color_source_v3', `${scene} camera (replace with your camera)`, { color: 0xff303030, ...CANVAS });
+    sources.push(camera, obsSource('scene', scene, { id_counter: 2, custom_size: false, items: [sceneItem(camera.name, 1), sceneItem(overlay.name, 2)] }));
   });
+  return collectionFile(input.name ?? 'Batchboard', scenes, sources);
+}
+
+/** A collection file: its scenes in order (the first on air at start) and every source they use. */
+export function collectionFile(name: string, scenes: readonly string[], sources: readonly ObsSource[]): Record<string, unknown> {
   return {
-    name: input.name ?? 'Batchboard',
+    name,
     current_scene: scenes[0],
     current_program_scene: scenes[0],
-    scene_order: scenes.map((name) => ({ name })),
+    scene_order: scenes.map((scene) => ({ name: scene })),
     sources,
     groups: [],
     transitions: [],

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OBSWebSocket } from 'obs-websocket-js/json';
+import { collectionFile, obsSource, sceneItem } from '../../server/director/scene-collection.js';
 import { freePort } from './ports.js';
 import { exited } from './process.js';
 
@@ -96,62 +97,11 @@ export class ObsStudio {
       ].join('\n'),
     );
     const sources = TEST_SCENES.flatMap((name, i) => [
-      {
-        id: 'color_source_v3',
-        versioned_id: 'color_source_v3',
-        name: `${name} Color`,
-        uuid: randomUUID(),
-        settings: { color: COLOURS[i % 3], width: 640, height: 360 },
-        enabled: true,
-        flags: 0,
-        mixers: 0,
-      },
-      {
-        id: 'scene',
-        versioned_id: 'scene',
-        name,
-        uuid: randomUUID(),
-        enabled: true,
-        flags: 0,
-        mixers: 0,
-        settings: {
-          id_counter: 1,
-          custom_size: false,
-          items: [
-            {
-              name: `${name} Color`,
-              id: 1,
-              visible: true,
-              locked: false,
-              pos: { x: 0, y: 0 },
-              scale: { x: 1, y: 1 },
-              rot: 0,
-              align: 5,
-              bounds_type: 0,
-              bounds_align: 0,
-              bounds: { x: 0, y: 0 },
-            },
-          ],
-        },
-      },
+      obsSource('color_source_v3', `${name} Color`, { color: COLOURS[i % 3], width: 640, height: 360 }),
+      obsSource('scene', name, { id_counter: 1, custom_size: false, items: [sceneItem(`${name} Color`, 1)] }),
     ]);
     const file = path.join(cfg, `basic/scenes/${COLLECTION}.json`);
-    if (this.#collection) return writeFileSync(file, JSON.stringify({ ...this.#collection, name: COLLECTION }));
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: COLLECTION,
-        current_scene: TEST_SCENES[0],
-        current_program_scene: TEST_SCENES[0],
-        scene_order: TEST_SCENES.map((name) => ({ name })),
-        sources,
-        groups: [],
-        transitions: [],
-        current_transition: 'Cut',
-        transition_duration: 300,
-        modules: {},
-      }),
-    );
+    writeFileSync(file, JSON.stringify(this.#collection ? { ...this.#collection, name: COLLECTION } : collectionFile(COLLECTION, TEST_SCENES, sources)));
   }
 
   /** Starts Xvfb (if needed) and OBS, and resolves once OBS's websocket listens. */
