@@ -14,7 +14,8 @@ const COLOURS = [0xff2020c0, 0xff20c020, 0xffc02020];
 /**
  * A real OBS Studio 29 (Debian's package) under its own Xvfb, with a
  * throw-away config: websocket server on, first-run wizard off, preview off
- * (it is the main idle cost), three scenes of plain colour. Facts from
+ * (it is the main idle cost), three scenes of plain colour, and the replay buffer in the profile
+ * (RecRB=true, 20 s, as ../shared/obs/start-obs.sh writes it), so highlights can be saved. Facts from
  * shared/obs/README.md: ServerEnabled defaults to false; --multi lets two run;
  * OBS exits 0 without a display; the log line tells when the websocket listens.
  */
@@ -74,10 +75,38 @@ export class ObsStudio {
     );
     writeFileSync(
       path.join(cfg, 'basic/profiles/Test/basic.ini'),
-      ['[General]', 'Name=Test', '[Video]', 'BaseCX=640', 'BaseCY=360', 'OutputCX=640', 'OutputCY=360', 'FPSType=1', 'FPSInt=30', '[Output]', 'Mode=Simple', '[SimpleOutput]', `FilePath=${path.join(this.dir, 'recordings')}`, ''].join('\n'),
+      [
+        '[General]',
+        'Name=Test',
+        '[Video]',
+        'BaseCX=640',
+        'BaseCY=360',
+        'OutputCX=640',
+        'OutputCY=360',
+        'FPSType=1',
+        'FPSInt=30',
+        '[Output]',
+        'Mode=Simple',
+        '[SimpleOutput]',
+        `FilePath=${path.join(this.dir, 'recordings')}`,
+        'RecFormat=mkv',
+        'RecRB=true',
+        'RecRBTime=20',
+        'RecRBSize=128',
+        '',
+      ].join('\n'),
     );
     const sources = TEST_SCENES.flatMap((name, i) => [
-      { id: 'color_source_v3', versioned_id: 'color_source_v3', name: `${name} Color`, uuid: randomUUID(), settings: { color: COLOURS[i % 3], width: 640, height: 360 }, enabled: true, flags: 0, mixers: 0 },
+      {
+        id: 'color_source_v3',
+        versioned_id: 'color_source_v3',
+        name: `${name} Color`,
+        uuid: randomUUID(),
+        settings: { color: COLOURS[i % 3], width: 640, height: 360 },
+        enabled: true,
+        flags: 0,
+        mixers: 0,
+      },
       {
         id: 'scene',
         versioned_id: 'scene',
@@ -86,12 +115,41 @@ export class ObsStudio {
         enabled: true,
         flags: 0,
         mixers: 0,
-        settings: { id_counter: 1, custom_size: false, items: [{ name: `${name} Color`, id: 1, visible: true, locked: false, pos: { x: 0, y: 0 }, scale: { x: 1, y: 1 }, rot: 0, align: 5, bounds_type: 0, bounds_align: 0, bounds: { x: 0, y: 0 } }] },
+        settings: {
+          id_counter: 1,
+          custom_size: false,
+          items: [
+            {
+              name: `${name} Color`,
+              id: 1,
+              visible: true,
+              locked: false,
+              pos: { x: 0, y: 0 },
+              scale: { x: 1, y: 1 },
+              rot: 0,
+              align: 5,
+              bounds_type: 0,
+              bounds_align: 0,
+              bounds: { x: 0, y: 0 },
+            },
+          ],
+        },
       },
     ]);
     writeFileSync(
       path.join(cfg, `basic/scenes/${COLLECTION}.json`),
-      JSON.stringify({ name: COLLECTION, current_scene: TEST_SCENES[0], current_program_scene: TEST_SCENES[0], scene_order: TEST_SCENES.map((name) => ({ name })), sources, groups: [], transitions: [], current_transition: 'Cut', transition_duration: 300, modules: {} }),
+      JSON.stringify({
+        name: COLLECTION,
+        current_scene: TEST_SCENES[0],
+        current_program_scene: TEST_SCENES[0],
+        scene_order: TEST_SCENES.map((name) => ({ name })),
+        sources,
+        groups: [],
+        transitions: [],
+        current_transition: 'Cut',
+        transition_duration: 300,
+        modules: {},
+      }),
     );
   }
 
@@ -133,7 +191,10 @@ export class ObsStudio {
     writeFileSync(file, '');
     const fs = await import('node:fs');
     const fd = fs.openSync(file, 'w');
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'ignore', fd], detached: true });
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x720x24', '-nolisten', 'tcp', '-noreset'], {
+      stdio: ['ignore', 'ignore', 'ignore', fd],
+      detached: true,
+    });
     const deadline = Date.now() + 10_000;
     while (!readFileSync(file, 'utf8').trim()) {
       if (xvfb.exitCode !== null || Date.now() > deadline) throw new Error('Xvfb did not report a display');
