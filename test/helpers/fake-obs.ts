@@ -23,6 +23,17 @@ export class FakeObs {
 
   /** What GetStreamStatus answers: a real OBS will not stream without a server to stream to. */
   streaming = false;
+  /** What GetReplayBufferStatus answers (see setReplayBuffer). */
+  #replayBuffer = false;
+  /** Where SaveReplayBuffer's ReplayBufferSaved event says the clip went: a file that is not there, as when OBS runs elsewhere. */
+  savedReplayPath = '/nonexistent/obs/Replay 2026-12-03 12-00-00.mkv';
+
+  /** Starts or stops the replay buffer, telling clients as OBS does (ReplayBufferStateChanged). */
+  setReplayBuffer(on: boolean): void {
+    this.#replayBuffer = on;
+    const outputState = on ? 'OBS_WEBSOCKET_OUTPUT_STARTED' : 'OBS_WEBSOCKET_OUTPUT_STOPPED';
+    for (const c of this.server.clients) c.send(event('ReplayBufferStateChanged', { outputActive: on, outputState }));
+  }
 
   static async start(port = 0): Promise<FakeObs> {
     const server = new WebSocketServer({
@@ -55,12 +66,17 @@ export class FakeObs {
         GetStudioModeEnabled: { studioModeEnabled: false },
         GetStreamStatus: { outputActive: this.streaming },
         GetRecordStatus: { outputActive: false },
+        GetReplayBufferStatus: { outputActive: this.#replayBuffer },
         GetSceneList: { currentProgramSceneName: this.#program, scenes: ['Board', 'Oven Cam'].map((sceneName, sceneIndex) => ({ sceneName, sceneIndex })) },
       };
       const answer = JSON.stringify({
         op: 7,
         d: { requestType: type, requestId: msg.d.requestId, requestStatus: { result: true, code: 100 }, responseData: data[type] ?? {} },
       });
+      if (type === 'SaveReplayBuffer') {
+        socket.send(answer);
+        return socket.send(event('ReplayBufferSaved', { savedReplayPath: this.savedReplayPath }));
+      }
       if (type !== 'SetCurrentProgramScene') return socket.send(answer);
       this.#program = msg.d.requestData?.sceneName ?? this.#program;
       const hand = this.handChangeWith;
@@ -84,5 +100,9 @@ export class FakeObs {
 }
 
 function programChanged(sceneName: string): string {
-  return JSON.stringify({ op: 5, d: { eventType: 'CurrentProgramSceneChanged', eventIntent: 4, eventData: { sceneName } } });
+  return event('CurrentProgramSceneChanged', { sceneName });
+}
+
+function event(eventType: string, eventData: Record<string, unknown>): string {
+  return JSON.stringify({ op: 5, d: { eventType, eventIntent: 4, eventData } });
 }
