@@ -21,7 +21,7 @@ function unionIssues(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: s
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
   if (closest.length === 0) return [issue];
-  return closest.flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+  return closest.flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 export function summariseIssues(issues: readonly FieldMessage[]): string {

@@ -534,7 +534,9 @@ describe('every error answer of the API', () => {
         send: async () => {
           fake.setReplayBuffer(true);
           await eventually(async () => expect((await at('POST', '/api/director/clip', { body: {}, headers: AUTH })).status).toBe(202));
-          await eventually(async () => expect((await (await at('GET', '/api/director/highlights', { headers: AUTH })).json()).data).not.toEqual([]));
+          await eventually(async () =>
+            expect(((await (await at('GET', '/api/director/highlights', { headers: AUTH })).json()) as { data: unknown[] }).data).not.toEqual([]),
+          );
           return at('GET', `/api/director/clips/${encodeURIComponent(path.basename(fake.savedReplayPath))}`, { headers: { cookie } });
         },
       },
