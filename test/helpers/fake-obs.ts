@@ -12,6 +12,10 @@ export class FakeObs {
   readonly silent = new Set<string>();
   /** Request types answered with a failure (obs-websocket's result false), as OBS refuses a request it cannot do. */
   readonly refused = new Set<string>();
+  /** Request types answered as OBS answers replay-buffer requests without `RecRB=true` in its profile (code 604). */
+  readonly unavailable = new Set<string>();
+  /** How many requests of each type came in. */
+  readonly requests = new Map<string, number>();
   /** The next scene switch is answered in one packet with its event, the answer, then a change made by hand to this scene. */
   handChangeWith: string | undefined;
   #program = 'Board';
@@ -56,7 +60,12 @@ export class FakeObs {
       if (msg.op === 1) return socket.send(JSON.stringify({ op: 2, d: { negotiatedRpcVersion: 1 } }));
       if (msg.op !== 6 || !msg.d.requestType) return;
       const type = msg.d.requestType;
+      this.requests.set(type, (this.requests.get(type) ?? 0) + 1);
       if (this.silent.has(type)) return;
+      if (this.unavailable.has(type)) {
+        const requestStatus = { result: false, code: 604, comment: 'Replay buffer is not available.' };
+        return socket.send(JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus } }));
+      }
       if (this.refused.has(type)) {
         const requestStatus = { result: false, code: 600, comment: 'refused by the test' };
         return socket.send(JSON.stringify({ op: 7, d: { requestType: type, requestId: msg.d.requestId, requestStatus } }));

@@ -1,0 +1,122 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HighlightWebhook } from '../server/director/highlight-webhook.js';
+import type { Hub } from '../server/hub.js';
+import type { DirectorStatus, Highlight, ReplayBufferMode } from '../shared/schemas/director.js';
+import { FakeObs } from './helpers/fake-obs.js';
+import { TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
+import { eventually } from './helpers/screens.js';
+import { receiver } from './helpers/webhook-receiver.js';
+
+const AUTH = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+
+function storeConfig(replayBuffer: ReplayBufferMode): string {
+  const file = path.join(tempDir(), 'store.json');
+  writeFileSync(file, JSON.stringify({ director: { defaultScene: 'Board', minDwellSeconds: 0, replayBuffer } }));
+  return file;
+}
+
+/** The hub's log lines, to count what it said. */
+function capture(): { log: pino.Logger; lines: { msg: string }[] } {
+  const lines: { msg: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string });
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, sink), lines };
+}
+
+describe('highlights against an OBS that misbehaves on demand', () => {
+  let fake: FakeObs | undefined;
+  let hub: Hub | undefined;
+  afterEach(async () => {
+    await hub?.close();
+    await fake?.close();
+  });
+  const status = async () => ((await (await fetch(`${hub!.url}/api/director`, { headers: AUTH })).json()) as { data: DirectorStatus }).data;
+  const clip = (afterSeconds: number) => fetch(`${hub!.url}/api/director/clip`, { method: 'POST', headers: AUTH, body: JSON.stringify({ afterSeconds }) });
+
+  it('notes a profile without the replay buffer (604) once, shows it unavailable, and does not retry until OBS reconnects', async () => {
+    fake = await FakeObs.start();
+    for (const type of ['GetReplayBufferStatus', 'StartReplayBuffer', 'StopReplayBuffer', 'SaveReplayBuffer']) fake.unavailable.add(type);
+    const { log, lines } = capture();
+    hub = await startTestHub({ OBS_URL: fake.url, CONFIG: storeConfig('always') }, { log });
+    await eventually(async () => expect((await status()).replayBuffer).toEqual({ mode: 'always', active: false, available: false }));
+    expect(await clip(0)).toMatchObject({ status: 503 });
+    // Recording starts and stops in OBS: the hub asks nothing more of a buffer the profile lacks.
+    for (const on of [true, false, true])
+      fake.server.clients.forEach((c) =>
+        c.send(
+          JSON.stringify({
+            op: 5,
+            d: {
+              eventType: 'RecordStateChanged',
+              eventIntent: 64,
+              eventData: { outputActive: on, outputState: on ? 'OBS_WEBSOCKET_OUTPUT_STARTED' : 'OBS_WEBSOCKET_OUTPUT_STOPPED' },
+            },
+          }),
+        ),
+      );
+    await eventually(async () => expect((await status()).recording).toBe(true));
+    expect((fake.requests.get('GetReplayBufferStatus') ?? 0) + (fake.requests.get('StartReplayBuffer') ?? 0)).toBe(1);
+    expect(lines.filter((l) => l.msg.startsWith('OBS has no replay buffer'))).toHaveLength(1);
+  });
+
+  it('merges clips asked for within 3 s into one save, and saves apart those further apart', async () => {
+    fake = await FakeObs.start();
+    hub = await startTestHub({ OBS_URL: fake.url, CONFIG: storeConfig('off') });
+    await eventually(async () => expect((await status()).obs).toBe('connected'));
+    fake.setReplayBuffer(true);
+    await eventually(async () => expect((await status()).replayBuffer.active).toBe(true));
+    const answers = await Promise.all([clip(1), clip(2), clip(6)].map(async (r) => ((await (await r).json()) as { data: { saveAt: number } }).data.saveAt));
+    // The second joins the first's save, moved to the later time; the third is its own.
+    expect(answers[1]! - answers[0]!).toBeGreaterThanOrEqual(1_000);
+    expect(answers[1]! - answers[0]!).toBeLessThan(2_000);
+    expect(answers[2]! - answers[1]!).toBeGreaterThan(3_000);
+    await eventually(
+      async () =>
+        expect(((await (await fetch(`${hub!.url}/api/director/highlights`, { headers: AUTH })).json()) as { data: Highlight[] }).data).toHaveLength(2),
+      15_000,
+    );
+    expect(fake.requests.get('SaveReplayBuffer')).toBe(2);
+  }, 30_000);
+});
+
+describe('the highlights webhook', () => {
+  const highlight: Highlight = {
+    id: 'h1',
+    at: 1,
+    firedAt: 1,
+    cause: 'api',
+    orders: [],
+    scene: 'Board',
+    file: 'Replay.mkv',
+    durationSeconds: 20,
+    by: 'api',
+    thumbnail: false,
+  };
+  const silent = pino({ level: 'silent' });
+
+  it('never holds up the sender while the receiver hangs, and keeps to its hourly budget', async () => {
+    const hang = await receiver(true);
+    let dropped = 0;
+    const hook = new HighlightWebhook({ url: hang.url, timeoutMs: 300, retries: 0, perHour: 2 }, silent, () => dropped++);
+    try {
+      const started = performance.now();
+      for (let i = 0; i < 5; i++) hook.send({ type: 'highlight', highlight: { ...highlight, id: `h${i}` }, message: 'New clip.' });
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(dropped).toBe(3);
+      await eventually(() => expect(hang.requests()).toBe(2), 5_000);
+      // One at a time: a hanging receiver never gets a pile of open requests.
+      expect(hang.peak()).toBe(1);
+    } finally {
+      hook.close();
+      await hang.close();
+    }
+  });
+});
