@@ -7,7 +7,7 @@ import { HighlightWebhook } from '../server/director/highlight-webhook.js';
 import type { Hub } from '../server/hub.js';
 import type { DirectorStatus, Highlight, ReplayBufferMode } from '../shared/schemas/director.js';
 import { FakeObs } from './helpers/fake-obs.js';
-import { TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
+import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
 import { eventually } from './helpers/screens.js';
 import { receiver } from './helpers/webhook-receiver.js';
 
@@ -86,6 +86,30 @@ describe('highlights against an OBS that misbehaves on demand', () => {
     expect(saved[1]!.at).toBeGreaterThanOrEqual(answers[1]!);
     expect(fake.requests.get('SaveReplayBuffer')).toBe(2);
   }, 30_000);
+
+  it('takes "Clip that" from a logged-in staff member (with the staff header), as cause staff with their name', async () => {
+    fake = await FakeObs.start();
+    hub = await startTestHub({ OBS_URL: fake.url, CONFIG: storeConfig('off') });
+    await eventually(async () => expect((await status()).obs).toBe('connected'));
+    fake.setReplayBuffer(true);
+    await eventually(async () => expect((await status()).replayBuffer.active).toBe(true));
+    const login = await fetch(`${hub.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: TEST_PIN, name: 'Cleo' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const ask = (headers: Record<string, string>) =>
+      fetch(`${hub!.url}/api/director/clip`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect((await ask({})).status).toBe(403);
+    expect((await ask({ 'x-batchboard-staff': '1' })).status).toBe(202);
+    await eventually(async () =>
+      expect(((await (await fetch(`${hub!.url}/api/director/highlights`, { headers: { cookie } })).json()) as { data: Highlight[] }).data).toMatchObject([
+        { cause: 'staff', by: 'Cleo', orders: [], scene: 'Board', file: 'Replay 2026-12-03 12-00-00.mkv', thumbnail: false },
+      ]),
+    );
+    expect((await status()).highlightsToday).toBe(1);
+  });
 });
 
 describe('the highlights webhook', () => {

@@ -69,8 +69,9 @@ export function highlightRouter(highlighting: Highlighting | undefined, auth: Re
     );
     if (size === undefined)
       return void sendError(res, apiError('clip_unavailable', { name }, 'the hub cannot read that clip (OBS on another computer, or the file moved)'));
-    res.status(200).type(name.endsWith('.mp4') ? 'video/mp4' : name.endsWith('.mkv') ? 'video/x-matroska' : 'application/octet-stream');
-    res.set({ 'Content-Length': String(size), 'Content-Disposition': `attachment; filename="${name.replace(/["\\]/g, '_')}"`, 'Cache-Control': 'no-store' });
+    // attachment() words a name of any script safely (filename*=UTF-8''…) and types it by its extension.
+    res.status(200).attachment(name);
+    res.set({ 'Content-Length': String(size), 'Cache-Control': 'no-store' });
     const stream = createReadStream(file);
     stream.on('error', () => res.destroy());
     res.on('close', () => stream.destroy());
