@@ -8,6 +8,7 @@ import type { Hub } from '../server/hub.js';
 import type { DirectorStatus, Highlight, ReplayBufferMode } from '../shared/schemas/director.js';
 import { FakeObs } from './helpers/fake-obs.js';
 import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
+import { machine } from './helpers/fixtures.js';
 import { eventually } from './helpers/screens.js';
 import { receiver } from './helpers/webhook-receiver.js';
 
@@ -110,6 +111,46 @@ describe('highlights against an OBS that misbehaves on demand', () => {
     );
     expect((await status()).highlightsToday).toBe(1);
   });
+
+  it('withdraws a run_finishing clip when its run is cancelled before the moment, and keeps the others of that save', async () => {
+    fake = await FakeObs.start();
+    const file = path.join(tempDir(), 'store.json');
+    const rule = { name: 'tray-out', run: 'run_finishing', beforeSeconds: 1, scene: 'Oven Cam', seconds: 1, clip: { afterSeconds: 0 } };
+    writeFileSync(file, JSON.stringify({ director: { defaultScene: 'Board', minDwellSeconds: 0, replayBuffer: 'off', rules: [rule] } }));
+    hub = await startTestHub({ OBS_URL: fake.url, CONFIG: file });
+    await eventually(async () => expect((await status()).obs).toBe('connected'));
+    fake.setReplayBuffer(true);
+    await eventually(async () => expect((await status()).replayBuffer.active).toBe(true));
+    const now = Date.now();
+    // Run a comes out at now + 3 s, run b at now + 4 s: their moments are 1 s apart, so one save would hold both.
+    for (const [id, oven, endsAt] of [
+      ['a', 'oven-1', now + 3_000],
+      ['b', 'oven-2', now + 4_000],
+    ] as const) {
+      expect((await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: AUTH, body: JSON.stringify({ id, sku: 'cardamom-bun', qty: 1 }) })).status).toBe(
+        201,
+      );
+      const batch = { sku: 'cardamom-bun', qty: 1, startedAt: now, endsAt, runId: id };
+      const sent = await fetch(`${hub.url}/api/machines`, {
+        method: 'POST',
+        headers: AUTH,
+        body: JSON.stringify(machine({ id: oven, state: 'running', batch, updatedAt: now })),
+      });
+      expect(sent.status).toBeLessThan(300);
+    }
+    await eventually(async () =>
+      expect(
+        ((await (await fetch(`${hub!.url}/api/runs`, { headers: AUTH })).json()) as { data: { runs: { id: string; status: string }[] } }).data.runs.filter(
+          (r) => r.status === 'running',
+        ),
+      ).toHaveLength(2),
+    );
+    expect((await fetch(`${hub.url}/api/runs/a/cancel`, { method: 'POST', headers: AUTH })).status).toBe(200);
+    const list = async () => ((await (await fetch(`${hub!.url}/api/director/highlights`, { headers: AUTH })).json()) as { data: Highlight[] }).data;
+    await eventually(async () => expect(await list()).toHaveLength(1), 10_000);
+    expect((await list())[0]).toMatchObject({ cause: 'rule', rule: 'tray-out', run: 'b', event: 'run_finishing', machine: 'oven-2' });
+    expect(fake.requests.get('SaveReplayBuffer')).toBe(1);
+  }, 30_000);
 });
 
 describe('the highlights webhook', () => {

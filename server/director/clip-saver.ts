@@ -63,6 +63,18 @@ export class ClipSaver {
     this.#schedule(cause, at + afterSeconds * 1000);
   }
 
+  /** Drops the requests `gone` names from the saves still waiting (a run cancelled before its `run_finishing` moment). */
+  forget(gone: (cause: ClipCause) => boolean): void {
+    for (const p of this.#pending) {
+      const kept = p.causes.filter((c) => !gone(c));
+      if (kept.length === p.causes.length) continue;
+      this.#log.info({ dropped: p.causes.length - kept.length, saveAt: p.saveAt }, 'clip request withdrawn: its moment will not come');
+      p.causes = kept;
+      if (kept.length === 0) clearTimeout(p.timer);
+    }
+    this.#pending = this.#pending.filter((p) => p.causes.length > 0);
+  }
+
   close(): void {
     this.#closed = true;
     for (const p of this.#pending) clearTimeout(p.timer);

@@ -190,6 +190,7 @@ export class Director {
   }
 
   #onRun(run: Run): void {
+    if (run.status === 'done' || run.status === 'cancelled') this.#highlighting?.runEnded(run.id, this.#now());
     const fired: FiredRule[] = [];
     if (this.#rules.observeRun(run, this.#now(), false, fired)) this.#evaluate('rule');
     if (fired.length > 0) this.#highlighting?.fired(fired, run);

@@ -76,6 +76,11 @@ export class Highlighting {
     }
   }
 
+  /** A run is done or cancelled: a `run_finishing` clip whose moment has not come yet will not come. */
+  runEnded(runId: string, now = Date.now()): void {
+    this.saver.forget((c) => c.event === 'run_finishing' && c.run === runId && c.firedAt > now);
+  }
+
   /** Staff's "Clip that", or the API: the orders of whatever runs on the floor are not guessed. */
   clip(afterSeconds: number, cause: 'staff' | 'api', by: string): { saveAt: number } {
     return this.saver.request({ cause, firedAt: Date.now(), orders: [], by }, afterSeconds);
