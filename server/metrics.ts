@@ -72,6 +72,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly highlightsDropped = new Counter({
+    name: 'batchboard_highlights_dropped_total',
+    help: 'Highlights webhook posts dropped (over director.highlights.webhook.perHour, or its queue full)',
+    registers: [this.registry],
+  });
+
   readonly handshakesRefused = new Counter({
     name: 'batchboard_handshakes_refused_total',
     help: 'socket.io handshakes refused by the per-client limit, by reason (rate: too many new; open: too many open at once)',

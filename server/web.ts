@@ -82,6 +82,7 @@ export function openWeb(
     logoFile: config.shop.display.logo,
     director: parts.directing.director,
     journal: parts.directing.journal,
+    highlighting: parts.directing.highlighting,
     kiosk: ordering.kiosk,
     ordersPerMinute: config.shop.kiosk.ordersPerMinute,
     timeZone: config.shop.timeZone,

@@ -10,7 +10,18 @@ export interface FieldMessage {
 
 /** Flattens zod issues into `field: reason` pairs that an operator can act on. */
 export function describeIssues(error: z.ZodError): FieldMessage[] {
-  return error.issues.map((issue) => ({ field: fieldName(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) => unionIssues(issue)).map((issue) => ({ field: fieldName(issue.path), message: issue.message }));
+}
+
+/**
+ * A value that matches no shape of a union (a director rule, machine or run) is told by the shape it came
+ * closest to, field by field (`rules.0.clip.afterSeconds`), rather than as "Invalid input" on the whole.
+ */
+function unionIssues(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string }[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+  if (closest.length === 0) return [issue];
+  return closest.flatMap((inner) => unionIssues({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 export function summariseIssues(issues: readonly FieldMessage[]): string {

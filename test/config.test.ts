@@ -142,6 +142,28 @@ describe('the sample store config in docs/', () => {
     expect(new Set([director.defaultScene, ...director.rules.map((r) => r.scene)])).toEqual(new Set(TEST_SCENES));
   });
 
+  it('takes highlight clips on rules, the replay buffer mode and the highlights webhook, and refuses bad ones naming the key', () => {
+    const director = (d: Record<string, unknown>) => loadConfig({ CONFIG: configFile(JSON.stringify({ director: d })) }).shop.director;
+    const clipped = director({
+      replayBuffer: 'always',
+      rules: [
+        { machine: 'oven-1', state: 'unloading', scene: 'Oven Cam', clip: { afterSeconds: 5 } },
+        { run: 'run_done', scene: 'Oven Cam', clip: { afterSeconds: 0 } },
+      ],
+      highlights: { webhook: { url: 'https://chat.example/hook' } },
+    });
+    expect(clipped.rules.map((r) => r.clip)).toEqual([{ afterSeconds: 5 }, { afterSeconds: 0 }]);
+    expect(clipped.replayBuffer).toBe('always');
+    expect(clipped.highlights.webhook).toEqual({ url: 'https://chat.example/hook', timeoutMs: 5_000, retries: 3, perHour: 30 });
+    expect(director({})).toMatchObject({ replayBuffer: 'auto', highlights: {} });
+    const rule = { machine: 'oven-1', state: 'unloading', scene: 'Oven Cam' };
+    expect(() => director({ rules: [{ ...rule, clip: { afterSeconds: 61 } }] })).toThrow(/director\.rules\.0\.clip\.afterSeconds/);
+    expect(() => director({ rules: [{ ...rule, clip: { after: 5 } }] })).toThrow(/director\.rules\.0\.clip/);
+    expect(() => director({ replayBuffer: 'sometimes' })).toThrow(/director\.replayBuffer/);
+    expect(() => director({ highlights: { webhook: { url: 'ftp://chat.example' } } })).toThrow(/director\.highlights\.webhook\.url/);
+    expect(() => director({ highlights: { webhook: { url: 'https://chat.example', perHour: 0 } } })).toThrow(/director\.highlights\.webhook\.perHour/);
+  });
+
   it('starts a hub as written, logo included', async () => {
     const config = loadConfig({ CONFIG: SAMPLE });
     expect(config.shop.display.logo).toBe(path.resolve(path.dirname(SAMPLE), 'logo.svg'));

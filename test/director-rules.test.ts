@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SceneRules } from '../server/director/scene-rules.js';
+import { SceneRules, type FiredRule } from '../server/director/scene-rules.js';
 import type { Run } from '../shared/schemas/run.js';
 import { machine } from './helpers/fixtures.js';
 
@@ -91,5 +91,26 @@ describe('the scene rules on production runs', () => {
     expect(r.wanted(10_000).scene).toBe('Board');
     expect(r.wanted(70_000).scene).toBe('Oven Cam');
     expect(r.scenes()).toEqual(['Board', 'Printer Cam', 'Oven Cam', 'Shelf Cam']);
+  });
+
+  it('report which rules fired, and when, for their clips: a machine entering a state, a run’s moments, a run_finishing ahead', () => {
+    const r = new SceneRules([...RUN_RULES, ...RULES], 'Board');
+    const fired: FiredRule[] = [];
+    r.observe(machine({ id: 'oven-1', state: 'unloading' }), 1_000, fired);
+    expect(fired.map((f) => [f.rule.label, f.at, f.trigger])).toEqual([['oven-1:unloading#4', 1_000, { machine: 'oven-1', state: 'unloading' }]]);
+    fired.length = 0;
+    // The same state again fires nothing; a state no rule watches fires nothing.
+    r.observe(machine({ id: 'oven-1', state: 'unloading' }), 2_000, fired);
+    r.observe(machine({ id: 'oven-1', state: 'cleaning' }), 3_000, fired);
+    expect(fired).toEqual([]);
+    // A tote run starting on the oven: run_started now, and run_finishing 30 s before its end.
+    r.observeRun(run({ id: 't3', sku: 'tote-print', status: 'running', machine: 'oven-1', startedAt: 10_000, endsAt: 610_000 }), 10_000, false, fired);
+    expect(fired.map((f) => [f.rule.label, f.at, f.trigger])).toEqual([
+      ['run_started:tote-print#1', 10_000, { run: 't3', event: 'run_started', machine: 'oven-1' }],
+      ['run_finishing#2', 580_000, { run: 't3', event: 'run_finishing', machine: 'oven-1' }],
+    ]);
+    fired.length = 0;
+    r.observeRun(run({ id: 't3', sku: 'tote-print', status: 'done', machine: 'oven-1' }), 600_000, false, fired);
+    expect(fired.map((f) => [f.rule.label, f.at])).toEqual([['run_done#3', 600_000]]);
   });
 });

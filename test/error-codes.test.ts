@@ -54,7 +54,8 @@ function storeConfig(): string {
   ];
   // Small limits, so each refusal takes a request or two: 5 of a bun a device (never less than a batch of 4), 9 items a minute.
   const kiosk = { ordersPerMinute: 3, itemsPerMinute: 9, maxShareOfRun: 0.005 };
-  const director = { defaultScene: 'Board', minDwellSeconds: 0 };
+  // The replay buffer left to the operator (here: the fake OBS's setReplayBuffer).
+  const director = { defaultScene: 'Board', minDwellSeconds: 0, replayBuffer: 'off' };
   // One webhook source, signed with a timestamp, whose mapping fails on a payload without `id`.
   const till = { scheme: 'hmac-sha256', secret: HOOK_SECRET, header: 'x-sig', timestampHeader: 'x-at', mapping: `id ? { 'id': id } : $error('no id')` };
   const webhooks = { till };
@@ -474,6 +475,70 @@ describe('every error answer of the API', () => {
           fake.refused.clear();
           fake.silent.add('SetCurrentProgramScene');
           return at('POST', '/api/scene', { body: { scene: 'Oven Cam' }, headers: AUTH });
+        },
+      },
+      // Highlights: against the fake OBS, whose replay buffer is off until the test starts it, and whose clips land
+      // on no disk the hub can read.
+      { route: 'GET /api/director/highlights', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/director/highlights') },
+      {
+        route: 'GET /api/director/highlights',
+        what: 'no OBS',
+        code: 'director_disabled',
+        send: () => atBare('GET', '/api/director/highlights', { headers: AUTH }),
+      },
+      {
+        route: 'GET /api/director/highlights/:id/thumbnail',
+        what: 'an unknown highlight',
+        code: 'unknown_highlight',
+        send: () => at('GET', '/api/director/highlights/ghost/thumbnail', { headers: AUTH }),
+      },
+      {
+        route: 'POST /api/director/clip',
+        what: 'a wait of over a minute',
+        code: 'invalid_input',
+        send: () => at('POST', '/api/director/clip', { body: { afterSeconds: 61 }, headers: AUTH }),
+      },
+      {
+        route: 'POST /api/director/clip',
+        what: 'no OBS',
+        code: 'director_disabled',
+        send: () => atBare('POST', '/api/director/clip', { body: {}, headers: AUTH }),
+      },
+      {
+        route: 'POST /api/director/clip',
+        what: 'the replay buffer not running',
+        code: 'replay_buffer_off',
+        send: () => at('POST', '/api/director/clip', { body: {}, headers: AUTH }),
+      },
+      {
+        route: 'GET /api/director/clips/*name',
+        what: 'the API token, not a staff session',
+        code: 'unauthorized',
+        send: () => at('GET', '/api/director/clips/x.mkv', { headers: AUTH }),
+      },
+      {
+        route: 'GET /api/director/clips/*name',
+        what: 'a name that is a path',
+        code: 'invalid_input',
+        send: () => at('GET', '/api/director/clips/a%2Fb.mkv', { headers: { cookie } }),
+      },
+      {
+        route: 'GET /api/director/clips/*name',
+        what: 'no highlight of that name',
+        code: 'unknown_clip',
+        send: () => at('GET', '/api/director/clips/x.mkv', { headers: { cookie } }),
+      },
+      {
+        route: 'GET /api/director/clips/*name',
+        what: 'a clip saved where the hub cannot read it',
+        code: 'clip_unavailable',
+        send: async () => {
+          fake.setReplayBuffer(true);
+          await eventually(async () => expect((await at('POST', '/api/director/clip', { body: {}, headers: AUTH })).status).toBe(202));
+          await eventually(async () =>
+            expect(((await (await at('GET', '/api/director/highlights', { headers: AUTH })).json()) as { data: unknown[] }).data).not.toEqual([]),
+          );
+          return at('GET', `/api/director/clips/${encodeURIComponent(path.basename(fake.savedReplayPath))}`, { headers: { cookie } });
         },
       },
       {

@@ -136,6 +136,7 @@ describe('secrets', () => {
     await fetch(`${hub.url}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${SECRETS.API_TOKEN}x`, ...JSON_BODY }, body: '{' });
     for (const route of ['/metrics', '/api/board', '/api/kiosk', '/display', '/kiosk', '/staff', '/healthz', '/readyz']) await get(route);
     await get('/api/director', auth);
+    await get('/api/director/highlights', auth);
     await get('/api/staff/session', { cookie });
     await get('/api/export', auth);
     const [screen] = await connectScreens(hub.url, 1);

@@ -1,10 +1,12 @@
 import type { Board } from '../board/board.js';
 import type { DirectorConfig, DirectorLogEntry, DirectorStatus, SwitchCause } from '../../shared/schemas/director.js';
 import type { Machine } from '../../shared/schemas/machine.js';
+import type { Run } from '../../shared/schemas/run.js';
 import type { Logger } from '../log.js';
 import type { DirectorJournal } from './journal.js';
 import { ObsTimeoutError, ObsUnavailableError, type ObsController } from './obs-controller.js';
-import { SceneRules, type Wanted } from './scene-rules.js';
+import type { Highlighting } from './highlighting.js';
+import { SceneRules, type FiredRule, type Wanted } from './scene-rules.js';
 
 type Mode = DirectorStatus['mode'];
 
@@ -48,14 +50,24 @@ export class Director {
   #shot: { at: number; image: Promise<Buffer> } | undefined;
   /** A scene we asked for whose answer timed out: if OBS shows it later, that is our late switch, not a hand. */
   #late: string | null = null;
+  #highlighting: Highlighting | undefined;
 
-  constructor(deps: { obs: ObsController; board: Board; config: DirectorConfig; log: Logger; journal: DirectorJournal; now?: () => number }) {
+  constructor(deps: {
+    obs: ObsController;
+    board: Board;
+    config: DirectorConfig;
+    log: Logger;
+    journal: DirectorJournal;
+    highlighting?: Highlighting;
+    now?: () => number;
+  }) {
     this.#obs = deps.obs;
     this.#board = deps.board;
     this.#config = deps.config;
     this.#log = deps.log;
     this.#journal = deps.journal;
     this.#now = deps.now ?? Date.now;
+    this.#highlighting = deps.highlighting;
     this.#rules = new SceneRules(deps.config.rules, deps.config.defaultScene);
   }
 
@@ -64,7 +76,7 @@ export class Director {
     for (const r of this.#board.snapshot().runs) this.#rules.observeRun(r, this.#now(), true);
     this.#board.on('change', (change) => {
       if (change.type === 'machine') this.#onMachine(change.machine);
-      if (change.type === 'run' && this.#rules.observeRun(change.run, this.#now())) this.#evaluate('rule');
+      if (change.type === 'run') this.#onRun(change.run);
     });
     this.#obs.on('connected', () => void this.#serial(() => this.#onConnected()));
     this.#obs.on('disconnected', () => this.#publish());
@@ -89,8 +101,7 @@ export class Director {
       studioMode: this.#studioMode,
       streaming: this.#streaming,
       recording: this.#recording,
-      replayBuffer: { mode: this.#config.replayBuffer, active: false, available: true },
-      highlightsToday: 0,
+      ...(this.#highlighting?.status() ?? { replayBuffer: { mode: 'off', active: false, available: false }, highlightsToday: 0 }),
     };
   }
 
@@ -172,7 +183,17 @@ export class Director {
   }
 
   #onMachine(machine: Machine): void {
-    if (this.#rules.observe(machine, this.#now())) this.#evaluate('rule');
+    const fired: FiredRule[] = [];
+    if (this.#rules.observe(machine, this.#now(), fired)) this.#evaluate('rule');
+    // Clipped whether or not the cut goes on air (a hold, manual mode, a rule of higher priority).
+    if (fired.length > 0) this.#highlighting?.fired(fired);
+  }
+
+  #onRun(run: Run): void {
+    if (run.status === 'done' || run.status === 'cancelled') this.#highlighting?.runEnded(run.id, this.#now());
+    const fired: FiredRule[] = [];
+    if (this.#rules.observeRun(run, this.#now(), false, fired)) this.#evaluate('rule');
+    if (fired.length > 0) this.#highlighting?.fired(fired, run);
   }
 
   async #onConnected(): Promise<void> {

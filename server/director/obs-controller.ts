@@ -19,10 +19,15 @@ export class ObsRequestError extends Error {
   constructor(
     readonly request: string,
     detail: string,
+    /** obs-websocket's request status (604: the replay buffer is not in OBS's profile). */
+    readonly status?: number,
   ) {
     super(`OBS refused ${request}: ${detail}`);
   }
 }
+
+/** obs-websocket's request status for an output the profile does not have (the replay buffer without `RecRB=true`). */
+export const OBS_OUTPUT_NOT_AVAILABLE = 604;
 
 export interface ObsControllerOptions {
   url: string;
@@ -42,6 +47,10 @@ interface ControllerEvents {
   studioModeChanged: [enabled: boolean];
   streamChanged: [active: boolean];
   recordChanged: [active: boolean];
+  /** The replay buffer has started or stopped (not its in-between states). */
+  replayBufferChanged: [active: boolean];
+  /** OBS wrote a replay to this path (on its own computer). */
+  replayBufferSaved: [path: string];
   scenesChanged: [];
 }
 
@@ -70,6 +79,11 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     this.#obs.on('StudioModeStateChanged', (e) => this.emit('studioModeChanged', e.studioModeEnabled));
     this.#obs.on('StreamStateChanged', (e) => this.emit('streamChanged', e.outputActive));
     this.#obs.on('RecordStateChanged', (e) => this.emit('recordChanged', e.outputActive));
+    this.#obs.on('ReplayBufferStateChanged', (e) => {
+      if (e.outputState === 'OBS_WEBSOCKET_OUTPUT_STARTED' || e.outputState === 'OBS_WEBSOCKET_OUTPUT_STOPPED')
+        this.emit('replayBufferChanged', e.outputActive);
+    });
+    this.#obs.on('ReplayBufferSaved', (e) => this.emit('replayBufferSaved', e.savedReplayPath));
     for (const event of ['SceneCreated', 'SceneRemoved', 'SceneNameChanged'] as const) this.#obs.on(event, () => this.emit('scenesChanged'));
   }
 
@@ -94,7 +108,7 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     try {
       return await Promise.race([this.#obs.call(type, data), guard]);
     } catch (err) {
-      if (err instanceof OBSWebSocketError) throw new ObsRequestError(type, `${err.message} (code ${err.code})`);
+      if (err instanceof OBSWebSocketError) throw new ObsRequestError(type, `${err.message} (code ${err.code})`, err.code);
       throw err;
     } finally {
       clearTimeout(timer);

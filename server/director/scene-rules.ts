@@ -12,6 +12,13 @@ export interface Wanted {
   trigger?: { machine: string; state: MachineState } | { run: string; event: RunEventName; machine?: string };
 }
 
+/** A rule that fired, when (a `run_finishing` moment may lie ahead), and on what: the highlights' cause. */
+export interface FiredRule {
+  rule: Labelled<SceneRule>;
+  at: number;
+  trigger: NonNullable<Wanted['trigger']>;
+}
+
 interface Fired {
   at: number;
   state: MachineState;
@@ -56,20 +63,26 @@ export class SceneRules {
     this.#default = defaultScene;
   }
 
-  /** Records a machine event; true when it changed what is wanted. */
-  observe(machine: Machine, now: number): boolean {
+  /** Records a machine event; true when it changed what is wanted. The rules it fired go into `fired`, if given. */
+  observe(machine: Machine, now: number, fired?: FiredRule[]): boolean {
     const before = this.#states.get(machine.id);
     if (before === machine.state) return false;
     this.#states.set(machine.id, machine.state);
     if (this.#machineRules.some((r) => r.machine === machine.id)) {
       this.#fired.set(machine.id, { at: now, state: machine.state });
+      for (const rule of this.#machineRules) {
+        if (rule.machine === machine.id && rule.state === machine.state) fired?.push({ rule, at: now, trigger: { machine: rule.machine, state: rule.state } });
+      }
       return true;
     }
     return false;
   }
 
-  /** Records a run's change; `quiet` (the runs already on the board at start) fires nothing. True when a rule fired. */
-  observeRun(run: Run, now: number, quiet = false): boolean {
+  /**
+   * Records a run's change; `quiet` (the runs already on the board at start) fires nothing. True when a rule fired.
+   * The rules it fired go into `fired`, if given: a run starting also names its `run_finishing` rules, at their moment ahead.
+   */
+  observeRun(run: Run, now: number, quiet = false, fired?: FiredRule[]): boolean {
     const before = this.#runStatus.get(run.id);
     if (before === run.status) return false;
     this.#runStatus.set(run.id, run.status);
@@ -81,13 +94,20 @@ export class SceneRules {
     // A run now running that a `run_finishing` rule watches changes when the director must next wake.
     const watched = run.status === 'running' && this.#runRules.some((r) => r.run === 'run_finishing' && matches(r, run.sku, run.machine));
     if (quiet || !event) return watched;
-    let fired = false;
+    const machine = run.machine ? { machine: run.machine } : {};
+    let any = false;
     for (const rule of this.#runRules) {
-      if (rule.run !== event || !matches(rule, run.sku, run.machine)) continue;
-      this.#moments.set(rule.label, { at: now, run: run.id, ...(run.machine ? { machine: run.machine } : {}) });
-      fired = true;
+      if (!matches(rule, run.sku, run.machine)) continue;
+      if (rule.run === 'run_finishing' && event === 'run_started' && run.endsAt !== undefined) {
+        const at = Math.max(now, run.endsAt - rule.beforeSeconds * 1000);
+        fired?.push({ rule, at, trigger: { run: run.id, event: rule.run, ...machine } });
+      }
+      if (rule.run !== event) continue;
+      this.#moments.set(rule.label, { at: now, run: run.id, ...machine });
+      fired?.push({ rule, at: now, trigger: { run: run.id, event, ...machine } });
+      any = true;
     }
-    return fired || watched;
+    return any || watched;
   }
 
   wanted(now: number): Wanted {

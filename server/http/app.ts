@@ -22,7 +22,9 @@ import { runsRouter } from '../production/run-routes.js';
 import type { KioskOrdering } from '../ordering/kiosk-ordering.js';
 import { kioskRouter } from '../ordering/kiosk-routes.js';
 import { staffRouter, type StaffRouterDeps } from '../staff/staff-routes.js';
-import { requireStaff } from '../staff/login-routes.js';
+import { requireSession, requireStaff } from '../staff/login-routes.js';
+import { highlightRouter } from '../director/highlight-routes.js';
+import type { Highlighting } from '../director/highlighting.js';
 import type { EventLog } from '../state/event-log.js';
 import type { Insight } from '../insight/insight.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
@@ -47,6 +49,7 @@ export interface HttpDeps {
   logoFile: string | undefined;
   director: Director | undefined;
   journal: DirectorJournal;
+  highlighting: Highlighting | undefined;
   kiosk: KioskOrdering;
   ordersPerMinute: number;
   staff: Omit<StaffRouterDeps, 'credentials' | 'log'>;
@@ -77,6 +80,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api/staff', staffRouter({ ...deps.staff, credentials: deps.credentials, log: deps.log }));
   app.use('/api', directorRouter(deps.director, deps.journal, staff, deps.timeZone));
   app.use('/api', sceneCollectionRouter(deps.directorConfig, deps.publicUrl, staff));
+  app.use('/api', highlightRouter(deps.highlighting, staff, requireSession(deps.staff.sessions)));
   app.use('/api/screens', screensRouter(deps.screens, deps.reloadScreen, staff));
   app.use('/api/runs', runsRouter(deps.runs, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));

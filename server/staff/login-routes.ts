@@ -47,3 +47,20 @@ export function requireStaff(sessions: StaffSessions, credentials: Credentials):
 export function callerOf(locals: Record<string, unknown>): string {
   return (locals.caller as Caller | undefined)?.who ?? 'api';
 }
+
+/**
+ * A staff session, and nothing else: for what only a person at the console may take (a clip's file), where the
+ * API token of a Stream Deck or a script is not enough. Reads only (no CSRF header to ask for).
+ */
+export function requireSession(sessions: StaffSessions): RequestHandler {
+  return (req, res, next) => {
+    sessions.fromCookie(req.get('cookie')).then(
+      (session) => {
+        if (!session) return sendError(res, apiError('unauthorized', {}, 'log in at /staff: this is for a staff session only, not the API token'));
+        res.locals.caller = { who: session.who } satisfies Caller;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}

@@ -31,7 +31,8 @@ export const LoggedEvent = z.discriminatedUnion('type', [
   // A program switch with its cause: the director's log is these entries (GET /api/director/log is a filtered view).
   z.object({ type: z.literal('director'), director: DirectorLogEntry, ...At }),
   // A highlight clip saved from OBS's replay buffer: the day's highlights are read back from these at start.
-  z.object({ type: z.literal('highlight'), highlight: Highlight, ...At }),
+  // `path`: where OBS saved the clip, so a restarted hub can still serve today's clips (never shown to a page).
+  z.object({ type: z.literal('highlight'), highlight: Highlight, path: z.string().max(4096).optional(), ...At }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 

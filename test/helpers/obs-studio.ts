@@ -15,7 +15,8 @@ const COLOURS = [0xff2020c0, 0xff20c020, 0xffc02020];
 /**
  * A real OBS Studio 29 (Debian's package) under its own Xvfb, with a
  * throw-away config: websocket server on, first-run wizard off, preview off
- * (it is the main idle cost), three scenes of plain colour. Facts from
+ * (it is the main idle cost), three scenes of plain colour, and the replay buffer in the profile
+ * (RecRB=true, 20 s, as ../shared/obs/start-obs.sh writes it), so highlights can be saved. Facts from
  * shared/obs/README.md: ServerEnabled defaults to false; --multi lets two run;
  * OBS exits 0 without a display; the log line tells when the websocket listens.
  */
@@ -93,6 +94,10 @@ export class ObsStudio {
         'Mode=Simple',
         '[SimpleOutput]',
         `FilePath=${path.join(this.dir, 'recordings')}`,
+        'RecFormat=mkv',
+        'RecRB=true',
+        'RecRBTime=20',
+        'RecRBSize=128',
         '',
       ].join('\n'),
     );

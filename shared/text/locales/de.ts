@@ -219,6 +219,10 @@ export const de: Messages = {
   'alert.machine_fault': '{machine} hat eine Störung',
   'alert.screen_offline': 'Anzeige {screen} ist nicht verbunden',
   'alert.obs_down_while_streaming': 'OBS ist getrennt, während der Stream läuft',
+  'highlight.machine': 'Neuer Clip: {machine} – {state}.',
+  'highlight.run': 'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
+  'highlight.staff': 'Neuer Clip, gespeichert von {by}.',
+  'highlight.orders': '{message} Bestellungen: {orders}.',
 
   'screens.title': 'Anzeigen',
   'screens.online': 'verbunden',

@@ -235,6 +235,10 @@ export const en = {
   'alert.machine_fault': '{machine} is in fault',
   'alert.screen_offline': 'Screen {screen} is offline',
   'alert.obs_down_while_streaming': 'OBS is disconnected while the stream is live',
+  'highlight.machine': 'New clip: {machine} is {state}.',
+  'highlight.run': 'New clip: {event, select, run_started {a run has started} run_finishing {a run is nearly done} other {a run has come out}}.',
+  'highlight.staff': 'New clip, saved by {by}.',
+  'highlight.orders': '{message} Orders: {orders}.',
 
   'screens.title': 'Screens',
   'screens.online': 'online',

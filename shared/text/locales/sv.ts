@@ -218,6 +218,10 @@ export const sv: Messages = {
   'alert.machine_fault': '{machine} har fel',
   'alert.screen_offline': 'Skärmen {screen} är frånkopplad',
   'alert.obs_down_while_streaming': 'OBS har tappat kontakten medan sändningen pågår',
+  'highlight.machine': 'Nytt klipp: {machine} – {state}.',
+  'highlight.run': 'Nytt klipp: {event, select, run_started {en omgång har börjat} run_finishing {en omgång är nästan klar} other {en omgång är klar}}.',
+  'highlight.staff': 'Nytt klipp, sparat av {by}.',
+  'highlight.orders': '{message} Beställningar: {orders}.',
 
   'screens.title': 'Skärmar',
   'screens.online': 'ansluten',
