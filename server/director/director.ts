@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { DirectorJournal } from './journal.js';
 import { ObsTimeoutError, ObsUnavailableError, type ObsController } from './obs-controller.js';
 import { SceneRules, type Wanted } from './scene-rules.js';
+import { StreamHealth } from './stream-health.js';
 
 type Mode = DirectorStatus['mode'];
 
@@ -48,6 +49,8 @@ export class Director {
   #shot: { at: number; image: Promise<Buffer> } | undefined;
   /** A scene we asked for whose answer timed out: if OBS shows it later, that is our late switch, not a hand. */
   #late: string | null = null;
+  /** The stream's and the recording's health (GET /api/director/health) and their loss (the stream_dropped alert). */
+  readonly health: StreamHealth;
 
   constructor(deps: { obs: ObsController; board: Board; config: DirectorConfig; log: Logger; journal: DirectorJournal; now?: () => number }) {
     this.#obs = deps.obs;
@@ -57,6 +60,7 @@ export class Director {
     this.#journal = deps.journal;
     this.#now = deps.now ?? Date.now;
     this.#rules = new SceneRules(deps.config.rules, deps.config.defaultScene);
+    this.health = new StreamHealth(deps.obs, this.#now);
   }
 
   start(): void {
@@ -186,6 +190,7 @@ export class Director {
       this.#studioMode = studio.studioModeEnabled;
       this.#streaming = stream.outputActive;
       this.#recording = record.outputActive;
+      this.health.connectedWith(stream, record);
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'could not read OBS state after connecting');
       return;

@@ -40,8 +40,9 @@ interface ControllerEvents {
   disconnected: [];
   programChanged: [scene: string];
   studioModeChanged: [enabled: boolean];
-  streamChanged: [active: boolean];
-  recordChanged: [active: boolean];
+  /** `state`: obs-websocket's outputState (STARTED, RECONNECTING, STOPPING, STOPPED…), for the stream's health. */
+  streamChanged: [active: boolean, state: string];
+  recordChanged: [active: boolean, state: string];
   scenesChanged: [];
 }
 
@@ -68,8 +69,8 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     this.#obs.on('ConnectionClosed', (err) => this.#closed(err.message));
     this.#obs.on('CurrentProgramSceneChanged', (e: OBSEventTypes['CurrentProgramSceneChanged']) => this.emit('programChanged', e.sceneName));
     this.#obs.on('StudioModeStateChanged', (e) => this.emit('studioModeChanged', e.studioModeEnabled));
-    this.#obs.on('StreamStateChanged', (e) => this.emit('streamChanged', e.outputActive));
-    this.#obs.on('RecordStateChanged', (e) => this.emit('recordChanged', e.outputActive));
+    this.#obs.on('StreamStateChanged', (e) => this.emit('streamChanged', e.outputActive, e.outputState));
+    this.#obs.on('RecordStateChanged', (e) => this.emit('recordChanged', e.outputActive, e.outputState));
     for (const event of ['SceneCreated', 'SceneRemoved', 'SceneNameChanged'] as const) this.#obs.on(event, () => this.emit('scenesChanged'));
   }
 
