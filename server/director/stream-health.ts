@@ -41,10 +41,13 @@ export class StreamHealth {
   #now: () => number;
   #out: Record<ObsOutput, Output> = { stream: { on: false, stopping: false, lostAt: null }, record: { on: false, stopping: false, lostAt: null } };
   #sample: { at: number; report: Promise<StreamHealthReport> } | undefined;
+  /** Outputs OBS reported a change of since the last (re)connect: newer than the director's read, which loses to them. */
+  #changedSinceConnect = new Set<ObsOutput>();
 
   constructor(obs: ObsController, now: () => number = Date.now) {
     this.#obs = obs;
     this.#now = now;
+    obs.on('connected', () => this.#changedSinceConnect.clear());
     obs.on('disconnected', () => {
       // What was on when OBS went is lost, until OBS says it is on again.
       for (const o of Object.values(this.#out)) if (o.on) Object.assign(o, { on: false, stopping: false, lostAt: o.lostAt ?? this.#now() });
@@ -57,6 +60,8 @@ export class StreamHealth {
   /** The director's read of both outputs right after (re)connecting: from then on their state is known. */
   connectedWith(stream: { outputActive: boolean }, record: { outputActive: boolean }): void {
     for (const [name, active] of [['stream', stream.outputActive] as const, ['record', record.outputActive] as const]) {
+      // Someone started (or stopped) it while the director was still reading: OBS's event is the later word.
+      if (this.#changedSinceConnect.has(name)) continue;
       const o = this.#out[name];
       Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt });
     }
@@ -87,6 +92,7 @@ export class StreamHealth {
   #changed(output: ObsOutput, state: string): void {
     const o = this.#out[output];
     this.#sample = undefined;
+    this.#changedSinceConnect.add(output);
     if (ON_STATES.has(state)) Object.assign(o, { on: true, stopping: false, lostAt: null });
     else if (state === RECONNECTING) Object.assign(o, { on: true, lostAt: o.lostAt ?? this.#now() });
     else if (state === STOPPING) o.stopping = true;
