@@ -97,6 +97,12 @@ describe('stream health against a real OBS Studio', () => {
     // While OBS is away the hub keeps trying it; when it is back (not recording) the recording is still lost.
     await obsBack();
     expect((await health(hub)).record.active).toBe(false);
+    // Probe alerts, posted in order: once the second is in, the checks after the reconnect have had their say.
+    for (const probe of ['probe-a', 'probe-b']) {
+      await machineState(probe, 'fault');
+      await eventually(() => expect(posts(`machine_fault:${probe}`)).toEqual(['raised']));
+    }
+    expect(posts('stream_dropped:record')).toEqual(['raised']);
     await client.call('StartRecord');
     await eventually(() => expect(posts('stream_dropped:record')).toEqual(['raised', 'cleared']), 10_000);
     expect(posts('obs_down_while_streaming:obs')).toEqual([]);
