@@ -63,6 +63,14 @@ describe('which output is lost (StreamHealth)', () => {
     expect((await health.read()).record).toMatchObject({ active: true, durationMs: 10_000 });
   });
 
+  it('the hub letting go of OBS on shutdown loses nothing', () => {
+    const { obs, health, record } = setup();
+    record('STARTED');
+    health.close();
+    obs.emit('disconnected');
+    expect(health.lostSince('record')).toBeNull();
+  });
+
   it('asks OBS nothing while nothing is on', async () => {
     const { health } = setup();
     expect(await health.read()).toMatchObject({ obs: 'connected', stream: { active: false }, record: { active: false } });

@@ -155,6 +155,7 @@ export class Director {
   async close(): Promise<void> {
     clearTimeout(this.#wake);
     clearTimeout(this.#holdTimer);
+    this.health.close();
     await this.#obs.stop();
   }
 

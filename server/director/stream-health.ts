@@ -43,12 +43,15 @@ export class StreamHealth {
   #sample: { at: number; report: Promise<StreamHealthReport> } | undefined;
   /** Outputs OBS reported a change of since the last (re)connect: newer than the director's read, which loses to them. */
   #changedSinceConnect = new Set<ObsOutput>();
+  /** The hub is shutting down: its own goodbye to OBS loses nothing. */
+  #closed = false;
 
   constructor(obs: ObsController, now: () => number = Date.now) {
     this.#obs = obs;
     this.#now = now;
     obs.on('connected', () => this.#changedSinceConnect.clear());
     obs.on('disconnected', () => {
+      if (this.#closed) return;
       // What was on when OBS went is lost, until OBS says it is on again.
       for (const o of Object.values(this.#out)) if (o.on) Object.assign(o, { on: false, stopping: false, lostAt: o.lostAt ?? this.#now() });
       this.#sample = undefined;
@@ -66,6 +69,11 @@ export class StreamHealth {
       Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt });
     }
     this.#sample = undefined;
+  }
+
+  /** Before the director lets go of OBS on shutdown: that disconnect is no loss to alert on. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** Since when `output` is lost (it was on and went without anyone stopping it); null if it is not. */
