@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OBSWebSocket } from 'obs-websocket-js/json';
 import type { Hub } from '../server/hub.js';
 import { launchChromium, openConsole } from './helpers/browser.js';
-import { startTestHub } from './helpers/hub.js';
+import { machine } from './helpers/fixtures.js';
+import { post, startTestHub } from './helpers/hub.js';
 import { ObsStudio } from './helpers/obs-studio.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
@@ -48,6 +49,19 @@ describe('stream health on the staff console, with a real OBS, in Chromium', () 
     await page.screenshot({ path: path.join(SHOTS, 'staff-console-stream-health.png') });
     await client.call('StopRecord');
     await tile.getByText('Not streaming or recording').waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 60_000);
+
+  it('tells staff when the recording is lost with OBS while a machine runs, and hides the tile while OBS is away', async () => {
+    const page = await openConsole(browser, hub.url);
+    const cameras = page.getByRole('region', { name: 'Cameras' });
+    await post(`${hub.url}/api/machines`, machine({ id: 'press-1', state: 'running', updatedAt: Date.now() }));
+    await client.call('StartRecord');
+    await cameras.getByRole('group', { name: 'Stream health' }).getByTestId('record-duration').waitFor({ timeout: 15_000 });
+    await obs.kill();
+    await page.getByText('The recording stopped while production is running').first().waitFor({ timeout: 15_000 });
+    await cameras.getByText('OBS disconnected').waitFor();
+    await cameras.getByRole('group', { name: 'Stream health' }).waitFor({ state: 'detached' });
     await page.close();
   }, 60_000);
 });
