@@ -91,6 +91,9 @@ describe('alerts', () => {
   });
 
   it('raises OBS disconnected while streaming, and clears it when OBS is back', async () => {
+    // With no production running: while it runs, the stream lost with OBS is stream_dropped's (test/stream-health.obs.test.ts).
+    for (const id of ['oven-9', 'oven-10', 'oven-11']) await post(`${hub.url}/api/machines`, machine({ id, state: 'idle', updatedAt: Date.now() }));
+    await eventually(() => expect(hub.board.snapshot().machines.filter((m) => m.state === 'running')).toEqual([]));
     await eventually(async () =>
       expect(await (await fetch(`${hub.url}/api/director`, { headers: { authorization: 'Bearer test-token-0123456789abcdef' } })).json()).toMatchObject({
         data: { obs: 'connected', streaming: true },

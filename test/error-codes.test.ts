@@ -433,6 +433,13 @@ describe('every error answer of the API', () => {
         code: 'director_disabled',
         send: () => atBare('GET', '/api/director/thumbnail', { headers: AUTH }),
       },
+      { route: 'GET /api/director/health', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/director/health') },
+      {
+        route: 'GET /api/director/health',
+        what: 'no OBS',
+        code: 'director_disabled',
+        send: () => atBare('GET', '/api/director/health', { headers: AUTH }),
+      },
       {
         route: 'POST /api/scene',
         what: 'no OBS',

@@ -36,7 +36,7 @@ function fail(res: Response, err: unknown): void {
 
 /**
  * `POST /api/scene`, `POST /api/director/mode`, `GET /api/director`, the
- * thumbnail and the log export, all behind the API token or a staff session, so a Stream Deck (Companion's generic
+ * thumbnail, the stream health and the log export, all behind the API token or a staff session, so a Stream Deck (Companion's generic
  * HTTP) or another system can drive the cameras.
  */
 export function directorRouter(director: Director | undefined, journal: DirectorJournal, auth: RequestHandler, timeZone?: TimeZone): Router {
@@ -73,6 +73,16 @@ export function directorRouter(director: Director | undefined, journal: Director
     try {
       const jpeg = await director.thumbnail();
       res.set('Cache-Control', 'no-store').type('image/jpeg').send(jpeg);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  // Stream health: OBS is asked only while it streams or records, at most once per ~1.5 s for all consoles.
+  router.get('/director/health', auth, async (_req, res) => {
+    if (!director) return void disabled(res);
+    try {
+      res.set('Cache-Control', 'no-store').json({ ok: true, data: await director.health.read() });
     } catch (err) {
       fail(res, err);
     }

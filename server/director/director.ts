@@ -7,6 +7,7 @@ import type { DirectorJournal } from './journal.js';
 import { ObsTimeoutError, ObsUnavailableError, type ObsController } from './obs-controller.js';
 import type { Highlighting } from './highlighting.js';
 import { SceneRules, type FiredRule, type Wanted } from './scene-rules.js';
+import { StreamHealth } from './stream-health.js';
 
 type Mode = DirectorStatus['mode'];
 
@@ -51,6 +52,8 @@ export class Director {
   /** A scene we asked for whose answer timed out: if OBS shows it later, that is our late switch, not a hand. */
   #late: string | null = null;
   #highlighting: Highlighting | undefined;
+  /** The stream's and the recording's health (GET /api/director/health) and their loss (the stream_dropped alert). */
+  readonly health: StreamHealth;
 
   constructor(deps: {
     obs: ObsController;
@@ -69,6 +72,7 @@ export class Director {
     this.#now = deps.now ?? Date.now;
     this.#highlighting = deps.highlighting;
     this.#rules = new SceneRules(deps.config.rules, deps.config.defaultScene);
+    this.health = new StreamHealth(deps.obs, this.#now);
   }
 
   start(): void {
@@ -164,6 +168,7 @@ export class Director {
   async close(): Promise<void> {
     clearTimeout(this.#wake);
     clearTimeout(this.#holdTimer);
+    this.health.close();
     await this.#obs.stop();
   }
 
@@ -209,6 +214,7 @@ export class Director {
       this.#studioMode = studio.studioModeEnabled;
       this.#streaming = stream.outputActive;
       this.#recording = record.outputActive;
+      this.health.connectedWith(stream, record);
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'could not read OBS state after connecting');
       return;

@@ -45,8 +45,9 @@ interface ControllerEvents {
   disconnected: [];
   programChanged: [scene: string];
   studioModeChanged: [enabled: boolean];
-  streamChanged: [active: boolean];
-  recordChanged: [active: boolean];
+  /** `state`: obs-websocket's outputState (STARTED, RECONNECTING, STOPPING, STOPPED…), for the stream's health. */
+  streamChanged: [active: boolean, state: string];
+  recordChanged: [active: boolean, state: string];
   /** The replay buffer has started or stopped (not its in-between states). */
   replayBufferChanged: [active: boolean];
   /** OBS wrote a replay to this path (on its own computer). */
@@ -77,8 +78,8 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     this.#obs.on('ConnectionClosed', (err) => this.#closed(err.message));
     this.#obs.on('CurrentProgramSceneChanged', (e: OBSEventTypes['CurrentProgramSceneChanged']) => this.emit('programChanged', e.sceneName));
     this.#obs.on('StudioModeStateChanged', (e) => this.emit('studioModeChanged', e.studioModeEnabled));
-    this.#obs.on('StreamStateChanged', (e) => this.emit('streamChanged', e.outputActive));
-    this.#obs.on('RecordStateChanged', (e) => this.emit('recordChanged', e.outputActive));
+    this.#obs.on('StreamStateChanged', (e) => this.emit('streamChanged', e.outputActive, e.outputState));
+    this.#obs.on('RecordStateChanged', (e) => this.emit('recordChanged', e.outputActive, e.outputState));
     this.#obs.on('ReplayBufferStateChanged', (e) => {
       if (e.outputState === 'OBS_WEBSOCKET_OUTPUT_STARTED' || e.outputState === 'OBS_WEBSOCKET_OUTPUT_STOPPED')
         this.emit('replayBufferChanged', e.outputActive);

@@ -6,6 +6,7 @@ import type { Leases } from '../state/leases.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import type { AlertText } from './alert-text.js';
+import { OutputDrops, producing } from './output-drops.js';
 import type { Webhook, WebhookPost } from './webhook.js';
 
 export interface AlertThresholds {
@@ -55,6 +56,7 @@ export class Alerts {
   #leader = false;
   #listeners = new Set<() => void>();
   #startedAt: number;
+  #drops = new OutputDrops();
 
   constructor(deps: AlertDeps) {
     this.#deps = deps;
@@ -153,8 +155,12 @@ export class Alerts {
       if (!s.online && now - since >= offlineMs)
         add('screen_offline', s.name, { screen: s.name, minutes: this.#deps.thresholds.screenOfflineMinutes }, since + offlineMs);
     }
-    const obs = this.#deps.director?.status();
-    if (obs && obs.obs === 'disconnected' && obs.streaming) add('obs_down_while_streaming', 'obs', {}, now);
+    const director = this.#deps.director;
+    const dropped = this.#drops.check((output) => director?.health.lostSince(output) ?? null, producing(this.#deps.board.snapshot()));
+    for (const [output, since] of dropped) add('stream_dropped', output, { output }, since);
+    // While production runs, a stream lost with OBS is stream_dropped's alone: one alert for one event.
+    const obs = director?.status();
+    if (obs && obs.obs === 'disconnected' && obs.streaming && !dropped.has('stream')) add('obs_down_while_streaming', 'obs', {}, now);
     return out;
   }
 

@@ -3,6 +3,9 @@ import { DirectorMode } from './board.js';
 import { Id, label } from './common.js';
 import { MachineState } from './machine.js';
 
+/** `GET /api/director/health`'s answer: a plain interface, for pages too. */
+export type { ObsOutput, RecordOutputHealth, StreamHealthReport, StreamOutputHealth } from './stream-health.js';
+
 export const SceneName = label(256);
 
 const RuleName = z

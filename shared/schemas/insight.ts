@@ -76,7 +76,7 @@ export interface FigurePoint {
   readyLastHour: number;
 }
 
-export const ALERT_KINDS = ['order_late', 'queue_old', 'machine_fault', 'screen_offline', 'obs_down_while_streaming'] as const;
+export const ALERT_KINDS = ['order_late', 'queue_old', 'machine_fault', 'screen_offline', 'obs_down_while_streaming', 'stream_dropped'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 /** An alert's code is its kind: what a page words it by. */
 export type AlertCode = AlertKind;
@@ -93,6 +93,8 @@ export interface AlertParams {
   screen_offline: { screen: string; minutes: number };
   /** OBS is disconnected while the stream is live. */
   obs_down_while_streaming: Record<string, never>;
+  /** OBS lost the stream or the recording (OBS gone, the stream reconnecting or ended by itself) while production runs. */
+  stream_dropped: { output: 'stream' | 'record' };
 }
 
 /** One alert: a code and its params, never a sentence, so the console says it in the store's language. */

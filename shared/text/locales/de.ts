@@ -219,6 +219,8 @@ export const de: Messages = {
   'alert.machine_fault': '{machine} hat eine Störung',
   'alert.screen_offline': 'Anzeige {screen} ist nicht verbunden',
   'alert.obs_down_while_streaming': 'OBS ist getrennt, während der Stream läuft',
+  'alert.stream_dropped':
+    '{output, select, stream {Der Stream ist abgebrochen, während die Produktion läuft} other {Die Aufnahme hat aufgehört, während die Produktion läuft}}',
   'highlight.machine': 'Neuer Clip: {machine} – {state}.',
   'highlight.run': 'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
   'highlight.staff': 'Neuer Clip, gespeichert von {by}.',
@@ -272,6 +274,14 @@ export const de: Messages = {
   'scenes.help.auto': 'Ereignisse in der Produktion schalten die Kameras nach den Regeln um',
   'scenes.help.manual': 'nur das Team schaltet Szenen um; die Regeln sind aus',
   'scenes.help.hold': 'eine von Hand gewählte Szene bleibt eine Weile, dann übernimmt die Automatik wieder (eine Szene in der Automatik zu wählen, hält sie)',
+  'health.title': 'Stream-Zustand',
+  'health.off': 'Kein Stream, keine Aufnahme',
+  'health.live': 'Live',
+  'health.recording': 'Aufnahme läuft',
+  'health.paused': 'pausiert',
+  'health.reconnecting': 'Verbindet sich neu mit dem Streaming-Server…',
+  'health.dropped': 'Verlorene Frames: {percent} ({count})',
+  'health.congestion': 'Netzwerk-Stau: {percent}',
 
   'error.unknown': 'Da ist etwas schiefgegangen. Bitte versuch es noch einmal.',
   'error.network': 'Der Hub ist nicht erreichbar. Prüf das Netz und versuch es noch einmal.',

@@ -235,6 +235,7 @@ export const en = {
   'alert.machine_fault': '{machine} is in fault',
   'alert.screen_offline': 'Screen {screen} is offline',
   'alert.obs_down_while_streaming': 'OBS is disconnected while the stream is live',
+  'alert.stream_dropped': '{output, select, stream {The stream dropped while production is running} other {The recording stopped while production is running}}',
   'highlight.machine': 'New clip: {machine} is {state}.',
   'highlight.run': 'New clip: {event, select, run_started {a run has started} run_finishing {a run is nearly done} other {a run has come out}}.',
   'highlight.staff': 'New clip, saved by {by}.',
@@ -288,6 +289,14 @@ export const en = {
   'scenes.help.auto': 'production events switch the cameras by the rules',
   'scenes.help.manual': 'only people switch scenes; the rules are off',
   'scenes.help.hold': 'a scene picked by hand stays on air for a while, then auto resumes by itself (picking a scene in auto holds it)',
+  'health.title': 'Stream health',
+  'health.off': 'Not streaming or recording',
+  'health.live': 'Live',
+  'health.recording': 'Recording',
+  'health.paused': 'paused',
+  'health.reconnecting': 'Reconnecting to the stream server…',
+  'health.dropped': 'Dropped frames: {percent} ({count})',
+  'health.congestion': 'Network congestion: {percent}',
 
   // ── Error answers of the hub, by code (`error.<code>`); `error.unknown` for a code this catalogue does not know.
   'error.unknown': 'Something went wrong. Please try again.',

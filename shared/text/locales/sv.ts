@@ -218,6 +218,8 @@ export const sv: Messages = {
   'alert.machine_fault': '{machine} har fel',
   'alert.screen_offline': 'Skärmen {screen} är frånkopplad',
   'alert.obs_down_while_streaming': 'OBS har tappat kontakten medan sändningen pågår',
+  'alert.stream_dropped':
+    '{output, select, stream {Sändningen föll bort medan produktionen är igång} other {Inspelningen stannade medan produktionen är igång}}',
   'highlight.machine': 'Nytt klipp: {machine} – {state}.',
   'highlight.run': 'Nytt klipp: {event, select, run_started {en omgång har börjat} run_finishing {en omgång är nästan klar} other {en omgång är klar}}.',
   'highlight.staff': 'Nytt klipp, sparat av {by}.',
@@ -271,6 +273,14 @@ export const sv: Messages = {
   'scenes.help.auto': 'det som händer i produktionen byter kamera enligt reglerna',
   'scenes.help.manual': 'bara personalen byter scen; reglerna är avstängda',
   'scenes.help.hold': 'en scen du väljer ligger kvar en stund, sedan tar auto över av sig själv (väljer du en scen i auto hålls den)',
+  'health.title': 'Sändningens hälsa',
+  'health.off': 'Ingen sändning eller inspelning',
+  'health.live': 'Sänder',
+  'health.recording': 'Spelar in',
+  'health.paused': 'pausad',
+  'health.reconnecting': 'Ansluter till sändningsservern igen…',
+  'health.dropped': 'Tappade bildrutor: {percent} ({count})',
+  'health.congestion': 'Trängsel i nätet: {percent}',
 
   'error.unknown': 'Något gick fel. Försök igen.',
   'error.network': 'Vi når inte navet. Kolla nätverket och försök igen.',

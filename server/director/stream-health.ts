@@ -1,0 +1,129 @@
+import type { OBSResponseTypes } from 'obs-websocket-js/json';
+import type { ObsOutput, RecordOutputHealth, StreamHealthReport, StreamOutputHealth } from '../../shared/schemas/stream-health.js';
+import type { ObsController } from './obs-controller.js';
+
+/** Consoles ask every 2 s; OBS is asked at most once per this, whatever their number (as the thumbnail). */
+const MAX_AGE_MS = 1_500;
+
+/** obs-websocket's `outputState` values (StreamStateChanged, RecordStateChanged). */
+const ON_STATES = new Set(['OBS_WEBSOCKET_OUTPUT_STARTED', 'OBS_WEBSOCKET_OUTPUT_RESUMED', 'OBS_WEBSOCKET_OUTPUT_RECONNECTED', 'OBS_WEBSOCKET_OUTPUT_PAUSED']);
+const RECONNECTING = 'OBS_WEBSOCKET_OUTPUT_RECONNECTING';
+const STOPPING = 'OBS_WEBSOCKET_OUTPUT_STOPPING';
+const STOPPED = 'OBS_WEBSOCKET_OUTPUT_STOPPED';
+
+const STREAM_OFF: StreamOutputHealth = {
+  active: false,
+  reconnecting: false,
+  durationMs: null,
+  congestion: null,
+  bytes: null,
+  skippedFrames: null,
+  totalFrames: null,
+};
+const RECORD_OFF: RecordOutputHealth = { active: false, paused: false, durationMs: null, bytes: null };
+
+interface Output {
+  /** OBS runs it: live, paused or reconnecting. Only then is OBS asked about it. */
+  on: boolean;
+  /** Someone stopped it (OBS said STOPPING first): its end is no loss. */
+  stopping: boolean;
+  /** When it was lost (OBS gone, or the output dropped without being stopped); null while live or stopped on purpose. */
+  lostAt: number | null;
+}
+
+/**
+ * The stream's and the recording's health, and whether either was lost. Which output is on is known from
+ * OBS's events and the director's read at (re)connect, so OBS is asked for figures only while one is on
+ * and a console asks: never while both are off, however many consoles look.
+ */
+export class StreamHealth {
+  #obs: ObsController;
+  #now: () => number;
+  #out: Record<ObsOutput, Output> = { stream: { on: false, stopping: false, lostAt: null }, record: { on: false, stopping: false, lostAt: null } };
+  #sample: { at: number; report: Promise<StreamHealthReport> } | undefined;
+  /** Outputs OBS reported a change of since the last (re)connect: newer than the director's read, which loses to them. */
+  #changedSinceConnect = new Set<ObsOutput>();
+  /** The hub is shutting down: its own goodbye to OBS loses nothing. */
+  #closed = false;
+
+  constructor(obs: ObsController, now: () => number = Date.now) {
+    this.#obs = obs;
+    this.#now = now;
+    obs.on('connected', () => this.#changedSinceConnect.clear());
+    obs.on('disconnected', () => {
+      if (this.#closed) return;
+      // What was on when OBS went is lost, until OBS says it is on again.
+      for (const o of Object.values(this.#out)) if (o.on) Object.assign(o, { on: false, stopping: false, lostAt: o.lostAt ?? this.#now() });
+      this.#sample = undefined;
+    });
+    obs.on('streamChanged', (_active, state) => this.#changed('stream', state));
+    obs.on('recordChanged', (_active, state) => this.#changed('record', state));
+  }
+
+  /** The director's read of both outputs right after (re)connecting: from then on their state is known. */
+  connectedWith(stream: { outputActive: boolean }, record: { outputActive: boolean }): void {
+    for (const [name, active] of [['stream', stream.outputActive] as const, ['record', record.outputActive] as const]) {
+      // Someone started (or stopped) it while the director was still reading: OBS's event is the later word.
+      if (this.#changedSinceConnect.has(name)) continue;
+      const o = this.#out[name];
+      Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt });
+    }
+    this.#sample = undefined;
+  }
+
+  /** Before the director lets go of OBS on shutdown: that disconnect is no loss to alert on. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Since when `output` is lost (it was on and went without anyone stopping it); null if it is not. */
+  lostSince(output: ObsOutput): number | null {
+    return this.#out[output].lostAt;
+  }
+
+  /** The health the consoles show: from OBS while an output is on, at most one call per output per MAX_AGE_MS. */
+  read(): Promise<StreamHealthReport> {
+    const now = this.#now();
+    if (this.#sample && now - this.#sample.at < MAX_AGE_MS) return this.#sample.report;
+    const { stream, record } = this.#out;
+    const obs = this.#obs.connected ? ('connected' as const) : ('disconnected' as const);
+    if (obs === 'disconnected' || (!stream.on && !record.on)) return Promise.resolve({ obs, stream: STREAM_OFF, record: RECORD_OFF, at: now });
+    const report = Promise.all([
+      stream.on ? this.#obs.call('GetStreamStatus').then(streamHealth) : STREAM_OFF,
+      record.on ? this.#obs.call('GetRecordStatus').then(recordHealth) : RECORD_OFF,
+    ]).then(([s, r]) => ({ obs, stream: s, record: r, at: now }));
+    this.#sample = { at: now, report };
+    report.catch(() => (this.#sample = undefined));
+    return report;
+  }
+
+  #changed(output: ObsOutput, state: string): void {
+    const o = this.#out[output];
+    this.#sample = undefined;
+    this.#changedSinceConnect.add(output);
+    if (ON_STATES.has(state)) Object.assign(o, { on: true, stopping: false, lostAt: null });
+    else if (state === RECONNECTING) Object.assign(o, { on: true, lostAt: o.lostAt ?? this.#now() });
+    else if (state === STOPPING) o.stopping = true;
+    else if (state === STOPPED) {
+      // Stopped by someone: whatever was lost is over. Ended by itself (an error, a reconnect given up): lost.
+      const lostAt = o.stopping ? null : o.on ? (o.lostAt ?? this.#now()) : o.lostAt;
+      Object.assign(o, { on: false, stopping: false, lostAt });
+    }
+  }
+}
+
+function streamHealth(s: OBSResponseTypes['GetStreamStatus']): StreamOutputHealth {
+  return {
+    active: s.outputActive,
+    reconnecting: s.outputReconnecting,
+    durationMs: s.outputDuration,
+    congestion: s.outputCongestion,
+    bytes: s.outputBytes,
+    skippedFrames: s.outputSkippedFrames,
+    totalFrames: s.outputTotalFrames,
+  };
+}
+
+function recordHealth(r: OBSResponseTypes['GetRecordStatus']): RecordOutputHealth {
+  return { active: r.outputActive, paused: r.outputPaused, durationMs: r.outputDuration, bytes: r.outputBytes };
+}

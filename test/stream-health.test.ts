@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { ObsController } from '../server/director/obs-controller.js';
+import { StreamHealth } from '../server/director/stream-health.js';
+import { OutputDrops } from '../server/insight/output-drops.js';
+
+const STATE = (s: string) => `OBS_WEBSOCKET_OUTPUT_${s}`;
+
+/** The controller's events only: what StreamHealth follows. A real OBS will not stream here (no server), so its states are played. */
+function setup() {
+  const obs = new EventEmitter() as EventEmitter & { connected: boolean; call: (type: string) => Promise<unknown> };
+  obs.connected = true;
+  // OBS recording for 10 s, for a read while it is on.
+  obs.call = (type) => Promise.resolve(type === 'GetRecordStatus' ? { outputActive: true, outputPaused: false, outputDuration: 10_000, outputBytes: 1 } : {});
+  let now = 1_000;
+  const health = new StreamHealth(obs as unknown as ObsController, () => now);
+  const stream = (...states: string[]) => states.forEach((s) => obs.emit('streamChanged', s === 'STARTED', STATE(s)));
+  const record = (...states: string[]) => states.forEach((s) => obs.emit('recordChanged', s === 'STARTED', STATE(s)));
+  return { obs, health, stream, record, tick: (ms: number) => (now += ms) };
+}
+
+describe('which output is lost (StreamHealth)', () => {
+  it('a stream reconnecting is lost from when it started reconnecting, and found again when it reconnects', () => {
+    const { health, stream, tick } = setup();
+    stream('STARTING', 'STARTED');
+    tick(500);
+    stream('RECONNECTING');
+    tick(500);
+    stream('RECONNECTING');
+    expect(health.lostSince('stream')).toBe(1_500);
+    stream('RECONNECTED');
+    expect(health.lostSince('stream')).toBeNull();
+  });
+
+  it('an output stopped by someone is no loss; one that ends by itself, or a reconnect given up, is', () => {
+    const { health, stream, record } = setup();
+    stream('STARTED', 'STOPPING', 'STOPPED');
+    record('STARTED', 'PAUSED');
+    expect([health.lostSince('stream'), health.lostSince('record')]).toEqual([null, null]);
+    record('RESUMED', 'STOPPED');
+    expect(health.lostSince('record')).toBe(1_000);
+    stream('STARTED', 'RECONNECTING', 'STOPPED');
+    expect(health.lostSince('stream')).toBe(1_000);
+    // A stream that never came up (no server) was never live: nothing lost.
+    stream('STARTED', 'STOPPING', 'STOPPED', 'STARTING', 'STOPPED');
+    expect(health.lostSince('stream')).toBeNull();
+  });
+
+  it('OBS gone while an output is on loses it until OBS says it is on again, whatever its read at reconnect says meanwhile', async () => {
+    const { obs, health, record } = setup();
+    record('STARTED');
+    obs.emit('disconnected');
+    expect(health.lostSince('record')).toBe(1_000);
+    obs.emit('connected');
+    health.connectedWith({ outputActive: false }, { outputActive: false });
+    expect(health.lostSince('record')).toBe(1_000);
+    obs.emit('disconnected');
+    obs.emit('connected');
+    // Recording started again while the director was still reading OBS's state: the event is the later word.
+    record('STARTING', 'STARTED');
+    health.connectedWith({ outputActive: false }, { outputActive: false });
+    expect(health.lostSince('record')).toBeNull();
+    expect((await health.read()).record).toMatchObject({ active: true, durationMs: 10_000 });
+  });
+
+  it('the hub letting go of OBS on shutdown loses nothing', () => {
+    const { obs, health, record } = setup();
+    record('STARTED');
+    health.close();
+    obs.emit('disconnected');
+    expect(health.lostSince('record')).toBeNull();
+  });
+
+  it('asks OBS nothing while nothing is on', async () => {
+    const { health } = setup();
+    expect(await health.read()).toMatchObject({ obs: 'connected', stream: { active: false }, record: { active: false } });
+  });
+});
+
+describe('when a loss alerts (OutputDrops)', () => {
+  it('once per loss while production runs; a loss seen with nothing running never alerts, even when production starts', () => {
+    const drops = new OutputDrops();
+    const lost = new Map<string, number | null>([
+      ['stream', 5],
+      ['record', null],
+    ]);
+    const at = (output: string) => lost.get(output) ?? null;
+    expect([...drops.check(at, true)]).toEqual([['stream', 5]]);
+    expect([...drops.check(at, false)]).toEqual([]);
+    expect([...drops.check(at, true)]).toEqual([]);
+    lost.set('stream', null);
+    drops.check(at, true);
+    lost.set('stream', 9);
+    expect([...drops.check(at, true)]).toEqual([['stream', 9]]);
+    lost.set('record', 11);
+    expect([...drops.check(at, false)]).toEqual([]);
+    expect(drops.check(at, true).has('record')).toBe(false);
+  });
+});
