@@ -253,7 +253,9 @@ describe('highlights against a real OBS Studio', () => {
       const onChange = (e: { outputActive: boolean }) => changes.push(e.outputActive);
       watcher.on('ReplayBufferStateChanged', onChange);
       try {
-        await eventually(async () => expect((await status(hub)).obs).toBe('connected'), 20_000);
+        // Connected, and OBS's state read (the program comes with it): a recording started now is seen as an event.
+        await eventually(async () => expect((await status(hub)).program).not.toBeNull(), 20_000);
+        await eventually(async () => expect((await watcher.call('GetRecordStatus')).outputActive).toBe(false));
         await watcher.call('StartRecord');
         await eventually(async () => expect((await status(hub)).recording).toBe(true), 15_000);
         expect(await api(hub, 'POST', '/api/director/clip', {})).toMatchObject({ status: 503, json: { error: { code: 'replay_buffer_off' } } });

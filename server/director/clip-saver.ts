@@ -23,6 +23,8 @@ const THUMBNAIL_WIDTH = 480;
 
 interface Pending {
   saveAt: number;
+  /** The first request's save time: a save moves at most COALESCE_MS past it, so a flapping machine cannot put it off for ever. */
+  firstSaveAt: number;
   timer: NodeJS.Timeout | undefined;
   causes: ClipCause[];
 }
@@ -82,7 +84,7 @@ export class ClipSaver {
   }
 
   #schedule(cause: ClipCause, saveAt: number): { saveAt: number } {
-    const near = this.#pending.find((p) => Math.abs(p.saveAt - saveAt) <= COALESCE_MS);
+    const near = this.#pending.find((p) => Math.abs(p.firstSaveAt - saveAt) <= COALESCE_MS);
     if (near) {
       near.causes.push(cause);
       if (saveAt > near.saveAt) this.#arm(near, saveAt);
@@ -96,7 +98,7 @@ export class ClipSaver {
       this.#log.warn({ pending: this.#pending.length, rule: cause.rule }, 'too many clips waiting to be saved; this one is dropped');
       return { saveAt };
     }
-    const pending: Pending = { saveAt, timer: undefined, causes: [cause] };
+    const pending: Pending = { saveAt, firstSaveAt: saveAt, timer: undefined, causes: [cause] };
     this.#pending.push(pending);
     this.#arm(pending, saveAt);
     return { saveAt };

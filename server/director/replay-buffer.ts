@@ -43,23 +43,31 @@ export class ReplayBuffer {
       this.#startedAt = null;
       this.#onChange();
     });
-    this.#obs.on('streamChanged', (on) => {
-      this.#streaming = on;
-      this.#serial(() => this.#apply());
-    });
-    this.#obs.on('recordChanged', (on) => {
-      this.#recording = on;
-      this.#serial(() => this.#apply());
-    });
-    this.#obs.on('replayBufferChanged', (on) => {
-      this.#active = on;
-      this.#asked = null;
-      this.#startedAt = on ? this.#now() : null;
-      this.#log.info({ active: on }, on ? 'replay buffer started' : 'replay buffer stopped');
-      this.#onChange();
-      // OBS may have been told something else meanwhile (the recording stopped while the buffer was starting).
-      this.#serial(() => this.#apply());
-    });
+    // Events are taken in the same queue as the reading at connect, after it: a state read a moment before an
+    // event never overwrites what the event says.
+    this.#obs.on('streamChanged', (on) =>
+      this.#serial(() => {
+        this.#streaming = on;
+        return this.#apply();
+      }),
+    );
+    this.#obs.on('recordChanged', (on) =>
+      this.#serial(() => {
+        this.#recording = on;
+        return this.#apply();
+      }),
+    );
+    this.#obs.on('replayBufferChanged', (on) =>
+      this.#serial(() => {
+        this.#active = on;
+        this.#asked = null;
+        this.#startedAt = on ? this.#now() : null;
+        this.#log.info({ active: on }, on ? 'replay buffer started' : 'replay buffer stopped');
+        this.#onChange();
+        // OBS may have been told something else meanwhile (the recording stopped while the buffer was starting).
+        return this.#apply();
+      }),
+    );
   }
 
   status(): ReplayBufferStatus {
