@@ -64,7 +64,8 @@ describe('the console’s Highlights panel, with a real OBS', () => {
     const first = panel.getByTestId('highlight').first();
     await first.waitFor({ timeout: SHOWN_WITHIN_MS });
     await expect.poll(() => first.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 5_000 }).toBe(true);
-    expect(await first.textContent()).toContain('oven-unloading');
+    // The rule, and the machine by the name the floor knows it by.
+    expect(await first.textContent()).toContain('oven-unloading: Oven 1 · Unloading');
     const href = await first.getByRole('link').getAttribute('href');
     const clip = await downloadHead(page, href!);
     expect(clip).toEqual({ status: 200, head: EBML });

@@ -183,7 +183,9 @@ export class ObsStudio {
   }
 
   thaw(): void {
-    if (this.#obs?.pid) process.kill(-this.#obs.pid, 'SIGCONT');
+    const obs = this.#obs;
+    // A killed OBS has nothing to wake (its process group is gone: ESRCH).
+    if (obs?.pid && obs.exitCode === null && obs.signalCode === null) process.kill(-obs.pid, 'SIGCONT');
   }
 
   /** A client of the test's own, to look at OBS and to act as a person at the OBS window. */
