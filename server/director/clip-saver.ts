@@ -176,13 +176,7 @@ export class ClipSaver {
 
   async #screenshot(scene: string): Promise<Buffer | undefined> {
     try {
-      const shot = await this.#obs.call('GetSourceScreenshot', {
-        sourceName: scene,
-        imageFormat: 'jpg',
-        imageWidth: THUMBNAIL_WIDTH,
-        imageCompressionQuality: 70,
-      });
-      return Buffer.from(shot.imageData.replace(/^data:image\/\w+;base64,/, ''), 'base64');
+      return await this.#obs.screenshot(scene, THUMBNAIL_WIDTH);
     } catch (err) {
       this.#log.warn({ err: (err as Error).message, scene }, 'no thumbnail for a highlight');
       return undefined;

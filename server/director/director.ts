@@ -157,9 +157,7 @@ export class Director {
     if (this.#shot && now - this.#shot.at < THUMBNAIL_MAX_AGE_MS) return this.#shot.image;
     const program = this.#program;
     if (!this.#obs.connected || !program) return Promise.reject(new ObsUnavailableError('OBS is not connected'));
-    const image = this.#obs
-      .call('GetSourceScreenshot', { sourceName: program, imageFormat: 'jpg', imageWidth: 480, imageCompressionQuality: 70 })
-      .then((r) => Buffer.from(r.imageData.replace(/^data:image\/\w+;base64,/, ''), 'base64'));
+    const image = this.#obs.screenshot(program, 480);
     this.#shot = { at: now, image };
     image.catch(() => (this.#shot = undefined));
     return image;

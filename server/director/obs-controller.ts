@@ -117,6 +117,12 @@ export class ObsController extends EventEmitter<ControllerEvents> {
     }
   }
 
+  /** A JPEG of a scene or source as OBS renders it now, `width` pixels wide. */
+  async screenshot(sourceName: string, width: number): Promise<Buffer> {
+    const shot = await this.call('GetSourceScreenshot', { sourceName, imageFormat: 'jpg', imageWidth: width, imageCompressionQuality: 70 });
+    return Buffer.from(shot.imageData.replace(/^data:image\/\w+;base64,/, ''), 'base64');
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#retry);
