@@ -12,6 +12,9 @@
  * when a product has none), `quantity`, `variant_title` as the variant. `cancelled_at` set: cancelled;
  * `fulfillment_status` "fulfilled", or a fulfillment with status "success": picked up; otherwise queued.
  * `updated_at` is the order's `updatedAt`, so a late or repeated delivery never overwrites a newer one.
+ * `orders/create` and `orders/updated` also give the sale, every line item (made on site or not): `sku`, `quantity`,
+ * `price` as its unit price, with the order's `total_price`, `currency`, `created_at` and whether it was cancelled;
+ * nothing of the customer.
  */
 const SHOPIFY_ORDERS = `(
   $number := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
@@ -21,6 +24,19 @@ const SHOPIFY_ORDERS = `(
       { 'sku': $substring(sku ? $string(sku) : 'variant-' & $string(variant_id), 0, 64), 'qty': quantity },
       variant_title ? { 'variant': $substring(variant_title, 0, 64) } : {}
     ])]
+  };
+  $sale := function($o) {
+    {
+      'id': $string($o.id),
+      'items': [$o.line_items[quantity > 0].$merge([
+        { 'sku': $substring(sku ? $string(sku) : 'variant-' & $string(variant_id), 0, 64), 'qty': quantity },
+        price ? { 'unitPrice': $number(price) } : {}
+      ])],
+      'total': $o.total_price ? $number($o.total_price),
+      'currency': $o.currency,
+      'placedAt': $o.created_at ? $toMillis($o.created_at),
+      'cancelled': $o.cancelled_at ? true
+    }
   };
   $topic = 'fulfillments/create'
     ? (status = 'success' ? {
@@ -35,7 +51,8 @@ const SHOPIFY_ORDERS = `(
         'number': $number(name),
         'items': $items(line_items),
         'status': cancelled_at ? 'cancelled' : fulfillment_status = 'fulfilled' ? 'picked_up' : 'queued',
-        'updatedAt': $time(updated_at)
+        'updatedAt': $time(updated_at),
+        'sale': $sale($$)
       }
 )`;
 
