@@ -17,7 +17,7 @@
  * nothing of the customer.
  */
 const SHOPIFY_ORDERS = `(
-  $number := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
+  $orderNumber := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
   $time := function($t) { $t ? $toMillis($t) : $millis() };
   $items := function($lines) {
     [$lines[quantity > 0].$merge([
@@ -41,14 +41,14 @@ const SHOPIFY_ORDERS = `(
   $topic = 'fulfillments/create'
     ? (status = 'success' ? {
         'id': 'shopify-' & $string(order_id),
-        'number': $number(name),
+        'number': $orderNumber(name),
         'items': $items(line_items),
         'status': 'picked_up',
         'updatedAt': $time(updated_at)
       })
     : $topic in ['orders/create', 'orders/updated'] ? {
         'id': 'shopify-' & $string(id),
-        'number': $number(name),
+        'number': $orderNumber(name),
         'items': $items(line_items),
         'status': cancelled_at ? 'cancelled' : fulfillment_status = 'fulfilled' ? 'picked_up' : 'queued',
         'updatedAt': $time(updated_at),

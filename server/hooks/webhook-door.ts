@@ -165,7 +165,8 @@ export class WebhookDoor {
         const parsed = MappedSale.safeParse(withSource);
         if (!parsed.success) {
           const error = invalidInput(parsed.error, withSource, `webhooks.${this.#hook.name}: invalid sale: `);
-          return { ok: false, error: fail(this.#deps.intake.reject('webhook', `invalid_sale:${error.params.issues[0]?.field ?? '(root)'}`, error)) };
+          const field = error.params.issues[0]?.field.split('.')[1] ?? '(root)';
+          return { ok: false, error: fail(this.#deps.intake.reject('webhook', `invalid_sale:${field}`, error)) };
         }
         sales.push(parsed.data.sale);
         if (Object.keys(order).length === 0) continue;
