@@ -26,7 +26,7 @@ export type ProductionWindow = z.infer<typeof ProductionWindow>;
 /**
  * The pilot the report answers for (docs/protocol.md, "Pilot"): its days, the baseline days it is compared
  * with (not overlapping it), the shop floor's area, and when production is live. Without `productionWindows`,
- * a window is any time a machine runs or the stream is live (the director's program is on a camera).
+ * a window is any time a machine is `running` or the stream is live (OBS streaming, as the director reports it).
  */
 export const PilotConfig = z
   .object({
