@@ -479,8 +479,8 @@ describe('whole-basket sales from the webhook door', () => {
     return { text: lines.join('\n'), sales: lines.map((l) => JSON.parse(l) as LoggedEvent).flatMap((e) => (e.type === 'sale' ? [e.sale] : [])) };
   };
   /** A basket of a bun made on site, and a mug and coffee beans that are not. */
-  const basket = (id: number, name: string) => {
-    const order = shopifyOrder(id, name, { total_price: '334.00' });
+  const basket = (id: number, name: string, overrides: Record<string, unknown> = {}) => {
+    const order = shopifyOrder(id, name, { total_price: '334.00', ...overrides });
     order.line_items = [
       order.line_items[0]!,
       { id: 1, variant_id: 901, product_id: 77, title: 'Mug', sku: 'mug-blue', variant_title: null, quantity: 1, price: '149.00' },
@@ -513,8 +513,9 @@ describe('whole-basket sales from the webhook door', () => {
     ]);
     for (const secret of PRIVATE) expect(text, secret).not.toContain(secret);
 
-    // An update with the same basket (a note edited) is the same sale: logged once.
-    expect((await send('orders/updated', basket(6_001, '#2001'))).status).toBe(200);
+    // An update with the same basket (a note edited: another delivery, the same sale) is logged once.
+    const edited = await send('orders/updated', basket(6_001, '#2001', { updated_at: '2026-12-03T10:20:00+01:00', note: 'no sugar' }));
+    expect(await edited.json()).toMatchObject({ ok: true, data: { duplicate: false, sales: 1 } });
     expect((await sales(from)).sales).toHaveLength(1);
   });
 

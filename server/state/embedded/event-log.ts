@@ -46,14 +46,19 @@ export class FileEventLog implements EventLog {
   async appendOnce(event: LoggedEvent & { type: OnceType }): Promise<boolean> {
     const key = onceKey(event)!;
     const seen = await (this.#once ??= this.#recentKeys());
-    // From here to the append nothing awaits: one process, so the check and the append are one step.
+    // The key is taken before anything awaits: one process, so two deliveries at once cannot both find it free.
     const now = this.#now();
     const when = seen.get(key);
     if (when !== undefined && when > now - ONCE_WINDOW_MS) return false;
-    await this.append(event);
     seen.delete(key);
     seen.set(key, event.at);
     if (seen.size > MAX_ONCE_KEYS) for (const old of [...seen.keys()].slice(0, MAX_ONCE_KEYS / 10)) seen.delete(old);
+    try {
+      await this.append(event);
+    } catch (err) {
+      seen.delete(key); // not logged: the retry must be
+      throw err;
+    }
     return true;
   }
 
