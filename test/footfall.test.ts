@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
+import { INBOX_GROUP } from '../server/ingest/redis-stream.js';
 import type { Hub } from '../server/hub.js';
 import { ApiErrorBody } from '../shared/errors.js';
 import { CHANNELS, INBOX_STREAM } from '../shared/protocol.js';
@@ -118,6 +119,27 @@ describe('footfall through every door, two hubs on one Redis and one broker', ()
     expect((await post(`${hubA.url}/api/footfall`, { ...rest, at: at + 1 })).status).toBe(200);
     expect(footfallOf(await logged(hubA, from), 'door-rest')).toHaveLength(2);
     expect(JSON.stringify(hubA.board.snapshot())).not.toContain('door-rest');
+  });
+
+  it('logs a count once when the inbox delivers it again: a hub died after logging it, before its ack, and another takes the entry over', async () => {
+    const [hubA] = hubs as [Hub, Hub];
+    const at = Date.now() - 30_000;
+    const count = { sensor: 'door-redelivered', in: 6, out: 1, at };
+    const before = await total(hubs, 'batchboard_events_in_total{door="redis_stream",kind="footfall"}');
+    // A third hub ('gone') reads the entry in the same step as it is added (so no live hub gets it first), logs it, and dies.
+    const read = await producer
+      .multi()
+      .xadd(INBOX_STREAM, '*', 'footfall', JSON.stringify(count))
+      .xreadgroup('GROUP', INBOX_GROUP, 'gone', 'COUNT', 1, 'STREAMS', INBOX_STREAM, '>')
+      .exec();
+    expect(read?.[1]).toEqual([null, expect.anything()]); // gone got it
+    expect((await post(`${hubA.url}/api/footfall`, count)).json).toMatchObject({ data: { applied: true, logged: true } });
+    // Unacknowledged for claimIdleMs (2 s in tests): a live hub takes it over and hands it to the intake again.
+    await eventually(async () => {
+      expect(await total(hubs, 'batchboard_events_in_total{door="redis_stream",kind="footfall"}')).toBe(before + 1);
+      expect(await producer.xpending(INBOX_STREAM, INBOX_GROUP, '-', '+', 10, 'gone')).toEqual([]);
+    }, 15_000);
+    expect(footfallOf(await logged(hubA, from), 'door-redelivered')).toEqual([count]);
   });
 
   it('refuses an ill-formed count at each door, naming the field, and counts it', async () => {
