@@ -45,7 +45,11 @@ export class FileEventLog implements EventLog {
 
   async appendOnce(event: LoggedEvent & { type: OnceType }): Promise<boolean> {
     const key = onceKey(event)!;
-    const seen = await (this.#once ??= this.#recentKeys());
+    // A read that failed is tried again at the next count, not remembered as failed.
+    const seen = await (this.#once ??= this.#recentKeys().catch((err: unknown) => {
+      this.#once = undefined;
+      throw err;
+    }));
     // The key is taken before anything awaits: one process, so two deliveries at once cannot both find it free.
     const now = this.#now();
     const when = seen.get(key);
