@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Catalogue } from '../shared/schemas/catalogue.js';
 import { SAMPLE_CATALOGUE } from './ordering/sample-catalogue.js';
 import { DirectorConfig } from '../shared/schemas/director.js';
+import { PilotConfig } from '../shared/schemas/pilot.js';
 import { DisplayLabels, DisplayTheme, JustReadySeconds, MachinesOnBoard } from '../shared/schemas/display.js';
 import { describeIssues, summariseIssues } from '../shared/validation.js';
 import { isTimeZone } from '../shared/store-time.js';
@@ -246,6 +247,11 @@ export const FileConfig = z
      * files, `clientId`, `sessionExpiryHours`) and `subscriptions`, each a topic filter with its mapping. Absent: no MQTT door.
      */
     mqtt: MqttFileConfig.optional(),
+    /**
+     * The pilot the report measures (docs/protocol.md, "Pilot"): `name`, `from` and `to` (ISO dates on the store's clock),
+     * the `baseline` days it is compared with, `floorAreaM2`, and `productionWindows`. Absent: no pilot.
+     */
+    pilot: PilotConfig.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -58,7 +58,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const metrics = new Metrics();
   const { state, doors: doorsOf, adapt } = openDeployment(config, log, opts.now);
   const board = boardOf(config, state, log, metrics);
-  const intake = new Intake(board, metrics, log);
+  const intake = new Intake(board, metrics, log, Date.now, state.events);
   const display = displayConfigOf(config.shop);
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
   const screens = new ScreenRegistry(state.screens, config.hubId, log);

@@ -90,7 +90,7 @@ export function openWeb(
     publicUrl: config.publicUrl,
     insight: insights.insight,
     floor: staff.floor,
-    hooks: hooksRouter(config.webhooks, parts),
+    hooks: hooksRouter(config.webhooks, { ...parts, madeOnSite: new Set(config.shop.catalogue.map((p) => p.sku)) }),
   });
   const http = createServer(app);
   const io = createSocketServer(http, { trustProxy: config.trustProxy, allowedOrigins: config.shop.allowedOrigins, adapt: opts.adapt, log, metrics });

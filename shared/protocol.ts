@@ -5,6 +5,8 @@ export const PROTOCOL_VERSION = 1;
 export const CHANNELS = {
   orders: 'batchboard:orders',
   machines: 'batchboard:machines',
+  /** People counters' counts (docs/protocol.md, "Footfall"): to the event log, never the board. */
+  footfall: 'batchboard:footfall',
 } as const;
 export const INBOX_STREAM = 'batchboard:inbox';
 

@@ -13,6 +13,44 @@ function configFile(content: string): string {
   return file;
 }
 
+describe('the pilot', () => {
+  const PILOT = {
+    name: 'Södermalm pop-up',
+    from: '2027-01-15',
+    to: '2027-01-28',
+    baseline: { from: '2027-01-01', to: '2027-01-14' },
+    floorAreaM2: 42.5,
+    productionWindows: [
+      { days: ['sat', 'sun'], from: '10:00', to: '16:00' },
+      { from: '16:30', to: '18:00' },
+    ],
+  };
+  const load = (pilot: unknown) => () => loadConfig({ CONFIG: configFile(JSON.stringify({ pilot })) });
+
+  it('is read from the config file, and absent without one', () => {
+    expect(loadConfig({ CONFIG: configFile(JSON.stringify({ pilot: PILOT })) }).shop.pilot).toEqual(PILOT);
+    const { productionWindows: _windows, ...noWindows } = PILOT;
+    expect(loadConfig({ CONFIG: configFile(JSON.stringify({ pilot: noWindows })) }).shop.pilot?.productionWindows).toBeUndefined();
+    expect(loadConfig({}).shop.pilot).toBeUndefined();
+  });
+
+  it.each([
+    ['the pilot ending before it starts', { to: '2027-01-10', baseline: { from: '2026-12-01', to: '2026-12-14' } }, /pilot\.to: must not be before from/],
+    ['a baseline overlapping the pilot', { baseline: { from: '2027-01-10', to: '2027-01-20' } }, /pilot\.baseline: must not overlap the pilot/],
+    ['a baseline ending before it starts', { baseline: { from: '2027-01-14', to: '2027-01-01' } }, /pilot\.baseline\.to: must not be before from/],
+    ['no floor area', { floorAreaM2: 0 }, /pilot\.floorAreaM2/],
+    ['a date that is not one', { from: '2027-02-30' }, /pilot\.from: must be a date/],
+    ['a window ending before it starts', { productionWindows: [{ from: '16:00', to: '10:00' }] }, /pilot\.productionWindows\.0\.to: must be after from/],
+    ['a window on no such day', { productionWindows: [{ days: ['funday'], from: '10:00', to: '12:00' }] }, /pilot\.productionWindows\.0\.days\.0/],
+    ['a time of day that is not one', { productionWindows: [{ from: '25:00', to: '26:00' }] }, /pilot\.productionWindows\.0\.from: must be a time of day/],
+    ['an unknown key', { floorArea: 40 }, /pilot/],
+    ['no name', { name: undefined }, /pilot\.name/],
+  ])('refuses %s at start, naming the key', (_what, change, key) => {
+    expect(load({ ...PILOT, ...change })).toThrow(ConfigError);
+    expect(load({ ...PILOT, ...change })).toThrow(key);
+  });
+});
+
 describe('configuration', () => {
   it('has defaults that run on a bare laptop', () => {
     const c = loadConfig({});

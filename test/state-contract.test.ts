@@ -86,6 +86,21 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
     expect(await orders(0, start - 1)).toEqual([]);
   });
 
+  it('event log: appends a record once per idempotency key, even when the same one comes twice at once', async () => {
+    const at = Date.now();
+    const count = (n: number): LoggedEvent & { type: 'footfall' } => ({ type: 'footfall', at, footfall: { sensor: 'door-1', in: n, out: 0, at: at - 1_000 } });
+    // The key is the sensor and the count's time: a second copy (even with other numbers) is the same count.
+    expect(await Promise.all([state.events.appendOnce(count(3)), state.events.appendOnce(count(3)), state.events.appendOnce(count(4))])).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    const other = { ...count(5), footfall: { ...count(5).footfall, id: 'c-2' } };
+    expect(await state.events.appendOnce(other)).toBe(true);
+    expect(await state.events.appendOnce(other)).toBe(false);
+    expect((await allEvents(state, at - 60_000, at + 60_000)).map((e) => (e.type === 'footfall' ? e.footfall.in : -1))).toEqual([3, 5]);
+  });
+
   it('sessions: kept by id until deleted, and all ended at once with a count', async () => {
     const later = Date.now() + 3_600_000;
     await state.sessions.put('a'.repeat(64), { who: 'Ann', expiresAt: later }, 3_600_000);

@@ -10,7 +10,8 @@ import type { Hub } from '../server/hub.js';
 import type { HubState } from '../server/state/state.js';
 import { ApiErrorBody } from '../shared/errors.js';
 import { STAFF_CSRF_HEADER } from '../shared/protocol.js';
-import { TEST_PIN, startTestHub, tempDir } from './helpers/hub.js';
+import type { LoggedEvent } from '../shared/schemas/event-log.js';
+import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { eventually } from './helpers/screens.js';
 import { bothStates } from './helpers/states.js';
@@ -445,6 +446,100 @@ describe('the webhook door', () => {
     const invalid = await till({ id: 'till-4', number: 'T4', items: [] });
     expect(await refusal(invalid)).toMatchObject({ status: 400, error: { code: 'invalid_input', params: { issues: [{ field: 'items' }] } } });
     expect(await metric('batchboard_rejected_total{door="webhook",reason="invalid_order:items"}')).toBe(invalidBefore + 1);
+  });
+});
+
+describe('whole-basket sales from the webhook door', () => {
+  let hub: Hub;
+  const MADE = { sku: 'bun', name: 'Cardamom bun', runSize: 12, runQuantity: 120 };
+  beforeAll(async () => {
+    const file = path.join(tempDir(), 'store.json');
+    const shop = { scheme: 'shopify', secretEnv: 'TEST_SHOPIFY_SECRET', preset: 'shopify-orders', boardItems: 'made-on-site' };
+    writeFileSync(file, JSON.stringify({ catalogue: [MADE], webhooks: { shop } }));
+    hub = await startTestHub({ CONFIG: file, ...ENV });
+  });
+  afterAll(() => hub?.close());
+
+  const send = (topic: string, payload: unknown) => {
+    const body = JSON.stringify(payload);
+    return fetch(`${hub.url}/api/hooks/shop`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'X-Shopify-Topic': topic,
+        'X-Shopify-Hmac-Sha256': shopifySignature(body),
+        'X-Shopify-Event-Id': randomUUID(),
+      },
+      body,
+    });
+  };
+  const sales = async (from: number) => {
+    const res = await fetch(`${hub.url}/api/export?format=ndjson&from=${from}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const lines = (await res.text()).split('\n').filter(Boolean);
+    return { text: lines.join('\n'), sales: lines.map((l) => JSON.parse(l) as LoggedEvent).flatMap((e) => (e.type === 'sale' ? [e.sale] : [])) };
+  };
+  /** A basket of a bun made on site, and a mug and coffee beans that are not. */
+  const basket = (id: number, name: string, overrides: Record<string, unknown> = {}) => {
+    const order = shopifyOrder(id, name, { total_price: '334.00', ...overrides });
+    order.line_items = [
+      order.line_items[0]!,
+      { id: 1, variant_id: 901, product_id: 77, title: 'Mug', sku: 'mug-blue', variant_title: null, quantity: 1, price: '149.00' },
+      { id: 2, variant_id: 902, product_id: 78, title: 'Coffee beans', sku: 'beans-250', variant_title: null, quantity: 1, price: '95.00' },
+    ];
+    return order;
+  };
+
+  it('logs the sale with every line item and nothing private, while the board gets only the item made on site', async () => {
+    const from = Date.now();
+    const res = await send('orders/create', basket(6_001, '#2001'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, data: { duplicate: false, orders: [{ id: 'shopify-6001', applied: true }], sales: 1 } });
+    expect((await hub.board.order('shopify-6001'))?.items).toEqual([{ sku: 'bun', variant: 'classic', qty: 2 }]);
+
+    const { text, sales: logged } = await sales(from);
+    expect(logged).toEqual([
+      {
+        source: 'shop',
+        id: '6001',
+        items: [
+          { sku: 'bun', qty: 2, unitPrice: 45 },
+          { sku: 'mug-blue', qty: 1, unitPrice: 149 },
+          { sku: 'beans-250', qty: 1, unitPrice: 95 },
+        ],
+        total: 334,
+        currency: 'SEK',
+        placedAt: Date.parse('2026-12-03T10:15:00+01:00'),
+      },
+    ]);
+    for (const secret of PRIVATE) expect(text, secret).not.toContain(secret);
+
+    // An update with the same basket (a note edited: another delivery, the same sale) is logged once.
+    const edited = await send('orders/updated', basket(6_001, '#2001', { updated_at: '2026-12-03T10:20:00+01:00', note: 'no sugar' }));
+    expect(await edited.json()).toMatchObject({ ok: true, data: { duplicate: false, sales: 1 } });
+    expect((await sales(from)).sales).toHaveLength(1);
+  });
+
+  it('logs the sale of a basket with nothing made on site, and puts nothing on the board', async () => {
+    const from = Date.now();
+    const order = basket(6_002, '#2002');
+    order.line_items = order.line_items.slice(1);
+    const res = await send('orders/create', order);
+    expect(await res.json()).toMatchObject({ ok: true, data: { orders: [], sales: 1 } });
+    expect(await hub.board.order('shopify-6002')).toBeUndefined();
+    expect((await sales(from)).sales.map((s) => s.items.length)).toEqual([2]);
+  });
+
+  it('refuses a basket of more than 500 lines, naming sale.items, counted', async () => {
+    const order = basket(6_003, '#2003');
+    order.line_items = Array.from({ length: 501 }, (_, i) => ({ ...order.line_items[1]!, id: i, sku: `extra-${i}` }));
+    const res = await send('orders/create', order);
+    expect(res.status).toBe(400);
+    expect(ApiErrorBody.parse(await res.json()).error).toMatchObject({
+      code: 'invalid_input',
+      params: { issues: [{ field: 'sale.items', problem: 'too_many', max: 500 }] },
+    });
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toContain('batchboard_rejected_total{door="webhook",reason="invalid_sale:items"} 1');
   });
 });
 

@@ -32,6 +32,12 @@ function csvLine(e: LoggedEvent): string {
       ]);
     case 'run':
       return csvRow([e.at, time, 'run', e.seq, e.run.id, '', e.run.status, '', JSON.stringify(e.run)]);
+    case 'footfall':
+      return csvRow([e.at, time, 'footfall', '', e.footfall.sensor, '', '', '', JSON.stringify(e.footfall)]);
+    case 'social':
+      return csvRow([e.at, time, 'social', '', e.social.post, '', '', e.social.platform ?? '', JSON.stringify(e.social)]);
+    case 'sale':
+      return csvRow([e.at, time, 'sale', '', e.sale.id, '', '', e.sale.source, JSON.stringify(e.sale)]);
   }
 }
 

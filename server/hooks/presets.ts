@@ -12,9 +12,12 @@
  * when a product has none), `quantity`, `variant_title` as the variant. `cancelled_at` set: cancelled;
  * `fulfillment_status` "fulfilled", or a fulfillment with status "success": picked up; otherwise queued.
  * `updated_at` is the order's `updatedAt`, so a late or repeated delivery never overwrites a newer one.
+ * `orders/create` and `orders/updated` also give the sale, every line item (made on site or not): `sku`, `quantity`,
+ * `price` as its unit price, with the order's `total_price`, `currency`, `created_at` and whether it was cancelled;
+ * nothing of the customer.
  */
 const SHOPIFY_ORDERS = `(
-  $number := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
+  $orderNumber := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
   $time := function($t) { $t ? $toMillis($t) : $millis() };
   $items := function($lines) {
     [$lines[quantity > 0].$merge([
@@ -22,20 +25,34 @@ const SHOPIFY_ORDERS = `(
       variant_title ? { 'variant': $substring(variant_title, 0, 64) } : {}
     ])]
   };
+  $sale := function($o) {
+    {
+      'id': $string($o.id),
+      'items': [$o.line_items[quantity > 0].$merge([
+        { 'sku': $substring(sku ? $string(sku) : 'variant-' & $string(variant_id), 0, 64), 'qty': quantity },
+        price ? { 'unitPrice': $number(price) } : {}
+      ])],
+      'total': $o.total_price ? $number($o.total_price),
+      'currency': $o.currency,
+      'placedAt': $o.created_at ? $toMillis($o.created_at),
+      'cancelled': $o.cancelled_at ? true
+    }
+  };
   $topic = 'fulfillments/create'
     ? (status = 'success' ? {
         'id': 'shopify-' & $string(order_id),
-        'number': $number(name),
+        'number': $orderNumber(name),
         'items': $items(line_items),
         'status': 'picked_up',
         'updatedAt': $time(updated_at)
       })
     : $topic in ['orders/create', 'orders/updated'] ? {
         'id': 'shopify-' & $string(id),
-        'number': $number(name),
+        'number': $orderNumber(name),
         'items': $items(line_items),
         'status': cancelled_at ? 'cancelled' : fulfillment_status = 'fulfilled' ? 'picked_up' : 'queued',
-        'updatedAt': $time(updated_at)
+        'updatedAt': $time(updated_at),
+        'sale': $sale($$)
       }
 )`;
 

@@ -18,6 +18,11 @@ const common = {
   mapping: z.string().min(1).max(20_000).optional(),
   /** A shipped mapping instead: `shopify-orders` or `generic-json` (server/hooks/presets.ts). */
   preset: z.enum(PRESET_NAMES).optional(),
+  /**
+   * Which of an order's items go on the board: `all` (as it comes), or `made-on-site` (the catalogue's SKUs only; an
+   * order with none of them stays off the board). The sale the mapping gives, if any, keeps the whole basket either way.
+   */
+  boardItems: z.enum(['all', 'made-on-site']).default('all'),
   /** How long a delivery id is remembered when the scheme has no timestamp (with one, twice its tolerance). */
   replayWindowHours: z
     .number()

@@ -1,10 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { apiError } from '../../shared/errors.js';
+import { z } from 'zod';
 import { Order, isActiveOrder } from '../../shared/schemas/order.js';
+import { Sale } from '../../shared/schemas/sale.js';
+import { invalidInput } from '../../shared/validation.js';
 import type { Board } from '../board/board.js';
 import type { Intake, IntakeError, IntakeResult } from '../ingest/intake.js';
 import type { Metrics } from '../metrics.js';
 import type { DeliveryTable } from '../state/delivery-table.js';
+import type { EventLog } from '../state/event-log.js';
 import { isStoreOutage } from '../state/outage.js';
 import { deliveryKeys } from './delivery-ids.js';
 import { MAPPING_LIMITS, MAPPING_TIMEOUT, Mapping } from './mappings.js';
@@ -20,6 +24,10 @@ export interface HookDeps {
   board: Board;
   deliveries: DeliveryTable;
   metrics: Metrics;
+  /** Where each delivery's sale (its whole basket) is logged. */
+  events: EventLog;
+  /** The catalogue's SKUs: what a hook with `boardItems: made-on-site` puts on the board. */
+  madeOnSite: ReadonlySet<string>;
   now?: () => number;
 }
 
@@ -27,7 +35,11 @@ export interface HookDeps {
 export type AppliedOrder = { id: string } & Extract<IntakeResult, { ok: true }>['data'];
 
 /** The answer to one delivery: applied (each order's outcome), a replay not applied again, or refused. */
-export type Delivery = { ok: true; data: { duplicate: false; orders: AppliedOrder[] } | { duplicate: true } } | { ok: false; error: IntakeError };
+export type Delivery =
+  { ok: true; data: { duplicate: false; orders: AppliedOrder[]; sales: number } | { duplicate: true } } | { ok: false; error: IntakeError };
+
+/** A mapping's `sale` beside an order, checked as `sale.<field>` so a refusal names it. */
+const MappedSale = z.object({ sale: Sale });
 
 /**
  * One configured webhook source: checks a delivery's signature on its raw bytes, takes each delivery once
@@ -123,20 +135,56 @@ export class WebhookDoor {
       const error = apiError('mapping_failed', { hook: name, problem: mapped.problem }, `webhooks.${name}.mapping: ${mapped.message}`);
       return { ok: false, error: fail(this.#deps.intake.reject('webhook', 'mapping_failed', error)) };
     }
-    // Every order is checked before any is applied: a delivery is taken whole or refused whole (but for the store going away midway).
-    const orders: Order[] = [];
-    for (const value of mapped.orders) {
-      const parsed = Order.safeParse(value);
-      if (!parsed.success) return { ok: false, error: fail(await this.#deps.intake.submit('webhook', 'order', value)) };
-      orders.push(parsed.data);
-    }
+    const checked = await this.#check(mapped.orders);
+    if (!checked.ok) return checked;
     const applied: AppliedOrder[] = [];
-    for (const order of orders) {
+    for (const order of checked.orders) {
       const result = await this.#submit(order);
       if (!result.ok) return { ok: false, error: result.error };
       applied.push({ id: order.id, ...result.data });
     }
-    return { ok: true, data: { duplicate: false, orders: applied } };
+    // After the orders: a delivery that failed midway is retried whole, and the same basket is logged once (its key).
+    const now = (this.#deps.now ?? Date.now)();
+    for (const sale of checked.sales) await this.#deps.events.appendOnce({ type: 'sale', at: now, sale });
+    return { ok: true, data: { duplicate: false, orders: applied, sales: checked.sales.length } };
+  }
+
+  /**
+   * Every order and sale is checked before any is applied: a delivery is taken whole or refused whole (but for the
+   * store going away midway). A mapped object's `sale` is the whole basket, for the log; the rest is the board's
+   * order (none when the object is only a sale), with only the catalogue's SKUs when the hook says `made-on-site`.
+   */
+  async #check(mapped: unknown[]): Promise<{ ok: true; orders: Order[]; sales: Sale[] } | { ok: false; error: IntakeError }> {
+    const orders: Order[] = [];
+    const sales: Sale[] = [];
+    for (const value of mapped as Record<string, unknown>[]) {
+      const { sale, ...order } = value;
+      if (sale !== undefined) {
+        const source = this.#hook.name;
+        const withSource = { sale: typeof sale === 'object' && sale !== null && !Array.isArray(sale) ? { ...sale, source } : sale };
+        const parsed = MappedSale.safeParse(withSource);
+        if (!parsed.success) {
+          const error = invalidInput(parsed.error, withSource, `webhooks.${this.#hook.name}: invalid sale: `);
+          const field = error.params.issues[0]?.field.split('.')[1] ?? '(root)';
+          return { ok: false, error: fail(this.#deps.intake.reject('webhook', `invalid_sale:${field}`, error)) };
+        }
+        sales.push(parsed.data.sale);
+        if (Object.keys(order).length === 0) continue;
+      }
+      const onBoard = this.#onBoard(order);
+      if (onBoard === undefined) continue;
+      const parsed = Order.safeParse(onBoard);
+      if (!parsed.success) return { ok: false, error: fail(await this.#deps.intake.submit('webhook', 'order', onBoard)) };
+      orders.push(parsed.data);
+    }
+    return { ok: true, orders, sales };
+  }
+
+  /** The order as the board takes it: with `boardItems: made-on-site`, the catalogue's items only, and none without any. */
+  #onBoard(order: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (this.#hook.boardItems !== 'made-on-site' || !Array.isArray(order.items)) return order;
+    const made = (order.items as unknown[]).filter((item) => this.#deps.madeOnSite.has(String((item as { sku?: unknown } | null)?.sku)));
+    return made.length > 0 ? { ...order, items: made } : undefined;
   }
 
   /**

@@ -7,7 +7,7 @@ import { apiError } from '../../shared/errors.js';
 import { sendError } from './error-status.js';
 import { jsonBody } from './json-body.js';
 
-/** The REST door and the public board. */
+/** The REST door (orders, machines, footfall, social reach) and the public board. */
 export function apiRouter(board: Board, intake: Intake, credentials: Credentials): Router {
   const router = Router();
   const auth = requireApiToken(credentials);
@@ -25,6 +25,8 @@ export function apiRouter(board: Board, intake: Intake, credentials: Credentials
 
   router.post('/orders', ...door('order'));
   router.post('/machines', ...door('machine'));
+  router.post('/footfall', ...door('footfall'));
+  router.post('/social', ...door('social'));
 
   router.get('/board', (_req, res) => {
     if (!board.loaded) {

@@ -3,12 +3,17 @@ import { Machine } from '../../shared/schemas/machine.js';
 import { Order, type OrderStatus } from '../../shared/schemas/order.js';
 import { apiError, type ApiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
+import { Footfall } from '../../shared/schemas/footfall.js';
+import { SocialReport } from '../../shared/schemas/social.js';
 import type { Board } from '../board/board.js';
 import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../state/board-store.js';
+import type { EventLog } from '../state/event-log.js';
+import { isStoreOutage } from '../state/outage.js';
 import type { Logger } from '../log.js';
 import type { Door, Metrics } from '../metrics.js';
 
-export type Kind = 'order' | 'machine';
+/** What a door takes in: board state (orders, machines), or a record for the event log only (footfall, social reach). */
+export type Kind = 'order' | 'machine' | 'footfall' | 'social';
 
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
@@ -38,7 +43,12 @@ type NotApplied = Exclude<Extract<WriteResult, { applied: false }>['reason'], 'b
 export type IntakeResult =
   | {
       ok: true;
-      data: { applied: true; seq: number } | { applied: true; telemetry: true } | { applied: false; reason: NotApplied };
+      data:
+        | { applied: true; seq: number }
+        | { applied: true; telemetry: true }
+        /** A record for the event log only (footfall): logged; not logged again when its idempotency key was (`duplicate`). */
+        | { applied: true; logged: true }
+        | { applied: false; reason: NotApplied };
     }
   | { ok: false; error: IntakeError };
 
@@ -49,14 +59,17 @@ export type IntakeResult =
  */
 export class Intake {
   #board: Board;
+  #events: EventLog | undefined;
   #metrics: Metrics;
   #log: Logger;
   #now: () => number;
   #logBudget = { windowStart: 0, used: 0, suppressed: 0 };
   #applied = new Set<(seq: number, door: Door) => void>();
 
-  constructor(board: Board, metrics: Metrics, log: Logger, now: () => number = Date.now) {
+  /** `events`: where records that are not board state (footfall) go; without it they are refused as the store being away. */
+  constructor(board: Board, metrics: Metrics, log: Logger, now: () => number = Date.now, events?: EventLog) {
     this.#board = board;
+    this.#events = events;
     this.#metrics = metrics;
     this.#log = log;
     this.#now = now;
@@ -80,6 +93,8 @@ export class Intake {
 
   /** `expected` (orders only): apply only while the stored order is in that status, atomically (a staff action). */
   submit(door: Door, kind: Kind, value: unknown, expected?: OrderStatus): Promise<IntakeResult> {
+    if (kind === 'footfall') return this.#footfall(door, value);
+    if (kind === 'social') return this.#social(door, value);
     return kind === 'order'
       ? this.#accept(door, kind, value, Order.safeParse(value), (o) => this.#board.upsertOrder(o, expected))
       : this.#accept(door, kind, value, Machine.safeParse(value), (m) => this.#board.upsertMachine(m));
@@ -92,16 +107,8 @@ export class Intake {
     parsed: z.ZodSafeParseResult<T>,
     write: (value: T) => Promise<WriteResult>,
   ): Promise<IntakeResult> {
-    if (!parsed.success) {
-      const error = invalidInput(parsed.error, value, `invalid ${kind}: `);
-      const field = error.params.issues[0]?.field.split('.')[0] ?? '(root)';
-      return this.reject(door, `invalid_${kind}:${field}`, error);
-    }
-    if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) {
-      const issues = [{ field: 'updatedAt', problem: 'too_far_ahead' as const, maxHours: MAX_FUTURE_MS / 3600_000 }];
-      const message = `invalid ${kind}: updatedAt: is more than 24 h in the future (check the producer clock)`;
-      return this.reject(door, `invalid_${kind}:updatedAt`, apiError('invalid_input', { issues }, message));
-    }
+    if (!parsed.success) return this.#invalid(door, kind, value, parsed.error);
+    if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) return this.#ahead(door, kind, 'updatedAt');
     try {
       const result = await write(parsed.data);
       this.#metrics.eventsIn.inc({ door, kind });
@@ -125,6 +132,49 @@ export class Intake {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return { ok: false, error: apiError('store_unavailable', {}, err.message) };
     }
+  }
+
+  /** A count from a people counter: validated like the rest, logged once per idempotency key (shared/schemas/footfall.ts). */
+  async #footfall(door: Door, value: unknown): Promise<IntakeResult> {
+    const parsed = Footfall.safeParse(value);
+    if (!parsed.success) return this.#invalid(door, 'footfall', value, parsed.error);
+    const now = this.#now();
+    if (parsed.data.at > now + MAX_FUTURE_MS) return this.#ahead(door, 'footfall', 'at');
+    return this.#record(door, 'footfall', (events) => events.appendOnce({ type: 'footfall', at: now, footfall: parsed.data }));
+  }
+
+  /** A social post's reach (`POST /api/social`): logged as it is; the latest report of a post supersedes the earlier. */
+  #social(door: Door, value: unknown): Promise<IntakeResult> {
+    const parsed = SocialReport.safeParse(value);
+    if (!parsed.success) return Promise.resolve(this.#invalid(door, 'social', value, parsed.error));
+    const now = this.#now();
+    const at = parsed.data.at ?? now;
+    if (at > now + MAX_FUTURE_MS) return Promise.resolve(this.#ahead(door, 'social', 'at'));
+    return this.#record(door, 'social', (events) => events.append({ type: 'social', at: now, social: { ...parsed.data, at } }).then(() => true));
+  }
+
+  async #record(door: Door, kind: Kind, append: (events: EventLog) => Promise<boolean>): Promise<IntakeResult> {
+    try {
+      if (!this.#events) throw new StoreUnavailableError('this hub has no event log');
+      const logged = await append(this.#events);
+      this.#metrics.eventsIn.inc({ door, kind });
+      return { ok: true, data: logged ? { applied: true, logged: true } : { applied: false, reason: 'duplicate' } };
+    } catch (err) {
+      if (!isStoreOutage(err)) throw err;
+      return { ok: false, error: apiError('store_unavailable', {}, (err as Error).message) };
+    }
+  }
+
+  #invalid(door: Door, kind: Kind, value: unknown, zodError: z.ZodError): IntakeResult {
+    const error = invalidInput(zodError, value, `invalid ${kind}: `);
+    const field = error.params.issues[0]?.field.split('.')[0] ?? '(root)';
+    return this.reject(door, `invalid_${kind}:${field}`, error);
+  }
+
+  #ahead(door: Door, kind: Kind, field: 'updatedAt' | 'at'): IntakeResult {
+    const issues = [{ field, problem: 'too_far_ahead' as const, maxHours: MAX_FUTURE_MS / 3600_000 }];
+    const message = `invalid ${kind}: ${field}: is more than 24 h in the future (check the producer clock)`;
+    return this.reject(door, `invalid_${kind}:${field}`, apiError('invalid_input', { issues }, message));
   }
 
   /** Counts and logs a refused input; doors that refuse before parsing (oversized bodies) call this too. */

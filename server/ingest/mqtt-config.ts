@@ -42,8 +42,11 @@ const Subscription = z
   .object({
     /** A topic filter with wildcards: `factory/+/oven/state`. */
     topic: TopicFilter,
-    /** `machine`: the message is a machine's state; `readings`: it is readings of a machine the board already holds. */
-    as: z.enum(['machine', 'readings']),
+    /**
+     * `machine`: the message is a machine's state; `readings`: it is readings of a machine the board already holds;
+     * `footfall`: it is a people counter's count (`id` the sensor; `in`, `out` and `at` required), for the event log.
+     */
+    as: z.enum(['machine', 'readings', 'footfall']),
     /** `json`, `number` (the payload is one bare number) or `sparkplug` (a Sparkplug B protobuf payload, e.g. DDATA). */
     format: z.enum(MQTT_FORMATS).default('json'),
     /** Where each field of the update comes from (docs/protocol.md, "MQTT door"). */
@@ -60,6 +63,10 @@ const Subscription = z
           .optional(),
         /** Default: when the hub received the message. */
         updatedAt: Expression.optional(),
+        /** `as: footfall`: people in and out since the counter's last count, and the count's own time (its idempotency key, with `id`). */
+        in: Expression.optional(),
+        out: Expression.optional(),
+        at: Expression.optional(),
       })
       .strict(),
   })
@@ -70,10 +77,28 @@ const Subscription = z
 export type MqttSubscription = z.infer<typeof Subscription>;
 
 const MACHINE_ONLY = ['name', 'kind', 'state', 'batch'] as const;
+const FOOTFALL_ONLY = ['in', 'out', 'at'] as const;
+
+/** Keys a subscription's `as` does not take, or must have. */
+function shapeProblems(sub: MqttSubscription): [string, string][] {
+  const problems: [string, string][] = [];
+  if (sub.as === 'footfall') {
+    for (const key of [...MACHINE_ONLY, 'readings', 'updatedAt'] as const) {
+      if (sub.map[key] !== undefined) problems.push([key, "is for a machine's messages; a footfall message maps id (the sensor), in, out and at"]);
+    }
+    for (const key of FOOTFALL_ONLY) {
+      // `at` too: without the count's own time a message delivered again (QoS 1, every hub) could not be told from a new count.
+      if (sub.map[key] === undefined) problems.push([key, "is required for 'as': 'footfall'"]);
+    }
+    return problems;
+  }
+  for (const key of FOOTFALL_ONLY) if (sub.map[key] !== undefined) problems.push([key, "is for 'as': 'footfall'"]);
+  return problems;
+}
 
 /** Each problem of a subscription's mapping, keyed by its place under `map`. */
 function mappingProblems(sub: MqttSubscription): [string, string][] {
-  const problems: [string, string][] = [];
+  const problems: [string, string][] = shapeProblems(sub);
   if (sub.as === 'readings') {
     for (const key of MACHINE_ONLY) {
       if (sub.map[key] !== undefined) problems.push([key, "is for 'as': 'machine'; a readings message changes readings only"]);
@@ -84,11 +109,13 @@ function mappingProblems(sub: MqttSubscription): [string, string][] {
     ['id', sub.map.id],
     ...MACHINE_ONLY.map((key): [string, string | undefined] => [key, sub.map[key]]),
     ['updatedAt', sub.map.updatedAt],
+    ...FOOTFALL_ONLY.map((key): [string, string | undefined] => [key, sub.map[key]]),
     ...Object.entries(sub.map.readings ?? {}).map(([name, e]): [string, string] => [`readings.${name}`, e]),
   ];
   for (const [key, expression] of expressions) {
     if (expression === undefined) continue;
-    const problem = expressionProblem(sub, expression, key === 'updatedAt' || key.startsWith('readings.'));
+    const fromMessage = key === 'updatedAt' || key.startsWith('readings.') || (FOOTFALL_ONLY as readonly string[]).includes(key);
+    const problem = expressionProblem(sub, expression, fromMessage);
     if (problem) problems.push([key, problem]);
   }
   return problems;

@@ -175,9 +175,12 @@ export class MqttDoor {
     }
     const decoded = decodePayload(mapping.subscription.format, payload);
     if ('reason' in decoded) return this.#refuse(decoded);
-    const composed = this.#compose(mapping.map(topic, decoded));
+    const mapped = mapping.map(topic, decoded);
+    // A count goes as read: the intake validates it and logs it once by its sensor and time, however often it comes.
+    if (mapped.footfall) return this.#submit('footfall', { sensor: mapped.id, ...mapped.footfall }, topic, open);
+    const composed = this.#compose(mapped);
     if ('reason' in composed) return this.#refuse(composed);
-    return this.#submit(composed.machine, topic, open);
+    return this.#submit('machine', composed.machine, topic, open);
   }
 
   /** The update a message makes: the held machine with the fields the message gives (readings merged in). */
@@ -207,7 +210,7 @@ export class MqttDoor {
   }
 
   /** True once the store took the message or refused it; false when the connection or the door ended first. */
-  async #submit(machine: Record<string, unknown>, topic: string, open: () => boolean): Promise<boolean> {
+  async #submit(kind: 'machine' | 'footfall', value: Record<string, unknown>, topic: string, open: () => boolean): Promise<boolean> {
     const where = topic.slice(0, 200);
     let wait: number = STORE_RETRY_MS.first;
     for (let attempt = 1; ; attempt++) {
@@ -215,10 +218,10 @@ export class MqttDoor {
         this.#parts.log.warn({ topic: where, attempts: attempt - 1 }, 'mqtt message not acknowledged: the store is unavailable; the broker delivers it again');
         return false;
       }
-      const result: IntakeResult = await this.#parts.intake.submit('mqtt', 'machine', machine);
+      const result: IntakeResult = await this.#parts.intake.submit('mqtt', kind, value);
       if (result.ok) {
         // A duplicate (another hub's copy got there first) is what the store holds too, though this hub's view may lag.
-        if (result.data.applied || result.data.reason === 'duplicate') this.#remember(machine);
+        if (kind === 'machine' && (result.data.applied || result.data.reason === 'duplicate')) this.#remember(value);
         if (attempt > 1) this.#parts.log.info({ topic: where, attempts: attempt }, 'mqtt message taken after the store came back');
         return true;
       }

@@ -27,6 +27,8 @@ export interface Mapped {
   readonly fields: Readonly<Record<string, unknown>>;
   readonly readings: Readonly<Record<string, unknown>>;
   readonly updatedAt: unknown;
+  /** `as: footfall`: the count's fields, as read (still to be validated). */
+  readonly footfall?: { readonly in: unknown; readonly out: unknown; readonly at: unknown };
 }
 
 type Read = (topic: readonly string[], decoded: Decoded) => unknown;
@@ -122,11 +124,14 @@ export function mappingOf(subscription: MqttSubscription): Mapping {
   const fields = FIELDS.flatMap((key) => (map[key] === undefined ? [] : [[key, compile(map[key])] as const]));
   const readings = Object.entries(map.readings ?? {}).map(([name, e]) => [name, compile(e)] as const);
   const updatedAt = map.updatedAt === undefined ? undefined : compile(map.updatedAt);
+  const counts = subscription.as === 'footfall' ? { in: compile(map.in ?? '$'), out: compile(map.out ?? '$'), at: compile(map.at ?? '$') } : undefined;
   return {
     subscription,
     map(topic, decoded) {
       const levels = topic.split('/');
+      const footfall = counts && { in: counts.in(levels, decoded), out: counts.out(levels, decoded), at: timeOf(counts.at(levels, decoded)) };
       return {
+        ...(footfall ? { footfall } : {}),
         as: subscription.as,
         id: id(levels, decoded),
         fields: Object.fromEntries(fields.map(([key, read]) => [key, read(levels, decoded)])),

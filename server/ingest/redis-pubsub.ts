@@ -9,7 +9,7 @@ import type { Intake, Kind } from './intake.js';
 /** Larger messages are refused before JSON.parse sees them. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const KIND_BY_CHANNEL: Record<string, Kind> = { [CHANNELS.orders]: 'order', [CHANNELS.machines]: 'machine' };
+const KIND_BY_CHANNEL: Record<string, Kind> = { [CHANNELS.orders]: 'order', [CHANNELS.machines]: 'machine', [CHANNELS.footfall]: 'footfall' };
 
 /**
  * A message the store could not take (a command timed out: a busy or briefly frozen Redis) is tried again
@@ -20,9 +20,9 @@ export const RETRY_DELAYS_MS = [250, 1_000, 3_000] as const;
 export const MAX_RETRYING = 1_000;
 
 /**
- * The fire-and-forget door: `batchboard:orders` and `batchboard:machines`.
+ * The fire-and-forget door: `batchboard:orders`, `batchboard:machines` and `batchboard:footfall`.
  * Every hub subscribes; the store's last-write-wins makes the second hub's
- * copy of a message a duplicate, so it changes the board once.
+ * copy of a message a duplicate, so it changes the board once (a footfall's idempotency key logs it once).
  */
 export class PubSubDoor {
   readonly name = 'redis_pubsub';
@@ -47,7 +47,7 @@ export class PubSubDoor {
   async start(): Promise<void> {
     this.#client.on('message', this.#onMessage);
     await waitReady(this.#client);
-    await this.#client.subscribe(CHANNELS.orders, CHANNELS.machines);
+    await this.#client.subscribe(...Object.values(CHANNELS));
     this.#subscribed = true;
   }
 
@@ -104,7 +104,7 @@ export class PubSubDoor {
     // The connection is shared: this door only leaves its channels.
     this.#client.off('message', this.#onMessage);
     // Not awaited: with Redis away it would wait in the offline queue; the hub closes the connection next anyway.
-    if (this.#subscribed) void this.#client.unsubscribe(CHANNELS.orders, CHANNELS.machines).catch(() => undefined);
+    if (this.#subscribed) void this.#client.unsubscribe(...Object.values(CHANNELS)).catch(() => undefined);
     this.#subscribed = false;
     await Promise.resolve();
   }

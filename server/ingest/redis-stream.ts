@@ -9,6 +9,8 @@ import { CLAIM, READ, TOO_LARGE_MARK, TRIM } from './inbox-scripts.js';
 import { MAX_MESSAGE_BYTES } from './redis-pubsub.js';
 
 export const INBOX_GROUP = 'batchboard-hubs';
+/** The field an entry names its kind by. A footfall delivered again (a hub died before its ack) is logged once: its idempotency key. */
+const INBOX_KINDS = ['order', 'machine', 'footfall'] as const satisfies readonly Kind[];
 
 /** Entries read in one go: a hub holds at most this many (each clipped to 64 KB) at once. */
 const READ_COUNT = 10;
@@ -30,7 +32,7 @@ export interface InboxOptions {
 type Entry = [id: string, fields: string[] | null];
 
 /**
- * The durable door: `XADD batchboard:inbox * order '<json>'` (or `machine`).
+ * The durable door: `XADD batchboard:inbox * order '<json>'` (or `machine`, or `footfall`).
  * A consumer group shares the entries among hubs; an entry is acknowledged
  * only after the store took it, or after it was refused as invalid, so
  * nothing is lost to a crash or an outage and a poison entry cannot loop.
@@ -181,11 +183,11 @@ export class InboxDoor {
 
   async #handle(id: string, fields: string[] | null): Promise<void> {
     if (!fields) return; // trimmed away while pending: nothing left to apply
-    const at = fields.findIndex((f, i) => i % 2 === 0 && (f === 'order' || f === 'machine'));
+    const at = fields.findIndex((f, i) => i % 2 === 0 && (INBOX_KINDS as readonly string[]).includes(f));
     const payload = at >= 0 ? fields[at + 1] : undefined;
     if (at < 0 || payload === undefined) {
-      const issues = [{ field: 'order', problem: 'required' as const, options: ['order', 'machine'] }];
-      this.#intake.reject('redis_stream', 'unknown_kind', apiError('invalid_input', { issues }, `entry ${id} has no 'order' or 'machine' field`));
+      const issues = [{ field: 'order', problem: 'required' as const, options: [...INBOX_KINDS] }];
+      this.#intake.reject('redis_stream', 'unknown_kind', apiError('invalid_input', { issues }, `entry ${id} has no 'order', 'machine' or 'footfall' field`));
       return;
     }
     if (payload.startsWith(TOO_LARGE_MARK) || Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) {

@@ -3,6 +3,9 @@ import { MachineEvent, OrderEvent, RunEvent, SceneEvent } from './board.js';
 import { EpochMs, Id, label } from './common.js';
 import { OrderStatus } from './order.js';
 import { DirectorLogEntry, Highlight } from './director.js';
+import { Footfall } from './footfall.js';
+import { Sale } from './sale.js';
+import { SocialEntry } from './social.js';
 
 /** What staff did, as the log keeps it. */
 export const StaffLogEntry = z.object({
@@ -19,8 +22,9 @@ const At = { at: EpochMs };
 
 /**
  * One line of the append-only event log: every accepted board change (with its
- * seq, exactly as screens got it, plus when the store applied it) and every
- * staff action. `GET /api/export` streams these as NDJSON or CSV.
+ * seq, exactly as screens got it, plus when the store applied it), every
+ * staff action, and what the pilot report reads that is not board state (footfall, social reach, whole-basket
+ * sales: `at` is when the hub logged it, the record's own time is inside). `GET /api/export` streams these as NDJSON or CSV.
  */
 export const LoggedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order'), ...OrderEvent.shape, ...At }),
@@ -33,6 +37,12 @@ export const LoggedEvent = z.discriminatedUnion('type', [
   // A highlight clip saved from OBS's replay buffer: the day's highlights are read back from these at start.
   // `path`: where OBS saved the clip, so a restarted hub can still serve today's clips (never shown to a page).
   z.object({ type: z.literal('highlight'), highlight: Highlight, path: z.string().max(4096).optional(), ...At }),
+  // A people counter's count (any door): logged once per idempotency key (shared/schemas/footfall.ts).
+  z.object({ type: z.literal('footfall'), footfall: Footfall, ...At }),
+  // A social post's reach (POST /api/social): the latest per post counts.
+  z.object({ type: z.literal('social'), social: SocialEntry, ...At }),
+  // A POS sale's whole basket (the webhook door): the latest per source and id counts.
+  z.object({ type: z.literal('sale'), sale: Sale, ...At }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LoggedEvent } from '../../../shared/schemas/event-log.js';
 import type { Logger } from '../../log.js';
-import { parseLoggedLine, type EventLog } from '../event-log.js';
+import { ONCE_WINDOW_MS, onceKey, parseLoggedLine, type EventLog, type OnceType } from '../event-log.js';
 
 const PAGE = 1_000;
 const DAY_MS = 86_400_000;
+/** Idempotency keys one hub remembers: past it, the oldest are forgotten first. */
+export const MAX_ONCE_KEYS = 200_000;
 
 function fileDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
@@ -23,6 +25,8 @@ export class FileEventLog implements EventLog {
   #keepDays: number;
   #now: () => number;
   #pruned = '';
+  /** Idempotency keys of the last ONCE_WINDOW_MS, with when each was logged; read back from the files at first use. */
+  #once: Promise<Map<string, number>> | undefined;
 
   constructor(dataDir: string, log: Logger, keepDays: number, now: () => number = Date.now) {
     this.#dir = path.join(dataDir, 'events');
@@ -37,6 +41,41 @@ export class FileEventLog implements EventLog {
     appendFileSync(path.join(this.#dir, `${day}.ndjson`), JSON.stringify(event) + '\n');
     if (this.#pruned !== day) this.#prune(day);
     return Promise.resolve();
+  }
+
+  async appendOnce(event: LoggedEvent & { type: OnceType }): Promise<boolean> {
+    const key = onceKey(event)!;
+    // A read that failed is tried again at the next count, not remembered as failed.
+    const seen = await (this.#once ??= this.#recentKeys().catch((err: unknown) => {
+      this.#once = undefined;
+      throw err;
+    }));
+    // The key is taken before anything awaits: one process, so two deliveries at once cannot both find it free.
+    const now = this.#now();
+    const when = seen.get(key);
+    if (when !== undefined && when > now - ONCE_WINDOW_MS) return false;
+    seen.delete(key);
+    seen.set(key, event.at);
+    if (seen.size > MAX_ONCE_KEYS) for (const old of [...seen.keys()].slice(0, MAX_ONCE_KEYS / 10)) seen.delete(old);
+    try {
+      await this.append(event);
+    } catch (err) {
+      seen.delete(key); // not logged: the retry must be
+      throw err;
+    }
+    return true;
+  }
+
+  /** A restart must not forget what it logged: the keys of the window's entries, from the files. */
+  async #recentKeys(): Promise<Map<string, number>> {
+    const seen = new Map<string, number>();
+    for await (const page of this.pages(this.#now() - ONCE_WINDOW_MS, Number.MAX_SAFE_INTEGER)) {
+      for (const e of page) {
+        const key = onceKey(e);
+        if (key !== undefined) seen.set(key, e.at);
+      }
+    }
+    return seen;
   }
 
   async *pages(from: number, to: number): AsyncGenerator<LoggedEvent[]> {

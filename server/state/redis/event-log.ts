@@ -1,11 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { LoggedEvent } from '../../../shared/schemas/event-log.js';
 import type { Logger } from '../../log.js';
-import { parseLoggedLine, type EventLog } from '../event-log.js';
+import { createHash } from 'node:crypto';
+import { ONCE_WINDOW_MS, onceKey, parseLoggedLine, type EventLog, type OnceType } from '../event-log.js';
 
 /** The stream the store's scripts append board changes to; entry ids are Redis server times, so a time range is an id range. */
 export const EVENT_LOG_STREAM = 'batchboard:events';
 const PAGE = 1_000;
+/** One key per record's idempotency key (a digest: a producer cannot make one long), expiring after the window. */
+const ONCE_PREFIX = 'batchboard:once:';
+/** KEYS: the once key, the log. ARGV: window ms, cap, entry. The key taken and the entry added in one step, for every hub. */
+const APPEND_ONCE = `
+if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3])
+return 1`;
 
 export class RedisEventLog implements EventLog {
   #redis: Redis;
@@ -20,6 +28,12 @@ export class RedisEventLog implements EventLog {
 
   async append(event: LoggedEvent): Promise<void> {
     await this.#redis.xadd(EVENT_LOG_STREAM, 'MAXLEN', '~', this.#cap, '*', 'e', JSON.stringify(event));
+  }
+
+  async appendOnce(event: LoggedEvent & { type: OnceType }): Promise<boolean> {
+    const key = ONCE_PREFIX + createHash('sha256').update(onceKey(event)!).digest('hex');
+    const added = await this.#redis.eval(APPEND_ONCE, 2, key, EVENT_LOG_STREAM, ONCE_WINDOW_MS, this.#cap, JSON.stringify(event));
+    return added === 1;
   }
 
   async *pages(from: number, to: number): AsyncGenerator<LoggedEvent[]> {
