@@ -50,6 +50,7 @@ export class ReportScan {
   /** Days not yet closed for same-day pickup, and for unit economics (whose pickups may come the next day). */
   #pickupDays: string[];
   #economicsDays: string[];
+  #dayEnds = new Map<string, number>();
 
   constructor(clock: HourClock, from: number, to: number, catalogue: readonly Product[]) {
     this.#clock = clock;
@@ -176,8 +177,11 @@ export class ReportScan {
     while (this.#economicsDays.length > 0 && this.#dayEnd(this.#economicsDays[0]!) + DAY_MS < at) this.#closeEconomics(this.#economicsDays.shift()!);
   }
 
+  /** Remembered: the closing check runs at every event, and finding a zone's midnight takes a search. */
   #dayEnd(day: string): number {
-    return this.#clock.dayStart(nextDay(day)) - 1;
+    let end = this.#dayEnds.get(day);
+    if (end === undefined) this.#dayEnds.set(day, (end = this.#clock.dayStart(nextDay(day)) - 1));
+    return end;
   }
 
   #closePickup(day: string): void {

@@ -21,6 +21,9 @@ export interface PilotPlan {
   firstDay?: string;
   /** Orders a walk-in places: 0.3. */
   conversion?: number;
+  /** Days in all, the first half baseline (default 28); walk-ins × `scale` (default 1): the bench's larger store. */
+  days?: number;
+  scale?: number;
 }
 
 export const PILOT_CATALOGUE: Product[] = [
@@ -29,6 +32,8 @@ export const PILOT_CATALOGUE: Product[] = [
 ];
 
 function poisson(random: () => number, lambda: number): number {
+  // Past a few hundred, e^-λ underflows: the normal approximation (Box–Muller) is as good there.
+  if (lambda > 200) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
   // Knuth's method: exact, and quick for the tens of people an hour a pop-up sees.
   const limit = Math.exp(-lambda);
   let k = 0;
@@ -43,7 +48,7 @@ export function baseWalkIns(weekday: number, hour: number): number {
 }
 
 /**
- * A seeded 28-day pilot (14 baseline days, then 14 pilot days) as the store would log it: footfall every quarter hour,
+ * A seeded 28-day pilot (14 baseline days, then 14 pilot days; `days` and `scale` make it longer and busier) as the store would log it: footfall every quarter hour,
  * orders (queued, ready, picked up), a run an hour, an adjacent-SKU sale an hour, and on pilot days the oven running in
  * about half the open hours (production windows) and clips (a highlight, then a post) in about a third of them.
  * With `effects`: walk-ins +30% in windows, +15% in the hour after a clip, adjacent units per walk-in +10% on pilot days.
@@ -51,11 +56,19 @@ export function baseWalkIns(weekday: number, hour: number): number {
 export function generatePilot(plan: PilotPlan): { log: LogBuilder; pilot: PilotConfig; catalogue: Product[]; days: string[] } {
   const random = seededRandom(plan.seed);
   const log = new LogBuilder();
-  const first = plan.firstDay ?? storeDay(Date.now() - 32 * DAY_MS, plan.timeZone);
+  const count = plan.days ?? 28;
+  const half = Math.floor(count / 2);
+  const first = plan.firstDay ?? storeDay(Date.now() - (count + 4) * DAY_MS, plan.timeZone);
   const days: string[] = [];
-  for (let d = first; days.length < 28; d = nextDay(d)) days.push(d);
-  days.forEach((day, i) => generateDay(log, random, plan, day, i >= 14));
-  const pilot: PilotConfig = { name: 'Generated pilot', from: days[14]!, to: days[27]!, baseline: { from: days[0]!, to: days[13]! }, floorAreaM2: 40 };
+  for (let d = first; days.length < count; d = nextDay(d)) days.push(d);
+  days.forEach((day, i) => generateDay(log, random, plan, day, i >= half));
+  const pilot: PilotConfig = {
+    name: 'Generated pilot',
+    from: days[half]!,
+    to: days.at(-1)!,
+    baseline: { from: days[0]!, to: days[half - 1]! },
+    floorAreaM2: 40,
+  };
   return { log, pilot, catalogue: PILOT_CATALOGUE, days };
 }
 
@@ -68,7 +81,7 @@ function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day
     const window = pilotDay && random() < 0.5;
     if (window) log.machine(start, 'running').machine(start + 50 * MIN, 'idle');
     const lift = plan.effects ? (window ? 1 + PLANTED.windowUplift : 1) * (clipBefore ? 1 + PLANTED.afterClip : 1) : 1;
-    const walkIns = poisson(random, baseWalkIns(weekday, hour) * lift);
+    const walkIns = poisson(random, baseWalkIns(weekday, hour) * lift * (plan.scale ?? 1));
     const quarters = [0, 0, 0, 0];
     for (let p = 0; p < walkIns; p++) quarters[Math.floor(random() * 4)]!++;
     quarters.forEach((n, q) => n > 0 && log.footfall(start + (q * 15 + 7) * MIN, n));
