@@ -137,6 +137,22 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     expect(r.demand.forecast.evaluation).toEqual({ heldBackDays: [], mape: null, seasonalNaiveMape: null, improvement: null });
   });
 
+  it('counts an order first seen ready, but does not time its fulfilment from a start it never saw', async () => {
+    const log = new LogBuilder().footfall(at('10:00'), 2).order('o9', at('10:10'), 'ready').order('o9', at('10:20'), 'picked_up');
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.conversion).toMatchObject({ orders: 1, walkIns: 2, rate: 0.5 });
+    expect(r.economics.toReadySeconds.count).toBe(0);
+    expect(r.economics.toPickupSeconds.count).toBe(0);
+  });
+
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {
     const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
     const monday = new DayCells(DAY);

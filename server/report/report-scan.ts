@@ -16,6 +16,8 @@ const SLOT_MS = 15 * 60_000;
 
 interface OrderSeen {
   firstAt: number;
+  /** Measured for fulfilment: first seen in the range, still waiting (queued or in production), as the console measures. */
+  measured: boolean;
   ready: boolean;
   picked: boolean;
 }
@@ -111,7 +113,8 @@ export class ReportScan {
     this.#economics.observeOrder(order);
     let seen = this.#orders.get(order.id);
     if (!seen) {
-      seen = { firstAt: order.updatedAt, ready: false, picked: false };
+      const waiting = order.status === 'queued' || order.status === 'in_production';
+      seen = { firstAt: order.updatedAt, measured: waiting && order.updatedAt >= this.#from && order.updatedAt <= this.#to, ready: false, picked: false };
       this.#orders.set(order.id, seen);
       const c = this.#cell(order.updatedAt);
       if (c) {
@@ -119,8 +122,9 @@ export class ReportScan {
         for (const item of order.items) c.cells.addDemand(item.sku, c.hour, item.qty);
       }
     }
-    // Time to fulfilment, for orders first seen in the range (an order first seen before it was not measured from its start).
-    const measured = seen.firstAt >= this.#from && seen.firstAt <= this.#to;
+    // Time to fulfilment, for orders first seen in the range while still waiting (one first seen ready, or first seen
+    // before the range, was not seen from its start).
+    const { measured } = seen;
     if (order.status === 'ready' && !seen.ready) {
       seen.ready = true;
       if (measured) this.fulfilment.toReadySeconds.push((order.updatedAt - seen.firstAt) / 1000);
