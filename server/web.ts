@@ -88,6 +88,7 @@ export function openWeb(
     timeZone: config.shop.timeZone,
     directorConfig: config.shop.director,
     publicUrl: config.publicUrl,
+    report: { catalogue: config.shop.catalogue, pilot: config.shop.pilot },
     insight: insights.insight,
     floor: staff.floor,
     hooks: hooksRouter(config.webhooks, { ...parts, madeOnSite: new Set(config.shop.catalogue.map((p) => p.sku)) }),

@@ -431,6 +431,22 @@ describe('every error answer of the API', () => {
         send: () => at('GET', '/api/export?from=2026-11-25&to=2026-11-24', { headers: AUTH }),
       },
 
+      // The pilot report.
+      { route: 'GET /api/report', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/report') },
+      { route: 'GET /api/report', what: 'an unknown format', code: 'invalid_input', send: () => at('GET', '/api/report?format=xml', { headers: AUTH }) },
+      {
+        route: 'GET /api/report',
+        what: 'a range over 400 days',
+        code: 'invalid_input',
+        send: () => at('GET', '/api/report?from=2025-01-01&to=2026-11-24', { headers: AUTH }),
+      },
+      {
+        route: 'GET /api/report',
+        what: 'a comparison without a pilot',
+        code: 'invalid_input',
+        send: () => at('GET', '/api/report?compare=baseline', { headers: AUTH }),
+      },
+
       // The director: without OBS, then against an OBS that refuses, stays silent, and goes away.
       { route: 'GET /api/director', what: 'no token', code: 'unauthorized', send: () => at('GET', '/api/director') },
       {

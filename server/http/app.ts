@@ -29,6 +29,9 @@ import type { EventLog } from '../state/event-log.js';
 import type { Insight } from '../insight/insight.js';
 import type { FloorWatch } from '../staff/floor-watch.js';
 import { exportRouter } from './export.js';
+import { reportRouter } from './report.js';
+import type { Product } from '../../shared/schemas/catalogue.js';
+import type { PilotConfig } from '../../shared/schemas/pilot.js';
 import type { ScreenRegistry } from '../screens/registry.js';
 import { LOGO_PATH } from '../screens/display-config.js';
 import { apiError } from '../../shared/errors.js';
@@ -67,6 +70,8 @@ export interface HttpDeps {
   /** The director's scenes, for the OBS scene collection (served with or without OBS_URL). */
   directorConfig: DirectorConfig;
   publicUrl: string | undefined;
+  /** What the pilot report needs beside the log: the catalogue (what is made on site) and the pilot. */
+  report: { catalogue: readonly Product[]; pilot: PilotConfig | undefined };
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -85,6 +90,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api/runs', runsRouter(deps.runs, staff));
   app.use('/api', kioskRouter(deps.kiosk, deps.board, deps.insight, deps.floor, deps.ordersPerMinute));
   app.use('/api', exportRouter(deps.events, staff, deps.timeZone));
+  app.use('/api', reportRouter({ events: deps.events, timeZone: deps.timeZone, ...deps.report }, staff));
   app.use('/api', apiRouter(deps.board, deps.intake, deps.credentials));
   app.use('/api', bodyErrors(deps.intake));
   const logo = deps.logoFile;

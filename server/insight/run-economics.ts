@@ -66,6 +66,15 @@ export class RunEconomics {
     };
   }
 
+  /**
+   * Every run done in [from, to] with its figures, and the shelf time its units picked up waited in all (the pilot
+   * report's days, closed once their pickups are in). Runs are kept two days after their last change: ask within that.
+   */
+  doneBetween(from: number, to: number): { runs: RunFigures[]; shelf: { units: number; seconds: number } } {
+    const done = [...this.#runs.values()].filter((r) => r.status === 'done' && r.doneAt !== undefined && r.doneAt >= from && r.doneAt <= to);
+    return { runs: done.map((r) => this.#figures(r)), shelf: this.#shelf(done) };
+  }
+
   #figures(run: Run): RunFigures {
     const product = this.#catalogue.get(run.sku);
     const produced = run.produced ?? run.qty;
@@ -99,6 +108,12 @@ export class RunEconomics {
   }
 
   #shelfSeconds(done: Run[]): number | null {
+    const { units, seconds } = this.#shelf(done);
+    return units > 0 ? seconds / units : null;
+  }
+
+  /** Units of the runs picked up, and the seconds they waited on the shelf in all (done to picked up). */
+  #shelf(done: Run[]): { units: number; seconds: number } {
     let units = 0;
     let waited = 0;
     for (const run of done) {
@@ -109,7 +124,7 @@ export class RunEconomics {
         waited += a.qty * Math.max(0, pickedAt - run.doneAt!);
       }
     }
-    return units > 0 ? waited / units / 1000 : null;
+    return { units, seconds: waited / 1000 };
   }
 
   #utilisation(now: number, today: number): Record<string, number> {

@@ -1,0 +1,210 @@
+import type { Product } from '../../shared/schemas/catalogue.js';
+import type { LoggedEvent } from '../../shared/schemas/event-log.js';
+import type { Machine } from '../../shared/schemas/machine.js';
+import type { Order } from '../../shared/schemas/order.js';
+import type { Run } from '../../shared/schemas/run.js';
+import type { Sale } from '../../shared/schemas/sale.js';
+import type { SocialEntry } from '../../shared/schemas/social.js';
+import { Figures } from '../insight/figures.js';
+import { RunEconomics } from '../insight/run-economics.js';
+import type { RunFigures } from '../../shared/schemas/insight.js';
+import { DayCells } from './day-cells.js';
+import { HourClock, nextDay } from './hour-clock.js';
+
+const DAY_MS = 86_400_000;
+const SLOT_MS = 15 * 60_000;
+
+interface OrderSeen {
+  firstAt: number;
+  /** Measured for fulfilment: first seen in the range, still waiting (queued or in production), as the console measures. */
+  measured: boolean;
+  ready: boolean;
+  picked: boolean;
+}
+
+/** A record that a later one of the same key replaces (a sale's basket, a run's result): where it was counted. */
+interface Counted {
+  cells: DayCells;
+  hour: number;
+  units: number;
+}
+
+/** What one streaming pass over the log keeps: per-hour cells per day, and the few per-record maps a figure needs. */
+export class ReportScan {
+  readonly days: DayCells[] = [];
+  readonly fulfilment = { toReadySeconds: [] as number[], toPickupSeconds: [] as number[] };
+  readonly pickup = { ready: 0, picked: 0 };
+  readonly runs: RunFigures[] = [];
+  readonly shelf = { units: 0, seconds: 0 };
+  readonly posts = new Map<string, SocialEntry>();
+  highlights = 0;
+  #byDay = new Map<string, DayCells>();
+  #clock: HourClock;
+  #from: number;
+  #to: number;
+  #madeOnSite: ReadonlySet<string>;
+  #orders = new Map<string, OrderSeen>();
+  #sales = new Map<string, Counted>();
+  #made = new Map<string, Counted>();
+  #machines = new Map<string, { running: boolean; since: number }>();
+  #figures: Figures;
+  #economics: RunEconomics;
+  /** Days not yet closed for same-day pickup, and for unit economics (whose pickups may come the next day). */
+  #pickupDays: string[];
+  #economicsDays: string[];
+  #dayEnds = new Map<string, number>();
+
+  constructor(clock: HourClock, from: number, to: number, catalogue: readonly Product[]) {
+    this.#clock = clock;
+    this.#from = from;
+    this.#to = to;
+    this.#madeOnSite = new Set(catalogue.map((p) => p.sku));
+    this.#figures = new Figures(clock.timeZone);
+    this.#economics = new RunEconomics(catalogue);
+    const last = clock.of(to).day;
+    for (let day = clock.of(from).day; day <= last; day = nextDay(day)) {
+      const cells = new DayCells(day);
+      this.days.push(cells);
+      this.#byDay.set(day, cells);
+    }
+    this.#pickupDays = this.days.map((d) => d.day);
+    this.#economicsDays = [...this.#pickupDays];
+  }
+
+  /** The cells of the hour `at` falls in, when it is inside the range. */
+  #cell(at: number): { cells: DayCells; hour: number } | undefined {
+    if (at < this.#from || at > this.#to) return undefined;
+    const h = this.#clock.of(at);
+    const cells = this.#byDay.get(h.day);
+    return cells ? { cells, hour: h.hour } : undefined;
+  }
+
+  observe(e: LoggedEvent): void {
+    this.#closeDays(e.at);
+    switch (e.type) {
+      case 'order':
+        return this.#order(e.order);
+      case 'footfall': {
+        const c = this.#cell(e.footfall.at);
+        if (c) c.cells.walkIns[c.hour]! += e.footfall.in;
+        return;
+      }
+      case 'sale':
+        return this.#sale(e.sale, e.at);
+      case 'run':
+        return this.#run(e.run);
+      case 'machine':
+        return this.#machine(e.machine);
+      case 'social': {
+        const seen = this.posts.get(e.social.post);
+        if (!seen || seen.at <= e.social.at) this.posts.set(e.social.post, e.social);
+        return;
+      }
+      case 'highlight':
+        if (this.#cell(e.highlight.at)) this.highlights++;
+        return;
+      default:
+        return;
+    }
+  }
+
+  #order(order: Order): void {
+    this.#figures.observeOrder(order);
+    this.#economics.observeOrder(order);
+    let seen = this.#orders.get(order.id);
+    if (!seen) {
+      const waiting = order.status === 'queued' || order.status === 'in_production';
+      seen = { firstAt: order.updatedAt, measured: waiting && order.updatedAt >= this.#from && order.updatedAt <= this.#to, ready: false, picked: false };
+      this.#orders.set(order.id, seen);
+      const c = this.#cell(order.updatedAt);
+      if (c) {
+        c.cells.orders[c.hour]! += 1;
+        for (const item of order.items) c.cells.addDemand(item.sku, c.hour, item.qty);
+      }
+    }
+    // Time to fulfilment, for orders first seen in the range while still waiting (one first seen ready, or first seen
+    // before the range, was not seen from its start).
+    const { measured } = seen;
+    if (order.status === 'ready' && !seen.ready) {
+      seen.ready = true;
+      if (measured) this.fulfilment.toReadySeconds.push((order.updatedAt - seen.firstAt) / 1000);
+    }
+    if (order.status === 'picked_up' && !seen.picked) {
+      seen.picked = true;
+      if (measured) this.fulfilment.toPickupSeconds.push((order.updatedAt - seen.firstAt) / 1000);
+    }
+  }
+
+  #sale(sale: Sale, loggedAt: number): void {
+    const key = `${sale.source}\n${sale.id}`;
+    const units = sale.cancelled ? 0 : sale.items.reduce((n, i) => (this.#madeOnSite.has(i.sku) ? n : n + i.qty), 0);
+    this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent');
+  }
+
+  #run(run: Run): void {
+    this.#economics.observeRun(run);
+    if (run.status === 'done' && run.doneAt !== undefined) this.#replace(this.#made, run.id, run.doneAt, run.produced ?? run.qty, 'made');
+  }
+
+  /** Counts `units` at `at` for `key`, taking back what an earlier record of the same key counted. */
+  #replace(map: Map<string, Counted>, key: string, at: number, units: number, into: 'adjacent' | 'made'): void {
+    const before = map.get(key);
+    if (before) before.cells[into][before.hour]! -= before.units;
+    const c = this.#cell(at);
+    if (c) map.set(key, { ...c, units }).get(key)!.cells[into][c.hour]! += units;
+    else map.delete(key);
+  }
+
+  #machine(machine: Machine): void {
+    const before = this.#machines.get(machine.id);
+    if (before?.running) this.#addRunning(before.since, machine.updatedAt);
+    const running = machine.state === 'running';
+    if (before?.running && running) return; // still running: keep when it began
+    this.#machines.set(machine.id, { running, since: machine.updatedAt });
+  }
+
+  /** Spreads a machine's running time over the store hours it covers, a quarter hour at a time. */
+  #addRunning(start: number, end: number): void {
+    let t = Math.max(start, this.#from);
+    const stop = Math.min(end, this.#to + 1);
+    while (t < stop) {
+      const next = Math.min(stop, (Math.floor(t / SLOT_MS) + 1) * SLOT_MS);
+      const c = this.#cell(t);
+      if (c) c.cells.runningMs[c.hour]! += next - t;
+      t = next;
+    }
+  }
+
+  /** Closes the days that are over by `at` for pickup, and a day after for economics (their pickups are in by then). */
+  #closeDays(at: number): void {
+    while (this.#pickupDays.length > 0 && this.#dayEnd(this.#pickupDays[0]!) < at) this.#closePickup(this.#pickupDays.shift()!);
+    while (this.#economicsDays.length > 0 && this.#dayEnd(this.#economicsDays[0]!) + DAY_MS < at) this.#closeEconomics(this.#economicsDays.shift()!);
+  }
+
+  /** Remembered: the closing check runs at every event, and finding a zone's midnight takes a search. */
+  #dayEnd(day: string): number {
+    let end = this.#dayEnds.get(day);
+    if (end === undefined) this.#dayEnds.set(day, (end = this.#clock.dayStart(nextDay(day)) - 1));
+    return end;
+  }
+
+  #closePickup(day: string): void {
+    const { pickup } = this.#figures.compute(this.#dayEnd(day), []);
+    this.pickup.ready += pickup.readyToday;
+    this.pickup.picked += pickup.pickedUpToday;
+  }
+
+  #closeEconomics(day: string): void {
+    const done = this.#economics.doneBetween(Math.max(this.#from, this.#clock.dayStart(day)), Math.min(this.#to, this.#dayEnd(day)));
+    this.runs.push(...done.runs);
+    this.shelf.units += done.shelf.units;
+    this.shelf.seconds += done.shelf.seconds;
+  }
+
+  /** After the last page: closes every day still open and counts machines still running up to `now`. */
+  finish(now: number): void {
+    for (const m of this.#machines.values()) if (m.running) this.#addRunning(m.since, now);
+    for (const day of this.#pickupDays.splice(0)) this.#closePickup(day);
+    for (const day of this.#economicsDays.splice(0)) this.#closeEconomics(day);
+  }
+}

@@ -1,0 +1,118 @@
+import type { Product } from '../../shared/schemas/catalogue.js';
+import type { PilotConfig } from '../../shared/schemas/pilot.js';
+import { storeDay, wallTimeOn } from '../../shared/store-time.js';
+import { seededRandom } from '../../server/report/bootstrap.js';
+import { nextDay, weekdayOf } from '../../server/report/hour-clock.js';
+import { LogBuilder } from './report-log.js';
+
+const MIN = 60_000;
+const DAY_MS = 86_400_000;
+export const OPEN_HOURS = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+
+/** What the generator plants when `effects` is on (issue 21's acceptance). */
+export const PLANTED = { windowUplift: 0.3, afterClip: 0.15, adjacentLift: 0.1, weekdayPeaks: [12, 17] } as const;
+
+export interface PilotPlan {
+  seed: number;
+  /** Plant the effects; off: the same store with none (every lift should cover zero). */
+  effects: boolean;
+  timeZone: string;
+  /** The first baseline day; 14 baseline days then 14 pilot days. Default: 32 days before today. */
+  firstDay?: string;
+  /** Orders a walk-in places: 0.3. */
+  conversion?: number;
+  /** Days in all, the first half baseline (default 28); walk-ins × `scale` (default 1): the bench's larger store. */
+  days?: number;
+  scale?: number;
+}
+
+export const PILOT_CATALOGUE: Product[] = [
+  { sku: 'bun', name: 'Cardamom bun', variants: [], runSize: 12, runQuantity: 5000, production: 'batch', runMinutes: 20, unitPrice: 35, unitCost: 9 },
+  { sku: 'roll', name: 'Cinnamon roll', variants: [], runSize: 12, runQuantity: 5000, production: 'batch', runMinutes: 20, unitPrice: 38, unitCost: 10 },
+];
+
+function poisson(random: () => number, lambda: number): number {
+  // Past a few hundred, e^-λ underflows: the normal approximation (Box–Muller) is as good there.
+  if (lambda > 200) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
+  // Knuth's method: exact, and quick for the tens of people an hour a pop-up sees.
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  for (let p = random(); p > limit; p *= random()) k++;
+  return k;
+}
+
+/** Walk-ins an hour expects before any effect: weekdays peak at 12:00 and 17:00 (lunch, after work); weekends are flat. */
+export function baseWalkIns(weekday: number, hour: number): number {
+  if (weekday >= 5) return 30;
+  return 18 + 30 * Math.exp(-((hour - 12) ** 2) / 2) + 30 * Math.exp(-((hour - 17) ** 2) / 2);
+}
+
+/**
+ * A seeded 28-day pilot (14 baseline days, then 14 pilot days; `days` and `scale` make it longer and busier) as the store would log it: footfall every quarter hour,
+ * orders (queued, ready, picked up), a run an hour, an adjacent-SKU sale an hour, and on pilot days the oven running in
+ * about half the open hours (production windows) and clips (a highlight, then a post) in about a third of them.
+ * With `effects`: walk-ins +30% in windows, +15% in the hour after a clip, adjacent units per walk-in +10% on pilot days.
+ */
+export function generatePilot(plan: PilotPlan): { log: LogBuilder; pilot: PilotConfig; catalogue: Product[]; days: string[] } {
+  const random = seededRandom(plan.seed);
+  const log = new LogBuilder();
+  const count = plan.days ?? 28;
+  const half = Math.floor(count / 2);
+  const first = plan.firstDay ?? storeDay(Date.now() - (count + 4) * DAY_MS, plan.timeZone);
+  const days: string[] = [];
+  for (let d = first; days.length < count; d = nextDay(d)) days.push(d);
+  days.forEach((day, i) => generateDay(log, random, plan, day, i >= half));
+  const pilot: PilotConfig = {
+    name: 'Generated pilot',
+    from: days[half]!,
+    to: days.at(-1)!,
+    baseline: { from: days[0]!, to: days[half - 1]! },
+    floorAreaM2: 40,
+  };
+  return { log, pilot, catalogue: PILOT_CATALOGUE, days };
+}
+
+function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day: string, pilotDay: boolean): void {
+  const weekday = weekdayOf(day);
+  let clipBefore = false;
+  for (const hour of OPEN_HOURS) {
+    const start = wallTimeOn(day, `${String(hour).padStart(2, '0')}:00`, plan.timeZone);
+    const key = `${day}-${hour}`;
+    const window = pilotDay && random() < 0.5;
+    if (window) log.machine(start, 'running').machine(start + 50 * MIN, 'idle');
+    const lift = plan.effects ? (window ? 1 + PLANTED.windowUplift : 1) * (clipBefore ? 1 + PLANTED.afterClip : 1) : 1;
+    const walkIns = poisson(random, baseWalkIns(weekday, hour) * lift * (plan.scale ?? 1));
+    const quarters = [0, 0, 0, 0];
+    for (let p = 0; p < walkIns; p++) quarters[Math.floor(random() * 4)]!++;
+    quarters.forEach((n, q) => n > 0 && log.footfall(start + (q * 15 + 7) * MIN, n));
+    let units = 0;
+    for (let p = 0; p < walkIns; p++) {
+      if (random() >= (plan.conversion ?? 0.3)) continue;
+      const at = start + Math.floor(random() * 60) * MIN;
+      const items = [{ sku: random() < 0.6 ? 'bun' : 'roll', qty: 1 + Math.floor(random() * 3) }];
+      units += items[0]!.qty;
+      const id = `${key}-${p}`;
+      log
+        .order(id, at, 'queued', items)
+        .order(id, at + 15 * MIN, 'ready', items)
+        .order(id, at + 25 * MIN, 'picked_up', items);
+    }
+    if (units > 0) {
+      const run = { id: `run-${key}`, sku: 'bun', qty: Math.min(9999, units), machine: 'oven-1', allocations: [], plannedStart: start };
+      log.run(start + 55 * MIN, { ...run, status: 'done', startedAt: start, doneAt: start + 55 * MIN, produced: run.qty, wasted: random() < 0.2 ? 1 : 0 });
+    }
+    const adjacent = poisson(random, walkIns * 0.5 * (plan.effects && pilotDay ? 1 + PLANTED.adjacentLift : 1));
+    if (adjacent > 0) log.sale(start + 30 * MIN, { id: `sale-${key}`, placedAt: start + 30 * MIN, items: [{ sku: 'mug', qty: adjacent }] });
+    clipBefore = pilotDay && hour < 18 && random() < 0.3;
+    if (clipBefore) {
+      log.highlight(start + 35 * MIN, `h-${key}`);
+      log.social(start + 100 * MIN, {
+        post: `post-${key}`,
+        highlight: `h-${key}`,
+        publishedAt: start + 40 * MIN,
+        views: 200 + Math.floor(random() * 800),
+        likes: Math.floor(random() * 80),
+      });
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { Product } from '../shared/schemas/catalogue.js';
+import type { PilotConfig } from '../shared/schemas/pilot.js';
+import { bootstrap } from '../server/report/bootstrap.js';
+import { DayCells } from '../server/report/day-cells.js';
+import { stratifiedLift, type HourMeasure } from '../server/report/lift.js';
+import { computeReport } from '../server/report/report.js';
+import { windowTest } from '../server/report/windows.js';
+import { LogBuilder } from './helpers/report-log.js';
+import { tempDir } from './helpers/hub.js';
+
+const DAY = '2026-11-02'; // a Monday
+const at = (hhmm: string, day = DAY) => Date.parse(`${day}T${hhmm}:00Z`);
+const CATALOGUE: Product[] = [
+  {
+    sku: 'bun',
+    name: 'Bun',
+    variants: [],
+    runSize: 4,
+    runQuantity: 100,
+    production: 'batch',
+    runMinutes: 20,
+    unitPrice: 30,
+    unitCost: 10,
+    machineCostPerHour: 8,
+  },
+];
+const PILOT: PilotConfig = { name: 'Test', from: DAY, to: DAY, baseline: { from: '2026-10-26', to: '2026-11-01' }, floorAreaM2: 20 };
+
+/** One Monday, in UTC, small enough to work out every figure by hand (the numbers in the comments). */
+function smallDay(): LogBuilder {
+  const log = new LogBuilder();
+  // Walk-ins: 16 in hour 10 (two counts), 4 in hour 11, 10 in hour 13; the 12:30 count has nobody coming in.
+  log.footfall(at('10:05'), 10).footfall(at('10:40'), 6).footfall(at('11:10'), 4).footfall(at('13:00'), 10);
+  log.events.push({ type: 'footfall', at: at('12:30'), footfall: { sensor: 'door', in: 0, out: 3, at: at('12:30') } });
+  // The oven runs 10:00–10:45 (45 min: hour 10 is a window) and 11:50–12:10 (10 + 10 min: neither hour is).
+  log.machine(at('10:00'), 'running').machine(at('10:45'), 'idle').machine(at('11:50'), 'running').machine(at('12:10'), 'idle');
+  // Orders: o1 (2 buns) 10:10 → ready 10:30 → picked 10:50; o2 (1) 10:20 → 10:40 → 12:00; o3 (3) 11:15 → 11:45, never picked; o4 (1) 13:05 → 13:20 → 13:30.
+  log
+    .order('o1', at('10:10'), 'queued', [{ sku: 'bun', qty: 2 }])
+    .order('o1', at('10:30'), 'ready', [{ sku: 'bun', qty: 2 }])
+    .order('o1', at('10:50'), 'picked_up', [{ sku: 'bun', qty: 2 }]);
+  log.order('o2', at('10:20'), 'queued').order('o2', at('10:40'), 'ready').order('o2', at('12:00'), 'picked_up');
+  log.order('o3', at('11:15'), 'queued', [{ sku: 'bun', qty: 3 }]).order('o3', at('11:45'), 'ready', [{ sku: 'bun', qty: 3 }]);
+  log.order('o4', at('13:05'), 'queued').order('o4', at('13:20'), 'ready').order('o4', at('13:30'), 'picked_up');
+  // Sales: s1's basket changes (1 mug, then 2: the latest counts); s2 is cancelled; s3 one mug. Adjacent units: 2 + 1 = 3.
+  log.sale(at('10:15'), {
+    id: 's1',
+    placedAt: at('10:15'),
+    items: [
+      { sku: 'bun', qty: 2 },
+      { sku: 'mug', qty: 1 },
+    ],
+  });
+  log.sale(at('10:16'), {
+    id: 's1',
+    placedAt: at('10:15'),
+    items: [
+      { sku: 'bun', qty: 2 },
+      { sku: 'mug', qty: 2 },
+    ],
+  });
+  log.sale(at('11:20'), { id: 's2', placedAt: at('11:20'), items: [{ sku: 'coffee', qty: 3 }], cancelled: true });
+  log.sale(at('13:10'), { id: 's3', placedAt: at('13:10'), items: [{ sku: 'mug', qty: 1 }] });
+  // A highlight, and two clips: p1 (published 10:50) reported twice (the latest counts), p2 (13:15) once.
+  log.highlight(at('10:45'), 'h1');
+  log.social(at('11:00'), { post: 'p1', highlight: 'h1', publishedAt: at('10:50'), views: 100, likes: 10 });
+  log.social(at('12:00'), { post: 'p1', highlight: 'h1', publishedAt: at('10:50'), views: 300, likes: 30, shares: 5, linkClicks: 2 });
+  log.social(at('13:30'), { post: 'p2', publishedAt: at('13:15'), views: 50 });
+  // One run of 4 buns on the oven, 10:00–10:45: 4 good, 1 thrown away, 3 of them for o1 (2) and o2 (1).
+  const run = {
+    id: 'r1',
+    sku: 'bun',
+    qty: 4,
+    machine: 'oven-1',
+    allocations: [
+      { orderId: 'o1', qty: 2 },
+      { orderId: 'o2', qty: 1 },
+    ],
+    plannedStart: at('09:55'),
+  };
+  log.run(at('09:55'), { ...run, status: 'planned' }).run(at('10:00'), { ...run, status: 'running', startedAt: at('10:00') });
+  log.run(at('10:45'), { ...run, status: 'done', startedAt: at('10:00'), doneAt: at('10:45'), produced: 4, wasted: 1 });
+  return log;
+}
+
+describe('the pilot report, each figure on a small day worked out by hand', () => {
+  it('computes conversion, walk-ins, adjacent sales, social, throughput, unit economics and demand as docs/protocol.md defines them', async () => {
+    const events = await smallDay().writeTo(tempDir());
+    const r = await computeReport({ events, from: at('00:00'), to: at('23:59') + 59_999, timeZone: 'UTC', catalogue: CATALOGUE, pilot: PILOT, compare: false });
+
+    // Conversion: 4 orders ÷ 30 walk-ins; per hour 2/16, 1/4, 1/10; open hours 10, 11, 13 (12 had nobody in and no new order).
+    expect(r.conversion).toMatchObject({ walkIns: 30, orders: 4, rate: 4 / 30 });
+    expect(r.conversion.byDay).toEqual([
+      { day: DAY, walkIns: 30, orders: 4, conversion: 4 / 30, openHours: 3, windowHours: 1, adjacentUnits: 3, unitsMade: 4 },
+    ]);
+    expect(r.conversion.byHour.map((h) => [h.hour, h.conversion, h.window, h.clipBefore])).toEqual([
+      [10, 2 / 16, true, false],
+      [11, 1 / 4, false, true],
+      [13, 1 / 10, false, false],
+    ]);
+    // Walk-ins per open hour 30 / 3; one day has no hour like a window hour outside one: no uplift to claim.
+    expect(r.walkIns).toEqual({ openHours: 3, perOpenHour: 10, windowUplift: { estimate: null, low: null, high: null } });
+    expect(r.windows).toEqual({ source: 'machines', hours: 1 });
+    expect(r.adjacent).toMatchObject({ units: 3, perWalkIn: 0.1 });
+    // Social: 1 highlight, 2 clips, the latest reach of each: views 300 + 50, likes 30, shares 5, clicks 2.
+    expect(r.social).toMatchObject({
+      highlights: 1,
+      clips: 2,
+      reach: { views: 350, likes: 30, shares: 5, linkClicks: 2 },
+      perClip: { views: 175, likes: 15, shares: 2.5, linkClicks: 1 },
+    });
+    // Throughput: 4 units ÷ 3 open hours ÷ 20 m²; same-day pickup: 3 of the 4 orders ready today.
+    expect(r.throughput).toEqual({
+      unitsMade: 4,
+      openHours: 3,
+      floorAreaM2: 20,
+      perOpenHourPerM2: 4 / 3 / 20,
+      sameDayPickup: { ready: 4, pickedUp: 3, rate: 0.75 },
+    });
+    // Margin: 30 × 3 sold − 10 × 4 made − 0.75 h × 8 = 44. To ready 1200, 1200, 1800, 900 s; to pickup 2400, 6000, 1500 s.
+    expect(r.economics.runs).toBe(1);
+    expect(r.economics.grossMargin).toEqual({ count: 1, mean: 44, p10: 44, p50: 44, p90: 44, total: 44 });
+    expect(r.economics.toReadySeconds).toEqual({ count: 4, mean: 1275, p10: 900, p50: 1200, p90: 1800 });
+    expect(r.economics.toPickupSeconds).toEqual({ count: 3, mean: 3300, p10: 1500, p50: 2400, p90: 6000 });
+    // Shelf: o1's 2 units waited 5 min, o2's 1 unit 75 min: (2 × 300 + 4500) / 3 = 1700 s. Waste: 1 of 5.
+    expect(r.economics.inventory).toEqual({ units: 3, meanShelfSeconds: 1700, daysInInventory: 1700 / 86_400 });
+    expect(r.economics.waste).toEqual({ made: 4, wasted: 1, share: 0.2 });
+    // Demand: buns 3 in hour 10, 3 in hour 11, 1 in hour 13 (on the one Monday); the peak is the first of the flat top.
+    const bun = r.demand.skus.find((s) => s.sku === 'bun')!;
+    expect(bun.units).toBe(7);
+    expect(bun.byWeekdayHour[0]!.slice(9, 14)).toEqual([0, 3, 3, 0, 1]);
+    expect(r.demand.weekdayPeaks).toEqual([{ hour: 10, units: 3 }]);
+    // Tomorrow (a Tuesday) is the weekday profile at the recent level (1: the one day is its own profile); no day held back.
+    expect(r.demand.forecast.day).toBe('2026-11-03');
+    expect(r.demand.forecast.hourly.slice(9, 14)).toEqual([0, 3, 3, 0, 1]);
+    expect(r.demand.forecast.evaluation).toEqual({ heldBackDays: [], mape: null, seasonalNaiveMape: null, improvement: null });
+  });
+
+  it('counts an order first seen ready, but does not time its fulfilment from a start it never saw', async () => {
+    const log = new LogBuilder().footfall(at('10:00'), 2).order('o9', at('10:10'), 'ready').order('o9', at('10:20'), 'picked_up');
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.conversion).toMatchObject({ orders: 1, walkIns: 2, rate: 0.5 });
+    expect(r.economics.toReadySeconds.count).toBe(0);
+    expect(r.economics.toPickupSeconds.count).toBe(0);
+  });
+
+  it('places a configured production window by the store clock, at least half an hour of an hour', () => {
+    const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
+    const monday = new DayCells(DAY);
+    const tuesday = new DayCells('2026-11-03');
+    expect([9, 10, 11, 12].map((h) => test(monday, h))).toEqual([false, true, true, false]);
+    expect(test(tuesday, 11)).toBe(false);
+  });
+
+  it('compares a treated hour only with untreated hours of the same hour of the week, and gives the same interval twice', () => {
+    // Two Mondays: hour 10 in a window on the first (16 walk-ins), not on the second (8); hour 11 outside both (4, 6).
+    const a = new DayCells(DAY);
+    const b = new DayCells('2026-11-09');
+    a.walkIns[10] = 16;
+    b.walkIns[10] = 8;
+    a.walkIns[11] = 4;
+    b.walkIns[11] = 6;
+    a.runningMs[10] = 45 * 60_000;
+    const m: HourMeasure = {
+      eligible: (d, h) => d.open(h),
+      treated: windowTest(undefined),
+      stratum: (d, h) => d.weekday * 24 + h,
+      value: (d, h) => d.walkIns[h]!,
+      weight: () => 1,
+    };
+    // Observed 16 against 8 expected (hour 10 outside a window): +100%. Hour 11 has no treated hour and says nothing.
+    expect(stratifiedLift([a, b], m)).toBe(1);
+    const once = bootstrap([[a, b]], ([s]) => stratifiedLift(s!, m));
+    expect(once.estimate).toBe(1);
+    expect(bootstrap([[a, b]], ([s]) => stratifiedLift(s!, m))).toEqual(once);
+  });
+});
