@@ -114,7 +114,8 @@ describe('highlights against a real OBS Studio', () => {
       expect((await api(hub, 'POST', '/api/machines', machine({ id: 'oven-1', state: 'unloading', updatedAt: Date.now() }))).status).toBeLessThan(300);
       const { highlight, tookMs } = await nextHighlight(hub, before, sentAt);
       expect(tookMs).toBeLessThanOrEqual(WITHIN_MS);
-      expect(highlight).toMatchObject({ cause: 'rule', rule: 'oven-clip', machine: 'oven-1', state: 'unloading', orders: [o.number], thumbnail: true });
+      // A machine rule's clip names the run in the machine, as well as its orders.
+      expect(highlight).toMatchObject({ cause: 'rule', rule: 'oven-clip', machine: 'oven-1', state: 'unloading', run, orders: [o.number], thumbnail: true });
       expect(highlight.at - highlight.firedAt).toBeGreaterThanOrEqual(AFTER_S * 1000);
       expect(TEST_SCENES).toContain(highlight.scene);
       expect(highlight.durationSeconds).toBeGreaterThan(0);
@@ -240,6 +241,28 @@ describe('highlights against a real OBS Studio', () => {
         await watcher.call('StopRecord');
         await eventually(async () => expect(await bufferActive()).toBe(false), 15_000);
         await eventually(async () => expect((await status(hub)).replayBuffer.active).toBe(false));
+      } finally {
+        await watcher.call('StopRecord').catch(() => undefined);
+        await hub.close();
+      }
+    }, 60_000);
+
+    it('auto: a clip still due when the recording stops is saved all the same, and the buffer stops after it', async () => {
+      const hub = await startTestHub({ OBS_URL: obs.url, OBS_PASSWORD: obs.password, CONFIG: storeConfig('auto') });
+      try {
+        await eventually(async () => expect((await status(hub)).program).not.toBeNull(), 20_000);
+        await watcher.call('StartRecord');
+        await eventually(async () => expect((await status(hub)).replayBuffer.active).toBe(true), 15_000);
+        const before = (await listed(hub)).length;
+        const sentAt = Date.now();
+        expect((await api(hub, 'POST', '/api/machines', machine({ id: 'oven-1', state: 'unloading', updatedAt: Date.now() }))).status).toBeLessThan(300);
+        // The rule has fired (its cut is on air); the recording ends before its clip is due.
+        await eventually(async () => expect((await status(hub)).program).toBe('Oven Cam'), 5_000);
+        await watcher.call('StopRecord');
+        const { highlight } = await nextHighlight(hub, before, sentAt);
+        expect(highlight).toMatchObject({ cause: 'rule', rule: 'oven-clip' });
+        expect([...readFileSync(clipFile(highlight)).subarray(0, 4)]).toEqual(EBML);
+        await eventually(async () => expect(await bufferActive()).toBe(false), 20_000);
       } finally {
         await watcher.call('StopRecord').catch(() => undefined);
         await hub.close();

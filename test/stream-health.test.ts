@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { ObsController } from '../server/director/obs-controller.js';
-import { StreamHealth } from '../server/director/stream-health.js';
+import { DISCONNECT_GRACE_MS, StreamHealth } from '../server/director/stream-health.js';
 import { OutputDrops } from '../server/insight/output-drops.js';
 
 const STATE = (s: string) => `OBS_WEBSOCKET_OUTPUT_${s}`;
@@ -46,10 +46,14 @@ describe('which output is lost (StreamHealth)', () => {
     expect(health.lostSince('stream')).toBeNull();
   });
 
-  it('OBS gone while an output is on loses it until OBS says it is on again, whatever its read at reconnect says meanwhile', async () => {
-    const { obs, health, record } = setup();
+  it('OBS gone while an output is on loses it once OBS has stayed away 5 s, until OBS says it is on again', async () => {
+    const { obs, health, record, tick } = setup();
     record('STARTED');
     obs.emit('disconnected');
+    // The hub's link to OBS may only have blinked: not a loss yet.
+    tick(DISCONNECT_GRACE_MS - 1);
+    expect(health.lostSince('record')).toBeNull();
+    tick(1);
     expect(health.lostSince('record')).toBe(1_000);
     obs.emit('connected');
     health.connectedWith({ outputActive: false }, { outputActive: false });
@@ -61,6 +65,17 @@ describe('which output is lost (StreamHealth)', () => {
     health.connectedWith({ outputActive: false }, { outputActive: false });
     expect(health.lostSince('record')).toBeNull();
     expect((await health.read()).record).toMatchObject({ active: true, durationMs: 10_000 });
+  });
+
+  it('a link to OBS that blinks, with the recording still going when it is back, lost nothing', () => {
+    const { obs, health, record, tick } = setup();
+    record('STARTED');
+    obs.emit('disconnected');
+    tick(1_000);
+    obs.emit('connected');
+    health.connectedWith({ outputActive: false }, { outputActive: true });
+    tick(DISCONNECT_GRACE_MS);
+    expect(health.lostSince('record')).toBeNull();
   });
 
   it('the hub letting go of OBS on shutdown loses nothing', () => {

@@ -9,6 +9,12 @@ export class ReplayBufferOffError extends Error {
   readonly code = 'replay_buffer_off';
 }
 
+/** As many saves wait as may: a request now would be dropped, so it is refused (try again shortly). */
+export class ClipsQueuedError extends Error {
+  readonly code = 'rate_limited';
+  readonly retryAfterSeconds = 5;
+}
+
 /** Why a clip is saved: everything of a Highlight but what the save itself tells. */
 export type ClipCause = Omit<Highlight, 'id' | 'at' | 'scene' | 'file' | 'durationSeconds' | 'thumbnail'>;
 
@@ -16,6 +22,8 @@ export type ClipCause = Omit<Highlight, 'id' | 'at' | 'scene' | 'file' | 'durati
 const COALESCE_MS = 3_000;
 /** Saves waiting at once; beyond it a request is dropped (a flapping machine must not queue saves without end). */
 const MAX_PENDING = 20;
+/** Causes one save keeps (its orders are capped at 50 too); more merged into it are counted, not kept. */
+const MAX_CAUSES = 50;
 /** OBS answers a save with its event within a second; a save not reported within this is given up. */
 const SAVED_TIMEOUT_MS = 10_000;
 /** The thumbnail: wide enough for the console's list, small enough to hold a day of them. */
@@ -43,6 +51,8 @@ export class ClipSaver {
   #pending: Pending[] = [];
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  /** When the save under way started, while one is. */
+  #savingSince: number | null = null;
 
   constructor(deps: { obs: ObsController; buffer: ReplayBuffer; highlights: Highlights; log: Logger; now?: () => number }) {
     this.#obs = deps.obs;
@@ -57,7 +67,16 @@ export class ClipSaver {
     if (!this.#obs.connected) throw new ObsUnavailableError('OBS is not connected');
     if (!this.#buffer.status().active)
       throw new ReplayBufferOffError('the replay buffer is not running (director.replayBuffer, or OBS neither streams nor records)');
-    return this.#schedule(cause, this.#now() + afterSeconds * 1000);
+    const saveAt = this.#now() + afterSeconds * 1000;
+    if (this.#pending.length >= MAX_PENDING && !this.#near(saveAt)) throw new ClipsQueuedError(`${MAX_PENDING} clips are already waiting to be saved`);
+    return this.#schedule(cause, saveAt);
+  }
+
+  /** By when every clip asked for so far should be saved (or given up); null when none is due. */
+  busyUntil(): number | null {
+    const due = this.#pending.map((p) => p.saveAt + SAVED_TIMEOUT_MS);
+    if (this.#savingSince !== null) due.push(this.#savingSince + SAVED_TIMEOUT_MS);
+    return due.length > 0 ? Math.max(...due) : null;
   }
 
   /** A rule with `clip` fired (at `at`, which may lie ahead): saved if the buffer runs then. */
@@ -84,9 +103,9 @@ export class ClipSaver {
   }
 
   #schedule(cause: ClipCause, saveAt: number): { saveAt: number } {
-    const near = this.#pending.find((p) => Math.abs(p.firstSaveAt - saveAt) <= COALESCE_MS);
+    const near = this.#near(saveAt);
     if (near) {
-      near.causes.push(cause);
+      if (near.causes.length < MAX_CAUSES) near.causes.push(cause);
       if (saveAt > near.saveAt) this.#arm(near, saveAt);
       this.#log.info(
         { saveAt: near.saveAt, causes: near.causes.length, rule: cause.rule, cause: cause.cause },
@@ -104,13 +123,20 @@ export class ClipSaver {
     return { saveAt };
   }
 
+  #near(saveAt: number): Pending | undefined {
+    return this.#pending.find((p) => Math.abs(p.firstSaveAt - saveAt) <= COALESCE_MS);
+  }
+
   #arm(p: Pending, saveAt: number): void {
     clearTimeout(p.timer);
     p.saveAt = saveAt;
     p.timer = setTimeout(
       () => {
         this.#pending = this.#pending.filter((x) => x !== p);
-        this.#chain = this.#chain.then(() => this.#save(p.causes)).catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'clip not saved'));
+        this.#chain = this.#chain
+          .then(() => this.#save(p.causes))
+          .catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'clip not saved'))
+          .finally(() => (this.#savingSince = null));
       },
       Math.max(0, saveAt - this.#now()),
     );
@@ -123,6 +149,7 @@ export class ClipSaver {
       this.#log.info({ rule: first.rule, cause: first.cause }, 'no clip: the replay buffer is not running');
       return;
     }
+    this.#savingSince = this.#now();
     const savedPath = await this.#saveReplay();
     const at = this.#now();
     const scene = await this.#obs
@@ -142,6 +169,8 @@ export class ClipSaver {
       thumbnail: thumbnail !== undefined,
     };
     this.#log.info({ file: highlight.file, cause: highlight.cause, rule: highlight.rule, merged: causes.length }, 'highlight saved');
+    // The hub closed while OBS was saving: the event log may be gone; the file stays in OBS's folder.
+    if (this.#closed) return;
     this.#highlights.add(highlight, savedPath, thumbnail);
   }
 

@@ -8,7 +8,7 @@ import { invalidInput } from '../../shared/validation.js';
 import { sendError } from '../http/error-status.js';
 import { jsonBody } from '../http/json-body.js';
 import { callerOf } from '../staff/login-routes.js';
-import { ReplayBufferOffError } from './clip-saver.js';
+import { ClipsQueuedError, ReplayBufferOffError } from './clip-saver.js';
 import type { Highlighting } from './highlighting.js';
 import { ObsUnavailableError } from './obs-controller.js';
 
@@ -48,6 +48,7 @@ export function highlightRouter(highlighting: Highlighting | undefined, auth: Re
       res.status(202).json({ ok: true, data: highlighting.clip(parsed.data.afterSeconds, by === 'api' ? 'api' : 'staff', by) });
     } catch (err) {
       if (err instanceof ReplayBufferOffError) return void sendError(res, apiError('replay_buffer_off', {}, err.message));
+      if (err instanceof ClipsQueuedError) return void sendError(res, apiError('rate_limited', { retryAfterSeconds: err.retryAfterSeconds }, err.message));
       if (err instanceof ObsUnavailableError) return void sendError(res, apiError('obs_unavailable', {}, err.message));
       throw err;
     }
@@ -62,12 +63,12 @@ export function highlightRouter(highlighting: Highlighting | undefined, auth: Re
     if (!highlighting) return void disabled(res);
     const name = parsed.data.name;
     const file = highlighting.store.pathOf(name);
-    if (!file) return void sendError(res, apiError('unknown_clip', { name }, 'no highlight of today saved a clip by that name'));
-    const size = await stat(file).then(
+    if (file === undefined) return void sendError(res, apiError('unknown_clip', { name }, 'no highlight of today saved a clip by that name'));
+    const size = await (file === null ? Promise.reject(new Error('path not known')) : stat(file)).then(
       (s) => (s.isFile() ? s.size : undefined),
       () => undefined,
     );
-    if (size === undefined)
+    if (size === undefined || file === null)
       return void sendError(res, apiError('clip_unavailable', { name }, 'the hub cannot read that clip (OBS on another computer, or the file moved)'));
     // attachment() words a name of any script safely (filename*=UTF-8''…) and types it by its extension.
     res.status(200).attachment(name);

@@ -41,6 +41,7 @@ export class Highlighting {
     this.buffer = new ReplayBuffer({ obs, mode: deps.config.replayBuffer, log });
     this.store = new Highlights({ events: deps.events, log, timeZone: deps.timeZone });
     this.saver = new ClipSaver({ obs, buffer: this.buffer, highlights: this.store, log });
+    this.buffer.keepFor(() => this.saver.busyUntil());
     const hook = deps.config.highlights.webhook;
     const webhook = (this.#webhook = hook ? new HighlightWebhook(hook, log, () => deps.metrics.highlightsDropped.inc()) : undefined);
     if (webhook) {
@@ -57,6 +58,7 @@ export class Highlighting {
   }
 
   close(): void {
+    this.buffer.close();
     this.saver.close();
     this.#webhook?.close();
   }
@@ -70,8 +72,9 @@ export class Highlighting {
     for (const { rule, at, trigger } of fired) {
       if (!rule.clip) continue;
       const runId = 'run' in trigger ? trigger.run : undefined;
-      const orders = highlightOrders(this.#board, { run, runId, machine: trigger.machine });
-      const cause: ClipCause = { cause: 'rule', firedAt: at, rule: rule.label, ...trigger, orders };
+      const about = highlightOrders(this.#board, { run, runId, machine: trigger.machine });
+      // A machine rule's clip names the run in the machine too, when there is one.
+      const cause: ClipCause = { cause: 'rule', firedAt: at, rule: rule.label, ...(about.run ? { run: about.run } : {}), ...trigger, orders: about.orders };
       this.saver.fired(cause, at, rule.clip.afterSeconds);
     }
   }

@@ -10,8 +10,8 @@ export const MAX_THUMBNAIL_BYTES = 16 * 1024 * 1024;
 
 interface Held {
   highlight: Highlight;
-  /** Where OBS saved the clip (on its computer; the hub serves it when it can read it). Never from a request. */
-  path: string;
+  /** Where OBS saved the clip (on its computer; the hub serves it when it can read it). Never from a request; null when not known. */
+  path: string | null;
 }
 
 /**
@@ -42,7 +42,7 @@ export class Highlights {
     const read: Held[] = [];
     try {
       for await (const page of this.#events.pages(dayStart(now, this.#timeZone), now)) {
-        for (const e of page) if (e.type === 'highlight') read.push({ highlight: { ...e.highlight, thumbnail: false }, path: e.path ?? e.highlight.file });
+        for (const e of page) if (e.type === 'highlight') read.push({ highlight: { ...e.highlight, thumbnail: false }, path: e.path ?? null });
       }
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, "could not read today's highlights from the event log");
@@ -83,8 +83,11 @@ export class Highlights {
     return this.#thumbs.get(id);
   }
 
-  /** The path OBS saved today's clip `name` at, if one of today's highlights is that file. */
-  pathOf(name: string): string | undefined {
+  /**
+   * The path OBS saved today's clip `name` at: undefined when no highlight of today is that file, null when one
+   * is but its path is not known (an older log entry): never a guess relative to the hub's own folder.
+   */
+  pathOf(name: string): string | null | undefined {
     this.#prune();
     return this.#held.findLast((h) => h.highlight.file === name)?.path;
   }

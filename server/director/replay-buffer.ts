@@ -2,6 +2,11 @@ import type { ReplayBufferMode, ReplayBufferStatus } from '../../shared/schemas/
 import type { Logger } from '../log.js';
 import { OBS_OUTPUT_NOT_AVAILABLE, ObsRequestError, type ObsController } from './obs-controller.js';
 
+const MIN_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 5 * 60_000;
+/** After the last due save's deadline (clip-saver.ts `busyUntil`), a moment more before the buffer stops. */
+const KEEP_AFTER_SAVE_MS = 1_000;
+
 /**
  * Keeps OBS's replay buffer running when highlights can be cut from it: `auto` while OBS streams or records
  * (a buffer encodes all the time, so not while nothing goes out), `always` from the moment OBS connects, `off`
@@ -26,6 +31,15 @@ export class ReplayBuffer {
   #chain: Promise<void> = Promise.resolve();
   #loggedUnavailable = false;
   #onChange: () => void;
+  /**
+   * A buffer that stopped without being asked to (its encoder failed, the disk is full, an operator stopped it),
+   * or a start or read that failed, is tried again only after a pause that doubles: never a loop of
+   * StartReplayBuffer at OBS in the middle of a show.
+   */
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
+  /** Until when a clip still waits to be saved (`keepFor`): `auto` stops the buffer only after it. */
+  #keepUntil: () => number | null = () => null;
 
   constructor(deps: { obs: ObsController; mode: ReplayBufferMode; log: Logger; now?: () => number; onChange?: () => void }) {
     this.#obs = deps.obs;
@@ -38,6 +52,8 @@ export class ReplayBuffer {
   start(): void {
     this.#obs.on('connected', () => this.#serial(() => this.#onConnected()));
     this.#obs.on('disconnected', () => {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
       this.#active = false;
       this.#asked = null;
       this.#startedAt = null;
@@ -59,15 +75,31 @@ export class ReplayBuffer {
     );
     this.#obs.on('replayBufferChanged', (on) =>
       this.#serial(() => {
+        const unasked = !on && this.#asked !== false && this.#wanted();
+        const ranMs = this.#startedAt === null ? 0 : this.#now() - this.#startedAt;
         this.#active = on;
         this.#asked = null;
         this.#startedAt = on ? this.#now() : null;
         this.#log.info({ active: on }, on ? 'replay buffer started' : 'replay buffer stopped');
         this.#onChange();
+        if (unasked) {
+          // A buffer that ran a good while and then stopped is a new trouble, not the same one again.
+          if (ranMs > MAX_RETRY_MS) this.#failures = 0;
+          return Promise.resolve(this.#later('the replay buffer stopped by itself or by hand', () => this.#apply()));
+        }
         // OBS may have been told something else meanwhile (the recording stopped while the buffer was starting).
         return this.#apply();
       }),
     );
+  }
+
+  /** Saves still waiting hold the buffer on: in `auto`, a recording that stops must not take a clip due after it. */
+  keepFor(until: () => number | null): void {
+    this.#keepUntil = until;
+  }
+
+  close(): void {
+    clearTimeout(this.#retry);
   }
 
   status(): ReplayBufferStatus {
@@ -93,10 +125,12 @@ export class ReplayBuffer {
       this.#active = buffer.outputActive === true;
       this.#startedAt = null;
     } catch (err) {
-      if (!this.#unavailable(err)) this.#log.warn({ err: (err as Error).message }, 'could not read the replay buffer state after connecting');
       this.#onChange();
+      // Read again later: without it an `always` buffer would not start until OBS reconnects.
+      if (!this.#unavailable(err)) this.#later(`could not read the replay buffer state after connecting: ${(err as Error).message}`, () => this.#onConnected());
       return;
     }
+    this.#failures = 0;
     this.#onChange();
     await this.#apply();
   }
@@ -119,16 +153,40 @@ export class ReplayBuffer {
   }
 
   async #apply(): Promise<void> {
-    if (this.#mode === 'off' || !this.#available || !this.#obs.connected) return;
+    // A pause under way (a retry, or a clip still due) brings its own #apply when it ends.
+    if (this.#mode === 'off' || !this.#available || !this.#obs.connected || this.#retry !== undefined) return;
     const want = this.#wanted();
     if (want === this.#active || want === this.#asked) return;
+    const keep = want ? null : this.#keepUntil();
+    if (keep !== null && keep > this.#now()) {
+      // A clip is due: the buffer stops once it is saved.
+      this.#retry = setTimeout(
+        () => {
+          this.#retry = undefined;
+          this.#serial(() => this.#apply());
+        },
+        keep - this.#now() + KEEP_AFTER_SAVE_MS,
+      );
+      return;
+    }
     this.#asked = want;
     try {
       await this.#obs.call(want ? 'StartReplayBuffer' : 'StopReplayBuffer');
     } catch (err) {
       this.#asked = null;
-      if (!this.#unavailable(err)) this.#log.warn({ err: (err as Error).message, want }, 'could not start or stop the replay buffer');
+      if (!this.#unavailable(err)) this.#later(`could not ${want ? 'start' : 'stop'} the replay buffer: ${(err as Error).message}`, () => this.#apply());
     }
+  }
+
+  /** Tries `step` again after a pause that doubles with each failure in a row (MIN_RETRY_MS up to MAX_RETRY_MS). */
+  #later(why: string, step: () => Promise<void>): void {
+    const delay = Math.min(MIN_RETRY_MS * 2 ** this.#failures++, MAX_RETRY_MS);
+    this.#log.warn({ retryInMs: delay }, why);
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#serial(step);
+    }, delay);
   }
 
   /** True when OBS said its profile has no replay buffer: noted (and logged once), not retried until OBS reconnects. */

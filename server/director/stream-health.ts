@@ -4,6 +4,11 @@ import type { ObsController } from './obs-controller.js';
 
 /** Consoles ask every 2 s; OBS is asked at most once per this, whatever their number (as the thumbnail). */
 const MAX_AGE_MS = 1_500;
+/**
+ * The hub's link to OBS dropping is not OBS's output dropping (a restarted websocket server, a network blip):
+ * an output is taken as lost with OBS only once OBS has stayed away this long; back with it live, nothing was lost.
+ */
+export const DISCONNECT_GRACE_MS = 5_000;
 
 /** obs-websocket's `outputState` values (StreamStateChanged, RecordStateChanged). */
 const ON_STATES = new Set(['OBS_WEBSOCKET_OUTPUT_STARTED', 'OBS_WEBSOCKET_OUTPUT_RESUMED', 'OBS_WEBSOCKET_OUTPUT_RECONNECTED', 'OBS_WEBSOCKET_OUTPUT_PAUSED']);
@@ -29,6 +34,8 @@ interface Output {
   stopping: boolean;
   /** When it was lost (OBS gone, or the output dropped without being stopped); null while live or stopped on purpose. */
   lostAt: number | null;
+  /** Lost only in that OBS went away: it counts after DISCONNECT_GRACE_MS. */
+  withObs: boolean;
 }
 
 /**
@@ -39,7 +46,10 @@ interface Output {
 export class StreamHealth {
   #obs: ObsController;
   #now: () => number;
-  #out: Record<ObsOutput, Output> = { stream: { on: false, stopping: false, lostAt: null }, record: { on: false, stopping: false, lostAt: null } };
+  #out: Record<ObsOutput, Output> = {
+    stream: { on: false, stopping: false, lostAt: null, withObs: false },
+    record: { on: false, stopping: false, lostAt: null, withObs: false },
+  };
   #sample: { at: number; report: Promise<StreamHealthReport> } | undefined;
   /** Outputs OBS reported a change of since the last (re)connect: newer than the director's read, which loses to them. */
   #changedSinceConnect = new Set<ObsOutput>();
@@ -53,7 +63,8 @@ export class StreamHealth {
     obs.on('disconnected', () => {
       if (this.#closed) return;
       // What was on when OBS went is lost, until OBS says it is on again.
-      for (const o of Object.values(this.#out)) if (o.on) Object.assign(o, { on: false, stopping: false, lostAt: o.lostAt ?? this.#now() });
+      for (const o of Object.values(this.#out))
+        if (o.on) Object.assign(o, { on: false, stopping: false, withObs: o.lostAt === null, lostAt: o.lostAt ?? this.#now() });
       this.#sample = undefined;
     });
     obs.on('streamChanged', (_active, state) => this.#changed('stream', state));
@@ -66,7 +77,7 @@ export class StreamHealth {
       // Someone started (or stopped) it while the director was still reading: OBS's event is the later word.
       if (this.#changedSinceConnect.has(name)) continue;
       const o = this.#out[name];
-      Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt });
+      Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt, withObs: active ? false : o.withObs });
     }
     this.#sample = undefined;
   }
@@ -78,7 +89,9 @@ export class StreamHealth {
 
   /** Since when `output` is lost (it was on and went without anyone stopping it); null if it is not. */
   lostSince(output: ObsOutput): number | null {
-    return this.#out[output].lostAt;
+    const o = this.#out[output];
+    if (o.lostAt !== null && o.withObs && this.#now() - o.lostAt < DISCONNECT_GRACE_MS) return null;
+    return o.lostAt;
   }
 
   /** The health the consoles show: from OBS while an output is on, at most one call per output per MAX_AGE_MS. */
@@ -101,13 +114,13 @@ export class StreamHealth {
     const o = this.#out[output];
     this.#sample = undefined;
     this.#changedSinceConnect.add(output);
-    if (ON_STATES.has(state)) Object.assign(o, { on: true, stopping: false, lostAt: null });
-    else if (state === RECONNECTING) Object.assign(o, { on: true, lostAt: o.lostAt ?? this.#now() });
+    if (ON_STATES.has(state)) Object.assign(o, { on: true, stopping: false, lostAt: null, withObs: false });
+    else if (state === RECONNECTING) Object.assign(o, { on: true, withObs: false, lostAt: o.lostAt ?? this.#now() });
     else if (state === STOPPING) o.stopping = true;
     else if (state === STOPPED) {
       // Stopped by someone: whatever was lost is over. Ended by itself (an error, a reconnect given up): lost.
       const lostAt = o.stopping ? null : o.on ? (o.lostAt ?? this.#now()) : o.lostAt;
-      Object.assign(o, { on: false, stopping: false, lostAt });
+      Object.assign(o, { on: false, stopping: false, lostAt, withObs: lostAt !== null && o.withObs && !o.on });
     }
   }
 }

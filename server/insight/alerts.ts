@@ -160,7 +160,9 @@ export class Alerts {
     for (const [output, since] of dropped) add('stream_dropped', output, { output }, since);
     // While production runs, a stream lost with OBS is stream_dropped's alone: one alert for one event.
     const obs = director?.status();
-    if (obs && obs.obs === 'disconnected' && obs.streaming && !dropped.has('stream')) add('obs_down_while_streaming', 'obs', {}, now);
+    // After the same grace as stream_dropped (a blink of the link is no loss), so the two never both fire for one event.
+    const streamLost = director?.health.lostSince('stream') ?? null;
+    if (obs && obs.obs === 'disconnected' && obs.streaming && streamLost !== null && !dropped.has('stream')) add('obs_down_while_streaming', 'obs', {}, now);
     return out;
   }
 
