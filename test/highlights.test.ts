@@ -68,6 +68,24 @@ describe('highlights against an OBS that misbehaves on demand', () => {
     expect(lines.filter((l) => l.msg.startsWith('OBS has no replay buffer'))).toHaveLength(1);
   });
 
+  it('starts a buffer that stopped by itself again only after a pause, never in a loop at OBS', async () => {
+    fake = await FakeObs.start();
+    fake.setReplayBuffer(true);
+    hub = await startTestHub({ OBS_URL: fake.url, CONFIG: storeConfig('always') });
+    await eventually(async () => expect((await status()).replayBuffer).toEqual({ mode: 'always', active: true, available: true }));
+    const starts = () => fake!.requests.get('StartReplayBuffer') ?? 0;
+    // OBS stops the buffer (its encoder failed, or someone stopped it): not asked again at once...
+    const stoppedAt = Date.now();
+    fake.setReplayBuffer(false);
+    await eventually(async () => expect((await status()).replayBuffer.active).toBe(false));
+    // (a window of absence: nothing to wait for but time)
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(starts()).toBe(0);
+    // ...but after the first pause (5 s), once.
+    await eventually(() => expect(starts()).toBe(1), 10_000);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(4_900);
+  });
+
   it('merges clips asked for within 3 s into one save, and saves apart those further apart', async () => {
     fake = await FakeObs.start();
     hub = await startTestHub({ OBS_URL: fake.url, CONFIG: storeConfig('off') });
