@@ -13,6 +13,8 @@ export interface DisplayBench {
     budgetMs: number;
     /** The same page loads timed by the earlier probe (polling each frame), which could count one frame more. */
     polledRunsMs?: number[];
+    /** The first page of a freshly launched Chromium, timed the same way but apart (it also pays for Chromium's start). */
+    browserStartMs?: number;
   };
   updates: Frames & { ratePerS: number; updates: number; idle: Frames; excessDroppedPct: number; excessLongTasks: number };
 }
@@ -118,20 +120,28 @@ export async function benchDisplay(log: (line: string) => void): Promise<Display
     for (let i = 0; i < 200; i++) await post(`${hub.url}/api/orders`, order(i, now));
     const runsMs: number[] = [];
     const polledRunsMs: number[] = [];
-    for (let run = 0; run < 7; run++) {
+    // The first page a freshly launched Chromium opens also pays for Chromium's own start (its GPU and
+    // compositor processes, shared libraries from disk): timed and reported apart, not among the seven, as a TV's
+    // browser is up long before an order arrives. Run 0 is that page.
+    let browserStartMs = 0;
+    for (let run = -1; run < 7; run++) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.addInitScript(SNAPSHOT_PROBE);
       await page.goto(storeUrl(hub.url, '/display'));
       const { observed, polled } = await renderedAfterSnapshot(page, hub.board.seq);
+      await page.close();
+      if (run < 0) {
+        browserStartMs = observed;
+        continue;
+      }
       runsMs.push(observed);
       polledRunsMs.push(polled);
-      await page.close();
     }
     const sorted = [...runsMs].sort((a, b) => a - b);
-    const snapshot200 = { runsMs, medianMs: sorted[3]!, maxMs: sorted[6]!, budgetMs: 100, polledRunsMs };
+    const snapshot200 = { runsMs, medianMs: sorted[3]!, maxMs: sorted[6]!, budgetMs: 100, polledRunsMs, browserStartMs };
     const polledSorted = [...polledRunsMs].sort((a, b) => a - b);
     log(
-      `200-order snapshot on screen: median ${snapshot200.medianMs.toFixed(1)} ms, max ${snapshot200.maxMs.toFixed(1)} ms (budget 100 ms); polled: median ${polledSorted[3]!.toFixed(1)}, max ${polledSorted[6]!.toFixed(1)}`,
+      `200-order snapshot on screen: median ${snapshot200.medianMs.toFixed(1)} ms, max ${snapshot200.maxMs.toFixed(1)} ms (budget 100 ms); polled: median ${polledSorted[3]!.toFixed(1)}, max ${polledSorted[6]!.toFixed(1)}; the browser's first page ${browserStartMs.toFixed(1)} ms`,
     );
 
     const seconds = Number(process.env.BENCH_UPDATE_SECONDS ?? 60);
