@@ -199,6 +199,8 @@ export const de: Messages = {
   'insight.events': 'Ereignisse heute:',
   'insight.csv': 'CSV',
   'insight.ndjson': 'NDJSON',
+  'insight.parquet': 'Parquet',
+  'insight.parquetHint': 'Fürs Data-Warehouse: lässt sich in DuckDB, ClickHouse oder BigQuery laden',
   'insight.runs.heading': 'Durchläufe heute',
   'insight.runs.none': 'Heute ist noch kein Durchlauf fertig.',
   'insight.runs.done': 'Fertige Durchläufe',
@@ -222,7 +224,8 @@ export const de: Messages = {
   'alert.stream_dropped':
     '{output, select, stream {Der Stream ist abgebrochen, während die Produktion läuft} other {Die Aufnahme hat aufgehört, während die Produktion läuft}}',
   'highlight.machine': 'Neuer Clip: {machine} – {state}.',
-  'highlight.run': 'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
+  'highlight.run':
+    'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
   'highlight.staff': 'Neuer Clip, gespeichert von {by}.',
   'highlight.orders': '{message} Bestellungen: {orders}.',
 
