@@ -224,8 +224,7 @@ export const de: Messages = {
   'alert.stream_dropped':
     '{output, select, stream {Der Stream ist abgebrochen, während die Produktion läuft} other {Die Aufnahme hat aufgehört, während die Produktion läuft}}',
   'highlight.machine': 'Neuer Clip: {machine} – {state}.',
-  'highlight.run':
-    'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
+  'highlight.run': 'Neuer Clip: {event, select, run_started {ein Durchgang hat begonnen} run_finishing {ein Durchgang ist fast fertig} other {ein Durchgang ist fertig}}.',
   'highlight.staff': 'Neuer Clip, gespeichert von {by}.',
   'highlight.orders': '{message} Bestellungen: {orders}.',
 
