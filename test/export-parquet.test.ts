@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -123,6 +123,17 @@ async function parquetCounts(file: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.type as string, Number(r.n)]));
 }
 
+/** An order of about 750 bytes, as test/export.test.ts's: the log is far bigger than the memory the hub may use. */
+function bigOrder(i: number, at: number): LoggedEvent {
+  const items = Array.from({ length: 10 }, (_, k) => ({ sku: `cardamom-bun-${k}`, variant: 'pearl-sugar', qty: 1 + ((i + k) % 9) }));
+  return {
+    type: 'order',
+    seq: i + 1,
+    order: { id: `exp-${i}`, number: String(i % 10_000), name: 'Export Tester', items, status: 'queued', updatedAt: at },
+    at,
+  };
+}
+
 describe('the Parquet export, embedded', () => {
   const COUNT = 2_000;
   const dataDir = tempDir();
@@ -218,6 +229,39 @@ describe('the Parquet export, embedded', () => {
     expect(JSON.parse(sale!.detail as string)).toEqual((planted[7] as LoggedEvent & { type: 'sale' }).sale);
   }, 60_000);
 
+  it('stops reading the log when the client hangs up mid-file', async () => {
+    // A second day's worth of big orders in their own folder: a file long enough to be cut after its first row group.
+    const dir = tempDir();
+    const start = base - 86_400_000 * 2;
+    mkdirSync(path.join(dir, 'events'), { recursive: true });
+    const day = path.join(dir, 'events', `${new Date(start).toISOString().slice(0, 10)}.ndjson`);
+    writeFileSync(day, Array.from({ length: 60_000 }, (_, i) => JSON.stringify(bigOrder(i, start + i)) + '\n').join(''));
+    const other = await startTestHub({ DATA_DIR: dir });
+    const open = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === day;
+        } catch {
+          return false;
+        }
+      }).length;
+    try {
+      const abort = new AbortController();
+      const res = await fetch(`${other.url}/api/export?format=parquet&from=${start}&to=${start + 60_000}`, { headers: AUTH, signal: abort.signal });
+      const reader = res.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      expect(open()).toBe(1);
+      abort.abort();
+      // The whole file takes seconds to encode; a hub that noticed the hang-up closes the day's file at the next page.
+      const cut = performance.now();
+      while (open() > 0 && performance.now() - cut < 1_500) await new Promise((r) => setTimeout(r, 20));
+      expect(open()).toBe(0);
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('answers an empty range with a valid file that has the schema and no rows, and refuses a bad format', async () => {
     const file = path.join(out, 'empty.parquet');
     const res = await download(`${hub.url}/api/export?format=parquet&from=1000&to=2000`, file);
@@ -232,17 +276,6 @@ describe('the Parquet export, embedded', () => {
     expect((await fetch(`${hub.url}/api/export?format=parquet`)).status).toBe(401);
   }, 30_000);
 });
-
-/** An order of about 750 bytes, as test/export.test.ts's: the log is far bigger than the memory the hub may use. */
-function bigOrder(i: number, at: number): LoggedEvent {
-  const items = Array.from({ length: 10 }, (_, k) => ({ sku: `cardamom-bun-${k}`, variant: 'pearl-sugar', qty: 1 + ((i + k) % 9) }));
-  return {
-    type: 'order',
-    seq: i + 1,
-    order: { id: `exp-${i}`, number: String(i % 10_000), name: 'Export Tester', items, status: 'queued', updatedAt: at },
-    at,
-  };
-}
 
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
