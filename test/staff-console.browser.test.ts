@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,5 +382,23 @@ describe('the staff console under hurried hands, in Chromium', () => {
     } finally {
       await zoned.close();
     }
+  });
+  it("downloads today's events as Parquet from the console, a file DuckDB reads", async () => {
+    const placed = order({ number: 'PQ1', status: 'queued', updatedAt: Date.now() });
+    expect((await post(`${hub.url}/api/orders`, placed)).status).toBe(200);
+    const page = await openConsole();
+    const link = page.getByRole('link', { name: 'Parquet' });
+    expect(await link.getAttribute('title')).toBe('For the warehouse: opens in DuckDB, ClickHouse or BigQuery');
+    // The staff session is the download's only credential: no token in the page.
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^batchboard-events-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.parquet$/);
+    const file = path.join(tempDir('bb-parquet-'), download.suggestedFilename());
+    await download.saveAs(file);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const rows = (await connection.runAndReadAll(`SELECT number, qty FROM '${file}' WHERE type = 'order' AND id = '${placed.id}'`)).getRowObjectsJson();
+    connection.closeSync();
+    expect(rows).toEqual([{ number: 'PQ1', qty: placed.items.reduce((n, i) => n + i.qty, 0) }]);
+    await page.close();
   });
 });

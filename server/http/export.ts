@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { ExportQuery } from '../../shared/schemas/event-log.js';
+import { EventExportQuery, ExportQuery } from '../../shared/schemas/event-log.js';
+import type { z } from 'zod';
 import { apiError, type ApiError } from '../../shared/errors.js';
 import { invalidInput } from '../../shared/validation.js';
 import { sendError } from './error-status.js';
@@ -14,9 +15,15 @@ export function toMs(value: number | string, end: boolean, timeZone: TimeZone): 
   return Date.parse(value);
 }
 
-/** An export's format and range from its query (`ExportQuery`), or the error to answer: one reading for every log export. */
-export function exportRange(query: unknown, timeZone: TimeZone): { format: 'ndjson' | 'csv'; from: number; to: number } | { error: ApiError } {
-  const parsed = ExportQuery.safeParse(query);
+type RangeQuery<F extends string> = z.ZodType<{ format: F; from: number | string; to?: number | string | undefined }>;
+
+/** An export's format and range from its query (`ExportQuery`, or `schema` for one with more formats), or the error to answer: one reading for every log export. */
+export function exportRange<F extends string = 'ndjson' | 'csv'>(
+  query: unknown,
+  timeZone: TimeZone,
+  schema: RangeQuery<F> = ExportQuery as unknown as RangeQuery<F>,
+): { format: F; from: number; to: number } | { error: ApiError } {
+  const parsed = schema.safeParse(query);
   if (!parsed.success) return { error: invalidInput(parsed.error, query) };
   const from = toMs(parsed.data.from, false, timeZone);
   const to = parsed.data.to === undefined ? Date.now() : toMs(parsed.data.to, true, timeZone);
@@ -24,11 +31,11 @@ export function exportRange(query: unknown, timeZone: TimeZone): { format: 'ndjs
   return { format: parsed.data.format, from, to };
 }
 
-/** `GET /api/export?from=&to=&format=ndjson|csv`: the event log for a range, streamed (API token or staff session). */
+/** `GET /api/export?from=&to=&format=ndjson|csv|parquet`: the event log for a range, streamed (API token or staff session). */
 export function exportRouter(events: EventLog, auth: RequestHandler, timeZone?: TimeZone): Router {
   const router = Router();
   router.get('/export', auth, async (req, res, next) => {
-    const range = exportRange(req.query, timeZone);
+    const range = exportRange(req.query, timeZone, EventExportQuery);
     if ('error' in range) return sendError(res, range.error);
     try {
       await streamExport(events, res, range.format, range.from, range.to);

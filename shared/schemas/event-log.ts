@@ -52,3 +52,7 @@ export const ExportQuery = z.object({
   from: z.union([z.coerce.number().int().min(0), z.iso.date().or(z.iso.datetime({ offset: true }))]).default(0),
   to: z.union([z.coerce.number().int().min(0), z.iso.date().or(z.iso.datetime({ offset: true }))]).optional(),
 });
+
+/** `GET /api/export`'s query: the log's range as above, in any of the log's formats (Parquet for a warehouse). */
+export const EventExportQuery = ExportQuery.extend({ format: z.enum(['ndjson', 'csv', 'parquet']).default('ndjson') });
+export type EventExportFormat = z.infer<typeof EventExportQuery>['format'];

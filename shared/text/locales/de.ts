@@ -199,6 +199,8 @@ export const de: Messages = {
   'insight.events': 'Ereignisse heute:',
   'insight.csv': 'CSV',
   'insight.ndjson': 'NDJSON',
+  'insight.parquet': 'Parquet',
+  'insight.parquetHint': 'Fürs Data-Warehouse: lässt sich in DuckDB, ClickHouse oder BigQuery laden',
   'insight.runs.heading': 'Durchläufe heute',
   'insight.runs.none': 'Heute ist noch kein Durchlauf fertig.',
   'insight.runs.done': 'Fertige Durchläufe',

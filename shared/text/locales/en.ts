@@ -213,6 +213,8 @@ export const en = {
   'insight.events': 'Events today:',
   'insight.csv': 'CSV',
   'insight.ndjson': 'NDJSON',
+  'insight.parquet': 'Parquet',
+  'insight.parquetHint': 'For the warehouse: opens in DuckDB, ClickHouse or BigQuery',
   // The day's production runs, worked out by the hub (docs/protocol.md, "Production figures"). Margins are
   // plain numbers in the store's currency: the config names no currency, so none is shown.
   'insight.runs.heading': 'Runs today',

@@ -198,6 +198,8 @@ export const sv: Messages = {
   'insight.events': 'Dagens händelser:',
   'insight.csv': 'CSV',
   'insight.ndjson': 'NDJSON',
+  'insight.parquet': 'Parquet',
+  'insight.parquetHint': 'För dataanalys: öppnas i DuckDB, ClickHouse eller BigQuery',
   'insight.runs.heading': 'Dagens körningar',
   'insight.runs.none': 'Inga körningar klara än i dag.',
   'insight.runs.done': 'Klara körningar',
