@@ -183,6 +183,8 @@ describe('/report on a generated pilot', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('nav.controls').isVisible()).toBe(false);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+    // A dark colour scheme left on would paint the page's margins dark around the white content.
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('light');
     expect(await page.locator('.head').innerText()).toMatch(/Kanelbulle Pop-Up[\s\S]*Generated pilot · \w+ \d+, \d{4} to \w+ \d+, \d{4}/);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });

@@ -39,6 +39,11 @@ export class ReportWords {
     return new Intl.DateTimeFormat(this.#locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 1, hour));
   }
 
+  /** The same on a chart's axis, as short as the locale writes it ("12 PM", "12"). */
+  hourShort(hour: number): string {
+    return new Intl.DateTimeFormat(this.#locale, { hour: 'numeric', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 1, hour));
+  }
+
   days(from: string, to: string): string {
     return from === to ? this.day(from) : t('report.days', { from: this.day(from), to: this.day(to) });
   }
