@@ -8,7 +8,7 @@ import type { Hub } from '../server/hub.js';
 import type { PilotReport } from '../shared/report.js';
 import { dayStartOf, storeDay } from '../shared/store-time.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
-import { launchChromium, storeUrl } from './helpers/browser.js';
+import { launchChromium, openConsole, storeUrl } from './helpers/browser.js';
 import { post, startTestHub, tempDir, TEST_PIN, TEST_TOKEN } from './helpers/hub.js';
 import { generatePilot } from './helpers/pilot-generator.js';
 
@@ -134,6 +134,18 @@ describe('/report on a small log fed through the doors', () => {
   it('has no accessibility violations', async () => {
     const violations = await axeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
+    // Every control is a finger's size.
+    for (const box of await page.locator('nav.controls > *').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) {
+      expect(box).toBeGreaterThanOrEqual(48);
+    }
+  });
+
+  it('is a tap away from the console, on the same login', async () => {
+    const console = await openConsole(browser, hub.url);
+    await console.getByRole('link', { name: 'Pilot report' }).click();
+    await console.locator('[data-says="conversion"]').waitFor();
+    expect(new URL(console.url()).pathname).toBe('/report');
+    await console.close();
   });
 });
 

@@ -21,7 +21,9 @@ export class ReportWords {
   }
 
   percent(r: number, sign = false): string {
-    return new Intl.NumberFormat(this.#locale, { style: 'percent', maximumFractionDigits: 0, ...(sign ? { signDisplay: 'exceptZero' } : {}) }).format(r);
+    // An interval's end just off zero keeps a decimal: "+0.3%", not a "0%" that reads as covering zero.
+    const digits = r !== 0 && Math.abs(r) < 0.005 ? 1 : 0;
+    return new Intl.NumberFormat(this.#locale, { style: 'percent', maximumFractionDigits: digits, ...(sign ? { signDisplay: 'exceptZero' } : {}) }).format(r);
   }
 
   /** A store day (`YYYY-MM-DD`) as people write dates there: "3 Dec 2026". */
