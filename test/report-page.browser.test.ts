@@ -155,10 +155,12 @@ describe('/report on a generated pilot', () => {
   let browser: Browser;
   let page: Page;
   let report: PilotReport;
+  let pilotDays: { from: string; to: string };
+  const timeZone = 'Europe/Stockholm';
 
   beforeAll(async () => {
-    const timeZone = 'Europe/Stockholm';
     const { log, pilot, catalogue } = generatePilot({ seed: 21, effects: true, timeZone });
+    pilotDays = { from: pilot.from, to: pilot.to };
     const dataDir = tempDir();
     await log.writeTo(dataDir);
     const config = path.join(dataDir, 'store.json');
@@ -207,5 +209,12 @@ describe('/report on a generated pilot', () => {
     writeFileSync(file, pdf);
     execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', file, path.join(SHOTS, 'report-print-page1')], { timeout: 30_000 });
     expect(readFileSync(path.join(SHOTS, 'report-print-page1.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it("shows the pilot's own days, without the comparison", async () => {
+    await choose(page, 'The pilot');
+    const day = (d: string) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone }).format(dayStartOf(d, timeZone));
+    expect(await page.getByTestId('range').innerText()).toBe(`Generated pilot · ${day(pilotDays.from)} to ${day(pilotDays.to)}`);
+    expect(await page.locator('[data-figure="comparison"]').count()).toBe(0);
   });
 });
