@@ -7,4 +7,5 @@ export default function setup(): void {
   ensureTool('chromium', ['chromium', 'fonts-dejavu-core']);
   ensureTool('obs', ['obs-studio', 'obs-plugins', 'xvfb']);
   ensureTool('Xvfb', ['xvfb']);
+  ensureTool('pdftoppm', ['poppler-utils']);
 }
