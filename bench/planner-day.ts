@@ -1,20 +1,12 @@
 import type { Product } from '../shared/schemas/catalogue.js';
 import type { Run } from '../shared/schemas/run.js';
 import type { Arrival, Floor, Strategy } from '../test/helpers/production-floor.js';
+import { seededRandom } from '../server/report/bootstrap.js';
 
 const MINUTE = 60_000;
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same day on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small seeded PRNG (mulberry32, the report's own): the same seed gives the same day on every machine. */
+export const prng = seededRandom;
 
 /** Orders a minute through the day: a floor, a small morning bump, the lunch peak and an afternoon peak. */
 function intensity(minuteOfDay: number): number {

@@ -1,6 +1,7 @@
 import type { Highlight } from '../../shared/schemas/director.js';
 import type { Translator } from '../../shared/text/translator.js';
 import type { Logger } from '../log.js';
+import { postWithRetries } from '../insight/webhook-post.js';
 
 export interface HighlightWebhookOptions {
   url: string;
@@ -84,23 +85,8 @@ export class HighlightWebhook {
   }
 
   async #post(post: HighlightPost): Promise<void> {
-    const body = JSON.stringify(post);
-    for (let attempt = 0; attempt <= this.#opts.retries && !this.#closed; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
-      try {
-        const res = await fetch(this.#opts.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(this.#opts.timeoutMs),
-        });
-        await res.body?.cancel();
-        if (res.ok) return;
-        this.#log.warn({ status: res.status, attempt }, 'highlights webhook refused the post');
-      } catch (err) {
-        this.#log.warn({ err: (err as Error).message, attempt }, 'highlights webhook post failed');
-      }
-    }
+    const sent = await postWithRetries({ ...this.#opts, body: JSON.stringify(post), closed: () => this.#closed }, this.#log, 'highlights webhook');
+    if (sent || this.#closed) return;
     this.#log.error({ file: post.highlight.file }, 'highlights webhook: gave up on one highlight after its retries');
   }
 }

@@ -1,5 +1,6 @@
 import { ALERT_KINDS, type AlertCode, type AlertKind, type AlertParams } from '../../shared/schemas/insight.js';
 import type { Logger } from '../log.js';
+import { postWithRetries } from './webhook-post.js';
 
 export interface WebhookOptions {
   url: string;
@@ -112,23 +113,8 @@ export class Webhook {
   }
 
   async #post(post: WebhookPost): Promise<void> {
-    const body = JSON.stringify(post);
-    for (let attempt = 0; attempt <= this.#opts.retries && !this.#closed; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
-      try {
-        const res = await fetch(this.#opts.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(this.#opts.timeoutMs),
-        });
-        await res.body?.cancel();
-        if (res.ok) return;
-        this.#log.warn({ status: res.status, attempt }, 'alert webhook refused the post');
-      } catch (err) {
-        this.#log.warn({ err: (err as Error).message, attempt }, 'alert webhook post failed');
-      }
-    }
+    const sent = await postWithRetries({ ...this.#opts, body: JSON.stringify(post), closed: () => this.#closed }, this.#log, 'alert webhook');
+    if (sent || this.#closed) return;
     this.#log.error('alert webhook: gave up on one alert after its retries');
   }
 }
