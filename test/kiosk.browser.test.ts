@@ -7,6 +7,7 @@ import type { Snapshot } from '../shared/schemas/board.js';
 import { launchChromium, pauseClock, storeUrl } from './helpers/browser.js';
 import { storeDay } from '../shared/tracking.js';
 import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
+import { eventually } from './helpers/screens.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
 /** A 10.9-inch tablet, landscape and portrait, in CSS pixels. */
@@ -301,7 +302,8 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
         await kiosk.getByRole('button', { name: 'Vegan' }).click();
         await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun \(Vegan\)$/ }).click();
         const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
-        expect((await board(second)).orders.some((o) => o.number === number)).toBe(true);
+        // The hub's board follows its store's change feed: a moment after the place step answered, not in the same tick.
+        await eventually(async () => expect((await board(second)).orders.some((o) => o.number === number)).toBe(true), 5_000);
       } finally {
         await second.close();
       }
