@@ -35,6 +35,8 @@ function smallDay(): LogBuilder {
   log.events.push({ type: 'footfall', at: at('12:30'), footfall: { sensor: 'door', in: 0, out: 3, at: at('12:30') } });
   // The oven runs 10:00–10:45 (45 min: hour 10 is a window) and 11:50–12:10 (10 + 10 min: neither hour is).
   log.machine(at('10:00'), 'running').machine(at('10:45'), 'idle').machine(at('11:50'), 'running').machine(at('12:10'), 'idle');
+  // Heartbeats while it runs (a state report with no readings): each counts only its own stretch, once.
+  for (const hb of ['11:52', '11:54', '11:56', '11:58']) log.machine(at(hb), 'running');
   // Orders: o1 (2 buns) 10:10 → ready 10:30 → picked 10:50; o2 (1) 10:20 → 10:40 → 12:00; o3 (3) 11:15 → 11:45, never picked; o4 (1) 13:05 → 13:20 → 13:30.
   log
     .order('o1', at('10:10'), 'queued', [{ sku: 'bun', qty: 2 }])

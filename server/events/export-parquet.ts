@@ -133,7 +133,7 @@ export async function streamParquet(log: EventLog, res: Response, from: number, 
   let group = new RowGroup();
   try {
     for (let next = first; !next.done; next = await pages.next()) {
-      if (gone) return;
+      if (gone || res.destroyed) return;
       for (const e of next.value) {
         group.add(exportRow(e));
         if (!group.full) continue;

@@ -31,7 +31,7 @@ export async function streamExport(log: EventLog, res: Response, format: EventEx
   try {
     for (let next = first; !next.done; next = await pages.next()) {
       const page = next.value;
-      if (gone) return;
+      if (gone || res.destroyed) return;
       let chunk = '';
       for (const e of page) chunk += format === 'csv' ? csvLine(e) : JSON.stringify(e) + '\n';
       if (!res.write(chunk)) await drained(res);

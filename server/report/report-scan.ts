@@ -158,9 +158,9 @@ export class ReportScan {
   #machine(machine: Machine): void {
     const before = this.#machines.get(machine.id);
     if (before?.running) this.#addRunning(before.since, machine.updatedAt);
-    const running = machine.state === 'running';
-    if (before?.running && running) return; // still running: keep when it began
-    this.#machines.set(machine.id, { running, since: machine.updatedAt });
+    // Still running (a heartbeat): the stretch up to now is counted, and the next one starts here, so no
+    // stretch is counted twice however often a running machine reports.
+    this.#machines.set(machine.id, { running: machine.state === 'running', since: machine.updatedAt });
   }
 
   /** Spreads a machine's running time over the store hours it covers, a quarter hour at a time. */
