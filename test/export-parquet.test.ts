@@ -10,6 +10,7 @@ import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import { TEST_TOKEN, spawnHub, startTestHub, tempDir, type SpawnedHub } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
+import { afterLoggedEntries, redisMs } from './helpers/event-stream.js';
 
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
@@ -296,14 +297,7 @@ describe('the Parquet export, on Redis', () => {
     producer = redis.client();
     // A small old space, as the NDJSON export's test: a hub that held the file would run out of it.
     hub = await spawnHub({ REDIS_URL: redis.url, NODE_OPTIONS: '--max-old-space-size=64' });
-    const redisMs = async () => {
-      const [seconds, micros] = (await producer.time()).map(Number);
-      return seconds! * 1000 + Math.floor(micros! / 1000);
-    };
-    // The range is by the stream ids' milliseconds: from just after the hub's own entries to after ours.
-    const [last] = await producer.xrevrange(EVENT_LOG_STREAM, '+', '-', 'COUNT', 1);
-    const from = last ? Number(last[0].split('-')[0]) + 1 : await redisMs();
-    while ((await redisMs()) < from) await new Promise((r) => setTimeout(r, 1));
+    const from = await afterLoggedEntries(producer);
     const now = Date.now();
     for (let start = 0; start < BIG + MIXED; start += 5_000) {
       const batch = producer.pipeline();
@@ -313,7 +307,7 @@ describe('the Parquet export, on Redis', () => {
       }
       await batch.exec();
     }
-    range = `from=${from}&to=${await redisMs()}`;
+    range = `from=${from}&to=${await redisMs(producer)}`;
   }, 120_000);
   afterAll(async () => {
     await hub?.kill();

@@ -5,6 +5,7 @@ import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import { TEST_TOKEN, spawnHub, type SpawnedHub } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
+import { afterLoggedEntries } from './helpers/event-stream.js';
 
 const COUNT = 100_000;
 const BASE = Date.now() - 3_600_000;
@@ -58,13 +59,7 @@ describe('the event log export', () => {
     hub = await spawnHub({ REDIS_URL: redis.url, NODE_OPTIONS: '--max-old-space-size=64' });
     // `from` is a stream id's millisecond: the one after the hub's last entry. Our entries take their ids from
     // Redis's clock, so they start once that clock has reached it (a millisecond at most).
-    const redisMs = async () => {
-      const [seconds, micros] = (await producer.time()).map(Number);
-      return seconds! * 1000 + Math.floor(micros! / 1000);
-    };
-    const [last] = await producer.xrevrange(EVENT_LOG_STREAM, '+', '-', 'COUNT', 1);
-    from = last ? Number(last[0].split('-')[0]) + 1 : await redisMs();
-    while ((await redisMs()) < from) await new Promise((r) => setTimeout(r, 1));
+    from = await afterLoggedEntries(producer);
     for (let start = 0; start < COUNT; start += 5_000) {
       const batch = producer.pipeline();
       for (let i = start; i < Math.min(COUNT, start + 5_000); i++) batch.xadd(EVENT_LOG_STREAM, '*', 'e', JSON.stringify(event(i)));
