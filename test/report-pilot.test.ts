@@ -7,6 +7,11 @@ import { generatePilot, PLANTED } from './helpers/pilot-generator.js';
 import { startTestHub, tempDir, TEST_TOKEN } from './helpers/hub.js';
 
 const TZ = 'Europe/Stockholm';
+/**
+ * A fixed first day (a Sunday): the draws fall on the same weekdays whatever day the test runs. With the default
+ * (32 days before today) the planted effects were the same but the forecast's held-back week moved day by day.
+ */
+const FIRST_DAY = '2026-11-01';
 const hubs: Hub[] = [];
 afterAll(async () => {
   await Promise.all(hubs.map((h) => h.close()));
@@ -18,11 +23,12 @@ afterAll(async () => {
  * the report asked for over HTTP as a client would.
  */
 async function reportOf(effects: boolean, seed: number): Promise<PilotReport> {
-  const { log, pilot, catalogue } = generatePilot({ seed, effects, timeZone: TZ });
+  const { log, pilot, catalogue } = generatePilot({ seed, effects, timeZone: TZ, firstDay: FIRST_DAY });
   const dataDir = tempDir();
   await log.writeTo(dataDir);
   const config = path.join(dataDir, 'store.json');
-  writeFileSync(config, JSON.stringify({ timeZone: TZ, catalogue, pilot }));
+  // Kept whatever today is: an embedded hub deletes day files older than keepDays.
+  writeFileSync(config, JSON.stringify({ timeZone: TZ, catalogue, pilot, eventLog: { keepDays: 3_650 } }));
   const hub = await startTestHub({ DATA_DIR: dataDir, CONFIG: config });
   hubs.push(hub);
   const res = await fetch(`${hub.url}/api/report?compare=baseline`, {
