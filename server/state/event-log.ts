@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LoggedEvent } from '../../shared/schemas/event-log.js';
 import { footfallKey } from '../../shared/schemas/footfall.js';
 import { parseJson } from '../../shared/parse-json.js';
+import { structureOf } from '../../shared/structure-of.js';
 
 /** How long a record's idempotency key is remembered: a redelivery comes within minutes, a hub's restart within hours. */
 export const ONCE_WINDOW_MS = 24 * 3600_000;
@@ -39,7 +40,10 @@ export function onceKey(event: LoggedEvent): string | undefined {
   return `sale\n${event.sale.source}\n${event.sale.id}\n${digest}`;
 }
 
-/** One stored line back into an event; undefined for anything unreadable (a torn write, a foreign entry). */
+/** What a reader checks of a stored line: its structure only; every line passed the whole schema when it was logged. */
+const LoggedLine = structureOf(LoggedEvent);
+
+/** One stored line back into an event; undefined for anything unreadable (a torn write, a foreign entry, an older shape). */
 export function parseLoggedLine(raw: string): LoggedEvent | undefined {
-  return parseJson(LoggedEvent, raw);
+  return parseJson(LoggedLine, raw);
 }
