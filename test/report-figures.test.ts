@@ -155,6 +155,34 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     expect(r.economics.toPickupSeconds.count).toBe(0);
   });
 
+  it('lets go of a finished order after two days and a sale after a week: a later record of the same id is new', async () => {
+    const day = (n: number) => `2026-11-${String(2 + n).padStart(2, '0')}`;
+    const mug = (qty: number) => [{ sku: 'mug', qty }];
+    const log = new LogBuilder();
+    // o1 picked up on day 0, changed again on day 1 (remembered: not a second order) and on day 4 (a new order).
+    log.order('o1', at('10:00', day(0)), 'queued').order('o1', at('10:30', day(0)), 'picked_up');
+    log.order('o1', at('11:00', day(1)), 'picked_up').order('o1', at('10:00', day(4)), 'queued');
+    // s1 (2 mugs, day 0) cancelled on day 5: still remembered, taken back. s2 (3 mugs, day 0) cancelled on day 9: forgotten.
+    log.sale(at('12:00', day(0)), { id: 's1', placedAt: at('12:00', day(0)), items: mug(2) });
+    log.sale(at('12:00', day(0)), { id: 's2', placedAt: at('12:00', day(0)), items: mug(3) });
+    log.sale(at('12:00', day(5)), { id: 's1', placedAt: at('12:00', day(0)), items: mug(2), cancelled: true });
+    log.sale(at('12:00', day(9)), { id: 's2', placedAt: at('12:00', day(0)), items: mug(3), cancelled: true });
+    // Something every day, so the days close as they would in a store.
+    for (let n = 0; n <= 10; n++) log.footfall(at('09:00', day(n)), 1);
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00', day(0)),
+      to: at('23:59', day(10)),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.conversion.orders).toBe(2);
+    expect(r.conversion.byDay.filter((d) => d.orders > 0).map((d) => d.day)).toEqual([day(0), day(4)]);
+    expect(r.adjacent.units).toBe(3);
+  });
+
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {
     const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
     const monday = new DayCells(DAY);

@@ -13,6 +13,15 @@ import { HourClock, nextDay } from './hour-clock.js';
 
 const DAY_MS = 86_400_000;
 const SLOT_MS = 15 * 60_000;
+/**
+ * How long the pass remembers an order after its last change: two days once it is picked up or cancelled (the board
+ * has let it go by then: a later change of the same id is a new order), a week while it still waits. A sale's basket
+ * is remembered a week after its last version (a refund later than that stays counted as sold). Without this a
+ * 90-day report held every order and sale of the range (`npm run bench -- report`).
+ */
+const FORGET_DONE_MS = 2 * DAY_MS;
+const FORGET_OPEN_MS = 7 * DAY_MS;
+const FORGET_SALE_MS = 7 * DAY_MS;
 
 interface OrderSeen {
   firstAt: number;
@@ -20,6 +29,9 @@ interface OrderSeen {
   measured: boolean;
   ready: boolean;
   picked: boolean;
+  /** The last change's time, and whether it ended the order (picked up or cancelled). */
+  lastAt: number;
+  done: boolean;
 }
 
 /** A record that a later one of the same key replaces (a sale's basket, a run's result): where it was counted. */
@@ -27,6 +39,8 @@ interface Counted {
   cells: DayCells;
   hour: number;
   units: number;
+  /** When the latest version was seen. */
+  seenAt: number;
 }
 
 /** What one streaming pass over the log keeps: per-hour cells per day, and the few per-record maps a figure needs. */
@@ -114,7 +128,14 @@ export class ReportScan {
     let seen = this.#orders.get(order.id);
     if (!seen) {
       const waiting = order.status === 'queued' || order.status === 'in_production';
-      seen = { firstAt: order.updatedAt, measured: waiting && order.updatedAt >= this.#from && order.updatedAt <= this.#to, ready: false, picked: false };
+      seen = {
+        firstAt: order.updatedAt,
+        measured: waiting && order.updatedAt >= this.#from && order.updatedAt <= this.#to,
+        ready: false,
+        picked: false,
+        lastAt: order.updatedAt,
+        done: false,
+      };
       this.#orders.set(order.id, seen);
       const c = this.#cell(order.updatedAt);
       if (c) {
@@ -125,6 +146,8 @@ export class ReportScan {
     // Time to fulfilment, for orders first seen in the range while still waiting (one first seen ready, or first seen
     // before the range, was not seen from its start).
     const { measured } = seen;
+    seen.lastAt = order.updatedAt;
+    seen.done = order.status === 'picked_up' || order.status === 'cancelled';
     if (order.status === 'ready' && !seen.ready) {
       seen.ready = true;
       if (measured) this.fulfilment.toReadySeconds.push((order.updatedAt - seen.firstAt) / 1000);
@@ -138,21 +161,22 @@ export class ReportScan {
   #sale(sale: Sale, loggedAt: number): void {
     const key = `${sale.source}\n${sale.id}`;
     const units = sale.cancelled ? 0 : sale.items.reduce((n, i) => (this.#madeOnSite.has(i.sku) ? n : n + i.qty), 0);
-    this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent');
+    this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent', loggedAt);
   }
 
   #run(run: Run): void {
     this.#economics.observeRun(run);
-    if (run.status === 'done' && run.doneAt !== undefined) this.#replace(this.#made, run.id, run.doneAt, run.produced ?? run.qty, 'made');
+    if (run.status === 'done' && run.doneAt !== undefined) this.#replace(this.#made, run.id, run.doneAt, run.produced ?? run.qty, 'made', run.updatedAt);
   }
 
   /** Counts `units` at `at` for `key`, taking back what an earlier record of the same key counted. */
-  #replace(map: Map<string, Counted>, key: string, at: number, units: number, into: 'adjacent' | 'made'): void {
+  #replace(map: Map<string, Counted>, key: string, at: number, units: number, into: 'adjacent' | 'made', seenAt: number): void {
     const before = map.get(key);
     if (before) before.cells[into][before.hour]! -= before.units;
     const c = this.#cell(at);
-    if (c) map.set(key, { ...c, units }).get(key)!.cells[into][c.hour]! += units;
-    else map.delete(key);
+    if (!c) return void map.delete(key);
+    c.cells[into][c.hour]! += units;
+    map.set(key, { cells: c.cells, hour: c.hour, units, seenAt });
   }
 
   #machine(machine: Machine): void {
@@ -178,7 +202,17 @@ export class ReportScan {
   /** Closes the days that are over by `at` for pickup, and a day after for economics (their pickups are in by then). */
   #closeDays(at: number): void {
     while (this.#pickupDays.length > 0 && this.#dayEnd(this.#pickupDays[0]!) < at) this.#closePickup(this.#pickupDays.shift()!);
-    while (this.#economicsDays.length > 0 && this.#dayEnd(this.#economicsDays[0]!) + DAY_MS < at) this.#closeEconomics(this.#economicsDays.shift()!);
+    while (this.#economicsDays.length > 0 && this.#dayEnd(this.#economicsDays[0]!) + DAY_MS < at) {
+      this.#closeEconomics(this.#economicsDays.shift()!);
+      this.#forget(at);
+    }
+  }
+
+  /** Lets go of what no later record is expected to change (once a day, as a day closes). */
+  #forget(at: number): void {
+    for (const [id, o] of this.#orders) if (o.lastAt < at - (o.done ? FORGET_DONE_MS : FORGET_OPEN_MS)) this.#orders.delete(id);
+    for (const [key, c] of this.#sales) if (c.seenAt < at - FORGET_SALE_MS) this.#sales.delete(key);
+    for (const [key, c] of this.#made) if (c.seenAt < at - FORGET_SALE_MS) this.#made.delete(key);
   }
 
   /** Remembered: the closing check runs at every event, and finding a zone's midnight takes a search. */
