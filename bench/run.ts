@@ -12,6 +12,8 @@ import { benchSoak, type SoakBench } from './soak.js';
 import { benchFanout, type FanoutBench } from './fanout.js';
 import { benchKiosk, type KioskBench } from './kiosk.js';
 import { benchPlanner, type PlannerBench } from './planner.js';
+import { benchReport, type ReportBench } from './report.js';
+import { renderReport } from './report-render.js';
 import { renderFanout } from './fanout-report.js';
 import setupTools from '../test/setup/global.js';
 
@@ -25,10 +27,11 @@ const SUITES = {
   board: benchBoard,
   kiosk: benchKiosk,
   planner: benchPlanner,
+  report: benchReport,
   soak: benchSoak,
 } as const;
 /** `npm run bench` runs these; the soak has its own command (`npm run soak`): it takes ten minutes. */
-const DEFAULT_SUITES: Suite[] = ['bundles', 'display', 'director', 'fanout', 'board', 'kiosk', 'planner'];
+const DEFAULT_SUITES: Suite[] = ['bundles', 'display', 'director', 'fanout', 'board', 'kiosk', 'planner', 'report'];
 type Suite = keyof typeof SUITES;
 /** Suites that run in this process on simulated time: they need neither the tools below nor a page build. */
 const SELF_CONTAINED: ReadonlySet<Suite> = new Set(['planner']);
@@ -252,6 +255,8 @@ function renderMarkdown(): string {
   }
   const planner = load<PlannerBench>('planner');
   if (planner) out.push(...renderPlanner(planner));
+  const report = load<ReportBench>('report');
+  if (report) out.push(...renderReport(report, verdict));
   const soak = load<SoakBench>('soak');
   if (soak) {
     const r = soak.result;

@@ -24,6 +24,11 @@ export interface PilotPlan {
   /** Days in all, the first half baseline (default 28); walk-ins × `scale` (default 1): the bench's larger store. */
   days?: number;
   scale?: number;
+  /**
+   * The bench's busy store: every order also passes `in_production`, and adjacent units are sold a basket (one to
+   * three units, a sale each) at a time, as a till logs them, not one sale an hour. Off keeps the tests' draws as they are.
+   */
+  busy?: boolean;
 }
 
 export const PILOT_CATALOGUE: Product[] = [
@@ -54,14 +59,19 @@ export function baseWalkIns(weekday: number, hour: number): number {
  * With `effects`: walk-ins +30% in windows, +15% in the hour after a clip, adjacent units per walk-in +10% on pilot days.
  */
 export function generatePilot(plan: PilotPlan): { log: LogBuilder; pilot: PilotConfig; catalogue: Product[]; days: string[] } {
-  const random = seededRandom(plan.seed);
   const log = new LogBuilder();
+  const shape = pilotShape(plan);
+  Array.from(pilotDays(plan, () => log));
+  return { log, ...shape };
+}
+
+/** The pilot's days and config, without its events. */
+export function pilotShape(plan: PilotPlan): { pilot: PilotConfig; catalogue: Product[]; days: string[] } {
   const count = plan.days ?? 28;
   const half = Math.floor(count / 2);
   const first = plan.firstDay ?? storeDay(Date.now() - (count + 4) * DAY_MS, plan.timeZone);
   const days: string[] = [];
   for (let d = first; days.length < count; d = nextDay(d)) days.push(d);
-  days.forEach((day, i) => generateDay(log, random, plan, day, i >= half));
   const pilot: PilotConfig = {
     name: 'Generated pilot',
     from: days[half]!,
@@ -69,7 +79,22 @@ export function generatePilot(plan: PilotPlan): { log: LogBuilder; pilot: PilotC
     baseline: { from: days[0]!, to: days[half - 1]! },
     floorAreaM2: 40,
   };
-  return { log, pilot, catalogue: PILOT_CATALOGUE, days };
+  return { pilot, catalogue: PILOT_CATALOGUE, days };
+}
+
+/**
+ * The same pilot a day at a time, each day's events into the builder `into(day)` gives: the bench writes a
+ * 90-day store without holding it all (one builder a day), the tests into one builder. One seeded draw runs through.
+ */
+export function* pilotDays(plan: PilotPlan, into: (day: string) => LogBuilder): Generator<{ day: string; log: LogBuilder }> {
+  const random = seededRandom(plan.seed);
+  const { days } = pilotShape(plan);
+  const half = Math.floor(days.length / 2);
+  for (const [i, day] of days.entries()) {
+    const log = into(day);
+    generateDay(log, random, plan, day, i >= half);
+    yield { day, log };
+  }
 }
 
 function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day: string, pilotDay: boolean): void {
@@ -92,17 +117,17 @@ function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day
       const items = [{ sku: random() < 0.6 ? 'bun' : 'roll', qty: 1 + Math.floor(random() * 3) }];
       units += items[0]!.qty;
       const id = `${key}-${p}`;
-      log
-        .order(id, at, 'queued', items)
-        .order(id, at + 15 * MIN, 'ready', items)
-        .order(id, at + 25 * MIN, 'picked_up', items);
+      log.order(id, at, 'queued', items);
+      if (plan.busy) log.order(id, at + 5 * MIN, 'in_production', items);
+      log.order(id, at + 15 * MIN, 'ready', items).order(id, at + 25 * MIN, 'picked_up', items);
     }
     if (units > 0) {
       const run = { id: `run-${key}`, sku: 'bun', qty: Math.min(9999, units), machine: 'oven-1', allocations: [], plannedStart: start };
       log.run(start + 55 * MIN, { ...run, status: 'done', startedAt: start, doneAt: start + 55 * MIN, produced: run.qty, wasted: random() < 0.2 ? 1 : 0 });
     }
     const adjacent = poisson(random, walkIns * 0.5 * (plan.effects && pilotDay ? 1 + PLANTED.adjacentLift : 1));
-    if (adjacent > 0) log.sale(start + 30 * MIN, { id: `sale-${key}`, placedAt: start + 30 * MIN, items: [{ sku: 'mug', qty: adjacent }] });
+    if (plan.busy) adjacentBaskets(log, random, key, start, adjacent);
+    else if (adjacent > 0) log.sale(start + 30 * MIN, { id: `sale-${key}`, placedAt: start + 30 * MIN, items: [{ sku: 'mug', qty: adjacent }] });
     clipBefore = pilotDay && hour < 18 && random() < 0.3;
     if (clipBefore) {
       log.highlight(start + 35 * MIN, `h-${key}`);
@@ -114,5 +139,15 @@ function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day
         likes: Math.floor(random() * 80),
       });
     }
+  }
+}
+
+/** `units` adjacent units sold in baskets of one to three through the hour, a sale each. */
+function adjacentBaskets(log: LogBuilder, random: () => number, key: string, start: number, units: number): void {
+  for (let n = 0, left = units; left > 0; n++) {
+    const qty = Math.min(left, 1 + Math.floor(random() * 3));
+    const at = start + Math.floor(random() * 60) * MIN;
+    log.sale(at, { id: `sale-${key}-${n}`, placedAt: at, items: [{ sku: 'mug', qty }] });
+    left -= qty;
   }
 }
