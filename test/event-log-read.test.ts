@@ -31,7 +31,7 @@ async function all(pages: AsyncGenerator<LoggedEvent[]>): Promise<LoggedEvent[]>
 }
 
 describe('reading the event log back', () => {
-  it('embedded: every line of a multi-megabyte day, in order, across the reader chunks; a torn last line skipped', async () => {
+  it('embedded: every line of a multi-megabyte day, in order, across 64 KB read chunks; a torn last line skipped', async () => {
     const dir = tempDir();
     const log = new FileEventLog(dir, quiet, 3_650);
     for (let i = 0; i < COUNT; i++) await log.append(event(i));
