@@ -183,6 +183,26 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     expect(r.adjacent.units).toBe(3);
   });
 
+  it('names at most 50 SKUs in a whole report, the first it meets, and sums the rest as (other)', async () => {
+    const log = new LogBuilder();
+    // 40 SKUs on one day and 40 others the next: 80 in the range, 50 named.
+    for (let i = 0; i < 80; i++) log.order(`o${i}`, at('10:00', i < 40 ? DAY : '2026-11-03'), 'queued', [{ sku: `sku-${i}`, qty: 1 }]);
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59', '2026-11-03'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    const skus = Object.keys(r.demand.forecast.bySku);
+    expect(skus).toHaveLength(51);
+    expect(skus).toContain('(other)');
+    expect(skus).toContain('sku-49');
+    expect(skus).not.toContain('sku-50');
+  });
+
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {
     const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
     const monday = new DayCells(DAY);

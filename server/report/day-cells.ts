@@ -4,6 +4,18 @@ import { weekdayOf } from './hour-clock.js';
 export const MAX_SKUS = 50;
 export const OTHER_SKUS = '(other)';
 
+/** The SKUs one report names: the first MAX_SKUS it meets over all its days; a later one is OTHER_SKUS. */
+export class SkuNames {
+  #named = new Set<string>();
+
+  of(sku: string): string {
+    if (this.#named.has(sku)) return sku;
+    if (this.#named.size >= MAX_SKUS) return OTHER_SKUS;
+    this.#named.add(sku);
+    return sku;
+  }
+}
+
 /**
  * One store day of the report, by hour of the store's clock: the only thing the report keeps per day, so a
  * 400-day range holds 400 of these whatever the log's size.
@@ -34,10 +46,10 @@ export class DayCells {
     return this.walkIns[hour]! > 0 || this.orders[hour]! > 0;
   }
 
+  /** `sku` as the report names it (SkuNames): a report over many days holds at most MAX_SKUS + 1 rows a day. */
   addDemand(sku: string, hour: number, units: number): void {
-    const key = this.demand.has(sku) || this.demand.size < MAX_SKUS ? sku : OTHER_SKUS;
-    let row = this.demand.get(key);
-    if (!row) this.demand.set(key, (row = new Array<number>(24).fill(0)));
+    let row = this.demand.get(sku);
+    if (!row) this.demand.set(sku, (row = new Array<number>(24).fill(0)));
     row[hour]! += units;
   }
 

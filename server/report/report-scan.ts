@@ -8,7 +8,7 @@ import type { SocialEntry } from '../../shared/schemas/social.js';
 import { Figures } from '../insight/figures.js';
 import { RunEconomics } from '../insight/run-economics.js';
 import type { RunFigures } from '../../shared/schemas/insight.js';
-import { DayCells } from './day-cells.js';
+import { DayCells, SkuNames } from './day-cells.js';
 import { HourClock, nextDay } from './hour-clock.js';
 
 const DAY_MS = 86_400_000;
@@ -61,6 +61,7 @@ export class ReportScan {
   #sales = new Map<string, Counted>();
   #made = new Map<string, Counted>();
   #machines = new Map<string, { running: boolean; since: number }>();
+  #skus = new SkuNames();
   #figures: Figures;
   #economics: RunEconomics;
   /** Days not yet closed for same-day pickup, and for unit economics (whose pickups may come the next day). */
@@ -140,7 +141,7 @@ export class ReportScan {
       const c = this.#cell(order.updatedAt);
       if (c) {
         c.cells.orders[c.hour]! += 1;
-        for (const item of order.items) c.cells.addDemand(item.sku, c.hour, item.qty);
+        for (const item of order.items) c.cells.addDemand(this.#skus.of(item.sku), c.hour, item.qty);
       }
     }
     // Time to fulfilment, for orders first seen in the range while still waiting (one first seen ready, or first seen
