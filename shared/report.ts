@@ -76,7 +76,7 @@ export interface PilotReport {
   range: { from: number; to: number; timeZone: string; days: string[] };
   pilot: { name: string } | null;
   /** `config`: `pilot.productionWindows`; `machines`: while a machine was `running` (the stream's state is not in the log). */
-  windows: { source: 'config' | 'machines'; hours: number };
+  windows: { source: 'config' | 'machines-or-stream'; hours: number };
   conversion: { walkIns: number; orders: number; rate: number | null; byDay: ReportDay[]; byHour: ReportHour[] };
   walkIns: { openHours: number; perOpenHour: number | null; windowUplift: ReportEstimate };
   adjacent: { units: number; perWalkIn: number | null; windowLift: ReportEstimate };

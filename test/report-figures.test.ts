@@ -103,7 +103,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     ]);
     // Walk-ins per open hour 30 / 3; one day has no hour like a window hour outside one: no uplift to claim.
     expect(r.walkIns).toEqual({ openHours: 3, perOpenHour: 10, windowUplift: { estimate: null, low: null, high: null } });
-    expect(r.windows).toEqual({ source: 'machines', hours: 1 });
+    expect(r.windows).toEqual({ source: 'machines-or-stream', hours: 1 });
     expect(r.adjacent).toMatchObject({ units: 3, perWalkIn: 0.1 });
     // Social: 1 highlight, 2 clips, the latest reach of each: views 300 + 50, likes 30, shares 5, clicks 2.
     expect(r.social).toMatchObject({
@@ -203,6 +203,33 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     expect(skus).not.toContain('sku-50');
   });
 
+  it('counts live production once however many are live: two machines and the stream, a union, not a sum', async () => {
+    const log = new LogBuilder();
+    for (const hhmm of ['09:10', '10:10', '14:10', '16:10', '17:10']) log.footfall(at(hhmm), 1); // open hours
+    // Hour 10: the oven 10:00–10:20 and the printer 10:05–10:25 overlap: 25 minutes live (their sum, 40, would make a window).
+    log.machine(at('10:00'), 'running', 'oven-1').machine(at('10:05'), 'running', 'printer-1');
+    log.machine(at('10:20'), 'idle', 'oven-1').machine(at('10:25'), 'idle', 'printer-1');
+    // Hour 14: the stream live 14:00–14:40, the oven running 14:30–14:50 too: 50 minutes live, one window.
+    log.events.push({ type: 'stream', at: at('14:00'), stream: { live: true } });
+    log.machine(at('14:30'), 'running', 'oven-1');
+    log.events.push({ type: 'stream', at: at('14:40'), stream: { live: false } });
+    log.machine(at('14:50'), 'idle', 'oven-1');
+    // From 16:45 the stream stays live to the end of the range (now): hour 16 has 15 minutes, hour 17 all 60.
+    log.events.push({ type: 'stream', at: at('16:45'), stream: { live: true } });
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+      now: at('18:00'),
+    });
+    expect(r.windows).toEqual({ source: 'machines-or-stream', hours: 2 });
+    expect(r.conversion.byHour.filter((h) => h.window).map((h) => h.hour)).toEqual([14, 17]);
+  });
+
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {
     const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
     const monday = new DayCells(DAY);
@@ -219,7 +246,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     b.walkIns[10] = 8;
     a.walkIns[11] = 4;
     b.walkIns[11] = 6;
-    a.runningMs[10] = 45 * 60_000;
+    a.liveMs[10] = 45 * 60_000;
     const m: HourMeasure = {
       eligible: (d, h) => d.open(h),
       treated: windowTest(undefined),

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ObsController } from '../server/director/obs-controller.js';
 import { DISCONNECT_GRACE_MS, StreamHealth } from '../server/director/stream-health.js';
 import { OutputDrops } from '../server/insight/output-drops.js';
+import { logStreamLive } from '../server/director/stream-live-log.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
+import { pino } from 'pino';
+import { tempDir } from './helpers/hub.js';
 
 const STATE = (s: string) => `OBS_WEBSOCKET_OUTPUT_${s}`;
 
@@ -89,6 +93,26 @@ describe('which output is lost (StreamHealth)', () => {
   it('asks OBS nothing while nothing is on', async () => {
     const { health } = setup();
     expect(await health.read()).toMatchObject({ obs: 'connected', stream: { active: false }, record: { active: false } });
+  });
+});
+
+describe("the stream going live and off, in the event log (the pilot report's windows)", () => {
+  it('logs each change of the stream once: not the recording, not a reconnect, OBS gone as off and back as live', async () => {
+    const { obs, health, stream, record, tick } = setup();
+    const events = new FileEventLog(tempDir(), pino({ level: 'silent' }), 30);
+    logStreamLive(health, events, pino({ level: 'silent' }), () => 2_000_000_000_000);
+    stream('STARTING', 'STARTED');
+    record('STARTED');
+    stream('RECONNECTING', 'RECONNECTED');
+    tick(1_000);
+    obs.emit('disconnected');
+    obs.emit('connected');
+    health.connectedWith({ outputActive: true }, { outputActive: false });
+    stream('STOPPING', 'STOPPED');
+    health.connectedWith({ outputActive: false }, { outputActive: false });
+    const logged: boolean[] = [];
+    for await (const page of events.pages(0, Number.MAX_SAFE_INTEGER)) for (const e of page) if (e.type === 'stream') logged.push(e.stream.live);
+    expect(logged).toEqual([true, false, true, false]);
   });
 });
 

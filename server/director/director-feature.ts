@@ -10,6 +10,7 @@ import { Director } from './director.js';
 import { Highlighting } from './highlighting.js';
 import { DirectorJournal } from './journal.js';
 import { ObsController } from './obs-controller.js';
+import { logStreamLive } from './stream-live-log.js';
 
 export interface Directing {
   /** None without OBS_URL. */
@@ -46,6 +47,7 @@ export function openDirector(
       })
     : undefined;
   const director = obs ? new Director({ obs, board, config: directorConfig, log, journal, ...(highlighting ? { highlighting } : {}) }) : undefined;
+  if (director) logStreamLive(director.health, deps.events, log);
   const service: Service = {
     name: 'director',
     start: async () => {

@@ -55,6 +55,7 @@ export class StreamHealth {
   #changedSinceConnect = new Set<ObsOutput>();
   /** The hub is shutting down: its own goodbye to OBS loses nothing. */
   #closed = false;
+  #liveListeners: ((live: boolean) => void)[] = [];
 
   constructor(obs: ObsController, now: () => number = Date.now) {
     this.#obs = obs;
@@ -62,17 +63,30 @@ export class StreamHealth {
     obs.on('connected', () => this.#changedSinceConnect.clear());
     obs.on('disconnected', () => {
       if (this.#closed) return;
+      const wasLive = this.#out.stream.on;
       // What was on when OBS went is lost, until OBS says it is on again.
       for (const o of Object.values(this.#out))
         if (o.on) Object.assign(o, { on: false, stopping: false, withObs: o.lostAt === null, lostAt: o.lostAt ?? this.#now() });
       this.#sample = undefined;
+      this.#tellLive(wasLive);
     });
     obs.on('streamChanged', (_active, state) => this.#changed('stream', state));
     obs.on('recordChanged', (_active, state) => this.#changed('record', state));
   }
 
+  /** `listener` hears the stream go live and stop (as this knows it: OBS gone counts as stopped until it says otherwise). */
+  onStreamLive(listener: (live: boolean) => void): void {
+    this.#liveListeners.push(listener);
+  }
+
+  #tellLive(wasLive: boolean): void {
+    const live = this.#out.stream.on;
+    if (live !== wasLive) for (const listener of this.#liveListeners) listener(live);
+  }
+
   /** The director's read of both outputs right after (re)connecting: from then on their state is known. */
   connectedWith(stream: { outputActive: boolean }, record: { outputActive: boolean }): void {
+    const wasLive = this.#out.stream.on;
     for (const [name, active] of [['stream', stream.outputActive] as const, ['record', record.outputActive] as const]) {
       // Someone started (or stopped) it while the director was still reading: OBS's event is the later word.
       if (this.#changedSinceConnect.has(name)) continue;
@@ -80,6 +94,7 @@ export class StreamHealth {
       Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt, withObs: active ? false : o.withObs });
     }
     this.#sample = undefined;
+    this.#tellLive(wasLive);
   }
 
   /** Before the director lets go of OBS on shutdown: that disconnect is no loss to alert on. */
@@ -111,6 +126,12 @@ export class StreamHealth {
   }
 
   #changed(output: ObsOutput, state: string): void {
+    const wasLive = this.#out.stream.on;
+    this.#changedState(output, state);
+    this.#tellLive(wasLive);
+  }
+
+  #changedState(output: ObsOutput, state: string): void {
     const o = this.#out[output];
     this.#sample = undefined;
     this.#changedSinceConnect.add(output);

@@ -64,5 +64,7 @@ export function exportRow(e: LoggedEvent): ExportRow {
       return { ...NONE, at, type: 'social', id: e.social.post, who: e.social.platform ?? null, detail: e.social, views: e.social.views ?? null };
     case 'sale':
       return { ...NONE, at, type: 'sale', id: e.sale.id, who: e.sale.source, detail: e.sale, qty: units(e.sale.items), total: e.sale.total ?? null };
+    case 'stream':
+      return { ...NONE, at, type: 'stream', status: e.stream.live ? 'live' : 'off', detail: e.stream };
   }
 }

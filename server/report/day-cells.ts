@@ -29,8 +29,8 @@ export class DayCells {
   readonly adjacent = new Array<number>(24).fill(0);
   /** Units made (runs done, `produced`, else `qty`) by the hour they were done. */
   readonly made = new Array<number>(24).fill(0);
-  /** Milliseconds of the hour any machine was `running`. */
-  readonly runningMs = new Array<number>(24).fill(0);
+  /** Milliseconds of the hour production was live: any machine `running`, or the stream live (the union, not a sum). */
+  readonly liveMs = new Array<number>(24).fill(0);
   /** Clips published in the hour (`publishedAt` of a post's latest report). */
   readonly published = new Array<number>(24).fill(0);
   /** Units ordered per SKU by the hour the order was first seen. */

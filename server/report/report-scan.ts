@@ -1,6 +1,5 @@
 import type { Product } from '../../shared/schemas/catalogue.js';
 import type { LoggedEvent } from '../../shared/schemas/event-log.js';
-import type { Machine } from '../../shared/schemas/machine.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
 import type { Sale } from '../../shared/schemas/sale.js';
@@ -60,7 +59,9 @@ export class ReportScan {
   #orders = new Map<string, OrderSeen>();
   #sales = new Map<string, Counted>();
   #made = new Map<string, Counted>();
-  #machines = new Map<string, { running: boolean; since: number }>();
+  /** What is live now (machines running, the stream), and since when any of it has been. */
+  #live = new Set<string>();
+  #liveSince = 0;
   #skus = new SkuNames();
   #figures: Figures;
   #economics: RunEconomics;
@@ -109,7 +110,9 @@ export class ReportScan {
       case 'run':
         return this.#run(e.run);
       case 'machine':
-        return this.#machine(e.machine);
+        return this.#source(`machine\n${e.machine.id}`, e.machine.state === 'running', e.machine.updatedAt);
+      case 'stream':
+        return this.#source('stream', e.stream.live, e.at);
       case 'social': {
         const seen = this.posts.get(e.social.post);
         if (!seen || seen.at <= e.social.at) this.posts.set(e.social.post, e.social);
@@ -180,22 +183,26 @@ export class ReportScan {
     map.set(key, { cells: c.cells, hour: c.hour, units, seenAt });
   }
 
-  #machine(machine: Machine): void {
-    const before = this.#machines.get(machine.id);
-    if (before?.running) this.#addRunning(before.since, machine.updatedAt);
-    // Still running (a heartbeat): the stretch up to now is counted, and the next one starts here, so no
-    // stretch is counted twice however often a running machine reports.
-    this.#machines.set(machine.id, { running: machine.state === 'running', since: machine.updatedAt });
+  /**
+   * A machine or the stream going live or not. Production is live while any of them is: the stretch is counted
+   * once however many run at once, and a heartbeat of a running machine changes nothing.
+   */
+  #source(key: string, on: boolean, at: number): void {
+    const wasLive = this.#live.size > 0;
+    if (on) this.#live.add(key);
+    else this.#live.delete(key);
+    if (!wasLive && this.#live.size > 0) this.#liveSince = at;
+    else if (wasLive && this.#live.size === 0) this.#addLive(this.#liveSince, at);
   }
 
-  /** Spreads a machine's running time over the store hours it covers, a quarter hour at a time. */
-  #addRunning(start: number, end: number): void {
+  /** Spreads a live stretch over the store hours it covers, a quarter hour at a time. */
+  #addLive(start: number, end: number): void {
     let t = Math.max(start, this.#from);
     const stop = Math.min(end, this.#to + 1);
     while (t < stop) {
       const next = Math.min(stop, (Math.floor(t / SLOT_MS) + 1) * SLOT_MS);
       const c = this.#cell(t);
-      if (c) c.cells.runningMs[c.hour]! += next - t;
+      if (c) c.cells.liveMs[c.hour]! += next - t;
       t = next;
     }
   }
@@ -236,9 +243,9 @@ export class ReportScan {
     this.shelf.seconds += done.shelf.seconds;
   }
 
-  /** After the last page: closes every day still open and counts machines still running up to `now`. */
+  /** After the last page: closes every day still open and counts what is still live up to `now`. */
   finish(now: number): void {
-    for (const m of this.#machines.values()) if (m.running) this.#addRunning(m.since, now);
+    if (this.#live.size > 0) this.#addLive(this.#liveSince, now);
     for (const day of this.#pickupDays.splice(0)) this.#closePickup(day);
     for (const day of this.#economicsDays.splice(0)) this.#closeEconomics(day);
   }

@@ -51,7 +51,7 @@ export async function computeReport(input: ReportInput): Promise<PilotReport> {
   return {
     range: { from: input.from, to: input.to, timeZone: input.timeZone, days: days.map((d) => d.day) },
     pilot: input.pilot ? { name: input.pilot.name } : null,
-    windows: { source: input.pilot?.productionWindows ? 'config' : 'machines', hours: totals.windowHours },
+    windows: { source: input.pilot?.productionWindows ? 'config' : 'machines-or-stream', hours: totals.windowHours },
     conversion: {
       walkIns: totals.walkIns,
       orders: totals.orders,

@@ -14,10 +14,10 @@ function minutes(hhmm: string): number {
 /**
  * An hour is inside a production window when production was live for at least half of it: by the configured
  * windows (`pilot.productionWindows`, wall-clock times on their weekdays), else by the time any machine was
- * `running` in that hour (the stream's live state is not in the event log).
+ * `running` or the stream was live in that hour.
  */
 export function windowTest(windows: readonly ProductionWindow[] | undefined): WindowTest {
-  if (!windows) return (day, hour) => day.runningMs[hour]! >= HALF_HOUR_MS;
+  if (!windows) return (day, hour) => day.liveMs[hour]! >= HALF_HOUR_MS;
   // Minutes of each hour of each weekday inside any window (windows may overlap: the union counts).
   const live = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => new Set<number>()));
   for (const w of windows) {

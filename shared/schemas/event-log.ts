@@ -43,6 +43,8 @@ export const LoggedEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('social'), social: SocialEntry, ...At }),
   // A POS sale's whole basket (the webhook door): the latest per source and id counts.
   z.object({ type: z.literal('sale'), sale: Sale, ...At }),
+  // The stream went live or stopped (OBS's stream output, as the director sees it): the pilot report's windows.
+  z.object({ type: z.literal('stream'), stream: z.object({ live: z.boolean() }), ...At }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 
