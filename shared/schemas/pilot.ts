@@ -26,7 +26,7 @@ export type ProductionWindow = z.infer<typeof ProductionWindow>;
 /**
  * The pilot the report answers for (docs/protocol.md, "Pilot"): its days, the baseline days it is compared
  * with (not overlapping it), the shop floor's area, and when production is live. Without `productionWindows`,
- * a window is any time a machine is `running` (the stream's live state is not in the event log yet, so it is not counted).
+ * a window is any time a machine is `running` or the stream is live (the event log's `machine` and `stream` entries).
  */
 export const PilotConfig = z
   .object({
