@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import type { PilotReport } from '../shared/report.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
 import { FileEventLog } from '../server/state/embedded/event-log.js';
 import { EVENT_LOG_STREAM } from '../server/state/redis/event-log.js';
@@ -84,7 +85,7 @@ async function writeRedis(url: string): Promise<void> {
   redis.disconnect();
 }
 
-async function measure(store: ReportStoreBench['store'], hub: SpawnedHub, log: (line: string) => void): Promise<ReportStoreBench> {
+async function measure(store: ReportStoreBench['store'], hub: SpawnedHub, orders: number, log: (line: string) => void): Promise<ReportStoreBench> {
   const pid = hub.child.pid!;
   const { days } = pilotShape(PLAN);
   const rssIdleMb = rss(pid).nowMb;
@@ -96,6 +97,9 @@ async function measure(store: ReportStoreBench['store'], hub: SpawnedHub, log: (
   for (let i = 0; i < RUNS; i++) {
     const r = await timed(`${hub.url}/api/report?compare=baseline`);
     reportMs.push(r.ms);
+    // A fast report that skipped entries would be no figure at all: every generated order must be counted.
+    const counted = (JSON.parse(r.body) as PilotReport).conversion.orders;
+    if (counted !== orders) throw new Error(`${store}: the report counted ${counted} orders of ${orders}`);
     log(`${store}: report ${r.ms.toFixed(0)} ms (${(r.body.length / 1024).toFixed(0)} KB)`);
   }
   const rssPeakMb = rss(pid).peakMb;
@@ -130,7 +134,7 @@ export async function benchReport(log: (line: string) => void): Promise<ReportBe
   const stores: ReportStoreBench[] = [];
   const embedded = await spawnHub({ DATA_DIR: dataDir, CONFIG: config });
   try {
-    stores.push(await measure('embedded', embedded, log));
+    stores.push(await measure('embedded', embedded, orders, log));
   } finally {
     await embedded.kill();
   }
@@ -142,7 +146,7 @@ export async function benchReport(log: (line: string) => void): Promise<ReportBe
     log(`wrote the same events to Redis in ${redisWrite.toFixed(1)} s`);
     const hub = await spawnHub({ REDIS_URL: redis.url, CONFIG: config });
     try {
-      stores.push(await measure('redis', hub, log));
+      stores.push(await measure('redis', hub, orders, log));
     } finally {
       await hub.kill();
     }
