@@ -116,6 +116,18 @@ describe('/report on a small log fed through the doors', () => {
     expect(await page.locator('[data-figure="economics"]').innerText()).toContain('An order was usually ready 4 min after it came in');
   });
 
+  it('keeps keyboard focus on the range button pressed, while its report loads and after', async () => {
+    const week = page.getByRole('button', { name: 'This week', exact: true });
+    await week.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'This week', exact: true, pressed: true }).waitFor();
+    await page.locator('main.report[aria-busy="false"]').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('This week');
+    // Tabbing on goes to the next range, not back to the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('The pilot');
+  });
+
   it('compares the pilot with its baseline, and says the data cannot tell with one day each', async () => {
     await choose(page, 'Pilot vs baseline');
     // Walk-ins per open hour 7 against 2 (+250%); adjacent units per walk-in 2/7 against 2/2 (−71%); conversion 2/7 against 1/2 (−43%).
