@@ -1,6 +1,8 @@
 // `npm run demo`: the hub plus a simulated pop-up day, fed through the real doors
 // (REST always; with REDIS_URL, alternately Redis pub/sub and the inbox stream too;
 // with MQTT_URL and a broker that answers, the machines report over MQTT as a gateway's would).
+// The door's people counter and, when the director saves highlights, the social team's reach reports go through
+// REST too, so /report has walk-ins, conversion and reach to show.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,6 +12,8 @@ import { pageAddresses } from '../server/addresses.js';
 import { loadConfig } from '../server/config.js';
 import { newApiToken, newStaffPin } from '../server/credentials/credentials.js';
 import { startHub } from '../server/hub.js';
+import type { Highlight } from '../shared/schemas/director.js';
+import { DemoDoor, DemoSocial } from './demo-door.js';
 import { DemoFloor } from './demo-floor.js';
 import { PopUpSimulator, type SimEvent } from './simulator.js';
 
@@ -43,7 +47,10 @@ const lastNumber = Math.max(
     .filter(Number.isSafeInteger),
 );
 // Started a few minutes back, so the board is already busy when the page opens.
-const sim = new PopUpSimulator(Date.now() - 4 * 60_000, Date.now() % 1000, lastNumber, { planned });
+const simStart = Date.now() - 4 * 60_000;
+const sim = new PopUpSimulator(simStart, Date.now() % 1000, lastNumber, { planned });
+const door = new DemoDoor(simStart);
+const social = config.obs ? new DemoSocial() : undefined;
 const floor = planned ? new DemoFloor(config.shop.catalogue, DEMO_MACHINES) : undefined;
 let n = 0;
 
@@ -54,17 +61,28 @@ async function send(event: SimEvent): Promise<void> {
     return;
   }
   const body = JSON.stringify(event.kind === 'order' ? event.order : event.machine);
-  const door = redis ? n++ % 3 : 0;
-  if (door === 1 && redis) await redis.publish(event.kind === 'order' ? CHANNELS.orders : CHANNELS.machines, body);
-  else if (door === 2 && redis) await redis.xadd(INBOX_STREAM, '*', event.kind, body);
-  else {
-    const res = await fetch(`${hub.url}/api/${event.kind === 'order' ? 'orders' : 'machines'}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-      body,
-    });
-    if (!res.ok) process.stderr.write(`demo: ${event.kind} refused: ${await res.text()}\n`);
-  }
+  const via = redis ? n++ % 3 : 0;
+  if (via === 1 && redis) await redis.publish(event.kind === 'order' ? CHANNELS.orders : CHANNELS.machines, body);
+  else if (via === 2 && redis) await redis.xadd(INBOX_STREAM, '*', event.kind, body);
+  else await post(event.kind === 'order' ? 'orders' : 'machines', body);
+}
+
+async function post(route: 'orders' | 'machines' | 'footfall' | 'social', body: string): Promise<void> {
+  const res = await fetch(`${hub.url}/api/${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    body,
+  });
+  if (!res.ok) process.stderr.write(`demo: ${route} refused: ${await res.text()}\n`);
+}
+
+/** The clips published of the director's highlights, and their reach as it grows (read as the social team's tools would). */
+async function reportReach(): Promise<void> {
+  if (!social) return;
+  const res = await fetch(`${hub.url}/api/director/highlights`, { headers: { authorization: `Bearer ${apiToken}` } });
+  if (!res.ok) return;
+  const { data } = (await res.json()) as { data: Highlight[] };
+  for (const report of social.step(Date.now(), data)) await post('social', JSON.stringify(report));
 }
 
 process.stderr.write(
@@ -81,14 +99,20 @@ process.stderr.write(
     '',
   ].join('\n'),
 );
+const failed = (err: unknown) => process.stderr.write(`demo: ${String(err)}\n`);
 const sendAll = (events: SimEvent[]) => {
-  for (const event of events) void send(event).catch((err: unknown) => process.stderr.write(`demo: ${String(err)}\n`));
+  for (const event of events) void send(event).catch(failed);
 };
 if (floor) sendAll(floor.start(Date.now()));
 const timer = setInterval(() => {
-  sendAll(sim.step(Date.now()));
+  const customers = sim.step(Date.now());
+  door.observe(customers);
+  sendAll(customers);
   if (floor) sendAll(floor.step(Date.now(), hub.board));
+  for (const count of door.step(Date.now())) void post('footfall', JSON.stringify(count)).catch(failed);
 }, 250);
+// Every 10 s (five demo minutes): a clip's reach is read a few times in its first hour.
+const reachTimer = setInterval(() => void reportReach().catch(failed), 10_000);
 
 /**
  * The demo's config in its data folder: the sample menu (made in runs) with the planner on, the sample store's director
@@ -127,6 +151,7 @@ async function mqttPublisher(url: string | undefined): Promise<MqttClient | unde
 
 const stop = () => {
   clearInterval(timer);
+  clearInterval(reachTimer);
   redis?.disconnect();
   void mqtt?.endAsync();
   void hub.close().then(() => process.exit(0));

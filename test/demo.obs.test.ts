@@ -1,6 +1,7 @@
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { PilotReport } from '../shared/report.js';
 import type { DirectorLogEntry, Highlight } from '../shared/schemas/director.js';
 import { startDemo, type Demo } from './helpers/demo.js';
 import { tempDir } from './helpers/hub.js';
@@ -75,6 +76,13 @@ describe('npm run demo with a real OBS Studio', () => {
       expect(existsSync(file)).toBe(true);
       expect(statSync(file).size).toBeGreaterThan(1_000);
       expect(head(file, 4).equals(EBML)).toBe(true);
+
+      // The demo publishes the highlight as a clip: its reach comes through POST /api/social, tied to the highlight.
+      await eventually(async () => {
+        const report = await get<PilotReport>('/api/report');
+        expect(report.social.clips).toBeGreaterThan(0);
+        expect(report.social.reach.views).toBeGreaterThan(0);
+      }, 30_000);
       await watcher.disconnect();
     },
   );

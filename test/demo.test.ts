@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PilotReport } from '../shared/report.js';
 import { board, startDemo } from './helpers/demo.js';
 import { tempDir } from './helpers/hub.js';
 import { TestMosquitto } from './helpers/mosquitto.js';
@@ -61,6 +62,13 @@ describe('npm run demo', () => {
     }, 45_000);
     const orders = (await board(port)).orders;
     expect(orders.some((o) => o.status === 'ready' || o.status === 'in_production')).toBe(true);
+    // The door's counter reports through POST /api/footfall: the report has walk-ins, and a conversion a pop-up could have.
+    await eventually(async () => {
+      const report = (await (await fetch(`http://127.0.0.1:${port}/api/report`, { headers: auth })).json()) as PilotReport;
+      expect(report.conversion.walkIns).toBeGreaterThan(0);
+      expect(report.conversion.rate).toBeGreaterThan(0.1);
+      expect(report.conversion.rate).toBeLessThan(1);
+    }, 15_000);
   }, 90_000);
 
   it('drives the machines over MQTT when MQTT_URL names a broker that answers', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../server/hub.js';
+import { TONES } from '../kiosk/src/report/chart-tones.js';
 import type { PilotReport } from '../shared/report.js';
 import { dayStartOf, storeDay } from '../shared/store-time.js';
 import { axeViolations, describeViolations } from './helpers/axe.js';
@@ -26,6 +27,28 @@ async function openReport(browser: Browser, hubUrl: string): Promise<Page> {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('[data-says="conversion"]').waitFor();
   return page;
+}
+
+/** Pixels of the report's charts drawn in one of the screen inks, and in one of the paper inks (kiosk/src/report/chart-tones.ts). */
+async function chartInks(page: Page): Promise<{ screen: number; paper: number }> {
+  const inks = Object.values(TONES);
+  return page.evaluate(
+    ({ screen, paper }) => {
+      const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const near = (data: Uint8ClampedArray, i: number, c: number[]) => c.every((v, k) => Math.abs(data[i + k]! - v) <= 6);
+      const count = { screen: 0, paper: 0 };
+      for (const canvas of document.querySelectorAll<HTMLCanvasElement>('[data-figure] canvas')) {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3]! < 200) continue;
+          if (screen.some((c) => near(data, i, rgb(c)))) count.screen++;
+          else if (paper.some((c) => near(data, i, rgb(c)))) count.paper++;
+        }
+      }
+      return count;
+    },
+    { screen: inks.map((t) => t.screen), paper: inks.map((t) => t.paper) },
+  );
 }
 
 const says = (page: Page, figure: string) => page.locator(`[data-says="${figure}"]`).innerText();
@@ -114,6 +137,21 @@ describe('/report on a small log fed through the doors', () => {
       '0 units made: 0 per square metre in each open hour. 50% of the orders that were ready were picked up the same day.',
     );
     expect(await page.locator('[data-figure="economics"]').innerText()).toContain('An order was usually ready 4 min after it came in');
+    // Both orders were ready 4 min after they came in; the one picked up, 7 min after.
+    expect(await says(page, 'fulfilment')).toBe('9 orders in 10 were ready within 4 min of coming in, and picked up within 7 min.');
+    expect(await page.locator('[data-figure="economics"] canvas').count()).toBe(1);
+  });
+
+  it('keeps keyboard focus on the range button pressed, while its report loads and after', async () => {
+    const week = page.getByRole('button', { name: 'This week', exact: true });
+    await week.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'This week', exact: true, pressed: true }).waitFor();
+    await page.locator('main.report[aria-busy="false"]').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('This week');
+    // Tabbing on goes to the next range, not back to the top of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('The pilot');
   });
 
   it('compares the pilot with its baseline, and says the data cannot tell with one day each', async () => {
@@ -188,7 +226,7 @@ describe('/report on a generated pilot', () => {
     expect(await says(page, 'walkIns')).toBe(
       `Walk-ins were ${pct(uplift.estimate!)} higher during live production (95% interval ${pct(uplift.low!, true)} to ${pct(uplift.high!, true)}).`,
     );
-    expect(await page.locator('[data-figure] canvas').count()).toBeGreaterThanOrEqual(7);
+    expect(await page.locator('[data-figure] canvas').count()).toBeGreaterThanOrEqual(8);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'report-1280x800.png') });
   });
@@ -200,8 +238,12 @@ describe('/report on a generated pilot', () => {
     // A dark colour scheme left on would paint the page's margins dark around the white content.
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('light');
     expect(await page.locator('.head').innerText()).toMatch(/Kanelbulle Pop-Up[\s\S]*Generated pilot · \w+ \d+, \d{4} to \w+ \d+, \d{4}/);
+    // The charts are drawn again in the dark inks (a canvas keeps its colours whatever the stylesheet says).
+    await expect.poll(() => chartInks(page), { timeout: 10_000 }).toMatchObject({ screen: 0 });
+    expect((await chartInks(page)).paper).toBeGreaterThan(1_000);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
+    await expect.poll(() => chartInks(page), { timeout: 10_000 }).toMatchObject({ paper: 0 });
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThanOrEqual(1);
     mkdirSync(SHOTS, { recursive: true });

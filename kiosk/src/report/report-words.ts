@@ -107,6 +107,13 @@ export class ReportWords {
     return lines;
   }
 
+  /** The slow end of fulfilment, beside its chart (the 10th, 50th and 90th percentiles): null when no order was measured. */
+  fulfilmentSpread(r: PilotReport): string | null {
+    const { toReadySeconds: ready, toPickupSeconds: pickup } = r.economics;
+    if (ready.p90 === null) return null;
+    return t('report.fulfilment.spread', { ready: this.duration(ready.p90), pickup: pickup.p90 === null ? '–' : this.duration(pickup.p90) });
+  }
+
   demand(r: PilotReport): string[] {
     const d = r.demand;
     const peaks = (p: DemandPeak[]) => new Intl.ListFormat(this.#locale, { type: 'conjunction' }).format(p.map((x) => this.hour(x.hour)));
