@@ -197,12 +197,13 @@ describe('/report on a generated pilot', () => {
   const timeZone = 'Europe/Stockholm';
 
   beforeAll(async () => {
-    const { log, pilot, catalogue } = generatePilot({ seed: 21, effects: true, timeZone });
+    // A fixed first day, as test/report-pilot.test.ts has: the same pilot whatever day the suite runs.
+    const { log, pilot, catalogue } = generatePilot({ seed: 21, effects: true, timeZone, firstDay: '2026-11-01' });
     pilotDays = { from: pilot.from, to: pilot.to };
     const dataDir = tempDir();
     await log.writeTo(dataDir);
     const config = path.join(dataDir, 'store.json');
-    writeFileSync(config, JSON.stringify({ timeZone, storeName: 'Kanelbulle Pop-Up', catalogue, pilot }));
+    writeFileSync(config, JSON.stringify({ timeZone, storeName: 'Kanelbulle Pop-Up', catalogue, pilot, eventLog: { keepDays: 3_650 } }));
     hub = await startTestHub({ DATA_DIR: dataDir, CONFIG: config });
     const res = await fetch(`${hub.url}/api/report?compare=baseline`, {
       headers: { authorization: `Bearer ${TEST_TOKEN}` },

@@ -54,7 +54,7 @@ export function baseWalkIns(weekday: number, hour: number): number {
 
 /**
  * A seeded 28-day pilot (14 baseline days, then 14 pilot days; `days` and `scale` make it longer and busier) as the store would log it: footfall every quarter hour,
- * orders (queued, ready, picked up), a run an hour, an adjacent-SKU sale an hour, and on pilot days the oven running in
+ * orders (queued, ready, picked up), a run an hour for each product ordered (its orders allocated), an adjacent-SKU sale an hour, and on pilot days the oven running in
  * about half the open hours (production windows) and clips (a highlight, then a post) in about a third of them.
  * With `effects`: walk-ins +30% in windows, +15% in the hour after a clip, adjacent units per walk-in +10% on pilot days.
  */
@@ -111,19 +111,29 @@ function generateDay(log: LogBuilder, random: () => number, plan: PilotPlan, day
     for (let p = 0; p < walkIns; p++) quarters[Math.floor(random() * 4)]!++;
     quarters.forEach((n, q) => n > 0 && log.footfall(start + (q * 15 + 7) * MIN, n));
     let units = 0;
+    const made = new Map<string, { qty: number; allocations: { orderId: string; qty: number }[] }>();
     for (let p = 0; p < walkIns; p++) {
       if (random() >= (plan.conversion ?? 0.3)) continue;
       const at = start + Math.floor(random() * 60) * MIN;
       const items = [{ sku: random() < 0.6 ? 'bun' : 'roll', qty: 1 + Math.floor(random() * 3) }];
       units += items[0]!.qty;
       const id = `${key}-${p}`;
+      const run = made.get(items[0]!.sku) ?? { qty: 0, allocations: [] };
+      made.set(items[0]!.sku, { qty: run.qty + items[0]!.qty, allocations: [...run.allocations, { orderId: id, qty: items[0]!.qty }] });
       log.order(id, at, 'queued', items);
+      // Ready after 10 to 20 minutes, picked up 5 to 17 minutes later: spread by the order's place in the hour, not
+      // drawn, so the seeded draws (and the effects the tests recover) stay what they were.
+      const ready = at + (10 + (p % 11)) * MIN;
       if (plan.busy) log.order(id, at + 5 * MIN, 'in_production', items);
-      log.order(id, at + 15 * MIN, 'ready', items).order(id, at + 25 * MIN, 'picked_up', items);
+      log.order(id, ready, 'ready', items).order(id, ready + (5 + (p % 13)) * MIN, 'picked_up', items);
     }
     if (units > 0) {
-      const run = { id: `run-${key}`, sku: 'bun', qty: Math.min(9999, units), machine: 'oven-1', allocations: [], plannedStart: start };
-      log.run(start + 55 * MIN, { ...run, status: 'done', startedAt: start, doneAt: start + 55 * MIN, produced: run.qty, wasted: random() < 0.2 ? 1 : 0 });
+      // A run an hour for each product ordered, every unit allocated to its order (so a batch's margin is its sales).
+      const wasted = random() < 0.2 ? 1 : 0;
+      for (const [sku, { qty, allocations }] of made) {
+        const run = { id: `run-${key}-${sku}`, sku, qty, machine: 'oven-1', allocations, plannedStart: start };
+        log.run(start + 55 * MIN, { ...run, status: 'done', startedAt: start, doneAt: start + 55 * MIN, produced: qty, wasted: sku === 'bun' ? wasted : 0 });
+      }
     }
     const adjacent = poisson(random, walkIns * 0.5 * (plan.effects && pilotDay ? 1 + PLANTED.adjacentLift : 1));
     if (plan.busy) adjacentBaskets(log, random, key, start, adjacent);
