@@ -155,6 +155,35 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     expect(r.economics.toPickupSeconds.count).toBe(0);
   });
 
+  it("keeps each sale's version with the latest updatedAt; one without updatedAt goes by log order and never replaces one with it", async () => {
+    const mugs = (qty: number) => [{ sku: 'mug', qty }];
+    const log = new LogBuilder().footfall(at('10:00'), 10);
+    // s1: cancelled at 10:20, its 10:10 version logged after: stays cancelled (0).
+    log.sale(at('10:21'), { id: 's1', placedAt: at('10:10'), updatedAt: at('10:20'), items: mugs(5), cancelled: true });
+    log.sale(at('10:22'), { id: 's1', placedAt: at('10:10'), updatedAt: at('10:10'), items: mugs(5) });
+    // s2: 1 mug, then 4, then 1 again (three versions by their times): 1.
+    log.sale(at('10:31'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:30'), items: mugs(1) });
+    log.sale(at('10:32'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:31'), items: mugs(4) });
+    log.sale(at('10:33'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:32'), items: mugs(1) });
+    // s3: 2 mugs stamped, then 7 without a time: the stamped one stays (2).
+    log.sale(at('10:41'), { id: 's3', placedAt: at('10:40'), updatedAt: at('10:40'), items: mugs(2) });
+    log.sale(at('10:42'), { id: 's3', placedAt: at('10:40'), items: mugs(7) });
+    // s4: no times at all: log order, the last (3). s5: two versions of one time: the later logged (6).
+    log.sale(at('10:51'), { id: 's4', placedAt: at('10:50'), items: mugs(9) }).sale(at('10:52'), { id: 's4', placedAt: at('10:50'), items: mugs(3) });
+    log.sale(at('10:53'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(8) });
+    log.sale(at('10:54'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(6) });
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.adjacent.units).toBe(0 + 1 + 2 + 3 + 6);
+  });
+
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {
     const test = windowTest([{ days: ['mon'], from: '10:30', to: '12:15' }]);
     const monday = new DayCells(DAY);

@@ -45,6 +45,8 @@ export class ReportScan {
   #madeOnSite: ReadonlySet<string>;
   #orders = new Map<string, OrderSeen>();
   #sales = new Map<string, Counted>();
+  /** Per sale, the `updatedAt` of the version counted (null: one without it), so an older version never replaces it. */
+  #saleVersions = new Map<string, number | null>();
   #made = new Map<string, Counted>();
   #machines = new Map<string, { running: boolean; since: number }>();
   #figures: Figures;
@@ -135,8 +137,16 @@ export class ReportScan {
     }
   }
 
+  /**
+   * A sale's versions by the POS's time, not the log's: a late delivery (Shopify's `orders/create` after the
+   * cancelling `orders/updated`) must not undo a newer version. One without `updatedAt` goes by log order, and never
+   * replaces one with it (its time is unknown; the stamped one is the POS's word). Equal times: the later logged.
+   */
   #sale(sale: Sale, loggedAt: number): void {
     const key = `${sale.source}\n${sale.id}`;
+    const held = this.#saleVersions.get(key);
+    if (held !== undefined && held !== null && (sale.updatedAt === undefined || sale.updatedAt < held)) return;
+    this.#saleVersions.set(key, sale.updatedAt ?? null);
     const units = sale.cancelled ? 0 : sale.items.reduce((n, i) => (this.#madeOnSite.has(i.sku) ? n : n + i.qty), 0);
     this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent');
   }
