@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Board } from '../server/board/board.js';
 import { Intake } from '../server/ingest/intake.js';
+import { SOCIAL_REPORTS_PER_MINUTE } from '../server/http/api.js';
 import { Metrics } from '../server/metrics.js';
 import { EmbeddedStore } from '../server/state/embedded/board-store.js';
 import { FileEventLog } from '../server/state/embedded/event-log.js';
@@ -314,6 +315,33 @@ describe('POST /api/social', () => {
     const noPost = await post(`${hub.url}/api/social`, { likes: 3 });
     expect(ApiErrorBody.parse(noPost.json).error).toMatchObject({ params: { issues: [{ field: 'post', problem: 'required' }] } });
     expect(await metric(hub, 'batchboard_rejected_total{door="rest",reason="invalid_social:views"}')).toBe(1);
+  });
+
+  it(`takes at most ${SOCIAL_REPORTS_PER_MINUTE} reports a minute from one address, then answers 429 rate_limited with Retry-After`, async () => {
+    const own = await startTestHub();
+    try {
+      const from = Date.now();
+      const report = (i: number) => post(`${own.url}/api/social`, { post: `tt-${i}`, platform: 'tiktok', views: i });
+      for (let i = 0; i < SOCIAL_REPORTS_PER_MINUTE; i += 20) {
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, j) => report(i + j)));
+        expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      }
+      const limited = await fetch(`${own.url}/api/social`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+        body: JSON.stringify({ post: 'tt-over', views: 1 }),
+      });
+      expect(limited.status).toBe(429);
+      const body = ApiErrorBody.parse(await limited.json());
+      expect(body.error).toMatchObject({ code: 'rate_limited' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Only the reports taken are logged; the other doors are not held up by it.
+      const social = (await logged(own, from)).filter((e) => e.type === 'social');
+      expect(social).toHaveLength(SOCIAL_REPORTS_PER_MINUTE);
+      expect((await post(`${own.url}/api/footfall`, { sensor: 'door-1', in: 1, out: 0, at: Date.now() })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
   });
 });
 
