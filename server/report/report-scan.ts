@@ -29,6 +29,15 @@ interface Counted {
   units: number;
 }
 
+/**
+ * A post as its reports told it: the latest report's counts, with when it was published and the highlight it was cut
+ * from kept once any report said them (a tool that sends only counts later must not unplace the post), and when it
+ * was first reported.
+ */
+export interface PostSeen extends SocialEntry {
+  firstAt: number;
+}
+
 /** What one streaming pass over the log keeps: per-hour cells per day, and the few per-record maps a figure needs. */
 export class ReportScan {
   readonly days: DayCells[] = [];
@@ -36,7 +45,7 @@ export class ReportScan {
   readonly pickup = { ready: 0, picked: 0 };
   readonly runs: RunFigures[] = [];
   readonly shelf = { units: 0, seconds: 0 };
-  readonly posts = new Map<string, SocialEntry>();
+  readonly posts = new Map<string, PostSeen>();
   highlights = 0;
   #byDay = new Map<string, DayCells>();
   #clock: HourClock;
@@ -97,11 +106,8 @@ export class ReportScan {
         return this.#run(e.run);
       case 'machine':
         return this.#machine(e.machine);
-      case 'social': {
-        const seen = this.posts.get(e.social.post);
-        if (!seen || seen.at <= e.social.at) this.posts.set(e.social.post, e.social);
-        return;
-      }
+      case 'social':
+        return this.#social(e.social);
       case 'highlight':
         if (this.#cell(e.highlight.at)) this.highlights++;
         return;
@@ -149,6 +155,18 @@ export class ReportScan {
     this.#saleVersions.set(key, sale.updatedAt ?? null);
     const units = sale.cancelled ? 0 : sale.items.reduce((n, i) => (this.#madeOnSite.has(i.sku) ? n : n + i.qty), 0);
     this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent');
+  }
+
+  /** The latest report (by when its counts were read) supersedes, but for what only an earlier one said. */
+  #social(report: SocialEntry): void {
+    const seen = this.posts.get(report.post);
+    const [latest, other] = !seen || seen.at <= report.at ? [report, seen] : [seen, report];
+    this.posts.set(report.post, {
+      ...latest,
+      publishedAt: latest.publishedAt ?? other?.publishedAt,
+      highlight: latest.highlight ?? other?.highlight,
+      firstAt: Math.min(seen?.firstAt ?? report.at, report.at),
+    });
   }
 
   #run(run: Run): void {
