@@ -27,8 +27,9 @@ describe('the pilot', () => {
   };
   const load = (pilot: unknown) => () => loadConfig({ CONFIG: configFile(JSON.stringify({ pilot })) });
 
-  it('takes a pilot, a baseline, and both together spanning 400 days, what a report reads', () => {
+  it('takes a pilot, a baseline, and both together spanning 400 days, what a report reads, and not a day more', () => {
     expect(load({ ...PILOT, to: '2028-02-04' })).not.toThrow();
+    expect(load({ ...PILOT, to: '2028-02-05' })).toThrow(/pilot\.baseline: with the pilot, must span at most 400 days/);
     expect(load({ ...PILOT, baseline: { from: '2025-12-25', to: '2027-01-14' } })).not.toThrow();
     expect(load({ ...PILOT, baseline: { from: '2025-12-25', to: '2026-01-07' } })).not.toThrow();
   });
