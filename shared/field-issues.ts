@@ -30,6 +30,8 @@ export const FieldIssue = z.discriminatedUnion('problem', [
   z.object({ field: z.string(), problem: z.literal('unknown_product'), value: z.string() }).strict(),
   /** A timestamp more than `maxHours` ahead of the hub's clock (a producer's clock is off). */
   z.object({ field: z.string(), problem: z.literal('too_far_ahead'), maxHours: z.number() }).strict(),
+  /** A timestamp more than `maxHours` behind the hub's clock (a footfall count that came too late to be told from a repeat). */
+  z.object({ field: z.string(), problem: z.literal('too_old'), maxHours: z.number() }).strict(),
   /** The end of a range before its start (`to` before `from`). */
   z.object({ field: z.string(), problem: z.literal('before_from') }).strict(),
   /** Anything else wrong with the value. */

@@ -85,6 +85,8 @@ export interface PilotReport {
     clips: number;
     reach: { views: number; likes: number; shares: number; linkClicks: number };
     perClip: { views: number | null; likes: number | null; shares: number | null; linkClicks: number | null };
+    /** The clips that name the highlight they were cut from (`POST /api/social`'s `highlight`), and their reach. */
+    fromHighlights: { clips: number; reach: { views: number; likes: number; shares: number; linkClicks: number } };
     afterClipLift: ReportEstimate;
   };
   throughput: {

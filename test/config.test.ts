@@ -27,6 +27,13 @@ describe('the pilot', () => {
   };
   const load = (pilot: unknown) => () => loadConfig({ CONFIG: configFile(JSON.stringify({ pilot })) });
 
+  it('takes a pilot, a baseline, and both together spanning 400 days, what a report reads, and not a day more', () => {
+    expect(load({ ...PILOT, to: '2028-02-04' })).not.toThrow();
+    expect(load({ ...PILOT, to: '2028-02-05' })).toThrow(/pilot\.baseline: with the pilot, must span at most 400 days/);
+    expect(load({ ...PILOT, baseline: { from: '2025-12-25', to: '2027-01-14' } })).not.toThrow();
+    expect(load({ ...PILOT, baseline: { from: '2025-12-25', to: '2026-01-07' } })).not.toThrow();
+  });
+
   it('is read from the config file, and absent without one', () => {
     expect(loadConfig({ CONFIG: configFile(JSON.stringify({ pilot: PILOT })) }).shop.pilot).toEqual(PILOT);
     const { productionWindows: _windows, ...noWindows } = PILOT;
@@ -45,6 +52,22 @@ describe('the pilot', () => {
     ['a time of day that is not one', { productionWindows: [{ from: '25:00', to: '26:00' }] }, /pilot\.productionWindows\.0\.from: must be a time of day/],
     ['an unknown key', { floorArea: 40 }, /pilot/],
     ['no name', { name: undefined }, /pilot\.name/],
+    // Days counted with both ends: 2027-01-15 to 2028-02-19 is 401; a report reads at most 400.
+    [
+      'a pilot longer than a report reads',
+      { to: '2028-02-19' },
+      /pilot\.to: must span at most 400 days \(a report reads no more\): 2027-01-15 to 2028-02-19 is 401/,
+    ],
+    [
+      'a baseline longer than a report reads',
+      { baseline: { from: '2025-12-10', to: '2027-01-14' } },
+      /pilot\.baseline\.to: must span at most 400 days.*is 401/,
+    ],
+    [
+      'a baseline and pilot together longer than a report reads (compare=baseline)',
+      { baseline: { from: '2025-12-24', to: '2026-01-06' } },
+      /pilot\.baseline: with the pilot, must span at most 400 days \(compare=baseline reads both as one range\): 2025-12-24 to 2027-01-28 is 401/,
+    ],
   ])('refuses %s at start, naming the key', (_what, change, key) => {
     expect(load({ ...PILOT, ...change })).toThrow(ConfigError);
     expect(load({ ...PILOT, ...change })).toThrow(key);

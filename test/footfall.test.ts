@@ -2,7 +2,16 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Board } from '../server/board/board.js';
+import { Intake } from '../server/ingest/intake.js';
+import { SOCIAL_REPORTS_PER_MINUTE } from '../server/http/api.js';
+import { Metrics } from '../server/metrics.js';
+import { EmbeddedStore } from '../server/state/embedded/board-store.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
+import type { EventLog } from '../server/state/event-log.js';
+import { RedisEventLog } from '../server/state/redis/event-log.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { INBOX_GROUP } from '../server/ingest/redis-stream.js';
 import type { Hub } from '../server/hub.js';
@@ -163,6 +172,89 @@ describe('footfall through every door, two hubs on one Redis and one broker', ()
     }, 15_000);
     expect(footfallOf(await logged(hubA, from), 'door-bad')).toEqual([]);
   });
+
+  it('refuses a count more than 22 h old at each door, naming at, and counts it', async () => {
+    const [hubA] = hubs as [Hub, Hub];
+    const at = Date.now() - 23 * 3_600_000;
+    const reason = (door: string) => `batchboard_rejected_total{door="${door}",reason="invalid_footfall:at"}`;
+    const before = {
+      pubsub: await total(hubs, reason('redis_pubsub')),
+      inbox: await total(hubs, reason('redis_stream')),
+      mqtt: await total(hubs, reason('mqtt')),
+    };
+    const late = await post(`${hubA.url}/api/footfall`, { sensor: 'door-late', in: 1, out: 0, at });
+    expect(late.status).toBe(400);
+    expect(ApiErrorBody.parse(late.json).error).toMatchObject({
+      code: 'invalid_input',
+      params: { issues: [{ field: 'at', problem: 'too_old', maxHours: 22 }] },
+    });
+    await producer.publish(CHANNELS.footfall, JSON.stringify({ sensor: 'door-late', in: 1, out: 0, at }));
+    await producer.xadd(INBOX_STREAM, '*', 'footfall', JSON.stringify({ sensor: 'door-late', in: 1, out: 0, at }));
+    await publisher.publishAsync('store/door/door-late/count', JSON.stringify({ in: 1, out: 0, ts: at }), { qos: 1 });
+    await eventually(async () => {
+      expect(await total(hubs, reason('redis_pubsub'))).toBe(before.pubsub + 2);
+      expect(await total(hubs, reason('redis_stream'))).toBe(before.inbox + 1);
+      expect(await total(hubs, reason('mqtt'))).toBe(before.mqtt + 2);
+    }, 15_000);
+    expect(footfallOf(await logged(hubA, at - 60_000), 'door-late')).toEqual([]);
+  });
+});
+
+describe('a footfall count too old to be told from one logged before, on a controlled clock', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+  });
+  afterAll(() => redis?.destroy());
+
+  const HOUR = 3_600_000;
+  const silent = pino({ level: 'silent' });
+  const logs: [string, (now: () => number) => Promise<{ events: EventLog; expire: () => Promise<void>; close: () => void }>][] = [
+    ['embedded', (now) => Promise.resolve({ events: new FileEventLog(tempDir(), silent, 30, now), expire: () => Promise.resolve(), close: () => undefined })],
+    [
+      'redis',
+      async () => {
+        const client = redis.client();
+        await client.flushall();
+        // Redis forgets a key by its own clock, which a test cannot move: a lapsed key is a key deleted.
+        const expire = async () => void (await client.del(...(await client.keys('batchboard:once:*'))));
+        return { events: new RedisEventLog(client, silent, 10_000), expire, close: () => client.disconnect() };
+      },
+    ],
+  ];
+
+  for (const [kind, make] of logs) {
+    it(`${kind}: refuses a count once its key may have lapsed (22 h behind, or 1 h ahead), so a late redelivery is never counted twice`, async () => {
+      let now = Date.now();
+      const { events, expire, close } = await make(() => now);
+      const board = new Board(new EmbeddedStore(tempDir(), silent), silent, new Metrics(), { readyTimeoutMs: 3_600_000, sweepIntervalMs: 3_600_000 });
+      const intake = new Intake(board, new Metrics(), silent, () => now, events);
+      try {
+        const t0 = now;
+        const old = { sensor: 'door-1', in: 3, out: 0, at: t0 - 21 * HOUR };
+        const ahead = { sensor: 'door-1', in: 4, out: 0, at: t0 + HOUR - 60_000 };
+        for (const count of [old, ahead]) expect(await intake.submit('rest', 'footfall', count)).toEqual({ ok: true, data: { applied: true, logged: true } });
+        const tooFar = await intake.submit('rest', 'footfall', { ...ahead, at: t0 + 2 * HOUR });
+        expect(tooFar).toMatchObject({ ok: false, error: { params: { issues: [{ field: 'at', problem: 'too_far_ahead', maxHours: 1 }] } } });
+
+        // A day later both keys have lapsed, and both counts come again (a gateway replaying its buffer): refused, naming at.
+        now = t0 + 24 * HOUR + 1;
+        await expire();
+        for (const count of [old, ahead]) {
+          expect(await intake.submit('mqtt', 'footfall', count)).toMatchObject({
+            ok: false,
+            error: { code: 'invalid_input', params: { issues: [{ field: 'at', problem: 'too_old', maxHours: 22 }] } },
+          });
+        }
+        const logged: number[] = [];
+        for await (const page of events.pages(t0 - HOUR, now)) for (const e of page) if (e.type === 'footfall') logged.push(e.footfall.in);
+        expect(logged).toEqual([3, 4]);
+      } finally {
+        await events.close();
+        close();
+      }
+    });
+  }
 });
 
 describe('footfall on an embedded hub', () => {
@@ -223,6 +315,33 @@ describe('POST /api/social', () => {
     const noPost = await post(`${hub.url}/api/social`, { likes: 3 });
     expect(ApiErrorBody.parse(noPost.json).error).toMatchObject({ params: { issues: [{ field: 'post', problem: 'required' }] } });
     expect(await metric(hub, 'batchboard_rejected_total{door="rest",reason="invalid_social:views"}')).toBe(1);
+  });
+
+  it(`takes at most ${SOCIAL_REPORTS_PER_MINUTE} reports a minute from one address, then answers 429 rate_limited with Retry-After`, async () => {
+    const own = await startTestHub();
+    try {
+      const from = Date.now();
+      const report = (i: number) => post(`${own.url}/api/social`, { post: `tt-${i}`, platform: 'tiktok', views: i });
+      for (let i = 0; i < SOCIAL_REPORTS_PER_MINUTE; i += 20) {
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, j) => report(i + j)));
+        expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      }
+      const limited = await fetch(`${own.url}/api/social`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+        body: JSON.stringify({ post: 'tt-over', views: 1 }),
+      });
+      expect(limited.status).toBe(429);
+      const body = ApiErrorBody.parse(await limited.json());
+      expect(body.error).toMatchObject({ code: 'rate_limited' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Only the reports taken are logged; the other doors are not held up by it.
+      const social = (await logged(own, from)).filter((e) => e.type === 'social');
+      expect(social).toHaveLength(SOCIAL_REPORTS_PER_MINUTE);
+      expect((await post(`${own.url}/api/footfall`, { sensor: 'door-1', in: 1, out: 0, at: Date.now() })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
   });
 });
 

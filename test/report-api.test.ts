@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PilotReport } from '../shared/report.js';
 import type { Hub } from '../server/hub.js';
+import { reportRange } from '../server/http/report.js';
+import { FileEventLog } from '../server/state/embedded/event-log.js';
 import { post, startTestHub, tempDir, TEST_TOKEN } from './helpers/hub.js';
 
 const SECRET = 'till-secret-0123456789';
@@ -81,5 +84,19 @@ describe('GET /api/report', () => {
     const res = await fetch(`${hub.url}/api/report?${range}`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+});
+
+describe('the report range', () => {
+  it('takes a pilot and baseline of 400 store days whose DST changes make them an hour longer than 400 × 24 h', () => {
+    // Europe/Stockholm, 2026-10-20 to 2027-11-23: clocks go back 2026-10-25 and 2027-10-31, forward only 2027-03-28.
+    const pilot = { name: 'Long', from: '2026-11-19', to: '2027-11-23', baseline: { from: '2026-10-20', to: '2026-11-18' }, floorAreaM2: 40 };
+    const deps = { events: new FileEventLog(tempDir(), pino({ level: 'silent' }), 30), timeZone: 'Europe/Stockholm', catalogue: [], pilot };
+    const range = reportRange({ compare: 'baseline' }, deps, Date.now());
+    expect(range).not.toHaveProperty('error');
+    expect(range).toMatchObject({ compare: true, from: Date.parse('2026-10-19T22:00:00Z'), to: Date.parse('2027-11-23T23:00:00Z') - 1 });
+    expect(reportRange({ from: '2026-10-20', to: '2027-11-24' }, deps, Date.now())).toMatchObject({
+      error: { params: { issues: [{ field: 'to', problem: 'too_large' }] } },
+    });
   });
 });

@@ -111,6 +111,8 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
       clips: 2,
       reach: { views: 350, likes: 30, shares: 5, linkClicks: 2 },
       perClip: { views: 175, likes: 15, shares: 2.5, linkClicks: 1 },
+      // p1 names the highlight it was cut from: its reach is tied to the floor's production.
+      fromHighlights: { clips: 1, reach: { views: 300, likes: 30, shares: 5, linkClicks: 2 } },
     });
     // Throughput: 4 units ÷ 3 open hours ÷ 20 m²; same-day pickup: 3 of the 4 orders ready today.
     expect(r.throughput).toEqual({
@@ -228,6 +230,55 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     });
     expect(r.windows).toEqual({ source: 'machines-or-stream', hours: 2 });
     expect(r.conversion.byHour.filter((h) => h.window).map((h) => h.hour)).toEqual([14, 17]);
+  });
+
+  it("keeps each sale's version with the latest updatedAt; one without updatedAt goes by log order and never replaces one with it", async () => {
+    const mugs = (qty: number) => [{ sku: 'mug', qty }];
+    const log = new LogBuilder().footfall(at('10:00'), 10);
+    // s1: cancelled at 10:20, its 10:10 version logged after: stays cancelled (0).
+    log.sale(at('10:21'), { id: 's1', placedAt: at('10:10'), updatedAt: at('10:20'), items: mugs(5), cancelled: true });
+    log.sale(at('10:22'), { id: 's1', placedAt: at('10:10'), updatedAt: at('10:10'), items: mugs(5) });
+    // s2: 1 mug, then 4, then 1 again (three versions by their times): 1.
+    log.sale(at('10:31'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:30'), items: mugs(1) });
+    log.sale(at('10:32'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:31'), items: mugs(4) });
+    log.sale(at('10:33'), { id: 's2', placedAt: at('10:30'), updatedAt: at('10:32'), items: mugs(1) });
+    // s3: 2 mugs stamped, then 7 without a time: the stamped one stays (2).
+    log.sale(at('10:41'), { id: 's3', placedAt: at('10:40'), updatedAt: at('10:40'), items: mugs(2) });
+    log.sale(at('10:42'), { id: 's3', placedAt: at('10:40'), items: mugs(7) });
+    // s4: no times at all: log order, the last (3). s5: two versions of one time: the later logged (6).
+    log.sale(at('10:51'), { id: 's4', placedAt: at('10:50'), items: mugs(9) }).sale(at('10:52'), { id: 's4', placedAt: at('10:50'), items: mugs(3) });
+    log.sale(at('10:53'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(8) });
+    log.sale(at('10:54'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(6) });
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.adjacent.units).toBe(0 + 1 + 2 + 3 + 6);
+  });
+
+  it('places a post by when it was published, as an earlier report said it; one that never says so is a clip in no hour', async () => {
+    const log = new LogBuilder();
+    for (const hhmm of ['10:00', '11:00', '12:00', '13:00', '14:00', '15:00']) log.footfall(at(hhmm), 5);
+    // q1 published 10:05 from h1; its 12:00 report gives only counts. q2 never says when: first reported 11:10, again 13:10.
+    log.social(at('10:30'), { post: 'q1', highlight: 'h1', publishedAt: at('10:05'), views: 10 }).social(at('12:00'), { post: 'q1', views: 40 });
+    log.social(at('11:10'), { post: 'q2', views: 5 }).social(at('13:10'), { post: 'q2', views: 20 });
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    // Only the hour after q1's publishing (11) follows a clip: not 13 (q1's later report), nor 12 or 14 (q2's reports).
+    expect(r.conversion.byHour.filter((h) => h.clipBefore).map((h) => h.hour)).toEqual([11]);
+    expect(r.social).toMatchObject({ clips: 2, reach: { views: 60 }, fromHighlights: { clips: 1, reach: { views: 40, likes: 0, shares: 0, linkClicks: 0 } } });
   });
 
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {

@@ -5,6 +5,8 @@ import type { ScreenSeen } from '../shared/schemas/display.js';
 import { storeDay } from '../shared/tracking.js';
 import type { Placement } from '../server/state/stock-store.js';
 import type { HubState } from '../server/state/state.js';
+import type { EventLog } from '../server/state/event-log.js';
+import { EVENT_LOG_STREAM, RedisEventLog } from '../server/state/redis/event-log.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { bothStates } from './helpers/states.js';
 
@@ -51,6 +53,32 @@ async function allEvents(state: HubState, from: number, to: number): Promise<Log
   for await (const page of state.events.pages(from, to)) out.push(...page);
   return out;
 }
+
+describe('the event log when an append fails', () => {
+  const count: LoggedEvent & { type: 'footfall' } = { type: 'footfall', at: Date.now(), footfall: { sensor: 'door-1', in: 2, out: 0, at: Date.now() - 1_000 } };
+  const footfall = async (events: EventLog) => {
+    const out: number[] = [];
+    for await (const page of events.pages(count.at - 60_000, count.at + 60_000)) for (const e of page) if (e.type === 'footfall') out.push(e.footfall.in);
+    return out;
+  };
+
+  it('redis: a record whose XADD failed (the log a key of another type) is appended by its retry, not dropped as a duplicate', async () => {
+    const client = redis.client();
+    try {
+      await client.flushall();
+      const events = new RedisEventLog(client, log, 10_000);
+      await client.set(EVENT_LOG_STREAM, 'not a stream');
+      await expect(events.appendOnce(count)).rejects.toThrow(/WRONGTYPE/);
+      expect(await client.keys('batchboard:once:*')).toEqual([]);
+      await client.del(EVENT_LOG_STREAM);
+      expect(await events.appendOnce(count)).toBe(true);
+      expect(await events.appendOnce(count)).toBe(false);
+      expect(await footfall(events)).toEqual([2]);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
 
 describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
   let state: HubState;

@@ -11,6 +11,7 @@ import type { HubState } from '../server/state/state.js';
 import { ApiErrorBody } from '../shared/errors.js';
 import { STAFF_CSRF_HEADER } from '../shared/protocol.js';
 import type { LoggedEvent } from '../shared/schemas/event-log.js';
+import type { PilotReport } from '../shared/report.js';
 import { TEST_PIN, TEST_TOKEN, startTestHub, tempDir } from './helpers/hub.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { eventually } from './helpers/screens.js';
@@ -509,14 +510,39 @@ describe('whole-basket sales from the webhook door', () => {
         total: 334,
         currency: 'SEK',
         placedAt: Date.parse('2026-12-03T10:15:00+01:00'),
+        updatedAt: Date.parse('2026-12-03T10:15:02+01:00'),
       },
     ]);
     for (const secret of PRIVATE) expect(text, secret).not.toContain(secret);
 
-    // An update with the same basket (a note edited: another delivery, the same sale) is logged once.
-    const edited = await send('orders/updated', basket(6_001, '#2001', { updated_at: '2026-12-03T10:20:00+01:00', note: 'no sugar' }));
-    expect(await edited.json()).toMatchObject({ ok: true, data: { duplicate: false, sales: 1 } });
+    // The same version of the sale delivered again (another delivery: a second subscription, a note in the same
+    // instant; the same basket and updated_at) is logged once.
+    const again = await send('orders/updated', basket(6_001, '#2001', { note: 'no sugar' }));
+    expect(await again.json()).toMatchObject({ ok: true, data: { duplicate: false, sales: 1 } });
     expect((await sales(from)).sales).toHaveLength(1);
+  });
+
+  it('reports the version the POS made last, whatever order it came in: a late create does not undo a cancellation, a basket changed back counts', async () => {
+    const t = Date.now() - 10 * 60_000;
+    const iso = (minutes: number) => new Date(t + minutes * 60_000).toISOString();
+    const version = (id: number, minutes: number, overrides: Record<string, unknown> = {}) =>
+      basket(id, `#${id}`, { created_at: iso(0), updated_at: iso(minutes), ...overrides });
+    // 6010: cancelled at +2 min; its orders/create (+1 min) is delivered after the cancellation.
+    expect((await send('orders/updated', version(6_010, 2, { cancelled_at: iso(2) }))).status).toBe(200);
+    expect((await send('orders/create', version(6_010, 1))).status).toBe(200);
+    // 6011: a mug and beans (2 adjacent units), then 3 mugs (+2: 4 units), then the first basket again (+3: 2 units).
+    const changed = version(6_011, 2);
+    changed.line_items = [changed.line_items[0]!, { ...changed.line_items[1]!, quantity: 3 }];
+    expect((await send('orders/create', version(6_011, 1))).status).toBe(200);
+    expect((await send('orders/updated', changed)).status).toBe(200);
+    expect((await send('orders/updated', version(6_011, 3))).status).toBe(200);
+    const logged = (await sales(t)).sales;
+    expect(logged.filter((s) => s.id === '6011').map((s) => s.updatedAt)).toEqual([1, 2, 3].map((m) => Date.parse(iso(m))));
+
+    const res = await fetch(`${hub.url}/api/report?from=${t - 60_000}&to=${Date.now() + 60_000}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(res.status).toBe(200);
+    // Only 6011's last basket counts: 6010 stays cancelled.
+    expect(((await res.json()) as PilotReport).adjacent.units).toBe(2);
   });
 
   it('logs the sale of a basket with nothing made on site, and puts nothing on the board', async () => {

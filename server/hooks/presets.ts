@@ -13,8 +13,9 @@
  * `fulfillment_status` "fulfilled", or a fulfillment with status "success": picked up; otherwise queued.
  * `updated_at` is the order's `updatedAt`, so a late or repeated delivery never overwrites a newer one.
  * `orders/create` and `orders/updated` also give the sale, every line item (made on site or not): `sku`, `quantity`,
- * `price` as its unit price, with the order's `total_price`, `currency`, `created_at` and whether it was cancelled;
- * nothing of the customer.
+ * `price` as its unit price, with the order's `total_price`, `currency`, `created_at`, `updated_at` (the version's
+ * time: the report keeps the latest, whatever order the deliveries came in) and whether it was cancelled; nothing of
+ * the customer.
  */
 const SHOPIFY_ORDERS = `(
   $orderNumber := function($name) { $substringBefore($replace($string($name), /^#/, ''), '.') };
@@ -35,6 +36,7 @@ const SHOPIFY_ORDERS = `(
       'total': $o.total_price ? $number($o.total_price),
       'currency': $o.currency,
       'placedAt': $o.created_at ? $toMillis($o.created_at),
+      'updatedAt': $o.updated_at ? $toMillis($o.updated_at),
       'cancelled': $o.cancelled_at ? true
     }
   };

@@ -48,7 +48,8 @@ export function reportRange(query: unknown, deps: ReportDeps, now: number): Rang
     from = q.from !== undefined ? toMs(q.from, false, timeZone) : pilot && q.to === undefined ? dayStartOf(pilot.from, timeZone) : to - 28 * DAY_MS + 1;
   }
   if (to < from) return { error: issue('to', 'must not be before from', { problem: 'before_from' }) };
-  if (to - from > MAX_REPORT_DAYS * DAY_MS)
+  // Store days: 400 of them may hold an hour more than 400 × 24 h (more autumn DST changes than spring ones in the span).
+  if (to - from > MAX_REPORT_DAYS * DAY_MS + 3_600_000)
     return { error: issue('to', `at most ${MAX_REPORT_DAYS} days after from`, { problem: 'too_large', max: MAX_REPORT_DAYS }) };
   return { format: q.format, from, to, compare: q.compare === 'baseline' };
 }

@@ -7,7 +7,7 @@ import { Footfall } from '../../shared/schemas/footfall.js';
 import { SocialReport } from '../../shared/schemas/social.js';
 import type { Board } from '../board/board.js';
 import { StoreRefusedError, StoreUnavailableError, type WriteResult } from '../state/board-store.js';
-import type { EventLog } from '../state/event-log.js';
+import { ONCE_WINDOW_MS, type EventLog } from '../state/event-log.js';
 import { isStoreOutage } from '../state/outage.js';
 import type { Logger } from '../log.js';
 import type { Door, Metrics } from '../metrics.js';
@@ -17,6 +17,19 @@ export type Kind = 'order' | 'machine' | 'footfall' | 'social';
 
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
+const HOUR_MS = 3600_000;
+
+/**
+ * The times a footfall count may have: counts are summed, so one logged twice is counted twice, and a count is known
+ * again only while its idempotency key is remembered, ONCE_WINDOW_MS from when it was logged. A count taken at T
+ * has `at` at most T + FOOTFALL_MAX_AHEAD_MS, so when it comes again after its key lapsed (at T + 24 h or later) it
+ * is older than FOOTFALL_MAX_AGE_MS and refused. The hour left over is for hubs' clocks that disagree (one hub takes
+ * the count, another its redelivery) and the moment between the check and the key being taken: any skew under it
+ * keeps the guarantee. A counter sends every few minutes; one a day behind is not a live count.
+ */
+export const FOOTFALL_MAX_AHEAD_MS = HOUR_MS;
+const CLOCK_MARGIN_MS = HOUR_MS;
+export const FOOTFALL_MAX_AGE_MS = ONCE_WINDOW_MS - FOOTFALL_MAX_AHEAD_MS - CLOCK_MARGIN_MS;
 
 /**
  * What a door answers for input it did not apply. `board_full`: a new order while the board holds `max`
@@ -139,7 +152,8 @@ export class Intake {
     const parsed = Footfall.safeParse(value);
     if (!parsed.success) return this.#invalid(door, 'footfall', value, parsed.error);
     const now = this.#now();
-    if (parsed.data.at > now + MAX_FUTURE_MS) return this.#ahead(door, 'footfall', 'at');
+    if (parsed.data.at > now + FOOTFALL_MAX_AHEAD_MS) return this.#ahead(door, 'footfall', 'at', FOOTFALL_MAX_AHEAD_MS);
+    if (parsed.data.at < now - FOOTFALL_MAX_AGE_MS) return this.#tooOld(door);
     return this.#record(door, 'footfall', (events) => events.appendOnce({ type: 'footfall', at: now, footfall: parsed.data }));
   }
 
@@ -171,10 +185,18 @@ export class Intake {
     return this.reject(door, `invalid_${kind}:${field}`, error);
   }
 
-  #ahead(door: Door, kind: Kind, field: 'updatedAt' | 'at'): IntakeResult {
-    const issues = [{ field, problem: 'too_far_ahead' as const, maxHours: MAX_FUTURE_MS / 3600_000 }];
-    const message = `invalid ${kind}: ${field}: is more than 24 h in the future (check the producer clock)`;
+  #ahead(door: Door, kind: Kind, field: 'updatedAt' | 'at', maxMs = MAX_FUTURE_MS): IntakeResult {
+    const issues = [{ field, problem: 'too_far_ahead' as const, maxHours: maxMs / HOUR_MS }];
+    const message = `invalid ${kind}: ${field}: is more than ${maxMs / HOUR_MS} h in the future (check the producer clock)`;
     return this.reject(door, `invalid_${kind}:${field}`, apiError('invalid_input', { issues }, message));
+  }
+
+  /** A count older than its key is remembered for could be one logged before: refused, never counted twice. */
+  #tooOld(door: Door): IntakeResult {
+    const maxHours = FOOTFALL_MAX_AGE_MS / HOUR_MS;
+    const issues = [{ field: 'at', problem: 'too_old' as const, maxHours }];
+    const message = `invalid footfall: at: is more than ${maxHours} h in the past (a count must arrive within ${maxHours} h of its time)`;
+    return this.reject(door, 'invalid_footfall:at', apiError('invalid_input', { issues }, message));
   }
 
   /** Counts and logs a refused input; doors that refuse before parsing (oversized bodies) call this too. */

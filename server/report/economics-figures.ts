@@ -1,6 +1,6 @@
 import type { PilotReport, ReportSpread } from '../../shared/report.js';
 import { nearestRank } from '../insight/figures.js';
-import type { ReportScan } from './report-scan.js';
+import type { PostSeen, ReportScan } from './report-scan.js';
 
 const DAY_S = 86_400;
 
@@ -28,9 +28,9 @@ export function economicsFigures(scan: ReportScan): PilotReport['economics'] {
   };
 }
 
-/** Social engagement: highlights, clips (posts reported), their reach (latest report per post). */
-export function socialReach(scan: ReportScan, inRange: (at: number) => boolean): Omit<PilotReport['social'], 'afterClipLift'> {
-  const posts = [...scan.posts.values()].filter((p) => inRange(p.publishedAt ?? p.at));
+type Reach = PilotReport['social']['reach'];
+
+function reachOf(posts: readonly PostSeen[]): Reach {
   const reach = { views: 0, likes: 0, shares: 0, linkClicks: 0 };
   for (const p of posts) {
     reach.views += p.views ?? 0;
@@ -38,11 +38,24 @@ export function socialReach(scan: ReportScan, inRange: (at: number) => boolean):
     reach.shares += p.shares ?? 0;
     reach.linkClicks += p.linkClicks ?? 0;
   }
+  return reach;
+}
+
+/**
+ * Social engagement: highlights, clips (posts reported, by when they were published, else first reported), their
+ * reach (latest report per post), and the clips cut from a highlight (naming one) with theirs: the reach tied to
+ * the floor's production.
+ */
+export function socialReach(scan: ReportScan, inRange: (at: number) => boolean): Omit<PilotReport['social'], 'afterClipLift'> {
+  const posts = [...scan.posts.values()].filter((p) => inRange(p.publishedAt ?? p.firstAt));
+  const reach = reachOf(posts);
+  const fromHighlights = posts.filter((p) => p.highlight !== undefined);
   const per = (n: number) => (posts.length > 0 ? n / posts.length : null);
   return {
     highlights: scan.highlights,
     clips: posts.length,
     reach,
     perClip: { views: per(reach.views), likes: per(reach.likes), shares: per(reach.shares), linkClicks: per(reach.linkClicks) },
+    fromHighlights: { clips: fromHighlights.length, reach: reachOf(fromHighlights) },
   };
 }

@@ -42,6 +42,15 @@ interface Counted {
   seenAt: number;
 }
 
+/**
+ * A post as its reports told it: the latest report's counts, with when it was published and the highlight it was cut
+ * from kept once any report said them (a tool that sends only counts later must not unplace the post), and when it
+ * was first reported.
+ */
+export interface PostSeen extends SocialEntry {
+  firstAt: number;
+}
+
 /** What one streaming pass over the log keeps: per-hour cells per day, and the few per-record maps a figure needs. */
 export class ReportScan {
   readonly days: DayCells[] = [];
@@ -49,7 +58,7 @@ export class ReportScan {
   readonly pickup = { ready: 0, picked: 0 };
   readonly runs: RunFigures[] = [];
   readonly shelf = { units: 0, seconds: 0 };
-  readonly posts = new Map<string, SocialEntry>();
+  readonly posts = new Map<string, PostSeen>();
   highlights = 0;
   #byDay = new Map<string, DayCells>();
   #clock: HourClock;
@@ -58,6 +67,8 @@ export class ReportScan {
   #madeOnSite: ReadonlySet<string>;
   #orders = new Map<string, OrderSeen>();
   #sales = new Map<string, Counted>();
+  /** Per sale, the `updatedAt` of the version counted (null: one without it), so an older version never replaces it. */
+  #saleVersions = new Map<string, number | null>();
   #made = new Map<string, Counted>();
   /** What is live now (machines running, the stream), and since when any of it has been. */
   #live = new Set<string>();
@@ -113,11 +124,8 @@ export class ReportScan {
         return this.#source(`machine\n${e.machine.id}`, e.machine.state === 'running', e.machine.updatedAt);
       case 'stream':
         return this.#source('stream', e.stream.live, e.at);
-      case 'social': {
-        const seen = this.posts.get(e.social.post);
-        if (!seen || seen.at <= e.social.at) this.posts.set(e.social.post, e.social);
-        return;
-      }
+      case 'social':
+        return this.#social(e.social);
       case 'highlight':
         if (this.#cell(e.highlight.at)) this.highlights++;
         return;
@@ -162,10 +170,30 @@ export class ReportScan {
     }
   }
 
+  /**
+   * A sale's versions by the POS's time, not the log's: a late delivery (Shopify's `orders/create` after the
+   * cancelling `orders/updated`) must not undo a newer version. One without `updatedAt` goes by log order, and never
+   * replaces one with it (its time is unknown; the stamped one is the POS's word). Equal times: the later logged.
+   */
   #sale(sale: Sale, loggedAt: number): void {
     const key = `${sale.source}\n${sale.id}`;
+    const held = this.#saleVersions.get(key);
+    if (held !== undefined && held !== null && (sale.updatedAt === undefined || sale.updatedAt < held)) return;
+    this.#saleVersions.set(key, sale.updatedAt ?? null);
     const units = sale.cancelled ? 0 : sale.items.reduce((n, i) => (this.#madeOnSite.has(i.sku) ? n : n + i.qty), 0);
     this.#replace(this.#sales, key, sale.placedAt ?? loggedAt, units, 'adjacent', loggedAt);
+  }
+
+  /** The latest report (by when its counts were read) supersedes, but for what only an earlier one said. */
+  #social(report: SocialEntry): void {
+    const seen = this.posts.get(report.post);
+    const [latest, other] = !seen || seen.at <= report.at ? [report, seen] : [seen, report];
+    this.posts.set(report.post, {
+      ...latest,
+      publishedAt: latest.publishedAt ?? other?.publishedAt,
+      highlight: latest.highlight ?? other?.highlight,
+      firstAt: Math.min(seen?.firstAt ?? report.at, report.at),
+    });
   }
 
   #run(run: Run): void {
@@ -219,7 +247,11 @@ export class ReportScan {
   /** Lets go of what no later record is expected to change (once a day, as a day closes). */
   #forget(at: number): void {
     for (const [id, o] of this.#orders) if (o.lastAt < at - (o.done ? FORGET_DONE_MS : FORGET_OPEN_MS)) this.#orders.delete(id);
-    for (const [key, c] of this.#sales) if (c.seenAt < at - FORGET_SALE_MS) this.#sales.delete(key);
+    for (const [key, c] of this.#sales) {
+      if (c.seenAt >= at - FORGET_SALE_MS) continue;
+      this.#sales.delete(key);
+      this.#saleVersions.delete(key);
+    }
     for (const [key, c] of this.#made) if (c.seenAt < at - FORGET_SALE_MS) this.#made.delete(key);
   }
 

@@ -30,7 +30,8 @@ export type OnceType = 'footfall' | 'sale';
 
 /**
  * A record's idempotency key: a footfall's sensor and its id or time; a sale's source, id and the digest of
- * the whole basket (the same sale delivered again is one entry; a changed basket is a new one, and supersedes).
+ * the whole sale, its `updatedAt` included (the same version delivered again is one entry; a changed basket, or the
+ * same basket at another time, is a new one: the report keeps the latest by `updatedAt`).
  * Made from the logged entry alone, so the embedded log rebuilds its memory of keys from its files.
  */
 export function onceKey(event: LoggedEvent): string | undefined {

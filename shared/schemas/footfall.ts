@@ -10,7 +10,8 @@ const People = z.number().int().min(0).max(MAX_FOOTFALL_PER_EVENT);
  * A people counter's count at the store's door (docs/protocol.md, "Footfall"): people who came in and went
  * out since its last count, at `at` (the counter's time). Not board state: it goes to the event log only.
  * Its idempotency key is `sensor` and `id` when it has one, else `sensor` and `at`: a count delivered
- * again (the inbox, MQTT QoS 1, every hub taking a pub/sub message) is logged once.
+ * again (the inbox, MQTT QoS 1, every hub taking a pub/sub message) is logged once. The hub takes a count only
+ * within 22 h behind and 1 h ahead of its clock, so none comes again after its key lapsed (server/ingest/intake.ts).
  */
 export const Footfall = z.object({
   sensor: Id,

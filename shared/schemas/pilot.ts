@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { MAX_REPORT_DAYS } from './report.js';
 
 /** The days a production window may name, Monday first (ISO 8601). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const IsoDate = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day, HH:MM');
+
+/** Days from `from` to `to`, both included (ISO dates: calendar days, whatever the store's clock does at DST). */
+function daysOf(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+}
 
 /** A range of whole days on the store's clock (`timeZone`), both ends included. */
 const DayRange = z
@@ -44,6 +50,24 @@ export const PilotConfig = z
     // ISO dates compare as text; a baseline overlapping the pilot would compare the pilot with itself.
     if (p.baseline.from <= p.to && p.baseline.to >= p.from) {
       ctx.addIssue({ code: 'custom', path: ['baseline'], message: `must not overlap the pilot (${p.from} to ${p.to}): days before it, as a rule` });
+    }
+    // A report reads at most MAX_REPORT_DAYS: a pilot (or baseline, or both for compare=baseline) longer could never be reported.
+    const tooLong = (from: string, to: string) => daysOf(from, to) > MAX_REPORT_DAYS;
+    const most = `must span at most ${MAX_REPORT_DAYS} days (a report reads no more)`;
+    if (tooLong(p.from, p.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: `${most}: ${p.from} to ${p.to} is ${daysOf(p.from, p.to)}` });
+    else if (tooLong(p.baseline.from, p.baseline.to)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseline', 'to'],
+        message: `${most}: ${p.baseline.from} to ${p.baseline.to} is ${daysOf(p.baseline.from, p.baseline.to)}`,
+      });
+    } else {
+      const first = p.baseline.from < p.from ? p.baseline.from : p.from;
+      const last = p.baseline.to > p.to ? p.baseline.to : p.to;
+      if (tooLong(first, last)) {
+        const message = `with the pilot, must span at most ${MAX_REPORT_DAYS} days (compare=baseline reads both as one range): ${first} to ${last} is ${daysOf(first, last)}`;
+        ctx.addIssue({ code: 'custom', path: ['baseline'], message });
+      }
     }
   });
 export type PilotConfig = z.infer<typeof PilotConfig>;

@@ -15,7 +15,8 @@ export type SaleItem = z.infer<typeof SaleItem>;
 /**
  * A whole basket as the POS sold it (docs/protocol.md, "Sales"), products made on site or not, so adjacent-SKU
  * sales can be measured. Only these fields: z.object drops anything else a mapping gives (a customer's name,
- * e-mail, phone, address never reach the log). A later entry of the same `source` and `id` supersedes an earlier one.
+ * e-mail, phone, address never reach the log). Of the entries of one `source` and `id`, the report keeps the one with
+ * the latest `updatedAt`; entries without one by log order, and never over one with it (server/report/report-scan.ts).
  */
 export const Sale = z.object({
   /** The webhook it came through (`webhooks.<name>`). */
@@ -30,6 +31,12 @@ export const Sale = z.object({
     .optional(),
   /** When the POS took the order. */
   placedAt: EpochMs.optional(),
+  /**
+   * The POS's own time of this version of the sale (Shopify's `updated_at`): orders versions that a POS delivers out
+   * of order (a late `orders/create` after the cancelling update), and makes a basket changed back (A, B, A again)
+   * a new version, not a repeat of the first (it is part of the sale's idempotency key).
+   */
+  updatedAt: EpochMs.optional(),
   /** The POS cancelled the order: a report leaves the sale out. */
   cancelled: z.boolean().optional(),
 });

@@ -9,10 +9,15 @@ export const EVENT_LOG_STREAM = 'batchboard:events';
 const PAGE = 1_000;
 /** One key per record's idempotency key (a digest: a producer cannot make one long), expiring after the window. */
 const ONCE_PREFIX = 'batchboard:once:';
-/** KEYS: the once key, the log. ARGV: window ms, cap, entry. The key taken and the entry added in one step, for every hub. */
+/**
+ * KEYS: the once key, the log. ARGV: window ms, cap, entry. The key checked, the entry added and the key taken in one
+ * step, for every hub. The key is taken after the entry is added: a script that fails midway keeps what it wrote
+ * before the error, so a key taken first would outlive an XADD that failed and drop the retry as a duplicate.
+ */
 const APPEND_ONCE = `
-if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1`;
 
 type Entry = [id: string, fields: string[]];
