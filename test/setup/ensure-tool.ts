@@ -18,7 +18,9 @@ export function ensureTool(command: string, aptPackages: string[], files: string
   if (process.getuid?.() !== 0) {
     throw new Error(`the tests need '${command}'${files.length ? ` and ${files.join(', ')}` : ''}. Install it with: sudo ${install}`);
   }
-  process.stderr.write(`[test setup] '${command}' is missing; installing ${aptPackages.join(' ')} with apt-get…\n`);
+  process.stderr.write(
+    `[test setup] '${command}'${files.length ? ` (with ${files.join(', ')})` : ''} is missing; installing ${aptPackages.join(' ')} with apt-get…\n`,
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (args: string[]) => execFileSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env, timeout: 600_000 });
   try {
