@@ -138,7 +138,7 @@ describe('stream_dropped and obs_down_while_streaming: one alert for one event',
   it('while production runs, OBS lost with the stream live is stream_dropped alone; when production stops, obs_down_while_streaming takes over', async () => {
     const hook = await receiver();
     const fake = await FakeObs.start();
-    // A real OBS will not stream without a server to stream to: the stand-in says it streams.
+    // A stand-in that says it streams (a real OBS streaming to a real RTMP server: stream-live.obs.test.ts).
     fake.streaming = true;
     const hub = await startTestHub({ OBS_URL: fake.url, CONFIG: config(hook.url) });
     const posts = (alert: string) => hook.got.filter((p) => p.alert === alert).map((p) => p.state);

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -7,14 +8,19 @@ function onPath(command: string): boolean {
 /**
  * Makes sure a Debian package's command exists: installs it with apt-get when
  * running as root, otherwise stops the run with the exact command to type.
+ * `files` are further paths the packages must have put in place (a module beside the command, which a
+ * machine with the command alone would lack).
  */
-export function ensureTool(command: string, aptPackages: string[]): void {
-  if (onPath(command)) return;
+export function ensureTool(command: string, aptPackages: string[], files: string[] = []): void {
+  const present = () => onPath(command) && files.every((f) => existsSync(f));
+  if (present()) return;
   const install = `apt-get install -y --no-install-recommends ${aptPackages.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`the tests need '${command}'. Install it with: sudo ${install}`);
+    throw new Error(`the tests need '${command}'${files.length ? ` and ${files.join(', ')}` : ''}. Install it with: sudo ${install}`);
   }
-  process.stderr.write(`[test setup] '${command}' is missing; installing ${aptPackages.join(' ')} with apt-get…\n`);
+  process.stderr.write(
+    `[test setup] '${command}'${files.length ? ` (with ${files.join(', ')})` : ''} is missing; installing ${aptPackages.join(' ')} with apt-get…\n`,
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (args: string[]) => execFileSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env, timeout: 600_000 });
   try {
@@ -23,5 +29,5 @@ export function ensureTool(command: string, aptPackages: string[]): void {
     run(['update']);
     run(['install', '-y', '--no-install-recommends', ...aptPackages]);
   }
-  if (!onPath(command)) throw new Error(`installed ${aptPackages.join(' ')} but '${command}' is still not on PATH`);
+  if (!present()) throw new Error(`installed ${aptPackages.join(' ')} but '${command}' (or ${files.join(', ') || 'nothing else'}) is still missing`);
 }
