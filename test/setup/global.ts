@@ -10,6 +10,6 @@ export default function setup(): void {
   ensureTool('Xvfb', ['xvfb']);
   ensureTool('pdftoppm', ['poppler-utils']);
   // A real RTMP server for a real OBS to stream to (test/helpers/rtmp-server.ts runs its own nginx; the
-  // package's system service is not used, and this machine's policy-rc.d keeps apt from starting it).
+  // package's system service is not used, and ensureTool keeps apt from starting it).
   ensureTool('nginx', ['nginx', 'libnginx-mod-rtmp'], [RTMP_MODULE]);
 }
