@@ -4,7 +4,6 @@ import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
 import type { Sale } from '../../shared/schemas/sale.js';
 import type { SocialEntry } from '../../shared/schemas/social.js';
-import { Figures } from '../insight/figures.js';
 import { RunEconomics } from '../insight/run-economics.js';
 import type { RunFigures } from '../../shared/schemas/insight.js';
 import { DayCells, SkuNames } from './day-cells.js';
@@ -28,6 +27,8 @@ interface OrderSeen {
   measured: boolean;
   ready: boolean;
   picked: boolean;
+  /** The store day it first turned ready on, when that day is in the range (same-day pickup counts it). */
+  readyDay: string | undefined;
   /** The last change's time, and whether it ended the order (picked up or cancelled). */
   lastAt: number;
   done: boolean;
@@ -74,10 +75,8 @@ export class ReportScan {
   #live = new Set<string>();
   #liveSince = 0;
   #skus = new SkuNames();
-  #figures: Figures;
   #economics: RunEconomics;
-  /** Days not yet closed for same-day pickup, and for unit economics (whose pickups may come the next day). */
-  #pickupDays: string[];
+  /** Days not yet closed for unit economics (whose pickups may come the next day). */
   #economicsDays: string[];
   #dayEnds = new Map<string, number>();
 
@@ -86,7 +85,6 @@ export class ReportScan {
     this.#from = from;
     this.#to = to;
     this.#madeOnSite = new Set(catalogue.map((p) => p.sku));
-    this.#figures = new Figures(clock.timeZone);
     this.#economics = new RunEconomics(catalogue);
     const last = clock.of(to).day;
     for (let day = clock.of(from).day; day <= last; day = nextDay(day)) {
@@ -94,8 +92,7 @@ export class ReportScan {
       this.days.push(cells);
       this.#byDay.set(day, cells);
     }
-    this.#pickupDays = this.days.map((d) => d.day);
-    this.#economicsDays = [...this.#pickupDays];
+    this.#economicsDays = this.days.map((d) => d.day);
   }
 
   /** The cells of the hour `at` falls in, when it is inside the range. */
@@ -135,7 +132,6 @@ export class ReportScan {
   }
 
   #order(order: Order): void {
-    this.#figures.observeOrder(order);
     this.#economics.observeOrder(order);
     let seen = this.#orders.get(order.id);
     if (!seen) {
@@ -145,6 +141,7 @@ export class ReportScan {
         measured: waiting && order.updatedAt >= this.#from && order.updatedAt <= this.#to,
         ready: false,
         picked: false,
+        readyDay: undefined,
         lastAt: order.updatedAt,
         done: false,
       };
@@ -163,10 +160,18 @@ export class ReportScan {
     if (order.status === 'ready' && !seen.ready) {
       seen.ready = true;
       if (measured) this.fulfilment.toReadySeconds.push((order.updatedAt - seen.firstAt) / 1000);
+      // Same-day pickup, as the console counts it (server/insight/figures.ts): of the orders that turned ready on a
+      // day, those picked up the same day.
+      const day = this.#clock.of(order.updatedAt).day;
+      if (this.#byDay.has(day)) {
+        seen.readyDay = day;
+        this.pickup.ready++;
+      }
     }
     if (order.status === 'picked_up' && !seen.picked) {
       seen.picked = true;
       if (measured) this.fulfilment.toPickupSeconds.push((order.updatedAt - seen.firstAt) / 1000);
+      if (seen.readyDay !== undefined && this.#clock.of(order.updatedAt).day === seen.readyDay) this.pickup.picked++;
     }
   }
 
@@ -235,9 +240,8 @@ export class ReportScan {
     }
   }
 
-  /** Closes the days that are over by `at` for pickup, and a day after for economics (their pickups are in by then). */
+  /** Closes the days that are over by `at` a day after, for economics (their pickups are in by then). */
   #closeDays(at: number): void {
-    while (this.#pickupDays.length > 0 && this.#dayEnd(this.#pickupDays[0]!) < at) this.#closePickup(this.#pickupDays.shift()!);
     while (this.#economicsDays.length > 0 && this.#dayEnd(this.#economicsDays[0]!) + DAY_MS < at) {
       this.#closeEconomics(this.#economicsDays.shift()!);
       this.#forget(at);
@@ -262,12 +266,6 @@ export class ReportScan {
     return end;
   }
 
-  #closePickup(day: string): void {
-    const { pickup } = this.#figures.compute(this.#dayEnd(day), []);
-    this.pickup.ready += pickup.readyToday;
-    this.pickup.picked += pickup.pickedUpToday;
-  }
-
   #closeEconomics(day: string): void {
     const done = this.#economics.doneBetween(Math.max(this.#from, this.#clock.dayStart(day)), Math.min(this.#to, this.#dayEnd(day)));
     this.runs.push(...done.runs);
@@ -278,7 +276,6 @@ export class ReportScan {
   /** After the last page: closes every day still open and counts what is still live up to `now`. */
   finish(now: number): void {
     if (this.#live.size > 0) this.#addLive(this.#liveSince, now);
-    for (const day of this.#pickupDays.splice(0)) this.#closePickup(day);
     for (const day of this.#economicsDays.splice(0)) this.#closeEconomics(day);
   }
 }
