@@ -3,9 +3,6 @@ import { startHub } from './hub.js';
 import { createLogger } from './log.js';
 import { pageAddresses } from './addresses.js';
 import { credentialsNotice } from './credentials/notice.js';
-import { capHeapGrowth } from './heap-growth.js';
-
-capHeapGrowth();
 
 let config: Config;
 try {

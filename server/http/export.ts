@@ -6,6 +6,7 @@ import { invalidInput } from '../../shared/validation.js';
 import { sendError } from './error-status.js';
 import type { EventLog } from '../state/event-log.js';
 import { streamExport } from '../events/export.js';
+import { withHeapGrowthCapped } from '../heap-growth.js';
 import { dayEndOf, dayStartOf, type TimeZone } from '../../shared/store-time.js';
 
 /** A date alone means that whole day in the store's zone (`timeZone`); a number is milliseconds since the epoch. */
@@ -38,7 +39,7 @@ export function exportRouter(events: EventLog, auth: RequestHandler, timeZone?: 
     const range = exportRange(req.query, timeZone, EventExportQuery);
     if ('error' in range) return sendError(res, range.error);
     try {
-      await streamExport(events, res, range.format, range.from, range.to);
+      await withHeapGrowthCapped(() => streamExport(events, res, range.format, range.from, range.to));
     } catch (err) {
       // Headers are out once streaming began: end the body so the client sees a truncated file, not a hang.
       if (res.headersSent) res.destroy(err as Error);

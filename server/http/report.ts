@@ -6,6 +6,7 @@ import { MAX_REPORT_DAYS, ReportQuery } from '../../shared/schemas/report.js';
 import { invalidInput } from '../../shared/validation.js';
 import { dayEndOf, dayStartOf } from '../../shared/store-time.js';
 import { computeReport } from '../report/report.js';
+import { withHeapGrowthCapped } from '../heap-growth.js';
 import { reportCsv } from '../report/report-csv.js';
 import type { EventLog } from '../state/event-log.js';
 import { sendError } from './error-status.js';
@@ -65,7 +66,7 @@ export function reportRouter(deps: ReportDeps, auth: RequestHandler): Router {
       return sendError(res, apiError('rate_limited', { retryAfterSeconds: 1 }, 'reports are being computed; retry shortly'), { retryAfterSeconds: 1 });
     running++;
     try {
-      const report = await computeReport({ ...deps, ...range });
+      const report = await withHeapGrowthCapped(() => computeReport({ ...deps, ...range }));
       res.set('Cache-Control', 'no-store');
       if (range.format === 'json') return void res.json(report);
       res.type('text/csv').set('Content-Disposition', 'attachment; filename="batchboard-report.csv"').send(reportCsv(report));
