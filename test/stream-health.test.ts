@@ -114,6 +114,26 @@ describe("the stream going live and off, in the event log (the pilot report's wi
     for await (const page of events.pages(0, Number.MAX_SAFE_INTEGER)) for (const e of page) if (e.type === 'stream') logged.push(e.stream.live);
     expect(logged).toEqual([true, false, true, false]);
   });
+
+  it('never leaves the stream live in the log through a restart: off at shutdown, and what OBS says at the next start', async () => {
+    const events = new FileEventLog(tempDir(), pino({ level: 'silent' }), 30);
+    const quiet = pino({ level: 'silent' });
+    const first = setup();
+    logStreamLive(first.health, events, quiet, () => 2_000_000_000_000);
+    first.stream('STARTED');
+    first.health.close(); // the hub shuts down while the stream is live
+    first.obs.emit('disconnected');
+    const second = setup(); // the next hub: OBS stopped streaming meanwhile
+    logStreamLive(second.health, events, quiet, () => 2_000_000_001_000);
+    second.health.connectedWith({ outputActive: false }, { outputActive: false });
+    second.health.connectedWith({ outputActive: false }, { outputActive: false }); // a reconnect, nothing new
+    const third = setup(); // a hub after a crash, with OBS still live
+    logStreamLive(third.health, events, quiet, () => 2_000_000_002_000);
+    third.health.connectedWith({ outputActive: true }, { outputActive: false });
+    const logged: boolean[] = [];
+    for await (const page of events.pages(0, Number.MAX_SAFE_INTEGER)) for (const e of page) if (e.type === 'stream') logged.push(e.stream.live);
+    expect(logged).toEqual([true, false, false, true]);
+  });
 });
 
 describe('when a loss alerts (OutputDrops)', () => {

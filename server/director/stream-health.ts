@@ -56,6 +56,8 @@ export class StreamHealth {
   /** The hub is shutting down: its own goodbye to OBS loses nothing. */
   #closed = false;
   #liveListeners: ((live: boolean) => void)[] = [];
+  /** Whether the listeners have heard the stream's state since this hub started: its first read is told even unchanged. */
+  #liveTold = false;
 
   constructor(obs: ObsController, now: () => number = Date.now) {
     this.#obs = obs;
@@ -79,9 +81,12 @@ export class StreamHealth {
     this.#liveListeners.push(listener);
   }
 
-  #tellLive(wasLive: boolean): void {
+  /** Tells a change; `first` also tells the first read after start unchanged (a stream that stopped while no hub ran). */
+  #tellLive(wasLive: boolean, first = false): void {
     const live = this.#out.stream.on;
-    if (live !== wasLive) for (const listener of this.#liveListeners) listener(live);
+    if (live === wasLive && !(first && !this.#liveTold)) return;
+    this.#liveTold = true;
+    for (const listener of this.#liveListeners) listener(live);
   }
 
   /** The director's read of both outputs right after (re)connecting: from then on their state is known. */
@@ -94,12 +99,17 @@ export class StreamHealth {
       Object.assign(o, { on: active, stopping: false, lostAt: active ? null : o.lostAt, withObs: active ? false : o.withObs });
     }
     this.#sample = undefined;
-    this.#tellLive(wasLive);
+    this.#tellLive(wasLive, true);
   }
 
-  /** Before the director lets go of OBS on shutdown: that disconnect is no loss to alert on. */
+  /**
+   * Before the director lets go of OBS on shutdown: that disconnect is no loss to alert on. A stream still live is
+   * told as off: this hub stops knowing, and a hub started later says again what OBS says then (the event log must
+   * not hold a stream live through the hours no hub watched).
+   */
   close(): void {
     this.#closed = true;
+    if (this.#out.stream.on) for (const listener of this.#liveListeners) listener(false);
   }
 
   /** Since when `output` is lost (it was on and went without anyone stopping it); null if it is not. */
