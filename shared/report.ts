@@ -75,7 +75,7 @@ export interface DemandForecast {
 export interface PilotReport {
   range: { from: number; to: number; timeZone: string; days: string[] };
   pilot: { name: string } | null;
-  /** `config`: `pilot.productionWindows`; `machines`: while a machine was `running` (the stream's state is not in the log). */
+  /** `config`: `pilot.productionWindows`; `machines-or-stream`: while a machine was `running` or the stream live. */
   windows: { source: 'config' | 'machines-or-stream'; hours: number };
   conversion: { walkIns: number; orders: number; rate: number | null; byDay: ReportDay[]; byHour: ReportHour[] };
   walkIns: { openHours: number; perOpenHour: number | null; windowUplift: ReportEstimate };

@@ -25,12 +25,16 @@ export function structureOf<T extends AnySchema>(schema: T): T {
   const known = stripped.get(schema);
   if (known) return known as T;
   const def = schema._zod.def as unknown as Record<string, unknown>;
-  const next: Record<string, unknown> = { ...def, checks: [] };
-  for (const key of Object.keys(def)) {
+  // Copied as descriptors: a getter stays a getter (a default's value is made afresh at each parse, never shared).
+  const descriptors = Object.getOwnPropertyDescriptors(def);
+  const next = Object.defineProperties({}, descriptors) as Record<string, unknown>;
+  next.checks = [];
+  for (const [key, d] of Object.entries(descriptors)) {
     if (key === 'shape') {
+      // An object's shape is a getter too (zod builds it lazily): read once, its schemas stripped.
       const shape = def.shape as Record<string, unknown>;
-      next.shape = Object.fromEntries(Object.keys(shape).map((k) => [k, strip(shape[k])]));
-    } else if (key !== 'checks' && key !== 'getter') next[key] = strip(def[key]);
+      Object.defineProperty(next, 'shape', { value: Object.fromEntries(Object.keys(shape).map((k) => [k, strip(shape[k])])), enumerable: true });
+    } else if (key !== 'checks' && 'value' in d) next[key] = strip(d.value);
   }
   const copy = schema.clone(next as unknown as T['_zod']['def']);
   stripped.set(schema, copy);

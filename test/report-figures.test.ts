@@ -5,6 +5,7 @@ import { bootstrap } from '../server/report/bootstrap.js';
 import { DayCells } from '../server/report/day-cells.js';
 import { stratifiedLift, type HourMeasure } from '../server/report/lift.js';
 import { computeReport } from '../server/report/report.js';
+import { MAX_POSTS } from '../server/report/report-scan.js';
 import { windowTest } from '../server/report/windows.js';
 import { LogBuilder } from './helpers/report-log.js';
 import { tempDir } from './helpers/hub.js';
@@ -207,7 +208,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
 
   it('counts live production once however many are live: two machines and the stream, a union, not a sum', async () => {
     const log = new LogBuilder();
-    for (const hhmm of ['09:10', '10:10', '14:10', '16:10', '17:10']) log.footfall(at(hhmm), 1); // open hours
+    for (const hhmm of ['09:10', '10:10', '12:10', '14:10', '16:10', '17:10']) log.footfall(at(hhmm), 1); // open hours
     // Hour 10: the oven 10:00–10:20 and the printer 10:05–10:25 overlap: 25 minutes live (their sum, 40, would make a window).
     log.machine(at('10:00'), 'running', 'oven-1').machine(at('10:05'), 'running', 'printer-1');
     log.machine(at('10:20'), 'idle', 'oven-1').machine(at('10:25'), 'idle', 'printer-1');
@@ -216,6 +217,15 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     log.machine(at('14:30'), 'running', 'oven-1');
     log.events.push({ type: 'stream', at: at('14:40'), stream: { live: false } });
     log.machine(at('14:50'), 'idle', 'oven-1');
+    // Hour 12: the stream live 12:00–12:20; a machine's backlog (running 12:05, idle 12:15) logged late, at 12:25:
+    // still 20 minutes live, not 30 (that instant is not counted twice).
+    log.events.push({ type: 'stream', at: at('12:00'), stream: { live: true } }, { type: 'stream', at: at('12:20'), stream: { live: false } });
+    for (const [state, hhmm] of [
+      ['running', '12:05'],
+      ['idle', '12:15'],
+    ] as const) {
+      log.events.push({ type: 'machine', seq: 0, at: at('12:25'), machine: { id: 'printer-1', kind: 'printer', state, updatedAt: at(hhmm) } });
+    }
     // From 16:45 the stream stays live to the end of the range (now): hour 16 has 15 minutes, hour 17 all 60.
     log.events.push({ type: 'stream', at: at('16:45'), stream: { live: true } });
     const r = await computeReport({
@@ -264,7 +274,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
   it('places a post by when it was published, as an earlier report said it; one that never says so is a clip in no hour', async () => {
     const log = new LogBuilder();
     for (const hhmm of ['10:00', '11:00', '12:00', '13:00', '14:00', '15:00']) log.footfall(at(hhmm), 5);
-    // q1 published 10:05 from h1; its 12:00 report gives only counts. q2 never says when: first reported 11:10, again 13:10.
+    // q1 published 10:05 from h1; its 12:00 report gives only counts. q2 never says when (reported 11:10, again 13:10): not counted.
     log.social(at('10:30'), { post: 'q1', highlight: 'h1', publishedAt: at('10:05'), views: 10 }).social(at('12:00'), { post: 'q1', views: 40 });
     log.social(at('11:10'), { post: 'q2', views: 5 }).social(at('13:10'), { post: 'q2', views: 20 });
     const r = await computeReport({
@@ -278,7 +288,22 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     });
     // Only the hour after q1's publishing (11) follows a clip: not 13 (q1's later report), nor 12 or 14 (q2's reports).
     expect(r.conversion.byHour.filter((h) => h.clipBefore).map((h) => h.hour)).toEqual([11]);
-    expect(r.social).toMatchObject({ clips: 2, reach: { views: 60 }, fromHighlights: { clips: 1, reach: { views: 40, likes: 0, shares: 0, linkClicks: 0 } } });
+    expect(r.social).toMatchObject({ clips: 1, reach: { views: 40 }, fromHighlights: { clips: 1, reach: { views: 40, likes: 0, shares: 0, linkClicks: 0 } } });
+  });
+
+  it('holds at most MAX_POSTS posts in a pass: a tool inventing post ids cannot make a report hold without bound', async () => {
+    const log = new LogBuilder();
+    for (let i = 0; i <= MAX_POSTS; i++) log.social(at('12:00') + i, { post: `p${i}`, publishedAt: at('11:00'), views: 1 });
+    const r = await computeReport({
+      events: await log.writeTo(tempDir()),
+      from: at('00:00'),
+      to: at('23:59'),
+      timeZone: 'UTC',
+      catalogue: CATALOGUE,
+      pilot: PILOT,
+      compare: false,
+    });
+    expect(r.social).toMatchObject({ clips: MAX_POSTS, reach: { views: MAX_POSTS } });
   });
 
   it('places a configured production window by the store clock, at least half an hour of an hour', () => {

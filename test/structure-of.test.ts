@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { LoggedEvent } from '../shared/schemas/event-log.js';
 import { structureOf } from '../shared/structure-of.js';
 import { parseLoggedLine } from '../server/state/event-log.js';
@@ -33,6 +34,15 @@ describe('structureOf: what the event log checks when it reads a line back', () 
     expect(parseLoggedLine(JSON.stringify(line({ number: 'a\u0007b' })))?.type).toBe('order');
     expect(parseLoggedLine('{"type":"order","seq":1,')).toBeUndefined();
     expect(parseLoggedLine(JSON.stringify(line({ status: 'baked' })))).toBeUndefined();
+  });
+
+  it('makes a default afresh at each parse, as the schema it was made from does', () => {
+    const Listed = structureOf(z.object({ tags: z.array(z.string().min(2)).default([]) }));
+    const a = Listed.parse({});
+    const b = Listed.parse({});
+    expect(a.tags).toEqual([]);
+    expect(a.tags).not.toBe(b.tags);
+    expect(Listed.parse({ tags: ['x'] }).tags).toEqual(['x']); // the length rule is gone
   });
 
   it('leaves the schema it was given as it was', () => {

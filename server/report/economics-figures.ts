@@ -47,7 +47,9 @@ function reachOf(posts: readonly PostSeen[]): Reach {
  * the floor's production.
  */
 export function socialReach(scan: ReportScan, inRange: (at: number) => boolean): Omit<PilotReport['social'], 'afterClipLift'> {
-  const posts = [...scan.posts.values()].filter((p) => inRange(p.publishedAt ?? p.firstAt));
+  // A post none of whose reports says when it was published is not counted: the report reads only a day before its
+  // range, so a post re-read daily would be "first reported" in every range, counted again each time.
+  const posts = [...scan.posts.values()].filter((p) => p.publishedAt !== undefined && inRange(p.publishedAt));
   const reach = reachOf(posts);
   const fromHighlights = posts.filter((p) => p.highlight !== undefined);
   const per = (n: number) => (posts.length > 0 ? n / posts.length : null);

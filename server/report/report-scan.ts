@@ -45,12 +45,15 @@ interface Counted {
 
 /**
  * A post as its reports told it: the latest report's counts, with when it was published and the highlight it was cut
- * from kept once any report said them (a tool that sends only counts later must not unplace the post), and when it
- * was first reported.
+ * from kept once any report said them (a tool that sends only counts later must not unplace the post).
  */
-export interface PostSeen extends SocialEntry {
-  firstAt: number;
-}
+export type PostSeen = SocialEntry;
+
+/**
+ * Posts one pass keeps: a store publishes a few a day, so this is years of them; past it a new post is not counted
+ * (a tool inventing post ids must not make the report hold without bound what POST /api/social took).
+ */
+export const MAX_POSTS = 20_000;
 
 /** What one streaming pass over the log keeps: per-hour cells per day, and the few per-record maps a figure needs. */
 export class ReportScan {
@@ -74,6 +77,8 @@ export class ReportScan {
   /** What is live now (machines running, the stream), and since when any of it has been. */
   #live = new Set<string>();
   #liveSince = 0;
+  /** Live time is counted up to here: a stretch reported late (a machine's backlog) never counts an instant twice. */
+  #liveCountedTo = 0;
   #skus = new SkuNames();
   #economics: RunEconomics;
   /** Days not yet closed for unit economics (whose pickups may come the next day). */
@@ -192,12 +197,12 @@ export class ReportScan {
   /** The latest report (by when its counts were read) supersedes, but for what only an earlier one said. */
   #social(report: SocialEntry): void {
     const seen = this.posts.get(report.post);
+    if (!seen && this.posts.size >= MAX_POSTS) return;
     const [latest, other] = !seen || seen.at <= report.at ? [report, seen] : [seen, report];
     this.posts.set(report.post, {
       ...latest,
       publishedAt: latest.publishedAt ?? other?.publishedAt,
       highlight: latest.highlight ?? other?.highlight,
-      firstAt: Math.min(seen?.firstAt ?? report.at, report.at),
     });
   }
 
@@ -230,8 +235,9 @@ export class ReportScan {
 
   /** Spreads a live stretch over the store hours it covers, a quarter hour at a time. */
   #addLive(start: number, end: number): void {
-    let t = Math.max(start, this.#from);
+    let t = Math.max(start, this.#from, this.#liveCountedTo);
     const stop = Math.min(end, this.#to + 1);
+    this.#liveCountedTo = Math.max(this.#liveCountedTo, stop);
     while (t < stop) {
       const next = Math.min(stop, (Math.floor(t / SLOT_MS) + 1) * SLOT_MS);
       const c = this.#cell(t);
@@ -251,11 +257,9 @@ export class ReportScan {
   /** Lets go of what no later record is expected to change (once a day, as a day closes). */
   #forget(at: number): void {
     for (const [id, o] of this.#orders) if (o.lastAt < at - (o.done ? FORGET_DONE_MS : FORGET_OPEN_MS)) this.#orders.delete(id);
-    for (const [key, c] of this.#sales) {
-      if (c.seenAt >= at - FORGET_SALE_MS) continue;
-      this.#sales.delete(key);
-      this.#saleVersions.delete(key);
-    }
+    for (const [key, c] of this.#sales) if (c.seenAt < at - FORGET_SALE_MS) this.#sales.delete(key);
+    // With the sale itself (or when it fell outside the range and was never held).
+    for (const key of this.#saleVersions.keys()) if (!this.#sales.has(key)) this.#saleVersions.delete(key);
     for (const [key, c] of this.#made) if (c.seenAt < at - FORGET_SALE_MS) this.#made.delete(key);
   }
 
