@@ -28,6 +28,21 @@ const CATALOGUE: Product[] = [
 ];
 const PILOT: PilotConfig = { name: 'Test', from: DAY, to: DAY, baseline: { from: '2026-10-26', to: '2026-11-01' }, floorAreaM2: 20 };
 
+/** The report of `log` written to an embedded log, over DAY (UTC) unless told otherwise, without comparison. */
+async function reportOf(log: LogBuilder, range: { from?: number; to?: number; now?: number } = {}) {
+  const { from = at('00:00'), to = at('23:59'), now } = range;
+  return computeReport({
+    events: await log.writeTo(tempDir()),
+    from,
+    to,
+    timeZone: 'UTC',
+    catalogue: CATALOGUE,
+    pilot: PILOT,
+    compare: false,
+    ...(now ? { now } : {}),
+  });
+}
+
 /** One Monday, in UTC, small enough to work out every figure by hand (the numbers in the comments). */
 function smallDay(): LogBuilder {
   const log = new LogBuilder();
@@ -144,15 +159,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
 
   it('counts an order first seen ready, but does not time its fulfilment from a start it never saw', async () => {
     const log = new LogBuilder().footfall(at('10:00'), 2).order('o9', at('10:10'), 'ready').order('o9', at('10:20'), 'picked_up');
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log);
     expect(r.conversion).toMatchObject({ orders: 1, walkIns: 2, rate: 0.5 });
     expect(r.economics.toReadySeconds.count).toBe(0);
     expect(r.economics.toPickupSeconds.count).toBe(0);
@@ -172,15 +179,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     log.sale(at('12:00', day(9)), { id: 's2', placedAt: at('12:00', day(0)), items: mug(3), cancelled: true });
     // Something every day, so the days close as they would in a store.
     for (let n = 0; n <= 10; n++) log.footfall(at('09:00', day(n)), 1);
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00', day(0)),
-      to: at('23:59', day(10)),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log, { from: at('00:00', day(0)), to: at('23:59', day(10)) });
     expect(r.conversion.orders).toBe(2);
     expect(r.conversion.byDay.filter((d) => d.orders > 0).map((d) => d.day)).toEqual([day(0), day(4)]);
     expect(r.adjacent.units).toBe(3);
@@ -190,15 +189,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     const log = new LogBuilder();
     // 40 SKUs on one day and 40 others the next: 80 in the range, 50 named.
     for (let i = 0; i < 80; i++) log.order(`o${i}`, at('10:00', i < 40 ? DAY : '2026-11-03'), 'queued', [{ sku: `sku-${i}`, qty: 1 }]);
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59', '2026-11-03'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log, { to: at('23:59', '2026-11-03') });
     const skus = Object.keys(r.demand.forecast.bySku);
     expect(skus).toHaveLength(51);
     expect(skus).toContain('(other)');
@@ -228,16 +219,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     }
     // From 16:45 the stream stays live to the end of the range (now): hour 16 has 15 minutes, hour 17 all 60.
     log.events.push({ type: 'stream', at: at('16:45'), stream: { live: true } });
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-      now: at('18:00'),
-    });
+    const r = await reportOf(log, { now: at('18:00') });
     expect(r.windows).toEqual({ source: 'machines-or-stream', hours: 2 });
     expect(r.conversion.byHour.filter((h) => h.window).map((h) => h.hour)).toEqual([14, 17]);
   });
@@ -259,15 +241,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     log.sale(at('10:51'), { id: 's4', placedAt: at('10:50'), items: mugs(9) }).sale(at('10:52'), { id: 's4', placedAt: at('10:50'), items: mugs(3) });
     log.sale(at('10:53'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(8) });
     log.sale(at('10:54'), { id: 's5', placedAt: at('10:50'), updatedAt: at('10:50'), items: mugs(6) });
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log);
     expect(r.adjacent.units).toBe(0 + 1 + 2 + 3 + 6);
   });
 
@@ -277,15 +251,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
     // q1 published 10:05 from h1; its 12:00 report gives only counts. q2 never says when (reported 11:10, again 13:10): not counted.
     log.social(at('10:30'), { post: 'q1', highlight: 'h1', publishedAt: at('10:05'), views: 10 }).social(at('12:00'), { post: 'q1', views: 40 });
     log.social(at('11:10'), { post: 'q2', views: 5 }).social(at('13:10'), { post: 'q2', views: 20 });
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log);
     // Only the hour after q1's publishing (11) follows a clip: not 13 (q1's later report), nor 12 or 14 (q2's reports).
     expect(r.conversion.byHour.filter((h) => h.clipBefore).map((h) => h.hour)).toEqual([11]);
     expect(r.social).toMatchObject({ clips: 1, reach: { views: 40 }, fromHighlights: { clips: 1, reach: { views: 40, likes: 0, shares: 0, linkClicks: 0 } } });
@@ -294,15 +260,7 @@ describe('the pilot report, each figure on a small day worked out by hand', () =
   it('holds at most MAX_POSTS posts in a pass: a tool inventing post ids cannot make a report hold without bound', async () => {
     const log = new LogBuilder();
     for (let i = 0; i <= MAX_POSTS; i++) log.social(at('12:00') + i, { post: `p${i}`, publishedAt: at('11:00'), views: 1 });
-    const r = await computeReport({
-      events: await log.writeTo(tempDir()),
-      from: at('00:00'),
-      to: at('23:59'),
-      timeZone: 'UTC',
-      catalogue: CATALOGUE,
-      pilot: PILOT,
-      compare: false,
-    });
+    const r = await reportOf(log);
     expect(r.social).toMatchObject({ clips: MAX_POSTS, reach: { views: MAX_POSTS } });
   });
 
