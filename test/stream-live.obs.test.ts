@@ -60,6 +60,9 @@ describe('the stream going live and off, with a real OBS Studio streaming to a r
     client = await obs.client();
     hub = await startTestHub({ OBS_URL: obs.url, OBS_PASSWORD: obs.password, CONFIG: config(hook.url) });
     await eventually(async () => expect(await director(hub)).toMatchObject({ obs: 'connected', streaming: false }), 15_000);
+    // The hub's first read of OBS is logged even unchanged (a stream that stopped while no hub ran must not stay live
+    // in the log): waited for here, so each test's range starts after it.
+    await eventually(async () => expect(await streamLog(hub, 0)).toEqual([false]), 15_000);
   }, 90_000);
   afterAll(async () => {
     await client?.call('StopStream').catch(() => undefined);
