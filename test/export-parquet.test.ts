@@ -362,7 +362,10 @@ describe('the Parquet export, on Redis', () => {
     // One row group (10,000 rows or 4 MB of detail) at a time: the ~75 MB of records never sit in the 64 MB old space at
     // once (a hub that held them dies), what it uses is bounded by the row group, and a second export adds nothing.
     // Measured 47–56 MB (BENCHMARKS.md): the bound leaves room for a busy machine, far under what 75 MB of records held would cost.
+    // The second export's peak over the first: 0, 2 and 8.3 MB on three fresh-clone runs (2026-12-04; an export now
+    // runs with the heap's growth capped, server/heap-growth.ts, so full collections and the pages they free come at
+    // other moments); records kept from the first would add tens of MB.
     expect(growthMb).toBeLessThan(80);
-    expect(againMb).toBeLessThan(8);
+    expect(againMb).toBeLessThan(16);
   }, 180_000);
 });
