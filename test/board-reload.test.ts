@@ -34,6 +34,7 @@ class SlowLoadStore implements BoardStore {
   expireOrder = () => this.none();
   order = () => Promise.resolve(undefined);
   epoch = () => Promise.resolve(this.board.epoch);
+  seq = () => Promise.resolve(this.board.seq);
   healthy = () => Promise.resolve(true);
   close = () => Promise.resolve();
 }
@@ -80,6 +81,48 @@ describe('the hub board when the store starts a new epoch', () => {
 
     expect(resets).toEqual([1]);
     expect(board.snapshot().orders.map((o) => o.id)).toEqual(['o-fresh']);
+    await board.close();
+  });
+});
+
+describe('the hub board when a change of the feed is lost', () => {
+  it('sees at its next looks that it stays behind the store, and reloads: the lost order is on the board', async () => {
+    const store = new SlowLoadStore();
+    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 20 });
+    await board.start();
+    const resets: number[] = [];
+    board.on('reset', (s) => resets.push(s.seq));
+    // The store took an order (seq 2) but its change never reached this hub: nothing later on the feed shows it.
+    const lost = order({ id: 'o-lost' });
+    store.board = { ...store.board, seq: 2, orders: [lost] };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reload within 5 s')), 5_000);
+      board.on('reset', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    expect(board.snapshot()).toMatchObject({ seq: 2, orders: [{ id: 'o-lost' }] });
+    expect(resets).toEqual([2]);
+    await board.close();
+  });
+
+  it('does not reload for a change still on its way (the store ahead at one look, the board caught up by the next)', async () => {
+    const store = new SlowLoadStore();
+    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 20 });
+    await board.start();
+    const resets: number[] = [];
+    board.on('reset', (s) => resets.push(s.seq));
+    for (let seq = 2; seq <= 6; seq++) {
+      const o = order({ id: `o-${seq}` });
+      store.board = { ...store.board, seq, orders: [...store.board.orders, o] };
+      // The change arrives a few ms after the store took it, well within one look.
+      await new Promise((r) => setTimeout(r, 5));
+      store.handlers.change({ type: 'order', seq, order: o, at: Date.now(), epoch: 'e1' });
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(board.snapshot().seq).toBe(6);
+    expect(resets).toEqual([]);
     await board.close();
   });
 });

@@ -54,6 +54,8 @@ export class Board {
   #snapStale = true;
   #epoch: string | undefined;
   #epochWatch: NodeJS.Timeout | undefined;
+  /** The store's seq at the last look (the epoch watch's), to tell a missed change from one in flight. */
+  #storeSeqSeen: number | undefined;
 
   constructor(store: BoardStore, log: Logger, metrics: Metrics, opts: BoardOptions) {
     this.#store = store;
@@ -247,13 +249,22 @@ export class Board {
     }
   }
 
-  /** Polls the epoch: a store emptied while no change flows would otherwise go unnoticed until the next write. */
+  /**
+   * Polls the epoch: a store emptied while no change flows would otherwise go unnoticed until the next write. And the
+   * seq: a board still behind what the store had at the last look has missed a change of the feed (one seen lost
+   * under load, 2026-12-04: the board held seq 0 while the store's log had seq 1), and nothing later would show it.
+   */
   async #checkEpoch(): Promise<void> {
     if (this.#reloading || this.#epoch === undefined) return;
-    const epoch = await this.#store.epoch().catch(() => undefined);
+    const [epoch, seq] = await Promise.all([this.#store.epoch().catch(() => undefined), this.#store.seq().catch(() => undefined)]);
+    if (this.#closed || this.#reloading) return;
+    const behind = this.#storeSeqSeen !== undefined && this.#mirror.seq < this.#storeSeqSeen;
+    const seen = this.#storeSeqSeen;
+    this.#storeSeqSeen = seq;
     // undefined: the store cannot say now (an outage reloads on reconnect); null: it holds no epoch, so no data.
-    if (epoch === undefined || epoch === this.#epoch || this.#closed) return;
-    void this.#reload(`store epoch is now ${epoch ?? 'gone'}, was ${this.#epoch}`);
+    if (epoch !== undefined && epoch !== this.#epoch) return void this.#reload(`store epoch is now ${epoch ?? 'gone'}, was ${this.#epoch}`);
+    // A change in flight takes milliseconds: only one the store had a whole look ago counts as missed.
+    if (behind) void this.#reload(`board behind its store: have seq ${this.#mirror.seq}, the store had ${seen}`);
   }
 
   /** Reloads the board until it succeeds; the old board stays on screens meanwhile. */

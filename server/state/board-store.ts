@@ -48,6 +48,8 @@ export interface BoardStore {
   load(): Promise<StoredSnapshot>;
   /** The store's epoch now (null: the store lost its data and no write or load has made a new one yet). */
   epoch(): Promise<string | null>;
+  /** The seq of the store's last change (0 before any): a board that stays behind it missed one. */
+  seq(): Promise<number>;
   /**
    * With `expected`, the write is applied only while the stored order is in that status, checked in the same
    * atomic step as the write (a staff tap made from what the console showed): else `moved`, with its status.

@@ -252,6 +252,10 @@ export class EmbeddedStore implements BoardStore {
     return Promise.resolve(this.#epoch);
   }
 
+  seq(): Promise<number> {
+    return Promise.resolve(this.#seq);
+  }
+
   order(id: string): Promise<Order | undefined> {
     return Promise.resolve(this.#orders.get(id) ?? this.#tombstones.get(id));
   }

@@ -166,6 +166,10 @@ export class RedisStore implements BoardStore {
     return this.#guard(() => this.#cmd.get(KEY.epoch));
   }
 
+  async seq(): Promise<number> {
+    return Number((await this.#guard(() => this.#cmd.get(KEY.seq))) ?? 0);
+  }
+
   async order(id: string): Promise<Order | undefined> {
     const raw = await this.#guard(async () => (await this.#cmd.hget(KEY.orders, id)) ?? (await this.#cmd.get(KEY.tombstone(id))));
     return raw === null ? undefined : parseEach([raw], Order, this.#log)[0];
