@@ -302,8 +302,9 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
         await kiosk.getByRole('button', { name: 'Vegan' }).click();
         await kiosk.getByRole('button', { name: /^Order 1 × Cardamom bun \(Vegan\)$/ }).click();
         const number = (await kiosk.getByTestId('order-number').textContent())!.trim();
-        // The hub's board follows its store's change feed: a moment after the place step answered, not in the same tick
-        // (on a fresh-clone run with every test file at once, once more than 5 s: 2026-12-04).
+        // The hub's board follows its store's change feed: a moment after the place step answered, not in the same tick.
+        // Under load a change was once lost on the way (the board stayed at seq 0): the board now sees that at its next
+        // looks at the store (about 2 s) and reloads, so this waits long enough for that too.
         await eventually(async () => expect((await board(second)).orders.some((o) => o.number === number)).toBe(true), 15_000);
       } finally {
         await second.close();
