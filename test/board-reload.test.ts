@@ -107,6 +107,24 @@ describe('the hub board when a change of the feed is lost', () => {
     await board.close();
   });
 
+  it('does not reload a board that is behind but moving (a hub slow under load, its feed a look late)', async () => {
+    const store = new SlowLoadStore();
+    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 100 });
+    await board.start();
+    const resets: number[] = [];
+    board.on('reset', (s) => resets.push(s.seq));
+    // The store always a thousand changes ahead of the board, which takes one every few ms (dozens between two looks, so
+    // expired timers run in order of their due times even on a starved loop and each look sees it moved).
+    for (let seq = 2; seq <= 100; seq++) {
+      store.board = { ...store.board, seq: seq + 1_000 };
+      await new Promise((r) => setTimeout(r, 4));
+      store.handlers.change({ type: 'order', seq, order: order({ id: `o-${seq}` }), at: Date.now(), epoch: 'e1' });
+    }
+    expect(board.snapshot().seq).toBe(100);
+    expect(resets).toEqual([]);
+    await board.close();
+  });
+
   it('does not reload for a change still on its way (the store ahead at one look, the board caught up by the next)', async () => {
     const store = new SlowLoadStore();
     const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 20 });

@@ -56,6 +56,7 @@ export class Board {
   #epochWatch: NodeJS.Timeout | undefined;
   /** The store's seq at the last look (the epoch watch's), to tell a missed change from one in flight. */
   #storeSeqSeen: number | undefined;
+  #mirrorSeqSeen: number | undefined;
 
   constructor(store: BoardStore, log: Logger, metrics: Metrics, opts: BoardOptions) {
     this.#store = store;
@@ -258,9 +259,12 @@ export class Board {
     if (this.#reloading || this.#epoch === undefined) return;
     const [epoch, seq] = await Promise.all([this.#store.epoch().catch(() => undefined), this.#store.seq().catch(() => undefined)]);
     if (this.#closed || this.#reloading) return;
-    const behind = this.#storeSeqSeen !== undefined && this.#mirror.seq < this.#storeSeqSeen;
+    // Lost, not late: behind what the store had a look ago, and not one change further since. A hub slow under load
+    // (its feed a second behind) still moves, and must not reload a full board every second and make it worse.
+    const behind = this.#storeSeqSeen !== undefined && this.#mirror.seq < this.#storeSeqSeen && this.#mirror.seq === this.#mirrorSeqSeen;
     const seen = this.#storeSeqSeen;
     this.#storeSeqSeen = seq;
+    this.#mirrorSeqSeen = this.#mirror.seq;
     // undefined: the store cannot say now (an outage reloads on reconnect); null: it holds no epoch, so no data.
     if (epoch !== undefined && epoch !== this.#epoch) return void this.#reload(`store epoch is now ${epoch ?? 'gone'}, was ${this.#epoch}`);
     // A change in flight takes milliseconds: only one the store had a whole look ago counts as missed.
