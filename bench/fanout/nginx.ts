@@ -2,11 +2,11 @@
 // in front of the bench's hubs: only its ports are rewritten.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTool } from '../../test/setup/ensure-tool.js';
 import { stopChild } from '../../test/helpers/process.js';
+import { accepts } from '../../test/helpers/ports.js';
 
 const CONFIG = path.resolve(import.meta.dirname, '../../deploy/nginx-batchboard.conf');
 
@@ -14,17 +14,6 @@ export interface Nginx {
   readonly url: string;
   readonly child: ChildProcess;
   stop(): Promise<void>;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 export async function startNginx(port: number, hubPorts: number[]): Promise<Nginx> {

@@ -1,25 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.js';
+import { accepts, freePort } from './ports.js';
 import { exited, stopChild } from './process.js';
 
 /** Where Debian's libnginx-mod-rtmp puts the module (`dpkg -L libnginx-mod-rtmp`). */
 export const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
-
-/** Resolves true if something accepts TCP connections on 127.0.0.1:port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * A real RTMP server of the test's own (Debian's nginx with its RTMP module) on a free loopback port, for a real
