@@ -37,13 +37,14 @@ export async function computeReport(input: ReportInput): Promise<PilotReport> {
   for await (const page of input.events.pages(input.from - DAY_MS, Math.min(input.to + DAY_MS, now))) for (const e of page) scan.observe(e);
   scan.finish(Math.min(input.to, now));
   const inRange = (at: number) => at >= input.from && at <= input.to;
-  // Only a post that says when it was published has an hour after it; one that does not counts as a clip (by when it
-  // was first reported) but is in no hour: the time its counts were read is not when people saw it.
+  // Only a post that says when it was published is placed (and counted, economics-figures.ts): the time its counts
+  // were read is not when people saw it.
+  const byDay = new Map(scan.days.map((d) => [d.day, d]));
   for (const post of scan.posts.values()) {
     const at = post.publishedAt;
     if (at === undefined || !inRange(at)) continue;
     const h = clock.of(at);
-    const cells = scan.days.find((d) => d.day === h.day);
+    const cells = byDay.get(h.day);
     if (cells) cells.published[h.hour]! += 1;
   }
   const days = scan.days;
