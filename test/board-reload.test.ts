@@ -85,13 +85,19 @@ describe('the hub board when the store starts a new epoch', () => {
   });
 });
 
+/** A started board over the fake store that looks at the store every `epochCheckMs`, with the seqs of its reloads. */
+async function lookingBoard(epochCheckMs: number): Promise<{ store: SlowLoadStore; board: Board; resets: number[] }> {
+  const store = new SlowLoadStore();
+  const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs });
+  await board.start();
+  const resets: number[] = [];
+  board.on('reset', (s) => resets.push(s.seq));
+  return { store, board, resets };
+}
+
 describe('the hub board when a change of the feed is lost', () => {
   it('sees at its next looks that it stays behind the store, and reloads: the lost order is on the board', async () => {
-    const store = new SlowLoadStore();
-    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 20 });
-    await board.start();
-    const resets: number[] = [];
-    board.on('reset', (s) => resets.push(s.seq));
+    const { store, board, resets } = await lookingBoard(20);
     // The store took an order (seq 2) but its change never reached this hub: nothing later on the feed shows it.
     const lost = order({ id: 'o-lost' });
     store.board = { ...store.board, seq: 2, orders: [lost] };
@@ -108,11 +114,7 @@ describe('the hub board when a change of the feed is lost', () => {
   });
 
   it('does not reload a board that is behind but moving (a hub slow under load, its feed a look late)', async () => {
-    const store = new SlowLoadStore();
-    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 100 });
-    await board.start();
-    const resets: number[] = [];
-    board.on('reset', (s) => resets.push(s.seq));
+    const { store, board, resets } = await lookingBoard(100);
     // The store always a thousand changes ahead of the board, which takes one every few ms (dozens between two looks, so
     // expired timers run in order of their due times even on a starved loop and each look sees it moved).
     for (let seq = 2; seq <= 100; seq++) {
@@ -126,11 +128,7 @@ describe('the hub board when a change of the feed is lost', () => {
   });
 
   it('does not reload for a change still on its way (the store ahead at one look, the board caught up by the next)', async () => {
-    const store = new SlowLoadStore();
-    const board = new Board(store, pino({ level: 'silent' }), new Metrics(), { readyTimeoutMs: 60_000, sweepIntervalMs: 60_000, epochCheckMs: 20 });
-    await board.start();
-    const resets: number[] = [];
-    board.on('reset', (s) => resets.push(s.seq));
+    const { store, board, resets } = await lookingBoard(20);
     for (let seq = 2; seq <= 6; seq++) {
       const o = order({ id: `o-${seq}` });
       store.board = { ...store.board, seq, orders: [...store.board.orders, o] };
