@@ -112,10 +112,7 @@ export function openWeb(
         await listen(http, config.port, config.host);
         log.info({ port: (http.address() as AddressInfo).port }, 'http listening');
       },
-      close: async () => {
-        await new Promise<void>((resolve) => void io.close(() => resolve()));
-        http.closeAllConnections();
-      },
+      close: () => closeHttp(io, http),
     },
     namespaces: {
       name: 'namespaces',
@@ -125,6 +122,17 @@ export function openWeb(
       },
     },
   };
+}
+
+/**
+ * Every connection is cut at once, not after the close: Node goes on serving a keep-alive connection that was busy when
+ * its server closed (and never calls back while it is used), so a device would go on talking to this stopped hub, even
+ * after a new one took the port. What was in flight is cut; clients send it again to whichever hub listens next.
+ */
+async function closeHttp(io: { close(done: () => void): void }, http: HttpServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+  http.closeAllConnections();
+  await closed;
 }
 
 function listen(http: HttpServer, port: number, host: string): Promise<void> {

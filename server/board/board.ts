@@ -252,8 +252,8 @@ export class Board {
 
   /**
    * Polls the epoch: a store emptied while no change flows would otherwise go unnoticed until the next write. And the
-   * seq: a board still behind what the store had at the last look has missed a change of the feed (one seen lost
-   * under load, 2026-12-04: the board held seq 0 while the store's log had seq 1), and nothing later would show it.
+   * seq: a board still behind what the store had at the last look has missed a change of the feed (a pub/sub
+   * message dropped on the way, say), and with no change after it nothing else would show the gap.
    */
   async #checkEpoch(): Promise<void> {
     if (this.#reloading || this.#epoch === undefined) return;
