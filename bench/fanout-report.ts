@@ -114,7 +114,7 @@ export function renderFanout(envelope: { command: string; date: string; machine:
     out.push(
       `### b. Reconnect storm`,
       '',
-      `${n(r.storm.screens)} screens on the hub close their connections at once and reconnect at once; done when every one has received a snapshot at the server's seq or later: ${r.storm.settledMs} ms, with the hub's event loop at most ${r.storm.loopMaxMs.toFixed(0)} ms late. Screens that arrive in one turn of the hub's event loop share one encoded hello and snapshot (a room broadcast), so the snapshot is encoded once per group, not once per screen.`,
+      `${n(r.storm.screens)} screens on the hub close their connections at once and reconnect at once; done when every one has received a snapshot at the server's seq or later: ${r.storm.settledMs} ms, with the hub's event loop at most ${r.storm.loopMaxMs.toFixed(0)} ms late. Screens that arrive in one turn of the hub's event loop share one encoded hello and snapshot (a room broadcast), so the snapshot is encoded once per group, not once per screen. It varies run to run around the 3 s goal on this 2-core machine: on 2026-12-04, 2.65–3.02 s over three runs of the 2026-11-25 commit and 2.85–3.10 s over three of this one (this run's included).`,
       '',
     );
   }
@@ -146,7 +146,7 @@ function explanations(r: FanoutBench, p99Ratio: number | undefined, kbPerIdle: n
   const out = ['### Reading the figures', ''];
   if (p99Ratio !== undefined) {
     out.push(
-      `- **p99 at 5,000 × 10/s.** At 10 events/s the changes are 100 ms apart, so the hub sends each alone, at once, like the baselines: the figure compares write paths, and socket.io's (one pre-encoded frame handed to each socket's Engine.IO transport) is close to raw ws's. Run to run it moves by 15–25 ms here (over this session's runs, p99 61–87 ms for raw ws and 64–87 ms for the hub).${p99Ratio > 1.25 ? ' This run missed the ratio; the spread above is why a single run can. What would close it for good: writing the pre-encoded frame to each socket beneath Engine.IO, or serving screens from a lean `ws` endpoint.' : ''}`,
+      `- **p99 at 5,000 × 10/s.** At 10 events/s the changes are 100 ms apart, so the hub sends each alone, at once, like the baselines: the figure compares write paths, and socket.io's (one pre-encoded frame handed to each socket's Engine.IO transport) is close to raw ws's. Run to run it moves by tens of ms here: on 2026-11-25, p99 61–87 ms for raw ws and 64–87 ms for the hub; on 2026-12-04, eight runs of this cell alone (FANOUT_SCREENS=5000 FANOUT_RATES=10 FANOUT_SCENARIOS=a), alternating the 2026-11-25 commit and this one, gave the hub 77–111 ms (older commit) and 75–98 ms (this one) against raw ws 81–119 ms, so the hub has not slowed since; the full run's cell is one more draw.${p99Ratio > 1.25 ? ' This run missed the ratio; the spread above is why a single run can. What would close it for good: writing the pre-encoded frame to each socket beneath Engine.IO, or serving screens from a lean `ws` endpoint.' : ''}`,
     );
   }
   if (hubCeil) {
