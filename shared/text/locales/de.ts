@@ -336,6 +336,8 @@ export const de: Messages = {
   'report.social.title': 'Soziale Medien',
   'report.social.says':
     '{highlights, plural, one {# Highlight} other {# Highlights}} gespeichert und {clips, plural, one {# Clip} other {# Clips}} veröffentlicht, {views} Aufrufe pro Clip.',
+  'report.social.fromHighlights':
+    '{clips, plural, =0 {Keiner davon stammt aus den Highlights des Ladens.} one {# davon stammt aus den Highlights des Ladens, mit {views} Aufrufen.} other {# davon stammen aus den Highlights des Ladens, mit {views} Aufrufen.}}',
   'report.afterClip.sure': 'In der Stunde nach einem Clip war die Besucherzahl {change} ({interval}).',
   'report.afterClip.unsure':
     'In der Stunde nach einem Clip war die Besucherzahl {change}, aber die Daten können das nicht vom Zufall unterscheiden ({interval}).',

@@ -351,6 +351,8 @@ export const en = {
   'report.social.title': 'Social media',
   'report.social.says':
     '{highlights, plural, one {# highlight} other {# highlights}} saved and {clips, plural, one {# clip} other {# clips}} published, {views} views per clip.',
+  'report.social.fromHighlights':
+    '{clips, plural, =0 {None of them was cut from the store’s highlights.} one {# of them was cut from the store’s highlights, with {views} views.} other {# of them were cut from the store’s highlights, with {views} views.}}',
   'report.afterClip.sure': 'In the hour after a clip went out, walk-ins were {change} ({interval}).',
   'report.afterClip.unsure': 'In the hour after a clip went out, walk-ins were {change}, but the data cannot tell that from chance ({interval}).',
   'report.afterClip.none': 'There are not enough clips yet to tell whether they bring people in.',

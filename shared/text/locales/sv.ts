@@ -334,6 +334,8 @@ export const sv: Messages = {
   'report.social.title': 'Sociala medier',
   'report.social.says':
     '{highlights, plural, one {# höjdpunkt} other {# höjdpunkter}} sparade och {clips, plural, one {# klipp} other {# klipp}} publicerade, {views} visningar per klipp.',
+  'report.social.fromHighlights':
+    '{clips, plural, =0 {Inget av dem klipptes från butikens höjdpunkter.} one {# av dem klipptes från butikens höjdpunkter, med {views} visningar.} other {# av dem klipptes från butikens höjdpunkter, med {views} visningar.}}',
   'report.afterClip.sure': 'Timmen efter att ett klipp publicerats var antalet besökare {change} ({interval}).',
   'report.afterClip.unsure':
     'Timmen efter att ett klipp publicerats var antalet besökare {change}, men siffrorna kan inte skilja det från slumpen ({interval}).',
