@@ -284,6 +284,42 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     await own.close();
   });
 
+  it('goes back to its start screen while an order cannot get through, and never places it later', async () => {
+    // A hub of its own with a short idle time-out: this waits the real one out, because the retries that kept
+    // restarting it are real requests, and a moved clock would not wait for them.
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(config, JSON.stringify({ kiosk: { idleSeconds: 5 } }));
+    const own = await startTestHub({ CONFIG: config });
+    const kiosk = await context.newPage();
+    let tries = 0;
+    try {
+      // The order's requests fail on the way (a hub restarting, a network cut); the socket stays up.
+      await kiosk.route('**/api/kiosk/orders', (route) => {
+        tries++;
+        return route.abort('connectionreset');
+      });
+      await kiosk.goto(storeUrl(own.url, '/kiosk'));
+      await kiosk.locator('main.kiosk[data-connected="true"]').waitFor();
+      await kiosk.locator('button.product[data-sku="cinnamon-knot"]').click();
+      await kiosk.getByRole('button', { name: 'Orange zest' }).click();
+      await kiosk.getByRole('button', { name: /^Order 1 × Cinnamon knot \(Orange zest\)$/ }).click();
+      // Retries come 0.5, 1, 2 and 4 s apart: each restarted the 5 s idle time-out, so it never came.
+      await kiosk.getByRole('heading', { name: 'What would you like?' }).waitFor({ timeout: 15_000 });
+      expect(tries).toBeGreaterThanOrEqual(2);
+      // The way is clear again, and the abandoned attempt must not be sent: a retry waits at most 4 s.
+      await kiosk.unroute('**/api/kiosk/orders');
+      const sent = new Promise<boolean>((resolve) => {
+        kiosk.on('request', (r) => r.url().includes('/api/kiosk/orders') && resolve(true));
+        setTimeout(() => resolve(false), 5_000).unref();
+      });
+      expect(await sent).toBe(false);
+      expect([...own.board.orders()]).toHaveLength(0);
+    } finally {
+      await kiosk.close();
+      await own.close();
+    }
+  }, 60_000);
+
   it('says ordering is paused while the hub is away, and takes orders again when it is back', async () => {
     const dataDir = tempDir();
     const first = await startTestHub({ DATA_DIR: dataDir });

@@ -82,8 +82,11 @@ export class KioskSession {
         this.placing = { phase: 'refused', error: answer.error };
         return;
       }
-      this.placing = { phase: 'sending', retrying: true };
+      // Set once, not per try: the page's idle time-out starts again on every change of `placing`, and a kiosk left
+      // retrying must still go back to its start screen rather than place the order for whoever stands there later.
+      if (!(this.placing.phase === 'sending' && this.placing.retrying)) this.placing = { phase: 'sending', retrying: true };
       await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(i, RETRY_MS.length - 1)]));
+      if (attempt !== this.#attempt) return; // gone back to the start meanwhile: not sent again
     }
   }
 
