@@ -196,6 +196,21 @@ describe('the staff console under hurried hands, in Chromium', () => {
     await page.close();
   });
 
+  it('stays logged in when reloaded while the hub cannot say who it is (a restart), instead of asking for the PIN', async () => {
+    const page = await openConsole();
+    try {
+      // The first two looks at the session find no hub; the session itself is still good.
+      let looks = 0;
+      await page.route('**/api/staff/session', (route) => (++looks <= 2 ? route.abort('connectionrefused') : route.continue()));
+      await page.reload();
+      await page.locator('.console[data-connected="true"]').waitFor();
+      expect(looks).toBe(3);
+      expect(await page.getByRole('button', { name: 'Log in' }).count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows what the order is now when a tap comes too late (409 stale), and takes no step', async () => {
     const o = order({ number: 'S1', status: 'queued', updatedAt: Date.now() - 1_000 });
     await post(`${hub.url}/api/orders`, o);

@@ -1,5 +1,6 @@
 import type { PilotReport } from '../../../shared/report.js';
 import { api, type ApiError } from '../api.js';
+import { askSession } from '../staff-session.js';
 import { errorWords } from '../error-words.js';
 import { rangeQuery, type RangeKind } from './report-range.js';
 
@@ -15,9 +16,9 @@ export class ReportSession {
   #asked = 0;
 
   async check(): Promise<void> {
-    const answer = await api<{ who: string }>('GET', '/api/staff/session');
+    const who = await askSession();
     this.checked = true;
-    if (answer.ok) this.who = answer.data.who;
+    if (who !== null) this.who = who;
   }
 
   async login(pin: string, name: string): Promise<string | null> {

@@ -5,6 +5,7 @@ import type { Order, OrderStatus } from '../../../shared/schemas/order.js';
 import type { StaffAction, StaffActionResult, ConsoleState } from '../../../shared/schemas/staff.js';
 import type { Run, RunStatus } from '../../../shared/schemas/run.js';
 import { api } from '../api.js';
+import { askSession } from '../staff-session.js';
 import { errorWords } from '../error-words.js';
 import { pageText, t } from '../../../shared/client/page-text.svelte.js';
 
@@ -49,9 +50,9 @@ export class ConsoleSession {
   #socket: Socket<StaffServerToClientEvents, StaffClientToServerEvents> | undefined;
 
   async check(): Promise<void> {
-    const answer = await api<{ who: string }>('GET', '/api/staff/session');
+    const who = await askSession();
     this.checked = true;
-    if (answer.ok) this.#open(answer.data.who);
+    if (who !== null) this.#open(who);
   }
 
   /** Logs in; answers what to tell the person when it fails (a wrong PIN with the tries left), in the store's words. */
