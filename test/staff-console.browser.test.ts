@@ -211,6 +211,32 @@ describe('the staff console under hurried hands, in Chromium', () => {
     }
   });
 
+  it('says a tap got no answer, not that nothing changed, when the hub took it but its answer was lost', async () => {
+    const o = order({ number: 'S2', status: 'queued', updatedAt: Date.now() - 1_000 });
+    await post(`${hub.url}/api/orders`, o);
+    const page = await openConsole();
+    try {
+      await row(page, o).waitFor();
+      // The hub takes the step; its answer never reaches the tablet (a restart, the network).
+      await page.route(`**/api/staff/orders/${o.id}/advance`, async (route) => {
+        // Sent on from here to the hub's own address: the store's name is known to Chromium, not to this process.
+        const url = new URL(route.request().url());
+        await route.fetch({ url: `${hub.url}${url.pathname}` });
+        await route.abort('connectionreset');
+      });
+      await row(page, o).getByRole('button', { name: 'Start' }).click();
+      await row(page, o).getByText('No answer').waitFor();
+      await page
+        .getByRole('region', { name: 'Undo' })
+        .getByText('S2: the hub did not answer, so it may have been done. Check its row before you tap again.')
+        .waitFor();
+      expect((await hub.board.order(o.id))?.status).toBe('in_production');
+      expect(await row(page, o).getByText('Not changed').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows what the order is now when a tap comes too late (409 stale), and takes no step', async () => {
     const o = order({ number: 'S1', status: 'queued', updatedAt: Date.now() - 1_000 });
     await post(`${hub.url}/api/orders`, o);

@@ -78,6 +78,12 @@ export class ConsoleSession {
       this.#ended();
       return { ok: false, words: t('staff.answer.loggedOut') };
     }
+    if (answer.status === 0) {
+      // The hub may have taken the tap before its answer was lost (a restart, the network): "not changed" could be
+      // untrue, and the row, live again once the console reconnects, shows what the order is now.
+      this.#say(t('staff.toast.noAnswer', { number: order.number }));
+      return { ok: false, words: t('staff.answer.noAnswer') };
+    }
     if (!answer.ok) {
       const now = answer.error.code === 'stale' ? answer.error.params.status : undefined;
       const words = now ? t('staff.answer.stale', { status: statusInLine(now) }) : t('staff.answer.unchanged');
