@@ -230,6 +230,31 @@ describe('the staff console’s Production lane, in Chromium', () => {
     await staff.close();
   });
 
+  it('says a step got no answer, not that nothing changed, when the hub took it but its answer was lost', async () => {
+    const totes = await placeTotes(['M2']);
+    expect(
+      (await post(`${hub.url}/api/runs`, { id: 'totes-lost', sku: 'tote-print', variant: 'sand', qty: 1, allocations: [{ orderId: totes[0]!.id, qty: 1 }] }))
+        .status,
+    ).toBe(201);
+    const staff = await openConsole();
+    const planned = card(staff, 'totes-lost');
+    await planned.waitFor();
+    // The hub takes the step; its answer never reaches the tablet (a restart, the network).
+    await staff.route('**/api/runs/totes-lost/start', async (route) => {
+      // Sent on from here to the hub's own address: the store's name is known to Chromium, not to this process.
+      await route.fetch({ url: `${hub.url}${new URL(route.request().url()).pathname}` });
+      await route.abort('connectionreset');
+    });
+    await planned.getByRole('button', { name: 'Loaded' }).click();
+    await staff
+      .getByRole('region', { name: 'Undo' })
+      .getByText('1× Printed tote (Sand): the hub did not answer, so it may have been done.', { exact: false })
+      .waitFor();
+    expect(runEvents('totes-lost', 'running')).toBe(1);
+    expect(await staff.getByText('Not changed').count()).toBe(0);
+    await staff.close();
+  });
+
   it('has no accessibility violations, no text under 16 px and no button under 56 px in the lane, with the Unloaded form open', async () => {
     expect((await post(`${hub.url}/api/runs`, { id: 'totes-axe', sku: 'tote-print', variant: 'ink', qty: 2 })).status).toBe(201);
     const staff = await openConsole();

@@ -130,7 +130,7 @@ describe('/report on a small log fed through the doors', () => {
     expect(await page.getByTestId('range').innerText()).toContain('Spring pop-up');
     expect(await says(page, 'conversion')).toBe('2 orders from 7 walk-ins: 29% of the people who came in ordered.');
     expect(await says(page, 'social')).toBe('0 highlights saved and 1 clip published, 120 views per clip.');
-    expect(await says(page, 'fromHighlights')).toBe('1 of them was cut from the store’s highlights, with 120 views.');
+    expect(await says(page, 'fromHighlights')).toBe('1 of them names the highlight it was cut from: 120 views.');
     // One day: no interval, so the page claims nothing about the clip's effect.
     expect(await says(page, 'afterClip')).toMatch(
       /^(There are not enough clips yet|In the hour after a clip went out, walk-ins were .* but the data cannot tell)/,

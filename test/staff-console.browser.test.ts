@@ -228,7 +228,7 @@ describe('the staff console under hurried hands, in Chromium', () => {
       await row(page, o).getByText('No answer').waitFor();
       await page
         .getByRole('region', { name: 'Undo' })
-        .getByText('S2: the hub did not answer, so it may have been done. Check its row before you tap again.')
+        .getByText('S2: the hub did not answer, so it may have been done. Look at it again before you tap.')
         .waitFor();
       expect((await hub.board.order(o.id))?.status).toBe('in_production');
       expect(await row(page, o).getByText('Not changed').count()).toBe(0);

@@ -76,7 +76,7 @@ export class ReportWords {
     return t('report.social.says', { highlights: s.highlights, clips: s.clips, views: s.perClip.views === null ? '–' : this.number(s.perClip.views, 0) });
   }
 
-  /** The published clips cut from the store's own highlights (a post that names one), and their reach. */
+  /** The published clips that name the highlight they were cut from, and their reach (counted whatever the highlight's day). */
   fromHighlights(r: PilotReport): string {
     const f = r.social.fromHighlights;
     return t('report.social.fromHighlights', { clips: f.clips, views: this.number(f.reach.views, 0) });

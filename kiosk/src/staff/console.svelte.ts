@@ -78,12 +78,7 @@ export class ConsoleSession {
       this.#ended();
       return { ok: false, words: t('staff.answer.loggedOut') };
     }
-    if (answer.status === 0) {
-      // The hub may have taken the tap before its answer was lost (a restart, the network): "not changed" could be
-      // untrue, and the row, live again once the console reconnects, shows what the order is now.
-      this.#say(t('staff.toast.noAnswer', { number: order.number }));
-      return { ok: false, words: t('staff.answer.noAnswer') };
-    }
+    if (answer.status === 0) return this.#noAnswer(order.number);
     if (!answer.ok) {
       const now = answer.error.code === 'stale' ? answer.error.params.status : undefined;
       const words = now ? t('staff.answer.stale', { status: statusInLine(now) }) : t('staff.answer.unchanged');
@@ -116,6 +111,7 @@ export class ConsoleSession {
       this.#ended();
       return { ok: false, words: t('staff.answer.loggedOut') };
     }
+    if (answer.status === 0) return this.#noAnswer(what);
     if (!answer.ok) {
       const now = answer.error.code === 'run_moved' ? answer.error.params.status : null;
       this.#say(t('staff.toast.failed', { number: what, reason: errorWords(answer.error) }));
@@ -125,6 +121,15 @@ export class ConsoleSession {
       };
     }
     return { ok: true, words: t('staff.answer.done', { status: runStatusWord(answer.data.run.status) }) };
+  }
+
+  /**
+   * A tap whose answer never came (a restart, the network; api() answers status 0): the hub may have taken it, so
+   * "not changed" could be untrue. The row, live again once the console reconnects, shows what it is now.
+   */
+  #noAnswer(what: string): ActOutcome {
+    this.#say(t('staff.toast.noAnswer', { number: what }));
+    return { ok: false, words: t('staff.answer.noAnswer') };
   }
 
   async undo(toast: Toast): Promise<void> {

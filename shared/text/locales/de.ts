@@ -142,7 +142,7 @@ export const de: Messages = {
   'staff.toast.cancelled': '{number} storniert',
   'staff.toast.stale': '{number} ist schon {status}: nichts geändert',
   'staff.toast.failed': '{number}: {reason}',
-  'staff.toast.noAnswer': '{number}: Der Hub hat nicht geantwortet, vielleicht ist es schon erledigt. Prüf die Zeile, bevor du noch einmal tippst.',
+  'staff.toast.noAnswer': '{number}: Der Hub hat nicht geantwortet – vielleicht ist es schon erledigt. Schau noch einmal nach, bevor du tippst.',
   'staff.toast.undone': '{number}: rückgängig gemacht',
   'staff.undoTray': 'Rückgängig',
   'staff.undo': 'Rückgängig ({seconds} s)',
@@ -339,7 +339,7 @@ export const de: Messages = {
   'report.social.says':
     '{highlights, plural, one {# Highlight} other {# Highlights}} gespeichert und {clips, plural, one {# Clip} other {# Clips}} veröffentlicht, {views} Aufrufe pro Clip.',
   'report.social.fromHighlights':
-    '{clips, plural, =0 {Keiner davon stammt aus den Highlights des Ladens.} one {# davon stammt aus den Highlights des Ladens, mit {views} Aufrufen.} other {# davon stammen aus den Highlights des Ladens, mit {views} Aufrufen.}}',
+    '{clips, plural, =0 {Keiner davon nennt ein Highlight, aus dem er geschnitten wurde.} one {# davon nennt das Highlight, aus dem er geschnitten wurde: {views} Aufrufe.} other {# davon nennen das Highlight, aus dem sie geschnitten wurden: {views} Aufrufe.}}',
   'report.afterClip.sure': 'In der Stunde nach einem Clip war die Besucherzahl {change} ({interval}).',
   'report.afterClip.unsure':
     'In der Stunde nach einem Clip war die Besucherzahl {change}, aber die Daten können das nicht vom Zufall unterscheiden ({interval}).',

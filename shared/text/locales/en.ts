@@ -155,7 +155,7 @@ export const en = {
   'staff.toast.cancelled': '{number} cancelled',
   'staff.toast.stale': '{number} is {status} now: nothing changed',
   'staff.toast.failed': '{number}: {reason}',
-  'staff.toast.noAnswer': '{number}: the hub did not answer, so it may have been done. Check its row before you tap again.',
+  'staff.toast.noAnswer': '{number}: the hub did not answer, so it may have been done. Look at it again before you tap.',
   'staff.toast.undone': '{number}: undone',
   'staff.undoTray': 'Undo',
   'staff.undo': 'Undo ({seconds} s)',
@@ -354,7 +354,7 @@ export const en = {
   'report.social.says':
     '{highlights, plural, one {# highlight} other {# highlights}} saved and {clips, plural, one {# clip} other {# clips}} published, {views} views per clip.',
   'report.social.fromHighlights':
-    '{clips, plural, =0 {None of them was cut from the store’s highlights.} one {# of them was cut from the store’s highlights, with {views} views.} other {# of them were cut from the store’s highlights, with {views} views.}}',
+    '{clips, plural, =0 {None of them names a highlight it was cut from.} one {# of them names the highlight it was cut from: {views} views.} other {# of them name the highlight they were cut from: {views} views.}}',
   'report.afterClip.sure': 'In the hour after a clip went out, walk-ins were {change} ({interval}).',
   'report.afterClip.unsure': 'In the hour after a clip went out, walk-ins were {change}, but the data cannot tell that from chance ({interval}).',
   'report.afterClip.none': 'There are not enough clips yet to tell whether they bring people in.',

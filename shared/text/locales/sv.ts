@@ -142,7 +142,7 @@ export const sv: Messages = {
   'staff.toast.cancelled': '{number} avbruten',
   'staff.toast.stale': '{number} är redan {status}: inget ändrades',
   'staff.toast.failed': '{number}: {reason}',
-  'staff.toast.noAnswer': '{number}: navet svarade inte, så det kan redan vara gjort. Titta på raden innan du trycker igen.',
+  'staff.toast.noAnswer': '{number}: navet svarade inte, så det kan redan vara gjort. Titta igen innan du trycker.',
   'staff.toast.undone': '{number}: ångrat',
   'staff.undoTray': 'Ångra',
   'staff.undo': 'Ångra ({seconds} s)',
@@ -337,7 +337,7 @@ export const sv: Messages = {
   'report.social.says':
     '{highlights, plural, one {# höjdpunkt} other {# höjdpunkter}} sparade och {clips, plural, one {# klipp} other {# klipp}} publicerade, {views} visningar per klipp.',
   'report.social.fromHighlights':
-    '{clips, plural, =0 {Inget av dem klipptes från butikens höjdpunkter.} one {# av dem klipptes från butikens höjdpunkter, med {views} visningar.} other {# av dem klipptes från butikens höjdpunkter, med {views} visningar.}}',
+    '{clips, plural, =0 {Inget av dem anger en höjdpunkt det klipptes från.} one {# av dem anger höjdpunkten det klipptes från: {views} visningar.} other {# av dem anger höjdpunkten de klipptes från: {views} visningar.}}',
   'report.afterClip.sure': 'Timmen efter att ett klipp publicerats var antalet besökare {change} ({interval}).',
   'report.afterClip.unsure':
     'Timmen efter att ett klipp publicerats var antalet besökare {change}, men siffrorna kan inte skilja det från slumpen ({interval}).',
