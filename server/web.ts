@@ -131,6 +131,9 @@ export function openWeb(
  */
 async function closeHttp(io: { close(done: () => void): void }, http: HttpServer): Promise<void> {
   const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+  // Not left to socket.io, which closes the server only after its adapters: no connection is taken in between.
+  // Its own close then finds the server stopped and calls back all the same.
+  http.close();
   http.closeAllConnections();
   await closed;
 }

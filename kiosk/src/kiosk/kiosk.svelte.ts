@@ -83,7 +83,8 @@ export class KioskSession {
         return;
       }
       // Set once, not per try: the page's idle time-out starts again on every change of `placing`, and a kiosk left
-      // retrying must still go back to its start screen rather than place the order for whoever stands there later.
+      // retrying must still go back to its start screen rather than go on trying for whoever stands there later.
+      // (A try already on its way when it does may still arrive: the hub places it, with nobody shown its number.)
       if (!(this.placing.phase === 'sending' && this.placing.retrying)) this.placing = { phase: 'sending', retrying: true };
       await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(i, RETRY_MS.length - 1)]));
       if (attempt !== this.#attempt) return; // gone back to the start meanwhile: not sent again
