@@ -6,9 +6,10 @@
 
 export { storeDay } from './store-time.js';
 
-const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+$/;
+/** `kiosk-YYYY-MM-DD-N-XXXXXXXX` (8 random hex digits), or without the tail as kiosks made them before 2026-12-04. */
+const KIOSK_ID = /^kiosk-(\d{4}-\d{2}-\d{2})-\d+(?:-[0-9a-f]{8})?$/;
 
-/** The day a kiosk order was placed, from its id (`kiosk-YYYY-MM-DD-N`); undefined for other doors' orders. */
+/** The day a kiosk order was placed, from its id; undefined for other doors' orders. */
 export function kioskDay(id: string): string | undefined {
   return KIOSK_ID.exec(id)?.[1];
 }

@@ -320,6 +320,44 @@ describe('the kiosk, the tracker and the staff console in Chromium', () => {
     }
   }, 60_000);
 
+  it("never shows a phone another customer's order given the same number after the store lost its data", async () => {
+    const first = await startTestHub({ DATA_DIR: tempDir() });
+    const phone = await context.newPage();
+    const display = await context.newPage();
+    const order = { sku: 'cinnamon-knot', variant: 'orange', qty: 1 };
+    const numberOf = (res: { json: unknown }) => (res.json as { data: { order: { number: string } } }).data.order.number;
+    try {
+      const olga = await post(`${first.url}/api/kiosk/orders`, { key: 'olga-attempt-0000001', ...order, name: 'Old Olga' }, null);
+      const number = numberOf(olga);
+      await phone.goto(storeUrl(first.url, `/track/${number}`));
+      await phone.getByText('Old Olga').waitFor();
+      await first.close();
+      // The hub comes back on a store with nothing in it: numbers start again from the first.
+      const second = await startTestHub({ DATA_DIR: tempDir(), PORT: String(first.port) });
+      try {
+        await phone.locator('main.track[data-status="gone"]').waitFor({ timeout: 15_000 });
+        const nina = await post(`${second.url}/api/kiosk/orders`, { key: 'nina-attempt-0000001', ...order, name: 'New Nina' }, null);
+        expect(numberOf(nina)).toBe(number);
+        // Nina's order has reached the screens (the phone gets the same broadcast); the phone still follows Olga's.
+        await display.goto(storeUrl(second.url, '/'));
+        await display.getByText('New Nina').waitFor();
+        const shown = await phone
+          .getByText('New Nina')
+          .waitFor({ timeout: 2_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        expect(shown).toBe(false);
+        expect(await phone.locator('main.track').getAttribute('data-status')).toBe('gone');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await Promise.all([phone.close(), display.close()]);
+    }
+  }, 60_000);
+
   it('says ordering is paused while the hub is away, and takes orders again when it is back', async () => {
     const dataDir = tempDir();
     const first = await startTestHub({ DATA_DIR: dataDir });

@@ -160,7 +160,9 @@ export class KioskOrdering {
     const day = storeDay(now, this.#opts.timeZone);
     const slot = `N${randomBytes(16).toString('hex')}`;
     const order: Order = {
-      id: `kiosk-${day}-${slot}`,
+      // A random tail: a store that lost its data gives numbers again from the first, and a phone still following
+      // the earlier order by its id must not take the new one with that number for it (and show its name).
+      id: `kiosk-${day}-${slot}-${randomBytes(4).toString('hex')}`,
       number: `${this.#opts.numberPrefix}${slot}`,
       ...(req.name?.trim() ? { name: req.name.trim() } : {}),
       items: [{ sku: req.sku, ...(req.variant ? { variant: req.variant } : {}), qty: req.qty }],
