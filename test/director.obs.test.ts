@@ -95,10 +95,10 @@ describe('the director against a real OBS Studio', () => {
   const publishMachine = async (id: string, state: 'idle' | 'running' | 'unloading') =>
     producer.publish(CHANNELS.machines, JSON.stringify(machine({ id, state, updatedAt: ++t })));
   const log = async () => ((await api(hub, 'GET', '/api/director')).json.data!.log as DirectorLogEntry[]) ?? [];
-  const openHub = async (holdMinutes: number) => {
+  const openHub = async (holdMinutes: number, mode: 'auto' | 'manual' | 'hold' = 'auto') => {
     hub = await startTestHub({ REDIS_URL: redis.url, OBS_URL: obs.url, OBS_PASSWORD: obs.password, CONFIG: directorConfig(holdMinutes) });
     screens = await connectScreens(hub.url, 2);
-    await eventually(() => expect(screens[0]!.feed.mirror.scene).toMatchObject({ obs: 'connected', mode: 'auto' }), 15_000);
+    await eventually(() => expect(screens[0]!.feed.mirror.scene).toMatchObject({ obs: 'connected', mode }), 15_000);
   };
   const closeHub = async () => {
     closeScreens(screens);
@@ -242,6 +242,25 @@ describe('the director against a real OBS Studio', () => {
     await eventually(async () => expect((await log()).at(-1)).toMatchObject({ scene: 'Finishing Station', cause: 'rule', rule: 'finishing-running' }));
     // The rule went on air because the hold ended, not when its machine started.
     expect((await log()).at(-1)!.at).toBeGreaterThanOrEqual(endedAt);
+  });
+
+  it.each(['manual', 'hold'] as const)('keeps %s mode and its scene on air through a restart of the hub, whatever the rules want', async (mode) => {
+    if (mode === 'manual') expect((await api(hub, 'POST', '/api/director/mode', { mode: 'manual' })).status).toBe(200);
+    expect((await api(hub, 'POST', '/api/scene', { scene: 'Oven Cam' })).json).toMatchObject({ ok: true, data: { mode, program: 'Oven Cam' } });
+    // What the rules would put on air in auto mode.
+    await publishMachine('finishing-1', 'running');
+    await eventually(() => expect(screens[0]!.feed.mirror.machines.get('finishing-1')?.state).toBe('running'));
+    const mark = cuts.length;
+    await closeHub();
+    await openHub(LONG_HOLD_MINUTES, mode);
+    expect(screens[0]!.feed.mirror.scene.program).toBe('Oven Cam');
+    // A cut goes out at once when the director connects (the reconnect rule): none may come. Watched for a while.
+    const cut = await eventually(() => expect(cuts.length).toBeGreaterThan(mark), 2_000).then(
+      () => cuts.slice(mark),
+      () => [],
+    );
+    expect(cut).toEqual([]);
+    expect(await program()).toBe('Oven Cam');
   });
 
   it('ends a hold by itself when holdMinutes are up, and the rules take over again', async () => {

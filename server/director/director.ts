@@ -89,8 +89,21 @@ export class Director {
     this.#obs.on('streamChanged', (on) => (this.#streaming = on));
     this.#obs.on('recordChanged', (on) => (this.#recording = on));
     this.#obs.on('scenesChanged', () => void this.#serial(() => this.#readScenes()));
+    this.#resume(this.#board.snapshot().scene.mode);
     this.#publish();
     this.#obs.start();
+  }
+
+  /**
+   * The mode the board last showed, taken up again: a hub restarted mid-stream must not hand the program back to the
+   * rules when staff chose manual or held a scene. The board's scene is kept by the store, so it outlives the hub.
+   * A hold's end is not kept there: it is held again for its full time, which errs toward what staff chose.
+   */
+  #resume(mode: Mode | undefined): void {
+    if (mode === 'manual') this.#mode = 'manual';
+    else if (mode === 'hold') this.#enterHold();
+    else return;
+    this.#log.info({ mode }, 'director mode taken up from before the restart');
   }
 
   status(): DirectorStatus {
