@@ -6,6 +6,7 @@ import { FileEventLog } from '../server/state/embedded/event-log.js';
 import { Intake } from '../server/ingest/intake.js';
 import { Metrics } from '../server/metrics.js';
 import { StaffCommands } from '../server/staff/commands.js';
+import { FileUndoTable } from '../server/state/embedded/undo-table.js';
 import { order } from './helpers/fixtures.js';
 import { tempDir } from './helpers/hub.js';
 
@@ -38,7 +39,7 @@ describe('staff undo window, on a controlled clock', () => {
       log,
       events,
       (_o, direction) => Promise.resolve(void returned.push(direction)),
-      UNDO_MS,
+      { table: new FileUndoTable(dir, () => now), ms: UNDO_MS },
       () => now,
     );
     const o = order({ status: 'ready', updatedAt: now });

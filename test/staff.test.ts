@@ -233,4 +233,43 @@ describe('staff sessions kept in Redis', () => {
     expect(torn.status).toBe(401);
     expect(((await torn.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
+
+  it('takes an action back on another hub of the store, within its window', async () => {
+    const other = await startTestHub({ REDIS_URL: redis.url });
+    try {
+      const { cookie } = await login(hub, TEST_PIN, 'Bea');
+      await post(`${hub.url}/api/orders`, order({ id: 'undo-elsewhere', number: '702', status: 'queued' }));
+      const advanced = await staffPost(hub, '/api/staff/orders/undo-elsewhere/advance', cookie);
+      expect(advanced.json.data!.order.status).toBe('in_production');
+      const undone = await staffPost(other, '/api/staff/undo', cookie, { undo: advanced.json.data!.undo });
+      expect(undone).toMatchObject({ status: 200, json: { data: { order: { status: 'queued' } } } });
+      expect((await hub.board.order('undo-elsewhere'))?.status).toBe('queued');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('staff undo across a restart (embedded)', () => {
+  it('takes an action back after the hub restarted, within its window', async () => {
+    const dataDir = tempDir();
+    const first = await startTestHub({ DATA_DIR: dataDir });
+    let second: Hub | undefined;
+    try {
+      const { cookie } = await login(first, TEST_PIN, 'Bea');
+      await post(`${first.url}/api/orders`, order({ id: 'undo-restart', number: '701', status: 'queued' }));
+      const advanced = await staffPost(first, '/api/staff/orders/undo-restart/advance', cookie);
+      expect(advanced.json.data!.order.status).toBe('in_production');
+      await first.close();
+      second = await startTestHub({ DATA_DIR: dataDir });
+      const undone = await staffPost(second, '/api/staff/undo', cookie, { undo: advanced.json.data!.undo });
+      expect(undone).toMatchObject({ status: 200, json: { data: { order: { status: 'queued' } } } });
+      expect((await second.board.order('undo-restart'))?.status).toBe('queued');
+      // Taken back once: the same Undo again is over.
+      expect(await staffPost(second, '/api/staff/undo', cookie, { undo: advanced.json.data!.undo })).toMatchObject({ status: 410 });
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import type { EventLog } from '../server/state/event-log.js';
 import { EVENT_LOG_STREAM, RedisEventLog } from '../server/state/redis/event-log.js';
 import { TestRedis } from './helpers/redis-server.js';
 import { bothStates } from './helpers/states.js';
+import { order } from './helpers/fixtures.js';
 
 // The state contract: every table of server/state/state.ts behaves the same on both implementations. The
 // board's table has its own suite (test/store.test.ts, built on the same two states).
@@ -140,6 +141,16 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
     expect(await state.sessions.endAll()).toBe(2);
     expect(await state.sessions.get('b'.repeat(64))).toBeUndefined();
     expect(await state.sessions.endAll()).toBe(0);
+  });
+
+  it('undo: an entry is kept by its id until deleted', async () => {
+    const before = order({ id: 'u-1', status: 'queued' });
+    const entry = { before, after: { ...before, status: 'in_production' as const, updatedAt: before.updatedAt + 1 }, until: Date.now() + 10_000 };
+    expect(await state.undo.get('undo-id-0001')).toBeUndefined();
+    await state.undo.put('undo-id-0001', entry, 10_000);
+    expect(await state.undo.get('undo-id-0001')).toEqual(entry);
+    await state.undo.delete('undo-id-0001');
+    expect(await state.undo.get('undo-id-0001')).toBeUndefined();
   });
 
   it('screens: a name is added once; what was seen is kept only for an added name, and goes with it', async () => {

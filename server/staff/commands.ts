@@ -6,6 +6,7 @@ import type { Board } from '../board/board.js';
 import type { Intake, IntakeError } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { EventLog } from '../state/event-log.js';
+import type { UndoTable } from '../state/undo-table.js';
 import type { StaffLogEntry } from '../../shared/schemas/event-log.js';
 
 const NEXT: Partial<Record<OrderStatus, OrderStatus>> = { queued: 'in_production', in_production: 'ready', ready: 'picked_up' };
@@ -35,12 +36,22 @@ export class StaffCommands {
   #returnStock: StockReturn;
   #now: () => number;
   #undoMs: number;
-  #undo = new Map<string, { before: Order; after: Order; until: number }>();
+  #undo: UndoTable;
 
   #events: EventLog;
 
-  constructor(board: Board, intake: Intake, log: Logger, events: EventLog, returnStock: StockReturn, undoMs: number, now: () => number = Date.now) {
-    this.#undoMs = undoMs;
+  /** `undo`: kept with the hub's state, so an Undo after a restart, or on another hub, finds its action. */
+  constructor(
+    board: Board,
+    intake: Intake,
+    log: Logger,
+    events: EventLog,
+    returnStock: StockReturn,
+    undo: { table: UndoTable; ms: number },
+    now: () => number = Date.now,
+  ) {
+    this.#undo = undo.table;
+    this.#undoMs = undo.ms;
     this.#board = board;
     this.#events = events;
     this.#intake = intake;
@@ -68,14 +79,16 @@ export class StaffCommands {
     if (action === 'cancel') await this.#stockBack(next, 1);
     const undo = randomBytes(12).toString('base64url');
     const until = this.#now() + this.#undoMs;
-    this.#forgetExpired();
-    this.#undo.set(undo, { before: current, after: next, until });
+    // The action is done: an undo that could not be kept costs the Undo button (it answers too late), not the action.
+    await this.#undo.put(undo, { before: current, after: next, until }, this.#undoMs).catch((err: unknown) => {
+      this.#log.warn({ err: (err as Error).message, order: next.id }, 'could not keep the undo of a staff action');
+    });
     return { ok: true, data: { order: next, undo, undoUntil: until } };
   }
 
   async undo(token: string, who: string): Promise<CommandResult> {
-    this.#forgetExpired();
-    const entry = this.#undo.get(token);
+    const kept = await this.#undo.get(token);
+    const entry = kept && kept.until >= this.#now() ? kept : undefined;
     const seconds = Math.round(this.#undoMs / 1000);
     if (!entry) return { ok: false, error: apiError('undo_expired', { seconds }, `an action can be undone for ${seconds} s only`) };
     const current = (await this.#board.order(entry.after.id)) ?? entry.after;
@@ -84,7 +97,7 @@ export class StaffCommands {
     const result = await this.#write(restored, 'undo', who, current);
     if (!result.ok && result.error.code === 'stale') return { ok: false, error: changedSince(result.error.params.status ?? current.status) };
     if (!result.ok) return result;
-    this.#undo.delete(token);
+    await this.#undo.delete(token);
     if (entry.after.status === 'cancelled') await this.#stockBack(restored, -1);
     return { ok: true, data: { order: restored, undo: token, undoUntil: 0 } };
   }
@@ -116,10 +129,5 @@ export class StaffCommands {
     await this.#returnStock(order, direction).catch((err: unknown) =>
       this.#log.warn({ err: (err as Error).message, order: order.id }, 'could not return stock'),
     );
-  }
-
-  #forgetExpired(): void {
-    const now = this.#now();
-    for (const [token, e] of this.#undo) if (e.until < now) this.#undo.delete(token);
   }
 }

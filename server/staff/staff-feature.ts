@@ -5,6 +5,7 @@ import type { Intake } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { EventLog } from '../state/event-log.js';
 import type { SessionTable } from '../state/session-table.js';
+import type { UndoTable } from '../state/undo-table.js';
 import { StaffCommands, type StockReturn } from './commands.js';
 import { FloorWatch } from './floor-watch.js';
 import { LoginGuard } from './login-guard.js';
@@ -23,6 +24,7 @@ export function openStaff(
   config: Config,
   deps: {
     table: SessionTable;
+    undo: UndoTable;
     credentials: Credentials;
     board: Board;
     intake: Intake;
@@ -36,7 +38,7 @@ export function openStaff(
   return {
     sessions: new StaffSessions(deps.table, staff.sessionHours * 3600_000, deps.now),
     guard: new LoginGuard((pin) => deps.credentials.pinMatches(pin), { maxFailures: staff.maxFailures, lockMs: staff.lockMinutes * 60_000 }),
-    commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, staff.undoSeconds * 1000),
+    commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, { table: deps.undo, ms: staff.undoSeconds * 1000 }),
     floor: new FloorWatch(deps.board, deps.log, promiseMinutes),
   };
 }

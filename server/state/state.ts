@@ -6,6 +6,7 @@ import type { Leases } from './leases.js';
 import type { ScreenTable } from './screen-table.js';
 import type { SessionTable } from './session-table.js';
 import type { StockStore } from './stock-store.js';
+import type { UndoTable } from './undo-table.js';
 
 /**
  * Everything a hub keeps, behind one interface with two implementations: Redis (state/redis/, shared by every
@@ -20,6 +21,8 @@ export interface HubState {
   readonly stock: StockStore;
   readonly events: EventLog;
   readonly sessions: SessionTable;
+  /** Staff actions that may still be undone, for their short window. */
+  readonly undo: UndoTable;
   readonly screens: ScreenTable;
   readonly credentials: CredentialStore;
   readonly leases: Leases;

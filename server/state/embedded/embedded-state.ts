@@ -8,6 +8,7 @@ import { OwnLeases } from './leases.js';
 import { FileScreenTable } from './screen-table.js';
 import { FileSessionTable } from './session-table.js';
 import { EmbeddedStockStore } from './stock-store.js';
+import { FileUndoTable } from './undo-table.js';
 
 /** The hub's state in this one process, kept in DATA_DIR: what `npm start` runs on a bare laptop. */
 export class EmbeddedState implements HubState {
@@ -16,6 +17,7 @@ export class EmbeddedState implements HubState {
   readonly stock: EmbeddedStockStore;
   readonly events: FileEventLog;
   readonly sessions: FileSessionTable;
+  readonly undo: FileUndoTable;
   readonly screens: FileScreenTable;
   readonly credentials: FileCredentialStore;
   readonly leases = new OwnLeases();
@@ -27,6 +29,7 @@ export class EmbeddedState implements HubState {
     this.board = new EmbeddedStore(opts.dataDir, log, { maxActiveOrders: opts.maxActiveOrders, events: this.events });
     this.stock = new EmbeddedStockStore(opts.dataDir, log);
     this.sessions = new FileSessionTable(opts.dataDir, opts.now ?? Date.now);
+    this.undo = new FileUndoTable(opts.dataDir);
     this.screens = new FileScreenTable(opts.dataDir, (message) => log.warn(message));
     this.credentials = new FileCredentialStore(opts.dataDir);
   }

@@ -9,6 +9,7 @@ import { RedisLeases } from './leases.js';
 import { RedisScreenTable } from './screen-table.js';
 import { RedisSessionTable } from './session-table.js';
 import { RedisStockStore } from './stock-store.js';
+import { RedisUndoTable } from './undo-table.js';
 
 /** The hub's state in Redis, shared by every hub on it, over the hub's three connections. */
 export class RedisState implements HubState {
@@ -18,6 +19,7 @@ export class RedisState implements HubState {
   readonly stock: RedisStockStore;
   readonly events: RedisEventLog;
   readonly sessions: RedisSessionTable;
+  readonly undo: RedisUndoTable;
   readonly screens: RedisScreenTable;
   readonly credentials: RedisCredentialStore;
   readonly leases: RedisLeases;
@@ -29,6 +31,7 @@ export class RedisState implements HubState {
     this.stock = new RedisStockStore(redis, log);
     this.events = new RedisEventLog(redis.commands, log, opts.eventLog.maxEntries);
     this.sessions = new RedisSessionTable(redis.commands);
+    this.undo = new RedisUndoTable(redis.commands);
     this.screens = new RedisScreenTable(redis.commands);
     this.credentials = new RedisCredentialStore(redis.commands);
     this.leases = new RedisLeases(redis.commands);
