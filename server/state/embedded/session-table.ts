@@ -1,9 +1,7 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseJson } from '../../../shared/parse-json.js';
-import { replaceFile } from '../../files/durable-file.js';
 import { Session, type SessionTable } from '../session-table.js';
+import { FileRows } from './file-rows.js';
 
 /** Sessions one embedded hub keeps; past this, the ones closest to expiry make room. */
 const MAX_FILE_SESSIONS = 1_000;
@@ -14,49 +12,26 @@ const SessionFile = z.record(z.string().regex(/^[0-9a-f]{64}$/), Session);
  * so a tablet stays logged in when the hub is restarted, as it does on Redis.
  */
 export class FileSessionTable implements SessionTable {
-  #rows = new Map<string, Session>();
-  #file: string;
-  #now: () => number;
+  #table: FileRows<Session>;
   constructor(dataDir: string, now: () => number) {
-    this.#file = path.join(dataDir, 'staff-sessions.json');
-    this.#now = now;
-    // A damaged file costs the staff a login, never the hub its start.
-    for (const [id, s] of Object.entries(this.#read() ?? {})) this.#rows.set(id, s);
+    this.#table = new FileRows(path.join(dataDir, 'staff-sessions.json'), SessionFile, { endOf: (s) => s.expiresAt, max: MAX_FILE_SESSIONS, now });
   }
   put(id: string, session: Session): Promise<void> {
-    this.#rows.set(id, session);
-    this.#save();
+    this.#table.rows.set(id, session);
+    this.#table.save();
     return Promise.resolve();
   }
   get(id: string): Promise<Session | undefined> {
-    return Promise.resolve(this.#rows.get(id));
+    return Promise.resolve(this.#table.rows.get(id));
   }
   delete(id: string): Promise<void> {
-    if (this.#rows.delete(id)) this.#save();
+    if (this.#table.rows.delete(id)) this.#table.save();
     return Promise.resolve();
   }
   /** Also from another process (the credentials command, while the hub is stopped): the file is the truth. */
   endAll(): Promise<number> {
-    const kept = this.#read();
-    this.#rows.clear();
-    rmSync(this.#file, { force: true });
+    const kept = this.#table.read();
+    this.#table.clear();
     return Promise.resolve(kept ? Object.keys(kept).length : 0);
-  }
-  #read(): Record<string, Session> | undefined {
-    if (!existsSync(this.#file)) return undefined;
-    try {
-      return parseJson(SessionFile, readFileSync(this.#file, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  }
-  #save(): void {
-    const now = this.#now();
-    for (const [id, s] of this.#rows) if (s.expiresAt <= now) this.#rows.delete(id);
-    if (this.#rows.size > MAX_FILE_SESSIONS) {
-      const oldest = [...this.#rows].sort((a, b) => a[1].expiresAt - b[1].expiresAt).slice(0, this.#rows.size - MAX_FILE_SESSIONS);
-      for (const [id] of oldest) this.#rows.delete(id);
-    }
-    replaceFile(this.#file, JSON.stringify(Object.fromEntries(this.#rows)), { private: true });
   }
 }

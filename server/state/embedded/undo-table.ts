@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseJson } from '../../../shared/parse-json.js';
-import { replaceFile } from '../../files/durable-file.js';
 import { UndoEntry, type UndoTable } from '../undo-table.js';
+import { FileRows } from './file-rows.js';
 
 /** Undo ids one embedded hub keeps at once; past this, the ones closest to their end make room. */
 const MAX_UNDO = 500;
@@ -14,43 +12,21 @@ const UndoFile = z.record(z.string().max(64), UndoEntry);
  * and undo, so an Undo tapped after a restart still takes the action back, as it does on Redis.
  */
 export class FileUndoTable implements UndoTable {
-  #rows = new Map<string, UndoEntry>();
-  #file: string;
-  #now: () => number;
+  #table: FileRows<UndoEntry>;
   constructor(dataDir: string, now: () => number = Date.now) {
-    this.#file = path.join(dataDir, 'staff-undo.json');
-    this.#now = now;
-    // A damaged file costs the last seconds' undos, never the hub its start.
-    for (const [id, entry] of Object.entries(this.#read() ?? {})) this.#rows.set(id, entry);
+    this.#table = new FileRows(path.join(dataDir, 'staff-undo.json'), UndoFile, { endOf: (e) => e.until, max: MAX_UNDO, now });
   }
   put(id: string, entry: UndoEntry): Promise<void> {
-    this.#rows.set(id, entry);
-    this.#save();
+    this.#table.rows.set(id, entry);
+    this.#table.save();
     return Promise.resolve();
   }
-  /** Its window is the caller's to check (by the clock it keeps); the file only forgets what is long over. */
+  /** Its window is the caller's to check (by the clock it keeps); the file only forgets what is over. */
   get(id: string): Promise<UndoEntry | undefined> {
-    return Promise.resolve(this.#rows.get(id));
+    return Promise.resolve(this.#table.rows.get(id));
   }
   delete(id: string): Promise<void> {
-    if (this.#rows.delete(id)) this.#save();
+    if (this.#table.rows.delete(id)) this.#table.save();
     return Promise.resolve();
-  }
-  #read(): Record<string, UndoEntry> | undefined {
-    if (!existsSync(this.#file)) return undefined;
-    try {
-      return parseJson(UndoFile, readFileSync(this.#file, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  }
-  #save(): void {
-    const now = this.#now();
-    for (const [id, entry] of this.#rows) if (entry.until <= now) this.#rows.delete(id);
-    if (this.#rows.size > MAX_UNDO) {
-      const oldest = [...this.#rows].sort((a, b) => a[1].until - b[1].until).slice(0, this.#rows.size - MAX_UNDO);
-      for (const [id] of oldest) this.#rows.delete(id);
-    }
-    replaceFile(this.#file, JSON.stringify(Object.fromEntries(this.#rows)), { private: true });
   }
 }
