@@ -246,7 +246,10 @@ describe('the director against a real OBS Studio', () => {
 
   it.each(['manual', 'hold'] as const)('keeps %s mode and its scene on air through a restart of the hub, whatever the rules want', async (mode) => {
     if (mode === 'manual') expect((await api(hub, 'POST', '/api/director/mode', { mode: 'manual' })).status).toBe(200);
+    const picked = cuts.length;
     expect((await api(hub, 'POST', '/api/scene', { scene: 'Oven Cam' })).json).toMatchObject({ ok: true, data: { mode, program: 'Oven Cam' } });
+    // OBS answers the switch before it tells its watchers: its own report of this cut must not be taken for one after the restart.
+    await eventually(() => expect(cuts.slice(picked).at(-1)).toBe('Oven Cam'));
     // What the rules would put on air in auto mode.
     await publishMachine('finishing-1', 'running');
     await eventually(() => expect(screens[0]!.feed.mirror.machines.get('finishing-1')?.state).toBe('running'));
