@@ -138,7 +138,7 @@ export const FileConfig = z
       .prefault({}),
     /** What the kiosk sells today; without it, a sample menu (server/ordering/sample-catalogue.ts). */
     catalogue: Catalogue.default(SAMPLE_CATALOGUE),
-    /** An order without its own promisedAt is due this long after the hub first sees it. */
+    /** An order without its own promisedAt is due this long after the store first sees it (server/staff/floor-watch.ts). */
     promiseMinutes: z
       .number()
       .positive()

@@ -12,6 +12,7 @@ import { order } from './helpers/fixtures.js';
 import { TEST_PIN, post, startTestHub, tempDir } from './helpers/hub.js';
 import { listRoutes } from './helpers/routes.js';
 import { TestRedis } from './helpers/redis-server.js';
+import { eventually } from './helpers/screens.js';
 
 const CSRF = { 'x-batchboard-staff': '1' };
 
@@ -270,6 +271,66 @@ describe('staff undo across a restart (embedded)', () => {
     } finally {
       await first.close();
       await second?.close();
+    }
+  });
+});
+
+/** When the hub says an order is due, as the phone tracker reads it (null while it has none). */
+async function dueOf(hub: Hub, number: string): Promise<number | null> {
+  const res = await fetch(`${hub.url}/api/track/${number}`);
+  return ((await res.json()) as { data?: { dueAt: number | null } }).data?.dueAt ?? null;
+}
+
+describe('when an order without a promise is due, kept with the store', () => {
+  it('keeps a late order late, due when it was, after the hub restarted', async () => {
+    const dataDir = tempDir();
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(config, JSON.stringify({ promiseMinutes: 0.01 }));
+    const first = await startTestHub({ DATA_DIR: dataDir, CONFIG: config });
+    let second: Hub | undefined;
+    try {
+      const { cookie } = await login(first, TEST_PIN, 'Cai');
+      await post(`${first.url}/api/orders`, order({ id: 'due-restart', number: '811', status: 'in_production' }));
+      const before = await consoleState(first, cookie, (s) => s.late.some((l) => l.id === 'due-restart'));
+      const dueAt = before.dueAt['due-restart']!;
+      await first.close();
+      second = await startTestHub({ DATA_DIR: dataDir, CONFIG: config });
+      // Without the kept time the second hub would count the promise from its own start, and the order would be on time.
+      const after = await consoleState(second, cookie, (s) => s.dueAt['due-restart'] === dueAt);
+      expect(after.late).toContainEqual({ id: 'due-restart', number: '811', dueAt });
+      expect(await dueOf(second, '811')).toBe(dueAt);
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  });
+
+  it('gives every hub of a Redis store the same due time: the first hub to see the order fixes it', async () => {
+    const redis = await TestRedis.start();
+    const config = path.join(tempDir(), 'store.json');
+    writeFileSync(config, JSON.stringify({ promiseMinutes: 30 }));
+    const first = await startTestHub({ REDIS_URL: redis.url, CONFIG: config });
+    let second: Hub | undefined;
+    try {
+      const placed = order({ id: 'due-shared', number: '812', status: 'queued' });
+      await post(`${first.url}/api/orders`, placed);
+      await eventually(async () => expect(await dueOf(first, '812')).not.toBeNull());
+      const dueAt = (await dueOf(first, '812'))!;
+      // Started after the first hub saw the order: its own first sight is later.
+      second = await startTestHub({ REDIS_URL: redis.url, CONFIG: config });
+      await eventually(async () => expect(await dueOf(second!, '812')).toBe(dueAt));
+      // Picked up: the kept time goes with the order.
+      await post(`${first.url}/api/orders`, { ...placed, status: 'picked_up', updatedAt: placed.updatedAt + 1 });
+      const client = redis.client();
+      try {
+        await eventually(async () => expect(await client.exists('batchboard:orders:arrived:due-shared')).toBe(0));
+      } finally {
+        client.disconnect();
+      }
+    } finally {
+      await first.close();
+      await second?.close();
+      await redis.destroy();
     }
   });
 });

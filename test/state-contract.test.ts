@@ -153,6 +153,36 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
     expect(await state.undo.get('undo-id-0001')).toBeUndefined();
   });
 
+  it('arrivals: the first time kept for an order wins, whoever claims it later, until the order is forgotten', async () => {
+    const first = await state.arrivals.claim(
+      new Map([
+        ['a-1', 1_000],
+        ['a-2', 2_000],
+      ]),
+    );
+    expect(Object.fromEntries(first)).toEqual({ 'a-1': 1_000, 'a-2': 2_000 });
+    // Another hub, or this one after a restart, claims later times: it is told the kept ones.
+    const again = await state.arrivals.claim(
+      new Map([
+        ['a-1', 5_000],
+        ['a-3', 3_000],
+      ]),
+    );
+    expect(Object.fromEntries(again)).toEqual({ 'a-1': 1_000, 'a-3': 3_000 });
+    await state.arrivals.forget(['a-1', 'never-claimed']);
+    expect(
+      Object.fromEntries(
+        await state.arrivals.claim(
+          new Map([
+            ['a-1', 6_000],
+            ['a-2', 7_000],
+          ]),
+        ),
+      ),
+    ).toEqual({ 'a-1': 6_000, 'a-2': 2_000 });
+    expect((await state.arrivals.claim(new Map())).size).toBe(0);
+  });
+
   it('screens: a name is added once; what was seen is kept only for an added name, and goes with it', async () => {
     expect(await state.screens.add('counter', 1)).toBe(true);
     expect(await state.screens.add('counter', 2)).toBe(false);

@@ -95,6 +95,11 @@ export class Board {
     return this.#mirror.orders.values();
   }
 
+  /** An order on the board as this hub sees it now (queued, in production or ready). */
+  activeOrder(id: string): Order | undefined {
+    return this.#mirror.orders.get(id);
+  }
+
   /** A machine as this hub sees it now (its newest readings included), if the board holds it. */
   machine(id: string): Machine | undefined {
     return this.#mirror.machines.get(id);

@@ -4,8 +4,7 @@ import type { Credentials } from '../credentials/credentials.js';
 import type { Intake } from '../ingest/intake.js';
 import type { Logger } from '../log.js';
 import type { EventLog } from '../state/event-log.js';
-import type { SessionTable } from '../state/session-table.js';
-import type { UndoTable } from '../state/undo-table.js';
+import type { HubState } from '../state/state.js';
 import { StaffCommands, type StockReturn } from './commands.js';
 import { FloorWatch } from './floor-watch.js';
 import { LoginGuard } from './login-guard.js';
@@ -23,8 +22,7 @@ export interface Staff {
 export function openStaff(
   config: Config,
   deps: {
-    table: SessionTable;
-    undo: UndoTable;
+    state: Pick<HubState, 'sessions' | 'undo' | 'arrivals'>;
     credentials: Credentials;
     board: Board;
     intake: Intake;
@@ -36,9 +34,9 @@ export function openStaff(
 ): Staff {
   const { staff, promiseMinutes } = config.shop;
   return {
-    sessions: new StaffSessions(deps.table, staff.sessionHours * 3600_000, deps.now),
+    sessions: new StaffSessions(deps.state.sessions, staff.sessionHours * 3600_000, deps.now),
     guard: new LoginGuard((pin) => deps.credentials.pinMatches(pin), { maxFailures: staff.maxFailures, lockMs: staff.lockMinutes * 60_000 }),
-    commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, { table: deps.undo, ms: staff.undoSeconds * 1000 }),
-    floor: new FloorWatch(deps.board, deps.log, promiseMinutes),
+    commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, { table: deps.state.undo, ms: staff.undoSeconds * 1000 }),
+    floor: new FloorWatch(deps.board, deps.state.arrivals, deps.log, promiseMinutes),
   };
 }

@@ -1,3 +1,4 @@
+import type { ArrivalTable } from './arrival-table.js';
 import type { BoardStore } from './board-store.js';
 import type { CredentialStore } from './credential-store.js';
 import type { DeliveryTable } from './delivery-table.js';
@@ -23,6 +24,8 @@ export interface HubState {
   readonly sessions: SessionTable;
   /** Staff actions that may still be undone, for their short window. */
   readonly undo: UndoTable;
+  /** When the store first saw each order without its own promise: its due time outlives a restart. */
+  readonly arrivals: ArrivalTable;
   readonly screens: ScreenTable;
   readonly credentials: CredentialStore;
   readonly leases: Leases;

@@ -72,7 +72,7 @@ export type TrackedOrder = Omit<Order, 'name'> & {
   etaMinutes: number | null;
   /** When the order should turn ready (ms since the epoch); null with `etaMinutes`. */
   readyBy: number | null;
-  /** When the order was promised: its `promisedAt`, else `promiseMinutes` after the hub first saw it; null once it has left the watch. */
+  /** When the order was promised: its `promisedAt`, else `promiseMinutes` after the store first saw it; null once it has left the watch. */
   dueAt: number | null;
   /** The production run the order waits for, when a plan names one; then `readyBy` is this run's `readyAt`. */
   run: TrackedRun | null;

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { HubState, StateOptions } from '../state.js';
+import { FileArrivalTable } from './arrival-table.js';
 import { EmbeddedStore } from './board-store.js';
 import { FileCredentialStore } from './credential-store.js';
 import { MemoryDeliveryTable } from './delivery-table.js';
@@ -18,6 +19,7 @@ export class EmbeddedState implements HubState {
   readonly events: FileEventLog;
   readonly sessions: FileSessionTable;
   readonly undo: FileUndoTable;
+  readonly arrivals: FileArrivalTable;
   readonly screens: FileScreenTable;
   readonly credentials: FileCredentialStore;
   readonly leases = new OwnLeases();
@@ -30,11 +32,13 @@ export class EmbeddedState implements HubState {
     this.stock = new EmbeddedStockStore(opts.dataDir, log);
     this.sessions = new FileSessionTable(opts.dataDir, opts.now ?? Date.now);
     this.undo = new FileUndoTable(opts.dataDir);
+    this.arrivals = new FileArrivalTable(opts.dataDir, opts.maxActiveOrders, (message) => log.warn(message));
     this.screens = new FileScreenTable(opts.dataDir, (message) => log.warn(message));
     this.credentials = new FileCredentialStore(opts.dataDir);
   }
 
   close(): Promise<void> {
+    this.arrivals.flush();
     return Promise.resolve();
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { HubState, StateOptions } from '../state.js';
+import { RedisArrivalTable } from './arrival-table.js';
 import { RedisStore } from './board-store.js';
 import { RedisConnections } from './connections.js';
 import { RedisCredentialStore } from './credential-store.js';
@@ -20,6 +21,7 @@ export class RedisState implements HubState {
   readonly events: RedisEventLog;
   readonly sessions: RedisSessionTable;
   readonly undo: RedisUndoTable;
+  readonly arrivals: RedisArrivalTable;
   readonly screens: RedisScreenTable;
   readonly credentials: RedisCredentialStore;
   readonly leases: RedisLeases;
@@ -32,6 +34,7 @@ export class RedisState implements HubState {
     this.events = new RedisEventLog(redis.commands, log, opts.eventLog.maxEntries);
     this.sessions = new RedisSessionTable(redis.commands);
     this.undo = new RedisUndoTable(redis.commands);
+    this.arrivals = new RedisArrivalTable(redis.commands);
     this.screens = new RedisScreenTable(redis.commands);
     this.credentials = new RedisCredentialStore(redis.commands);
     this.leases = new RedisLeases(redis.commands);

@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import { ARRIVAL_KEPT_MS, type ArrivalTable } from '../arrival-table.js';
+
+const PREFIX = 'batchboard:orders:arrived:';
+
+/**
+ * On Redis: one key per order, set only if absent (SET NX), so the first hub to see an order fixes its time for
+ * all of them. Each key ends by itself after ARRIVAL_KEPT_MS: one whose order left while no hub was listening
+ * does not stay for ever.
+ */
+export class RedisArrivalTable implements ArrivalTable {
+  constructor(private readonly redis: Redis) {}
+
+  async claim(first: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    if (first.size === 0) return new Map();
+    const ids = [...first.keys()];
+    const batch = this.redis.pipeline();
+    for (const [id, at] of first) batch.set(PREFIX + id, String(at), 'PX', ARRIVAL_KEPT_MS, 'NX');
+    batch.mget(ids.map((id) => PREFIX + id));
+    const replies = (await batch.exec()) ?? [];
+    const [err, kept] = replies.at(-1) ?? [new Error('no reply')];
+    if (err) throw err;
+    const held = new Map<string, number>();
+    (kept as (string | null)[]).forEach((raw, i) => {
+      const at = raw === null ? NaN : Number(raw);
+      // A key gone between the two steps, or not a number: the caller's own time stands.
+      held.set(ids[i]!, Number.isFinite(at) ? at : first.get(ids[i]!)!);
+    });
+    return held;
+  }
+
+  async forget(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.del(...ids.map((id) => PREFIX + id));
+  }
+}
