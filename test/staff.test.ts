@@ -305,6 +305,32 @@ describe('when an order without a promise is due, kept with the store', () => {
     }
   });
 
+  it('keeps the Recall list, newest first, through a restart of the hub, and recalls from it', async () => {
+    const dataDir = tempDir();
+    const first = await startTestHub({ DATA_DIR: dataDir });
+    let second: Hub | undefined;
+    try {
+      const { cookie } = await login(first, TEST_PIN, 'Dee');
+      const orders = ['fin-a', 'fin-b', 'fin-c'].map((id, i) => order({ id, number: String(821 + i), status: 'ready' }));
+      for (const o of orders) await post(`${first.url}/api/orders`, o);
+      // Taken off one after the other: picked up, cancelled, picked up.
+      for (const [i, status] of (['picked_up', 'cancelled', 'picked_up'] as const).entries())
+        await post(`${first.url}/api/orders`, { ...orders[i]!, status, updatedAt: orders[i]!.updatedAt + 1 });
+      const before = await consoleState(first, cookie, (s) => s.finished.length === 3);
+      expect(before.finished.map((o) => o.id)).toEqual(['fin-c', 'fin-b', 'fin-a']);
+      await first.close();
+      second = await startTestHub({ DATA_DIR: dataDir });
+      const after = await consoleState(second, cookie, (s) => s.finished.length === 3);
+      expect(after.finished).toEqual(before.finished);
+      expect(await staffPost(second, '/api/staff/orders/fin-a/recall', cookie)).toMatchObject({ status: 200, json: { data: { order: { status: 'ready' } } } });
+      const recalled = await consoleState(second, cookie, (s) => s.finished.length === 2);
+      expect(recalled.finished.map((o) => o.id)).toEqual(['fin-c', 'fin-b']);
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  });
+
   it('gives every hub of a Redis store the same due time: the first hub to see the order fixes it', async () => {
     const redis = await TestRedis.start();
     const config = path.join(tempDir(), 'store.json');

@@ -3,9 +3,13 @@ import type { LateOrder } from '../../shared/schemas/staff.js';
 import type { Board } from '../board/board.js';
 import type { Logger } from '../log.js';
 import type { ArrivalTable } from '../state/arrival-table.js';
+import type { EventLog } from '../state/event-log.js';
 import { DueQueue } from './due-queue.js';
+import { finishedFromLog, leavesBoard } from './finished-from-log.js';
 
 const FINISHED_KEPT = 20;
+/** How far back a starting hub reads the log for the orders finished before it started (the Recall list). */
+const FINISHED_LOOKBACK_MS = 6 * 3600_000;
 /** The arrival table did not answer: its batch is tried again after this. */
 const TABLE_RETRY_MS = 5_000;
 
@@ -34,6 +38,7 @@ export class FloorWatch {
   #now: () => number;
   #firstSeen = new Map<string, number>();
   #arrivals: ArrivalTable;
+  #events: EventLog;
   /** First sights and orders gone, not yet told to the arrival table; sent together, one batch at a time. */
   #toClaim = new Map<string, number>();
   #toForget = new Set<string>();
@@ -54,9 +59,10 @@ export class FloorWatch {
   #timerAt: number | undefined;
   #listeners = new Set<() => void>();
 
-  constructor(board: Board, arrivals: ArrivalTable, log: Logger, promiseMinutes: number, now: () => number = Date.now) {
+  constructor(board: Board, state: { arrivals: ArrivalTable; events: EventLog }, log: Logger, promiseMinutes: number, now: () => number = Date.now) {
     this.#board = board;
-    this.#arrivals = arrivals;
+    this.#arrivals = state.arrivals;
+    this.#events = state.events;
     this.#log = log;
     this.#promiseMs = promiseMinutes * 60_000;
     this.#now = now;
@@ -71,7 +77,7 @@ export class FloorWatch {
     this.#board.on('change', (change) => {
       if (change.type !== 'order') return;
       const order = change.order;
-      if (change.removed || order.status === 'picked_up' || order.status === 'cancelled') {
+      if (leavesBoard(order, change.removed)) {
         this.#forget(order.id);
         if (this.#firstSeen.delete(order.id)) this.#tell({ forget: order.id });
         this.#alerted.delete(order.id);
@@ -84,6 +90,26 @@ export class FloorWatch {
     });
     this.#board.on('reset', () => this.#rebuild());
     this.#rebuild();
+    void this.#recallFromLog();
+  }
+
+  /**
+   * The orders finished before this hub started, from the log, behind any finished since: a restart does not empty
+   * the Recall list. Read in the background; a log that cannot be read costs the list, never the start.
+   */
+  async #recallFromLog(): Promise<void> {
+    const now = this.#now();
+    try {
+      const before = await finishedFromLog(this.#events, now - FINISHED_LOOKBACK_MS, now, FINISHED_KEPT);
+      if (this.#closed) return;
+      const known = new Set(this.#finished.map((o) => o.id));
+      const older = before.filter((o) => !known.has(o.id) && !this.#board.activeOrder(o.id));
+      if (older.length === 0) return;
+      this.#finished = [...this.#finished, ...older].slice(0, FINISHED_KEPT);
+      for (const listener of this.#listeners) listener();
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'could not read the orders finished before the start from the log');
+    }
   }
 
   /** Queued and in-production orders past their promise, earliest first. */

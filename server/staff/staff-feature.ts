@@ -37,6 +37,6 @@ export function openStaff(
     sessions: new StaffSessions(deps.state.sessions, staff.sessionHours * 3600_000, deps.now),
     guard: new LoginGuard((pin) => deps.credentials.pinMatches(pin), { maxFailures: staff.maxFailures, lockMs: staff.lockMinutes * 60_000 }),
     commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, { table: deps.state.undo, ms: staff.undoSeconds * 1000 }),
-    floor: new FloorWatch(deps.board, deps.state.arrivals, deps.log, promiseMinutes),
+    floor: new FloorWatch(deps.board, { arrivals: deps.state.arrivals, events: deps.events }, deps.log, promiseMinutes),
   };
 }
