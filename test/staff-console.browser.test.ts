@@ -237,6 +237,32 @@ describe('the staff console under hurried hands, in Chromium', () => {
     }
   });
 
+  it('says an Undo got no answer, not that it was not undone, when the hub took it back but its answer was lost', async () => {
+    const o = order({ number: 'S3', status: 'queued', updatedAt: Date.now() - 1_000 });
+    await post(`${hub.url}/api/orders`, o);
+    const page = await openConsole();
+    try {
+      await row(page, o).getByRole('button', { name: 'Start' }).click();
+      const tray = page.getByRole('region', { name: 'Undo' });
+      await tray.getByText('S3 → making').waitFor();
+      // The hub takes the action back; its answer never reaches the tablet.
+      await page.route('**/api/staff/undo', async (route) => {
+        const url = new URL(route.request().url());
+        await route.fetch({ url: `${hub.url}${url.pathname}` });
+        await route.abort('connectionreset');
+      });
+      await tray.getByRole('button', { name: /^Undo/ }).click();
+      await tray.getByRole('button', { name: 'No answer' }).waitFor();
+      await tray.getByText('S3: the hub did not answer, so it may have been done. Look at it again before you tap.').waitFor();
+      expect((await hub.board.order(o.id))?.status).toBe('queued');
+      expect(await tray.getByText('Not undone').count()).toBe(0);
+      // The row says what is true: back in the queue.
+      await row(page, o).getByRole('button', { name: 'Start' }).waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows what the order is now when a tap comes too late (409 stale), and takes no step', async () => {
     const o = order({ number: 'S1', status: 'queued', updatedAt: Date.now() - 1_000 });
     await post(`${hub.url}/api/orders`, o);

@@ -13,9 +13,14 @@ export interface Toast {
   id: number;
   message: string;
   undo?: string;
+  /** The order number its Undo is for. */
+  number?: string;
   until: number;
-  /** Undo was tapped: the toast stays where it is (its button inert, then "Undone") so a second tap hits nothing new. */
-  undoing?: 'asked' | 'done' | 'failed';
+  /**
+   * Undo was tapped: the toast stays where it is (its button inert, then "Undone") so a second tap hits nothing new.
+   * `unknown`: no answer came, so the hub may have taken it back.
+   */
+  undoing?: 'asked' | 'done' | 'failed' | 'unknown';
 }
 
 /** An order's status as staff read it ("Making"). */
@@ -95,7 +100,7 @@ export class ConsoleSession {
       recall: t('staff.toast.recalled', { number: order.number }),
       cancel: t('staff.toast.cancelled', { number: order.number }),
     };
-    this.#push({ message: message[action], undo: answer.data.undo, until: answer.data.undoUntil });
+    this.#push({ message: message[action], undo: answer.data.undo, number: order.number, until: answer.data.undoUntil });
     return { ok: true, words: t('staff.answer.done', { status: statusWord(status) }) };
   }
 
@@ -138,6 +143,12 @@ export class ConsoleSession {
     const answer = await api<StaffActionResult>('POST', '/api/staff/undo', { undo: toast.undo });
     // Kept in its place a few seconds more, saying what came of it: nothing slides under the finger.
     const until = Date.now() + UNDONE_SHOWN_MS;
+    if (answer.status === 401) return this.#ended();
+    if (answer.status === 0) {
+      // Not "not undone": the hub may have taken it back. The order's row, live again on reconnect, says which.
+      this.#update(toast.id, { undoing: 'unknown', until });
+      return this.#say(t('staff.toast.noAnswer', { number: toast.number ?? '' }));
+    }
     if (!answer.ok) {
       this.#update(toast.id, { undoing: 'failed', until });
       return this.#say(errorWords(answer.error));
