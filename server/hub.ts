@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
-import { Board } from './board/board.js';
+import type { Board } from './board/board.js';
+import { OrderArrivals } from './board/order-arrivals.js';
+import { boardOf } from './board-from-config.js';
 import type { Config } from './config.js';
 import { Credentials } from './credentials/credentials.js';
 import { openDeployment } from './deployment.js';
@@ -18,7 +20,6 @@ import { contrastProblems, displayConfigOf } from './screens/display-config.js';
 import { ScreenRegistry } from './screens/registry.js';
 import { closeServices, startServices, type Service } from './services.js';
 import { openStaff } from './staff/staff-feature.js';
-import type { HubState } from './state/state.js';
 import { openWeb } from './web.js';
 
 export interface HubOptions {
@@ -58,12 +59,13 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
   const metrics = new Metrics();
   const { state, doors: doorsOf, adapt } = openDeployment(config, log, opts.now);
   const board = boardOf(config, state, log, metrics);
+  const arrivals = new OrderArrivals(board, state.arrivals, log);
   const intake = new Intake(board, metrics, log, Date.now, state.events);
   const display = displayConfigOf(config.shop);
   for (const problem of contrastProblems(display)) log.warn({ problem }, 'display theme misses WCAG AA contrast');
   const screens = new ScreenRegistry(state.screens, config.hubId, log);
   const credentials = new Credentials({ apiToken: config.apiToken, staffPin: config.staffPin }, state.credentials, log);
-  const common = { board, intake, events: state.events, screens, display, log, metrics };
+  const common = { board, arrivals, intake, events: state.events, screens, display, log, metrics };
   const directing = openDirector(config, { ...common, obsCallTimeoutMs: opts.obsCallTimeoutMs });
   const production = openProduction(config, { ...common, leases: state.leases, events: state.events });
   const ordering = openOrdering(config, { ...common, stock: state.stock, outlook: production.outlook });
@@ -81,7 +83,7 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     { name: 'screens', close: () => screens.close() },
     { name: 'credentials', close: () => credentials.close() },
     web.listening,
-    { name: 'board', start: () => board.start(), close: () => board.close() },
+    { name: 'board', start: () => board.start().then(() => arrivals.start()), close: () => arrivals.close().then(() => board.close()) },
     ordering.service,
     production.service,
     { name: 'floor', start: () => staff.floor.start(), close: () => staff.floor.close() },
@@ -107,13 +109,4 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     credentials,
     close: () => (closing ??= closeServices(services, log)),
   };
-}
-
-function boardOf(config: Config, state: HubState, log: Logger, metrics: Metrics): Board {
-  const { staleOrderHours: stale } = config.shop.board;
-  return new Board(state.board, log, metrics, {
-    readyTimeoutMs: config.shop.readyTimeoutMinutes * 60_000,
-    staleMs: { queued: stale.queued * 3600_000, in_production: stale.in_production * 3600_000 },
-    sweepIntervalMs: config.sweepIntervalMs,
-  });
 }

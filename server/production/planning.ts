@@ -3,6 +3,7 @@ import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
 import { dayStart, storeDay, type TimeZone } from '../../shared/store-time.js';
 import type { Board } from '../board/board.js';
+import type { OrderArrivals } from '../board/order-arrivals.js';
 import type { Logger } from '../log.js';
 import type { EventLog } from '../state/event-log.js';
 import type { Leases } from '../state/leases.js';
@@ -45,7 +46,7 @@ export class Planning {
   #opts: PlanningOptions;
   #now: () => number;
   #ledger: ShelfLedger;
-  #arrived = new Map<string, number>();
+  #arrivals: OrderArrivals;
   #pending = false;
   #running: Promise<void> | undefined;
   #wake: NodeJS.Timeout | undefined;
@@ -61,7 +62,7 @@ export class Planning {
   constructor(
     board: Board,
     catalogue: readonly Product[],
-    deps: { leases: Leases; events: EventLog; ledger: ShelfLedger; log: Logger },
+    deps: { leases: Leases; events: EventLog; ledger: ShelfLedger; arrivals: OrderArrivals; log: Logger },
     opts: PlanningOptions,
   ) {
     const { leases, events, log } = deps;
@@ -74,14 +75,15 @@ export class Planning {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
     this.#ledger = deps.ledger;
+    this.#arrivals = deps.arrivals;
   }
 
   start(): void {
-    for (const o of this.#board.orders()) this.#arrived.set(o.id, o.updatedAt);
     this.#board.on('change', (change) => {
-      if (change.type === 'order' && !this.#arrived.has(change.order.id)) this.#arrived.set(change.order.id, change.order.updatedAt);
       if (change.type !== 'scene') this.#soon();
     });
+    // An order's arrival set earlier by the store (before a restart, by another hub) moves it up the queue.
+    this.#arrivals.onMoved(() => this.#soon());
     this.#soon();
   }
 
@@ -144,7 +146,7 @@ export class Planning {
       now,
       catalogue: this.#catalogue,
       machines: this.#board.snapshot().machines.map((m) => ({ id: m.id, kind: m.kind, state: m.state })),
-      orders: [...this.#board.orders()].map((order) => ({ order, arrivedAt: this.#arrived.get(order.id) ?? order.updatedAt })),
+      orders: [...this.#board.orders()].map((order) => ({ order, arrivedAt: this.#arrivals.arrivedAt(order.id) })),
       runs: [...this.#board.runs(), ...this.#ledger.doneSince(today)],
       madeToday: this.#ledger.madeSince(today),
       onShelf: this.#ledger.shelf(today),
@@ -186,7 +188,7 @@ export class Planning {
   #demandSince(from: number): Map<string, number> {
     const demand = new Map<string, number>();
     for (const order of this.#board.orders()) {
-      if ((this.#arrived.get(order.id) ?? order.updatedAt) < from) continue;
+      if (this.#arrivals.arrivedAt(order.id) < from) continue;
       for (const item of order.items) {
         if (!this.#products.has(item.sku)) continue;
         const key = stockKey(item.sku, item.variant);

@@ -1,4 +1,5 @@
 import type { Board } from '../board/board.js';
+import type { OrderArrivals } from '../board/order-arrivals.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Service } from '../services.js';
@@ -19,7 +20,7 @@ export interface Production {
 }
 
 /** Production runs from the shop's catalogue (docs/protocol.md, "Production runs"). */
-export function openProduction(config: Config, deps: { board: Board; leases: Leases; events: EventLog; log: Logger }): Production {
+export function openProduction(config: Config, deps: { board: Board; arrivals: OrderArrivals; leases: Leases; events: EventLog; log: Logger }): Production {
   const { catalogue, planner, promiseMinutes, timeZone } = config.shop;
   const runs = new ProductionRuns(deps.board, catalogue, deps.log);
   const ledger = new ShelfLedger(new Map(catalogue.map((p) => [p.sku, p])));

@@ -1,10 +1,5 @@
-import type { Order } from '../../shared/schemas/order.js';
+import { isActiveOrder, type Order } from '../../shared/schemas/order.js';
 import type { EventLog } from '../state/event-log.js';
-
-/** A change that takes an order off the board: picked up, cancelled, or removed (the ready time-out, a sweep). */
-export function leavesBoard(order: Order, removed: boolean | undefined): boolean {
-  return removed === true || order.status === 'picked_up' || order.status === 'cancelled';
-}
 
 /**
  * The orders the log saw leave the board between `from` and `to` and not back on it since (each as its last entry
@@ -12,13 +7,14 @@ export function leavesBoard(order: Order, removed: boolean | undefined): boolean
  * time; only the latest entry per order is held.
  */
 export async function finishedFromLog(events: EventLog, from: number, to: number, max: number): Promise<Order[]> {
-  const last = new Map<string, { order: Order; off: boolean; at: number }>();
+  const last = new Map<string, { order: Order; off: boolean }>();
   for await (const page of events.pages(from, to)) {
     for (const entry of page) {
       if (entry.type !== 'order') continue;
       // Deleted and set again, so the map's order is the order of each one's latest entry.
       last.delete(entry.order.id);
-      last.set(entry.order.id, { order: entry.order, off: leavesBoard(entry.order, entry.removed), at: entry.at });
+      // Off the board: picked up, cancelled, or removed (the ready time-out, a sweep).
+      last.set(entry.order.id, { order: entry.order, off: entry.removed === true || !isActiveOrder(entry.order) });
     }
   }
   const off = [...last.values()].filter((e) => e.off);

@@ -2,16 +2,15 @@ import type { Order } from '../../shared/schemas/order.js';
 import type { LateOrder } from '../../shared/schemas/staff.js';
 import type { Board } from '../board/board.js';
 import type { Logger } from '../log.js';
-import type { ArrivalTable } from '../state/arrival-table.js';
+import { isActiveOrder } from '../../shared/schemas/order.js';
+import type { OrderArrivals } from '../board/order-arrivals.js';
 import type { EventLog } from '../state/event-log.js';
 import { DueQueue } from './due-queue.js';
-import { finishedFromLog, leavesBoard } from './finished-from-log.js';
+import { finishedFromLog } from './finished-from-log.js';
 
 const FINISHED_KEPT = 20;
 /** How far back a starting hub reads the log for the orders finished before it started (the Recall list). */
 const FINISHED_LOOKBACK_MS = 6 * 3600_000;
-/** The arrival table did not answer: its batch is tried again after this. */
-const TABLE_RETRY_MS = 5_000;
 
 /** Statuses whose orders can be late: a ready order is not late, it is waiting for its customer. */
 function inProgress(order: Order): boolean {
@@ -24,9 +23,8 @@ function inProgress(order: Order): boolean {
  * each, in the log and to the console), and the orders taken off the board
  * lately, which staff may recall.
  *
- * When the store first saw an order is kept in its arrival table: a hub takes
- * its own first sight at once, and the table's time when it answers (another
- * hub's, or this one's before a restart), so a late order stays late.
+ * When the store first saw an order comes from OrderArrivals, which keeps it
+ * with the store's state: a late order stays late through a restart.
  *
  * Kept per change in O(log n): a change touches its own order's entries only,
  * and a timer wakes for the earliest due time. Only a board reload rebuilds it.
@@ -36,14 +34,8 @@ export class FloorWatch {
   #log: Logger;
   #promiseMs: number;
   #now: () => number;
-  #firstSeen = new Map<string, number>();
-  #arrivals: ArrivalTable;
+  #arrivals: OrderArrivals;
   #events: EventLog;
-  /** First sights and orders gone, not yet told to the arrival table; sent together, one batch at a time. */
-  #toClaim = new Map<string, number>();
-  #toForget = new Set<string>();
-  #sending: NodeJS.Timeout | undefined;
-  #tableFailing = false;
   #closed = false;
   /** Due time of every order on the board (the console shows them). */
   #dueAt = new Map<string, number>();
@@ -59,7 +51,7 @@ export class FloorWatch {
   #timerAt: number | undefined;
   #listeners = new Set<() => void>();
 
-  constructor(board: Board, state: { arrivals: ArrivalTable; events: EventLog }, log: Logger, promiseMinutes: number, now: () => number = Date.now) {
+  constructor(board: Board, state: { arrivals: OrderArrivals; events: EventLog }, log: Logger, promiseMinutes: number, now: () => number = Date.now) {
     this.#board = board;
     this.#arrivals = state.arrivals;
     this.#events = state.events;
@@ -77,9 +69,8 @@ export class FloorWatch {
     this.#board.on('change', (change) => {
       if (change.type !== 'order') return;
       const order = change.order;
-      if (leavesBoard(order, change.removed)) {
+      if (change.removed || !isActiveOrder(order)) {
         this.#forget(order.id);
-        if (this.#firstSeen.delete(order.id)) this.#tell({ forget: order.id });
         this.#alerted.delete(order.id);
         this.#finished = [order, ...this.#finished.filter((o) => o.id !== order.id)].slice(0, FINISHED_KEPT);
       } else {
@@ -89,6 +80,7 @@ export class FloorWatch {
       this.#wake();
     });
     this.#board.on('reset', () => this.#rebuild());
+    this.#arrivals.onMoved((ids) => this.#arrivalsMoved(ids));
     this.#rebuild();
     void this.#recallFromLog();
   }
@@ -134,76 +126,20 @@ export class FloorWatch {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
-    // What this hub saw last still reaches the table: the state closes after the floor.
-    if (this.#toClaim.size > 0 || this.#toForget.size > 0) {
-      clearTimeout(this.#sending);
-      void this.#send();
-    }
   }
 
   #dueOf(order: Order): number {
-    if (order.promisedAt !== undefined) return order.promisedAt;
-    let seen = this.#firstSeen.get(order.id);
-    if (seen === undefined) {
-      this.#firstSeen.set(order.id, (seen = this.#now()));
-      this.#tell({ claim: order.id, at: seen });
-    }
-    return seen + this.#promiseMs;
+    return order.promisedAt ?? this.#arrivals.arrivedAt(order.id) + this.#promiseMs;
   }
 
-  /** Queues a first sight or an order gone for the arrival table; the batch goes out once this turn's changes are in. */
-  #tell(what: { claim: string; at: number } | { forget: string }): void {
-    if ('claim' in what) {
-      this.#toForget.delete(what.claim);
-      this.#toClaim.set(what.claim, what.at);
-    } else {
-      this.#toClaim.delete(what.forget);
-      this.#toForget.add(what.forget);
-    }
-    this.#sendAfter(0);
-  }
-
-  #sendAfter(ms: number): void {
-    if (this.#sending || this.#closed) return;
-    this.#sending = setTimeout(() => void this.#send(), ms);
-    this.#sending.unref();
-  }
-
-  /** One batch to the table; the times it holds replace this hub's own first sights, and the console follows. */
-  async #send(): Promise<void> {
-    const claims = this.#toClaim;
-    const gone = this.#toForget;
-    this.#toClaim = new Map();
-    this.#toForget = new Set();
-    let retry = false;
-    try {
-      if (gone.size > 0) await this.#arrivals.forget([...gone]);
-      const held = await this.#arrivals.claim(claims);
-      this.#tableFailing = false;
-      this.#adopt(held);
-    } catch (err) {
-      // The store away: this hub's own first sights stand meanwhile, and the batch is tried again (what changed since wins).
-      if (!this.#tableFailing) this.#log.warn({ err: (err as Error).message }, 'could not keep when orders arrived; trying again');
-      this.#tableFailing = retry = true;
-      for (const [id, at] of claims) if (this.#firstSeen.get(id) === at && !this.#toClaim.has(id)) this.#toClaim.set(id, at);
-      for (const id of gone) if (!this.#firstSeen.has(id)) this.#toForget.add(id);
-    }
-    this.#sending = undefined;
-    if (this.#toClaim.size > 0 || this.#toForget.size > 0) this.#sendAfter(retry ? TABLE_RETRY_MS : 0);
-  }
-
-  #adopt(held: Map<string, number>): void {
+  /** The arrival table set these orders' first sight earlier than this hub's own: their due times move. */
+  #arrivalsMoved(ids: readonly string[]): void {
     if (this.#closed) return;
-    let moved = false;
-    for (const [id, at] of held) {
-      const seen = this.#firstSeen.get(id);
-      if (seen === undefined || seen === at) continue;
-      this.#firstSeen.set(id, at);
+    for (const id of ids) {
       const order = this.#board.activeOrder(id);
       if (order) this.#track(order);
-      moved = true;
     }
-    if (moved) this.#wake();
+    this.#wake();
   }
 
   /** Files one order on the board where it now belongs: pending, late, or (ready) neither. */
@@ -251,8 +187,6 @@ export class FloorWatch {
   /** The one full pass: at start and when the board was reloaded whole. */
   #rebuild(): void {
     const orders = this.#board.snapshot().orders;
-    const onBoard = new Set(orders.map((o) => o.id));
-    for (const id of this.#firstSeen.keys()) if (!onBoard.has(id) && this.#firstSeen.delete(id)) this.#tell({ forget: id });
     this.#dueAt.clear();
     this.#pending.clear();
     this.#numbers.clear();

@@ -1,4 +1,5 @@
 import type { Board } from '../board/board.js';
+import type { OrderArrivals } from '../board/order-arrivals.js';
 import type { Config } from '../config.js';
 import type { Credentials } from '../credentials/credentials.js';
 import type { Intake } from '../ingest/intake.js';
@@ -22,7 +23,8 @@ export interface Staff {
 export function openStaff(
   config: Config,
   deps: {
-    state: Pick<HubState, 'sessions' | 'undo' | 'arrivals'>;
+    state: Pick<HubState, 'sessions' | 'undo'>;
+    arrivals: OrderArrivals;
     credentials: Credentials;
     board: Board;
     intake: Intake;
@@ -37,6 +39,6 @@ export function openStaff(
     sessions: new StaffSessions(deps.state.sessions, staff.sessionHours * 3600_000, deps.now),
     guard: new LoginGuard((pin) => deps.credentials.pinMatches(pin), { maxFailures: staff.maxFailures, lockMs: staff.lockMinutes * 60_000 }),
     commands: new StaffCommands(deps.board, deps.intake, deps.log, deps.events, deps.returnStock, { table: deps.state.undo, ms: staff.undoSeconds * 1000 }),
-    floor: new FloorWatch(deps.board, { arrivals: deps.state.arrivals, events: deps.events }, deps.log, promiseMinutes),
+    floor: new FloorWatch(deps.board, { arrivals: deps.arrivals, events: deps.events }, deps.log, promiseMinutes),
   };
 }

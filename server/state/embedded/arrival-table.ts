@@ -16,6 +16,7 @@ export class FileArrivalTable implements ArrivalTable {
   #table: FileRows<number>;
   #timer: NodeJS.Timeout | undefined;
   #warn: (message: string) => void;
+  #failing = false;
 
   constructor(dataDir: string, maxActiveOrders: number, warn: (message: string) => void, now: () => number = Date.now) {
     this.#warn = warn;
@@ -28,12 +29,15 @@ export class FileArrivalTable implements ArrivalTable {
 
   claim(first: ReadonlyMap<string, number>): Promise<Map<string, number>> {
     const held = new Map<string, number>();
+    let added = false;
     for (const [id, at] of first) {
       const kept = this.#table.rows.get(id);
       if (kept === undefined) this.#table.rows.set(id, at);
+      added ||= kept === undefined;
       held.set(id, kept ?? at);
     }
-    if (held.size > 0) this.#saveSoon();
+    // A claim of times already kept (every order at a restart) writes nothing.
+    if (added) this.#saveSoon();
     return Promise.resolve(held);
   }
 
@@ -65,8 +69,11 @@ export class FileArrivalTable implements ArrivalTable {
   #save(): void {
     try {
       this.#table.save();
+      this.#failing = false;
     } catch (err) {
-      this.#warn(`could not write order-arrivals.json: ${(err as Error).message}`);
+      // Once per outage, not every second; what is not written is written with the next change.
+      if (!this.#failing) this.#warn(`could not write order-arrivals.json: ${(err as Error).message}`);
+      this.#failing = true;
     }
   }
 }

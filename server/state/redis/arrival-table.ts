@@ -18,8 +18,10 @@ export class RedisArrivalTable implements ArrivalTable {
     for (const [id, at] of first) batch.set(PREFIX + id, String(at), 'PX', ARRIVAL_KEPT_MS, 'NX');
     batch.mget(ids.map((id) => PREFIX + id));
     const replies = (await batch.exec()) ?? [];
-    const [err, kept] = replies.at(-1) ?? [new Error('no reply')];
-    if (err) throw err;
+    // A refused SET (out of memory, a replica after a failover) is a failed claim, tried again: not one kept.
+    const failed = replies.find(([err]) => err) ?? (replies.length === first.size + 1 ? undefined : [new Error('no reply from Redis')]);
+    if (failed) throw failed[0]!;
+    const kept = replies.at(-1)![1];
     const held = new Map<string, number>();
     (kept as (string | null)[]).forEach((raw, i) => {
       const at = raw === null ? NaN : Number(raw);
