@@ -211,6 +211,19 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
   });
 
   if (kind === 'redis') {
+    it('arrivals on Redis: a write Redis refuses is a failed claim (tried again), not a time kept', async () => {
+      const admin = redis.client();
+      try {
+        await admin.config('SET', 'maxmemory', '1');
+        await expect(state.arrivals.claim(new Map([['oom-1', 1_000]]))).rejects.toThrow(/OOM/);
+        await admin.config('SET', 'maxmemory', '0');
+        expect(Object.fromEntries(await state.arrivals.claim(new Map([['oom-1', 2_000]])))).toEqual({ 'oom-1': 2_000 });
+      } finally {
+        await admin.config('SET', 'maxmemory', '0');
+        admin.disconnect();
+      }
+    });
+
     it('leases on Redis: one holder at a time among hubs, until the lease runs out', async () => {
       const other = await make();
       try {
