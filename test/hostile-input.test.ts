@@ -26,6 +26,9 @@ const BAD_ORDERS: [what: string, field: string, body: string][] = [
   ['a nested __proto__ in items', 'items', JSON.stringify({ ...valid, items: 'x' }).replace('"x"', '{"__proto__":{"qty":1}}')],
   ['deep nesting', 'items.0', JSON.stringify({ ...valid, items: JSON.parse('['.repeat(500) + ']'.repeat(500)) as unknown })],
   ['a timestamp far in the future', 'updatedAt', JSON.stringify({ ...valid, updatedAt: Date.now() + 7 * 86_400_000 })],
+  // A POS that counts in seconds: taken, it would be swept off the board at once as a day-old leftover.
+  ['a timestamp in seconds, not milliseconds', 'updatedAt', JSON.stringify({ ...valid, updatedAt: Math.floor(Date.now() / 1000) })],
+  ['a timestamp of 0', 'updatedAt', JSON.stringify({ ...valid, updatedAt: 0 })],
   ['control characters in the name', 'name', JSON.stringify({ ...valid, name: 'Ana\u001b[2J' })],
   ['a lone surrogate in the name', 'name', JSON.stringify({ ...valid, name: 'Bo\udfff' })],
   ['a lone high surrogate in the number', 'number', JSON.stringify({ ...valid, number: '4\ud83d' })],
@@ -56,6 +59,19 @@ describe('hostile input at every door', () => {
     else expect(json.error.params.issues?.map((i) => i.field)).toContain(field);
     expect(json.error.message).toContain(field);
   });
+
+  it.each(['/api/track/%ff', '/api/track/%E2%82', '/track/%zz', '/api/staff/orders/%ff/advance'])(
+    'answers %s, a malformed percent-escape in the address, with 400 invalid_input, not a 500',
+    async (path) => {
+      const res = await fetch(`${hub.url}${path}`, {
+        method: path.endsWith('advance') ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+        ...(path.endsWith('advance') ? { body: '{}' } : {}),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: 'invalid_input', params: { issues: [{ field: 'path', problem: 'bad_format' }] } } });
+    },
+  );
 
   it('refuses a body not declared as JSON with 415 (a foreign page can POST text/plain unasked), and it costs no PIN try', async () => {
     for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {

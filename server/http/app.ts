@@ -107,6 +107,12 @@ export function createHttpApp(deps: HttpDeps): Express {
       if (!res.headersSent) sendError(res, apiError('store_unavailable', {}, 'the state store is unavailable; retry shortly'), { retryAfterSeconds: 1 });
       return;
     }
+    // Express could not decode a %-escape of the path (`/api/track/%ff`): the caller's mistake, not the hub's.
+    if (err instanceof URIError) {
+      const issues = [{ field: 'path', problem: 'bad_format' as const }];
+      if (!res.headersSent) sendError(res, apiError('invalid_input', { issues }, 'the address holds a malformed %-escape'));
+      return;
+    }
     deps.log.error({ err }, 'request failed');
     if (!res.headersSent) sendError(res, apiError('internal', {}, 'internal error'));
   };

@@ -18,6 +18,8 @@ export type Kind = 'order' | 'machine' | 'footfall' | 'social';
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
+/** The earliest `updatedAt` a door takes (2020-01-01): anything earlier is a time in seconds, or none at all. */
+export const EPOCH_MS_MIN = Date.UTC(2020, 0, 1);
 
 /**
  * The times a footfall count may have: counts are summed, so one logged twice is counted twice, and a count is known
@@ -122,6 +124,7 @@ export class Intake {
   ): Promise<IntakeResult> {
     if (!parsed.success) return this.#invalid(door, kind, value, parsed.error);
     if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) return this.#ahead(door, kind, 'updatedAt');
+    if (parsed.data.updatedAt < EPOCH_MS_MIN) return this.#beforeEpochFloor(door, kind);
     try {
       const result = await write(parsed.data);
       this.#metrics.eventsIn.inc({ door, kind });
@@ -189,6 +192,16 @@ export class Intake {
     const issues = [{ field, problem: 'too_far_ahead' as const, maxHours: maxMs / HOUR_MS }];
     const message = `invalid ${kind}: ${field}: is more than ${maxMs / HOUR_MS} h in the future (check the producer clock)`;
     return this.reject(door, `invalid_${kind}:${field}`, apiError('invalid_input', { issues }, message));
+  }
+
+  /**
+   * A time before 2020 is a time in seconds (a common POS mistake) or 0: taken, the order would read as a leftover
+   * from 1970 and be swept off the board at once, with the producer told it was applied.
+   */
+  #beforeEpochFloor(door: Door, kind: Kind): IntakeResult {
+    const issues = [{ field: 'updatedAt', problem: 'too_small' as const, min: EPOCH_MS_MIN }];
+    const message = `invalid ${kind}: updatedAt: is before 2020 (${EPOCH_MS_MIN}): send milliseconds since the epoch, not seconds`;
+    return this.reject(door, `invalid_${kind}:updatedAt`, apiError('invalid_input', { issues }, message));
   }
 
   /** A count older than its key is remembered for could be one logged before: refused, never counted twice. */
