@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorStatus } from '../server/http/error-status.js';
+import { ERROR_CODES } from '../shared/errors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -24,5 +26,11 @@ describe('the docs match the code', () => {
     const files = [...doc.matchAll(/`((?:server|shared|display|kiosk)\/[\w/.-]+\.(?:ts|svelte))`/g)].map((m) => m[1]!);
     expect(files.length).toBeGreaterThan(20);
     expect(files.filter((file) => !existsSync(path.join(ROOT, file)))).toEqual([]);
+  });
+
+  it('the error table of docs/protocol.md has a row for every code the hub answers, with the status it answers it with', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/protocol.md'), 'utf8');
+    const rows = new Map([...doc.matchAll(/^\| `([a-z_]+)` +\| (\d{3}) +\|/gm)].map((m) => [m[1]!, Number(m[2])]));
+    expect(ERROR_CODES.filter((code) => rows.get(code) !== errorStatus(code))).toEqual([]);
   });
 });
