@@ -9,23 +9,22 @@ export function lanAddresses(): string[] {
 }
 
 /**
- * Where each page is, for the terminal: by PUBLIC_URL when set, else by each network address the
+ * Where each page is, for the terminal: by PUBLIC_URL when set, then by each network address the
  * store's devices can use (localhost works on the hub machine only, so it is listed last).
  */
 export function pageAddresses(port: number, publicUrl: string | undefined, host: string): string {
   // Listening on one address (HOST), the hub is reachable there only.
   const everywhere = host === '0.0.0.0' || host === '::';
   const named = host.includes(':') ? `[${host}]` : host;
-  const bases = publicUrl
-    ? [publicUrl]
-    : everywhere
-      ? [...lanAddresses().map((a) => `http://${a}:${port}`), `http://localhost:${port}`]
-      : [`http://${named}:${port}`];
+  const local = everywhere ? [...lanAddresses().map((a) => `http://${a}:${port}`), `http://localhost:${port}`] : [`http://${named}:${port}`];
+  // The public address first (the one phones use), and where this hub listens after it: a wrong PUBLIC_URL shows.
+  const bases = publicUrl ? [publicUrl, ...local] : local;
   const base = bases[0]!;
   const lines = [
     `  board      ${base}/display        (name a screen: /display?screen=front-window; OBS overlay: /display?overlay=1)`,
     `  kiosk      ${base}/kiosk`,
     `  staff      ${base}/staff`,
+    `  report     ${base}/report         (the pilot report, on the staff login)`,
     `  tracking   ${base}/track/NUMBER   (from the kiosk's QR code)`,
     `  API        ${base}/api            (docs/protocol.md)`,
   ];
