@@ -183,6 +183,8 @@ describe('the sample store config in docs/', () => {
     const sample = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { locale: string; locales: Record<string, { messages: Record<string, string> }> };
     expect(JSON.parse(block!)).toEqual(sample);
     expect(sample.locale).toBe('sv');
+    // An address of its own would send a tryer's kiosk QR codes to a machine that is not there.
+    expect(sample).not.toHaveProperty('publicUrl');
     expect(Object.keys(sample.locales.sv!.messages).every(isMessageKey)).toBe(true);
   });
 
