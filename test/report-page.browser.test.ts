@@ -69,12 +69,14 @@ describe('/report on a small log fed through the doors', () => {
   let hub: Hub;
   let browser: Browser;
   let page: Page;
+  /** The hour of the day's events. */
+  let t0: number;
 
   beforeAll(async () => {
     const utcHour = new Date().getUTCHours();
     const timeZone = utcHour >= 2 && utcHour < 20 ? 'UTC' : 'Etc/GMT+6';
     // The hour of the day's events: the one 20 minutes ago began, so every event is in the past and in one hour.
-    const t0 = Math.floor((Date.now() - 20 * 60_000) / HOUR) * HOUR;
+    t0 = Math.floor((Date.now() - 20 * 60_000) / HOUR) * HOUR;
     const today = storeDay(t0, timeZone);
     const eve = dayStartOf(today, timeZone) - 30 * 60_000;
     const yesterday = storeDay(eve, timeZone);
@@ -186,6 +188,26 @@ describe('/report on a small log fed through the doors', () => {
     await console.locator('[data-says="conversion"]').waitFor();
     expect(new URL(console.url()).pathname).toBe('/report');
     await console.close();
+  });
+
+  // Last: it adds orders to the day the tests above read.
+  it('does not claim that more than everyone who came in ordered when orders outnumber walk-ins', async () => {
+    const at = t0 + 10 * 60_000;
+    for (let i = 0; i < 8; i++) {
+      const res = await post(`${hub.url}/api/orders`, {
+        id: `till-${i}`,
+        number: `T${i}`,
+        items: [{ sku: 'bun', qty: 1 }],
+        status: 'queued',
+        updatedAt: at + i,
+      });
+      expect(res.status).toBe(200);
+    }
+    await choose(page, 'This week');
+    await choose(page, 'Today');
+    expect(await says(page, 'conversion')).toBe(
+      '10 orders from 7 walk-ins: more orders than people counted at the door (143%), so some orders did not come from walk-ins (the till, phone or online) or the counter missed people.',
+    );
   });
 });
 

@@ -68,7 +68,10 @@ export class ReportWords {
 
   conversion(r: PilotReport): string {
     const c = r.conversion;
-    return c.rate === null ? t('report.conversion.none') : t('report.conversion.says', { orders: c.orders, walkIns: c.walkIns, rate: this.percent(c.rate) });
+    if (c.rate === null) return t('report.conversion.none');
+    // Orders from the till, the phone or online count too: above 100% is not "every visitor ordered".
+    const key = c.rate > 1 ? 'report.conversion.over' : 'report.conversion.says';
+    return t(key, { orders: c.orders, walkIns: c.walkIns, rate: this.percent(c.rate) });
   }
 
   social(r: PilotReport): string {

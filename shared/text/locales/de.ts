@@ -326,6 +326,8 @@ export const de: Messages = {
   'report.conversion.says':
     '{orders, plural, one {# Bestellung} other {# Bestellungen}} bei {walkIns, plural, one {# Besucher} other {# Besuchern}}: {rate} der Leute, die hereinkamen, haben bestellt.',
   'report.conversion.none': 'Es wurden keine Besucher gezählt, also gibt es keine Konversion.',
+  'report.conversion.over':
+    '{orders, plural, one {# Bestellung} other {# Bestellungen}} bei {walkIns, plural, one {# Besucher} other {# Besuchern}}: mehr Bestellungen als an der Tür gezählte Leute ({rate}), also kamen manche Bestellungen nicht von Besuchern (Kasse, Telefon oder online) oder der Zähler hat Leute verpasst.',
   'report.walkIns.title': 'Besucher und Live-Produktion',
   'report.walkIns.sure': 'Während der Live-Produktion war die Besucherzahl {change} ({interval}).',
   'report.walkIns.unsure': 'Während der Live-Produktion war die Besucherzahl {change}, aber die Daten können das nicht vom Zufall unterscheiden ({interval}).',

@@ -341,6 +341,8 @@ export const en = {
   'report.conversion.says':
     '{orders, plural, one {# order} other {# orders}} from {walkIns, plural, one {# walk-in} other {# walk-ins}}: {rate} of the people who came in ordered.',
   'report.conversion.none': 'No walk-ins were counted, so there is no conversion to show.',
+  'report.conversion.over':
+    '{orders, plural, one {# order} other {# orders}} from {walkIns, plural, one {# walk-in} other {# walk-ins}}: more orders than people counted at the door ({rate}), so some orders did not come from walk-ins (the till, phone or online) or the counter missed people.',
   'report.walkIns.title': 'Walk-ins and live production',
   'report.walkIns.sure': 'Walk-ins were {change} during live production ({interval}).',
   'report.walkIns.unsure': 'Walk-ins were {change} during live production, but the data cannot tell that from chance ({interval}).',

@@ -324,6 +324,8 @@ export const sv: Messages = {
   'report.conversion.says':
     '{orders, plural, one {# beställning} other {# beställningar}} på {walkIns, plural, one {# besökare} other {# besökare}}: {rate} av dem som kom in beställde.',
   'report.conversion.none': 'Inga besökare räknades, så det finns ingen konvertering att visa.',
+  'report.conversion.over':
+    '{orders, plural, one {# beställning} other {# beställningar}} på {walkIns, plural, one {# besökare} other {# besökare}}: fler beställningar än personer som räknades vid dörren ({rate}), så en del beställningar kom inte från besökare (kassan, telefon eller webben) eller så missade räknaren folk.',
   'report.walkIns.title': 'Besökare och produktion live',
   'report.walkIns.sure': 'Antalet besökare var {change} under produktion live ({interval}).',
   'report.walkIns.unsure': 'Antalet besökare var {change} under produktion live, men siffrorna kan inte skilja det från slumpen ({interval}).',
