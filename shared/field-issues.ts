@@ -84,8 +84,11 @@ function one(issue: ZodIssue, input: unknown): FieldIssue[] {
     }
     case 'invalid_format':
       return [{ field, problem: 'bad_format' }];
-    case 'invalid_value':
-      return [{ field, problem: 'not_one_of', options: issue.values.map(String) }];
+    case 'invalid_value': {
+      // Missing is missing, whatever the field takes: said with what may be chosen.
+      const options = issue.values.map(String);
+      return [missing(input, issue.path) ? { field, problem: 'required', options } : { field, problem: 'not_one_of', options }];
+    }
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), problem: 'unknown_field' as const }));
     default:

@@ -24,6 +24,8 @@ describe('field issues: what is wrong with each field, as a code a page can word
       { field: 'name', problem: 'required' },
       { field: 'qty', problem: 'wrong_type', expected: 'number' },
     ]);
+    // A missing choice too, with what may be chosen.
+    expect(issuesOf({ name: 'Ana', qty: 1, items: [], code: '1' })).toEqual([{ field: 'status', problem: 'required', options: ['queued', 'ready'] }]);
   });
 
   it('names each bound with its value, by what is bounded', () => {
