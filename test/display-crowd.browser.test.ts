@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { machine } from './helpers/fixtures.js';
 import { post, startTestHub, tempDir } from './helpers/hub.js';
 
 const FULL_HD = { width: 1920, height: 1080 };
+const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
+/** The store a tester tries out first (README): Swedish, with its catalogue's own product names. */
+const SAMPLE_STORE = path.resolve(import.meta.dirname, '../docs/sample-store/store.json');
 const MIN_FONT = 0.06 * 1080;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -260,6 +263,38 @@ describe('machines on the public board', () => {
       } finally {
         await hub.close();
       }
+    }
+  });
+
+  it("name a machine's batch by the catalogue's product name, in the store's words, then by the machine's label, then by its SKU", async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    try {
+      const now = Date.now();
+      const batch = (sku: string, label?: string) => ({ sku, ...(label ? { label } : {}), qty: 12, startedAt: now, endsAt: now + 20 * 60_000 });
+      for (const m of [
+        // No label: the tester's oven, that read "cardamom-bun ×12" on a Swedish board.
+        machine({ id: 'oven-1', name: 'Ugn 1', batch: batch('cardamom-bun'), updatedAt: now }),
+        // The catalogue's words beat the firmware's English.
+        machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', batch: batch('tote-print', 'Tote bag'), updatedAt: now }),
+        machine({ id: 'oven-2', name: 'Ugn 2', batch: batch('lussekatt', 'Lussekatt'), updatedAt: now }),
+        // Neither in the catalogue nor labelled; `constructor` is no product, whatever Object's prototype says.
+        machine({ id: 'oven-3', name: 'Ugn 3', batch: batch('constructor'), updatedAt: now }),
+      ])
+        expect((await post(`${hub.url}/api/machines`, m)).status).toBe(200);
+      const page = await openDisplay(hub);
+      await page.locator('[data-machine="oven-3"] .batch').waitFor();
+      const batches = await page.$$eval('.machine', (els) => els.map((el) => [el.getAttribute('data-machine'), el.querySelector('.batch')?.textContent]));
+      expect(batches).toEqual([
+        ['oven-1', 'Kardemummabulle ×12'],
+        ['oven-2', 'Lussekatt ×12'],
+        ['oven-3', 'constructor ×12'],
+        ['printer-1', 'Tryckt tygkasse ×12'],
+      ]);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'display-strip-product-names-sv-1920.png') });
+      await page.close();
+    } finally {
+      await hub.close();
     }
   });
 });
