@@ -297,6 +297,78 @@ describe('machines on the public board', () => {
       await hub.close();
     }
   });
+
+  it.each([
+    ['en', ['Oven resting — back soon', 'Finishing station resting — back soon', 'Printer resting — back soon', 'Machine resting — back soon']],
+    [
+      'sv',
+      [
+        'Ugnen vilar — snart igång igen',
+        'Efterbehandlingen vilar — snart igång igen',
+        'Skrivaren vilar — snart igång igen',
+        'Maskinen vilar — snart igång igen',
+      ],
+    ],
+    [
+      'de',
+      [
+        'Der Ofen macht Pause — gleich geht’s weiter',
+        'Die Nachbearbeitung macht Pause — gleich geht’s weiter',
+        'Der Drucker macht Pause — gleich geht’s weiter',
+        'Die Maschine macht Pause — gleich geht’s weiter',
+      ],
+    ],
+  ])('say in %s which kind of machine is resting, not "oven" for every one, and keep the words inside its card', async (locale, words) => {
+    const file = path.join(tempDir(), 'store.json');
+    writeFileSync(file, JSON.stringify({ locale }));
+    const hub = await startTestHub({ CONFIG: file });
+    try {
+      const kinds = ['oven', 'finishing', 'printer', 'other'] as const;
+      for (const [i, kind] of kinds.entries())
+        await post(`${hub.url}/api/machines`, machine({ id: `m-${i}`, name: `Station ${i + 1}`, kind, state: 'fault', updatedAt: Date.now() }));
+      const page = await openDisplay(hub);
+      await page.locator('.machine[data-machine="m-3"][data-state="fault"]').waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const shown = await page.$$eval('.machine', (els) =>
+        els.map((el) => {
+          const card = el.getBoundingClientRect();
+          const state = el.querySelector('.state')!;
+          const range = document.createRange();
+          range.selectNodeContents(state);
+          const text = range.getBoundingClientRect();
+          return {
+            words: state.textContent.replace(/^\W+/, '').trim(),
+            inside: text.left >= card.left && text.right <= card.right && text.bottom <= card.bottom,
+          };
+        }),
+      );
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `display-strip-resting-${locale}-1920.png`) });
+      expect(shown.map((s) => s.words)).toEqual(words);
+      expect(shown.map((s) => s.inside)).toEqual(words.map(() => true));
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("say which machine is resting in the store's own words, by its kind or its name, as the sample store's do", async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    try {
+      await post(`${hub.url}/api/machines`, machine({ id: 'oven-1', name: 'Ugn 1', state: 'fault', updatedAt: Date.now() }));
+      await post(`${hub.url}/api/machines`, machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', state: 'fault', updatedAt: Date.now() }));
+      await post(`${hub.url}/api/machines`, machine({ id: 'finishing-1', name: 'Glasyrbordet', kind: 'finishing', state: 'fault', updatedAt: Date.now() }));
+      const page = await openDisplay(hub);
+      await page.locator('.machine[data-machine="printer-1"][data-state="fault"]').waitFor();
+      const resting = (id: string) => page.locator(`[data-machine="${id}"] .state`).textContent();
+      expect(await resting('oven-1')).toMatch(/^\W*Ugnen vilar — strax tillbaka\s*$/);
+      expect(await resting('printer-1')).toMatch(/^\W*Skrivaren vilar — strax tillbaka\s*$/);
+      expect(await resting('finishing-1')).toMatch(/^\W*Glasyrbordet vilar — strax tillbaka\s*$/);
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  });
 });
 
 describe('the display with axe-core', () => {
