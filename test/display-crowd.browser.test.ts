@@ -369,6 +369,44 @@ describe('machines on the public board', () => {
       await hub.close();
     }
   });
+
+  it('keep the "offline since" notice clear of the strip’s cards while the hub is away', async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    let closed = false;
+    try {
+      const now = Date.now();
+      await post(
+        `${hub.url}/api/machines`,
+        machine({ id: 'oven-1', name: 'Ugn 1', batch: { sku: 'cardamom-bun', qty: 12, startedAt: now, endsAt: now + 20 * 60_000 }, updatedAt: now }),
+      );
+      await post(`${hub.url}/api/machines`, machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', state: 'fault', updatedAt: now }));
+      // The page's clock is a fake one that runs at the real pace until paused: the 10 s to "offline" are counted on it.
+      const page = await openDisplay(hub, (p) => p.clock.install());
+      await page.locator('[data-machine="printer-1"]').waitFor();
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+      await hub.close();
+      closed = true;
+      await page.waitForSelector('.stage[data-connected="false"]', { timeout: 10_000 });
+      // OFFLINE_AFTER_MS (display/src/screen.svelte.ts) and a second for the page's look at its clock.
+      await page.clock.runFor(11_000);
+      const marker = page.getByTestId('offline');
+      await marker.waitFor({ timeout: 5_000 });
+      await animationsSettled(page);
+      const label = (await marker.boundingBox())!;
+      const cards = await page.$$eval('.machine', (els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+      expect(cards).toHaveLength(2);
+      const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(cards.map((card) => overlaps(label, card))).toEqual([false, false]);
+      // And on the screen: not pushed off it.
+      expect(label.x >= 0 && label.y >= 0 && label.x + label.width <= FULL_HD.width && label.y + label.height <= FULL_HD.height).toBe(true);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'display-offline-sv-1920.png') });
+      await page.close();
+    } finally {
+      if (!closed) await hub.close();
+    }
+  });
 });
 
 describe('the display with axe-core', () => {
