@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { machine } from './helpers/fixtures.js';
 import { post, startTestHub, tempDir } from './helpers/hub.js';
 
 const FULL_HD = { width: 1920, height: 1080 };
+const SHOTS = path.resolve(import.meta.dirname, '../test-results/screenshots');
+/** The store a tester tries out first (README): Swedish, with its catalogue's own product names. */
+const SAMPLE_STORE = path.resolve(import.meta.dirname, '../docs/sample-store/store.json');
 const MIN_FONT = 0.06 * 1080;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -260,6 +263,148 @@ describe('machines on the public board', () => {
       } finally {
         await hub.close();
       }
+    }
+  });
+
+  it("name a machine's batch by the catalogue's product name, in the store's words, then by the machine's label, then by its SKU", async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    try {
+      const now = Date.now();
+      const batch = (sku: string, label?: string) => ({ sku, ...(label ? { label } : {}), qty: 12, startedAt: now, endsAt: now + 20 * 60_000 });
+      for (const m of [
+        // No label: the tester's oven, that read "cardamom-bun ×12" on a Swedish board.
+        machine({ id: 'oven-1', name: 'Ugn 1', batch: batch('cardamom-bun'), updatedAt: now }),
+        // The catalogue's words beat the firmware's English.
+        machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', batch: batch('tote-print', 'Tote bag'), updatedAt: now }),
+        machine({ id: 'oven-2', name: 'Ugn 2', batch: batch('lussekatt', 'Lussekatt'), updatedAt: now }),
+        // Neither in the catalogue nor labelled; `constructor` is no product, whatever Object's prototype says.
+        machine({ id: 'oven-3', name: 'Ugn 3', batch: batch('constructor'), updatedAt: now }),
+      ])
+        expect((await post(`${hub.url}/api/machines`, m)).status).toBe(200);
+      const page = await openDisplay(hub);
+      await page.locator('[data-machine="oven-3"] .batch').waitFor();
+      const batches = await page.$$eval('.machine', (els) => els.map((el) => [el.getAttribute('data-machine'), el.querySelector('.batch')?.textContent]));
+      expect(batches).toEqual([
+        ['oven-1', 'Kardemummabulle ×12'],
+        ['oven-2', 'Lussekatt ×12'],
+        ['oven-3', 'constructor ×12'],
+        ['printer-1', 'Tryckt tygkasse ×12'],
+      ]);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'display-strip-product-names-sv-1920.png') });
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it.each([
+    ['en', ['Oven resting — back soon', 'Finishing station resting — back soon', 'Printer resting — back soon', 'Machine resting — back soon']],
+    [
+      'sv',
+      [
+        'Ugnen vilar — snart igång igen',
+        'Efterbehandlingen vilar — snart igång igen',
+        'Skrivaren vilar — snart igång igen',
+        'Maskinen vilar — snart igång igen',
+      ],
+    ],
+    [
+      'de',
+      [
+        'Der Ofen macht Pause — gleich geht’s weiter',
+        'Die Nachbearbeitung macht Pause — gleich geht’s weiter',
+        'Der Drucker macht Pause — gleich geht’s weiter',
+        'Die Maschine macht Pause — gleich geht’s weiter',
+      ],
+    ],
+  ])('say in %s which kind of machine is resting, not "oven" for every one, and keep the words inside its card', async (locale, words) => {
+    const file = path.join(tempDir(), 'store.json');
+    writeFileSync(file, JSON.stringify({ locale }));
+    const hub = await startTestHub({ CONFIG: file });
+    try {
+      const kinds = ['oven', 'finishing', 'printer', 'other'] as const;
+      for (const [i, kind] of kinds.entries())
+        await post(`${hub.url}/api/machines`, machine({ id: `m-${i}`, name: `Station ${i + 1}`, kind, state: 'fault', updatedAt: Date.now() }));
+      const page = await openDisplay(hub);
+      await page.locator('.machine[data-machine="m-3"][data-state="fault"]').waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const shown = await page.$$eval('.machine', (els) =>
+        els.map((el) => {
+          const card = el.getBoundingClientRect();
+          const state = el.querySelector('.state')!;
+          const range = document.createRange();
+          range.selectNodeContents(state);
+          const text = range.getBoundingClientRect();
+          return {
+            words: state.textContent.replace(/^\W+/, '').trim(),
+            inside: text.left >= card.left && text.right <= card.right && text.bottom <= card.bottom,
+          };
+        }),
+      );
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `display-strip-resting-${locale}-1920.png`) });
+      expect(shown.map((s) => s.words)).toEqual(words);
+      expect(shown.map((s) => s.inside)).toEqual(words.map(() => true));
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("say which machine is resting in the store's own words, by its kind or its name, as the sample store's do", async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    try {
+      await post(`${hub.url}/api/machines`, machine({ id: 'oven-1', name: 'Ugn 1', state: 'fault', updatedAt: Date.now() }));
+      await post(`${hub.url}/api/machines`, machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', state: 'fault', updatedAt: Date.now() }));
+      await post(`${hub.url}/api/machines`, machine({ id: 'finishing-1', name: 'Glasyrbordet', kind: 'finishing', state: 'fault', updatedAt: Date.now() }));
+      const page = await openDisplay(hub);
+      await page.locator('.machine[data-machine="printer-1"][data-state="fault"]').waitFor();
+      const resting = (id: string) => page.locator(`[data-machine="${id}"] .state`).textContent();
+      expect(await resting('oven-1')).toMatch(/^\W*Ugnen vilar — strax tillbaka\s*$/);
+      expect(await resting('printer-1')).toMatch(/^\W*Skrivaren vilar — strax tillbaka\s*$/);
+      expect(await resting('finishing-1')).toMatch(/^\W*Glasyrbordet vilar — strax tillbaka\s*$/);
+      await page.close();
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('keep the "offline since" notice clear of the strip’s cards while the hub is away', async () => {
+    const hub = await startTestHub({ CONFIG: SAMPLE_STORE });
+    let closed = false;
+    try {
+      const now = Date.now();
+      await post(
+        `${hub.url}/api/machines`,
+        machine({ id: 'oven-1', name: 'Ugn 1', batch: { sku: 'cardamom-bun', qty: 12, startedAt: now, endsAt: now + 20 * 60_000 }, updatedAt: now }),
+      );
+      await post(`${hub.url}/api/machines`, machine({ id: 'printer-1', name: 'Skrivare', kind: 'printer', state: 'fault', updatedAt: now }));
+      // The page's clock is a fake one that runs at the real pace until paused: the 10 s to "offline" are counted on it.
+      const page = await openDisplay(hub, (p) => p.clock.install());
+      await page.locator('[data-machine="printer-1"]').waitFor();
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+      await hub.close();
+      closed = true;
+      await page.waitForSelector('.stage[data-connected="false"]', { timeout: 10_000 });
+      // OFFLINE_AFTER_MS (display/src/screen.svelte.ts) and a second for the page's look at its clock.
+      await page.clock.runFor(11_000);
+      const marker = page.getByTestId('offline');
+      await marker.waitFor({ timeout: 5_000 });
+      await animationsSettled(page);
+      const label = (await marker.boundingBox())!;
+      const cards = await page.$$eval('.machine', (els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+      expect(cards).toHaveLength(2);
+      const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(cards.map((card) => overlaps(label, card))).toEqual([false, false]);
+      // And on the screen: not pushed off it.
+      expect(label.x >= 0 && label.y >= 0 && label.x + label.width <= FULL_HD.width && label.y + label.height <= FULL_HD.height).toBe(true);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'display-offline-sv-1920.png') });
+      await page.close();
+    } finally {
+      if (!closed) await hub.close();
     }
   });
 });

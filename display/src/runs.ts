@@ -1,4 +1,4 @@
-import type { Machine, MachineKind } from '../../shared/schemas/machine.js';
+import type { Machine, MachineBatch, MachineKind } from '../../shared/schemas/machine.js';
 import type { Order } from '../../shared/schemas/order.js';
 import type { Run } from '../../shared/schemas/run.js';
 import { byNumber } from './layout.js';
@@ -29,7 +29,7 @@ export function runLines(runs: readonly Run[], orders: readonly Order[], product
     const allocated = run.allocations.flatMap((a) => byId.get(a.orderId) ?? []).sort(byNumber);
     lines.set(run.machine, {
       run,
-      product: productNames[run.sku] ?? run.sku,
+      product: productName(run.sku, productNames) ?? run.sku,
       qty: run.qty,
       numbers: allocated.map((o) => o.number),
       startedAt: run.startedAt,
@@ -37,6 +37,19 @@ export function runLines(runs: readonly Run[], orders: readonly Order[], product
     });
   }
   return new Map([...lines].map(([machine, { run: _run, ...line }]) => [machine, line]));
+}
+
+/**
+ * What a machine's own batch is, in the store's words: the catalogue's name for its SKU first (a machine's
+ * label is whatever its firmware says, often English on a Swedish board), then that label, then the bare SKU.
+ */
+export function batchProduct(batch: Pick<MachineBatch, 'sku' | 'label'>, productNames: Readonly<Record<string, string>>): string {
+  return productName(batch.sku, productNames) ?? batch.label ?? batch.sku;
+}
+
+/** The catalogue's name for a SKU. Own keys only: a machine reporting SKU `constructor` must not be named by Object's prototype. */
+function productName(sku: string, productNames: Readonly<Record<string, string>>): string | undefined {
+  return Object.hasOwn(productNames, sku) ? productNames[sku] : undefined;
 }
 
 /**

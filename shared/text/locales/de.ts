@@ -18,7 +18,8 @@ export const de: Messages = {
   'board.emptyPreparing': 'Gerade nichts in Zubereitung',
   'board.emptyReady': 'Nichts zum Abholen',
   'board.production': 'Produktion',
-  'board.machineResting': 'Der Ofen macht Pause — gleich geht’s weiter',
+  'board.machineResting':
+    '{kind, select, oven {Der Ofen macht Pause — gleich geht’s weiter} printer {Der Drucker macht Pause — gleich geht’s weiter} finishing {Die Nachbearbeitung macht Pause — gleich geht’s weiter} other {Die Maschine macht Pause — gleich geht’s weiter}}',
   'board.minutesLeft': 'noch {minutes} Min.',
   'board.runFor': 'Für {numbers}',
   'board.runLeft': 'noch {minutes} Min. · fertig um {time}',

@@ -25,7 +25,9 @@ export const en = {
   'board.emptyPreparing': 'No orders in preparation',
   'board.emptyReady': 'Nothing waiting',
   'board.production': 'Production',
-  'board.machineResting': 'Oven resting — back soon',
+  // A machine in fault, calmly, by its kind (`{machine}`, its name, is there for a store's own wording).
+  'board.machineResting':
+    '{kind, select, oven {Oven resting — back soon} printer {Printer resting — back soon} finishing {Finishing station resting — back soon} other {Machine resting — back soon}}',
   'board.minutesLeft': '{minutes} min',
   'board.runFor': 'For {numbers}',
   'board.runLeft': '{minutes} min left · out at {time}',

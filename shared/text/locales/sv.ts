@@ -18,7 +18,8 @@ export const sv: Messages = {
   'board.emptyPreparing': 'Inga beställningar tillagas just nu',
   'board.emptyReady': 'Inget väntar på att hämtas',
   'board.production': 'Produktion',
-  'board.machineResting': 'Ugnen vilar — snart igång igen',
+  'board.machineResting':
+    '{kind, select, oven {Ugnen vilar — snart igång igen} printer {Skrivaren vilar — snart igång igen} finishing {Efterbehandlingen vilar — snart igång igen} other {Maskinen vilar — snart igång igen}}',
   'board.minutesLeft': '{minutes} min',
   'board.runFor': 'Till {numbers}',
   'board.runLeft': '{minutes} min kvar · klart {time}',
