@@ -73,6 +73,11 @@ describe('hostile input at every door', () => {
     },
   );
 
+  it('takes a machine whose clock counts from its boot: only orders must be dated after 2020, since only they are swept', async () => {
+    const res = await post(`${hub.url}/api/machines`, machine({ id: 'boot-clock', updatedAt: 5_000 }));
+    expect(res.status).toBe(200);
+  });
+
   it('refuses a body not declared as JSON with 415 (a foreign page can POST text/plain unasked), and it costs no PIN try', async () => {
     for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       for (const route of ['/api/orders', '/api/staff/login', '/api/kiosk/orders']) {

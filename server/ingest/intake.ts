@@ -18,7 +18,7 @@ export type Kind = 'order' | 'machine' | 'footfall' | 'social';
 /** A producer's clock may drift; a timestamp a day ahead would pin a record forever under last-write-wins. */
 const MAX_FUTURE_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
-/** The earliest `updatedAt` a door takes (2020-01-01): anything earlier is a time in seconds, or none at all. */
+/** The earliest order `updatedAt` a door takes (2020-01-01): anything earlier is a time in seconds, or none at all. */
 export const EPOCH_MS_MIN = Date.UTC(2020, 0, 1);
 
 /**
@@ -124,7 +124,8 @@ export class Intake {
   ): Promise<IntakeResult> {
     if (!parsed.success) return this.#invalid(door, kind, value, parsed.error);
     if (parsed.data.updatedAt > this.#now() + MAX_FUTURE_MS) return this.#ahead(door, kind, 'updatedAt');
-    if (parsed.data.updatedAt < EPOCH_MS_MIN) return this.#beforeEpochFloor(door, kind);
+    // Orders only: a machine that counts from its boot, or in seconds, still orders its own updates (nothing sweeps it).
+    if (kind === 'order' && parsed.data.updatedAt < EPOCH_MS_MIN) return this.#beforeEpochFloor(door, kind);
     try {
       const result = await write(parsed.data);
       this.#metrics.eventsIn.inc({ door, kind });
