@@ -83,7 +83,9 @@ export async function startHub(config: Config, opts: HubOptions = {}): Promise<H
     { name: 'screens', close: () => screens.close() },
     { name: 'credentials', close: () => credentials.close() },
     web.listening,
-    { name: 'board', start: () => board.start().then(() => arrivals.start()), close: () => arrivals.close().then(() => board.close()) },
+    { name: 'board', start: () => board.start(), close: () => board.close() },
+    // Before anything else listens to the board, so every first sight is taken as it comes.
+    { name: 'arrivals', start: () => arrivals.start(), close: () => arrivals.close() },
     ordering.service,
     production.service,
     { name: 'floor', start: () => staff.floor.start(), close: () => staff.floor.close() },

@@ -74,6 +74,41 @@ describe('order arrivals, on a controlled clock', () => {
     expect(forgot).toEqual([o.id]);
   });
 
+  it('takes a held time for an order on the board at start, but not for a new order that reuses an old id', async () => {
+    const clock = { now: Date.now() };
+    const dir = tempDir();
+    const board = new Board(new EmbeddedStore(dir, log), log, new Metrics(), { readyTimeoutMs: 3_600_000, sweepIntervalMs: 3_600_000 });
+    await board.start();
+    const table = new FileArrivalTable(
+      dir,
+      100,
+      () => undefined,
+      () => clock.now,
+    );
+    const yesterday = clock.now - 86_400_000;
+    // Rows left by a hub that stopped before it could forget them, and an order still on the board since yesterday.
+    await table.claim(
+      new Map([
+        ['ticket-101', { at: yesterday }],
+        ['still-here', { at: yesterday }],
+      ]),
+    );
+    await board.upsertOrder(order({ id: 'still-here', status: 'in_production', updatedAt: clock.now }));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const arrivals = new OrderArrivals(board, table, log, () => clock.now);
+    arrivals.start();
+    closers.push(
+      () => board.close(),
+      () => arrivals.close(),
+    );
+    await board.upsertOrder(order({ id: 'ticket-101', status: 'queued', updatedAt: clock.now }));
+    await settle();
+    expect(arrivals.arrivedAt('still-here')).toBe(yesterday);
+    // Today's ticket 101 is a new order: late from its first second, were yesterday's time taken.
+    expect(arrivals.arrivedAt('ticket-101')).toBe(clock.now);
+    expect((await table.claim(new Map([['ticket-101', { at: clock.now + 1 }]]))).get('ticket-101')).toBe(clock.now);
+  });
+
   it('tries a batch the table refused again, and takes the time the table holds', async () => {
     let refuse = true;
     const asked: string[][] = [];
@@ -102,18 +137,18 @@ describe('order arrivals, on a controlled clock', () => {
     const { board, arrivals, clock } = await setup(() => ({
       claim: (first) => {
         sizes.push(first.size);
-        return Promise.resolve(new Map([...first].map(([id, at]) => [id, kept.get(id) ?? at])));
+        return Promise.resolve(new Map([...first].map(([id, { at }]) => [id, kept.get(id) ?? at])));
       },
       forget: () => Promise.resolve(),
     }));
     const moved: string[] = [];
     arrivals.onMoved((ids) => moved.push(...ids));
     const orders = Array.from({ length: 2_500 }, (_, i) => order({ id: `many-${i}`, status: 'queued', updatedAt: clock.now }));
-    kept.set('many-7', clock.now - 3_600_000);
+    kept.set('many-7', clock.now - 30 * 60_000);
     for (const o of orders) await board.upsertOrder(o);
     await settle();
     expect(sizes).toEqual([1_000, 1_000, 500]);
     expect(moved).toEqual(['many-7']);
-    expect(arrivals.arrivedAt('many-7')).toBe(clock.now - 3_600_000);
+    expect(arrivals.arrivedAt('many-7')).toBe(clock.now - 30 * 60_000);
   });
 });

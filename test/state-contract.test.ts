@@ -154,32 +154,16 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
   });
 
   it('arrivals: the first time kept for an order wins, whoever claims it later, until the order is forgotten', async () => {
-    const first = await state.arrivals.claim(
-      new Map([
-        ['a-1', 1_000],
-        ['a-2', 2_000],
-      ]),
-    );
-    expect(Object.fromEntries(first)).toEqual({ 'a-1': 1_000, 'a-2': 2_000 });
+    const claim = async (...entries: [id: string, at: number, newerThan?: number][]) =>
+      Object.fromEntries(await state.arrivals.claim(new Map(entries.map(([id, at, newerThan]) => [id, { at, newerThan }]))));
+    expect(await claim(['a-1', 1_000], ['a-2', 2_000])).toEqual({ 'a-1': 1_000, 'a-2': 2_000 });
     // Another hub, or this one after a restart, claims later times: it is told the kept ones.
-    const again = await state.arrivals.claim(
-      new Map([
-        ['a-1', 5_000],
-        ['a-3', 3_000],
-      ]),
-    );
-    expect(Object.fromEntries(again)).toEqual({ 'a-1': 1_000, 'a-3': 3_000 });
+    expect(await claim(['a-1', 5_000], ['a-3', 3_000])).toEqual({ 'a-1': 1_000, 'a-3': 3_000 });
     await state.arrivals.forget(['a-1', 'never-claimed']);
-    expect(
-      Object.fromEntries(
-        await state.arrivals.claim(
-          new Map([
-            ['a-1', 6_000],
-            ['a-2', 7_000],
-          ]),
-        ),
-      ),
-    ).toEqual({ 'a-1': 6_000, 'a-2': 2_000 });
+    expect(await claim(['a-1', 6_000], ['a-2', 7_000])).toEqual({ 'a-1': 6_000, 'a-2': 2_000 });
+    // A time kept from before `newerThan` is an earlier order's under the same id: the new one's replaces it.
+    expect(await claim(['a-2', 8_000, 2_500], ['a-3', 9_000, 2_500])).toEqual({ 'a-2': 8_000, 'a-3': 3_000 });
+    expect(await claim(['a-2', 10_000])).toEqual({ 'a-2': 8_000 });
     expect((await state.arrivals.claim(new Map())).size).toBe(0);
   });
 
@@ -215,9 +199,9 @@ describe.each(bothStates(() => redis, log))('the %s state', (kind, make) => {
       const admin = redis.client();
       try {
         await admin.config('SET', 'maxmemory', '1');
-        await expect(state.arrivals.claim(new Map([['oom-1', 1_000]]))).rejects.toThrow(/OOM/);
+        await expect(state.arrivals.claim(new Map([['oom-1', { at: 1_000 }]]))).rejects.toThrow(/OOM/);
         await admin.config('SET', 'maxmemory', '0');
-        expect(Object.fromEntries(await state.arrivals.claim(new Map([['oom-1', 2_000]])))).toEqual({ 'oom-1': 2_000 });
+        expect(Object.fromEntries(await state.arrivals.claim(new Map([['oom-1', { at: 2_000 }]])))).toEqual({ 'oom-1': 2_000 });
       } finally {
         await admin.config('SET', 'maxmemory', '0');
         admin.disconnect();

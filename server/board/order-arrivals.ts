@@ -1,6 +1,6 @@
 import { isActiveOrder } from '../../shared/schemas/order.js';
 import type { Logger } from '../log.js';
-import type { ArrivalTable } from '../state/arrival-table.js';
+import type { ArrivalClaim, ArrivalTable } from '../state/arrival-table.js';
 import type { Board } from './board.js';
 
 /** The arrival table did not answer: its batch is tried again after this. */
@@ -12,6 +12,13 @@ const CLAIMS_PER_BATCH = 1_000;
  * (Undo, up to `staff.undoSeconds`, at most 10 minutes) brings the order back as it arrived, not as new.
  */
 export const ARRIVAL_GRACE_MS = 15 * 60_000;
+/**
+ * An order this hub first sees as it comes in takes another hub's time for it only if that is at most this much
+ * earlier: hubs see a new order within moments of each other. A time the table holds from longer ago is an
+ * earlier order's under the same id (a till's ticket numbers used again the next day, kept because its hub stopped
+ * before it could forget it), and the new order would be late from its first second.
+ */
+export const ARRIVAL_SKEW_MS = 3_600_000;
 
 /**
  * When each order on the board arrived: the store's first sight of it. The floor's due times (an order without
@@ -31,7 +38,7 @@ export class OrderArrivals {
   /** Orders off the board and when they left, oldest first: forgotten once their grace is over. */
   #left = new Map<string, number>();
   /** First sights and orders gone, not yet told to the table; sent a batch at a time. */
-  #toClaim = new Map<string, number>();
+  #toClaim = new Map<string, ArrivalClaim>();
   #toForget = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
@@ -60,18 +67,9 @@ export class OrderArrivals {
     this.#sweeper.unref();
   }
 
-  /** When the order arrived (now, for one not seen before). */
+  /** When the order arrived (now, for one not seen before: it has just come in). */
   arrivedAt(id: string): number {
-    let seen = this.#seen.get(id);
-    if (seen !== undefined) {
-      this.#left.delete(id);
-      return seen;
-    }
-    this.#seen.set(id, (seen = this.#now()));
-    this.#toForget.delete(id);
-    this.#toClaim.set(id, seen);
-    this.#sendSoon(0);
-    return seen;
+    return this.#sight(id, true);
   }
 
   /** Hears the orders whose arrival the table set earlier than this hub's own first sight. */
@@ -94,11 +92,25 @@ export class OrderArrivals {
     for (const order of this.#board.orders()) {
       onBoard.add(order.id);
       const known = this.#seen.get(order.id);
-      if (again && known !== undefined) this.#toClaim.set(order.id, known);
-      this.arrivedAt(order.id);
+      if (again && known !== undefined) this.#toClaim.set(order.id, { at: known });
+      // On the board already: it may have come in hours ago, before this hub started, so any time held stands.
+      this.#sight(order.id, false);
     }
     for (const id of this.#seen.keys()) if (!onBoard.has(id) && !this.#left.has(id)) this.#left.set(id, this.#now());
     this.#sendSoon(0);
+  }
+
+  #sight(id: string, justIn: boolean): number {
+    let seen = this.#seen.get(id);
+    if (seen !== undefined) {
+      this.#left.delete(id);
+      return seen;
+    }
+    this.#seen.set(id, (seen = this.#now()));
+    this.#toForget.delete(id);
+    this.#toClaim.set(id, { at: seen, ...(justIn && { newerThan: seen - ARRIVAL_SKEW_MS }) });
+    this.#sendSoon(0);
+    return seen;
   }
 
   #leave(id: string): void {
@@ -132,10 +144,10 @@ export class OrderArrivals {
 
   /** One batch to the table; the times it holds replace this hub's own first sights. False when the table failed. */
   async #send(): Promise<boolean> {
-    const claims = new Map<string, number>();
-    for (const [id, at] of this.#toClaim) {
+    const claims = new Map<string, ArrivalClaim>();
+    for (const [id, claim] of this.#toClaim) {
       if (claims.size >= CLAIMS_PER_BATCH) break;
-      claims.set(id, at);
+      claims.set(id, claim);
     }
     for (const id of claims.keys()) this.#toClaim.delete(id);
     const gone = [...this.#toForget];
@@ -148,7 +160,7 @@ export class OrderArrivals {
       // The store away: this hub's own first sights stand meanwhile, and the batch is tried again (what changed since wins).
       if (!this.#tableFailing) this.#log.warn({ err: (err as Error).message }, 'could not keep when orders arrived; trying again');
       this.#tableFailing = true;
-      for (const [id, at] of claims) if (this.#seen.get(id) === at && !this.#toClaim.has(id)) this.#toClaim.set(id, at);
+      for (const [id, claim] of claims) if (this.#seen.get(id) === claim.at && !this.#toClaim.has(id)) this.#toClaim.set(id, claim);
       for (const id of gone) if (!this.#seen.has(id)) this.#toForget.add(id);
       return false;
     }

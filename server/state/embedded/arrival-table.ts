@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ARRIVAL_KEPT_MS, type ArrivalTable } from '../arrival-table.js';
+import { ARRIVAL_KEPT_MS, type ArrivalClaim, type ArrivalTable } from '../arrival-table.js';
 import { FileRows } from './file-rows.js';
 
 const ArrivalFile = z.record(z.string().max(64), z.number());
@@ -27,11 +27,12 @@ export class FileArrivalTable implements ArrivalTable {
     });
   }
 
-  claim(first: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  claim(first: ReadonlyMap<string, ArrivalClaim>): Promise<Map<string, number>> {
     const held = new Map<string, number>();
     let added = false;
-    for (const [id, at] of first) {
-      const kept = this.#table.rows.get(id);
+    for (const [id, { at, newerThan }] of first) {
+      let kept = this.#table.rows.get(id);
+      if (kept !== undefined && newerThan !== undefined && kept < newerThan) kept = undefined;
       if (kept === undefined) this.#table.rows.set(id, at);
       added ||= kept === undefined;
       held.set(id, kept ?? at);

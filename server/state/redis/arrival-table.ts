@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ARRIVAL_KEPT_MS, type ArrivalTable } from '../arrival-table.js';
+import { ARRIVAL_KEPT_MS, type ArrivalClaim, type ArrivalTable } from '../arrival-table.js';
 
 const PREFIX = 'batchboard:orders:arrived:';
 
@@ -11,11 +11,11 @@ const PREFIX = 'batchboard:orders:arrived:';
 export class RedisArrivalTable implements ArrivalTable {
   constructor(private readonly redis: Redis) {}
 
-  async claim(first: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  async claim(first: ReadonlyMap<string, ArrivalClaim>): Promise<Map<string, number>> {
     if (first.size === 0) return new Map();
     const ids = [...first.keys()];
     const batch = this.redis.pipeline();
-    for (const [id, at] of first) batch.set(PREFIX + id, String(at), 'PX', ARRIVAL_KEPT_MS, 'NX');
+    for (const [id, { at }] of first) batch.set(PREFIX + id, String(at), 'PX', ARRIVAL_KEPT_MS, 'NX');
     batch.mget(ids.map((id) => PREFIX + id));
     const replies = (await batch.exec()) ?? [];
     // A refused SET (out of memory, a replica after a failover) is a failed claim, tried again: not one kept.
@@ -23,11 +23,22 @@ export class RedisArrivalTable implements ArrivalTable {
     if (failed) throw failed[0]!;
     const kept = replies.at(-1)![1];
     const held = new Map<string, number>();
+    const replaced = new Map<string, number>();
     (kept as (string | null)[]).forEach((raw, i) => {
-      const at = raw === null ? NaN : Number(raw);
-      // A key gone between the two steps, or not a number: the caller's own time stands.
-      held.set(ids[i]!, Number.isFinite(at) ? at : first.get(ids[i]!)!);
+      const id = ids[i]!;
+      const { at, newerThan } = first.get(id)!;
+      const was = raw === null ? NaN : Number(raw);
+      // A key gone between the two steps, or not a number, or an earlier order's under the same id: the caller's time.
+      const stale = Number.isFinite(was) && newerThan !== undefined && was < newerThan;
+      if (stale) replaced.set(id, at);
+      held.set(id, Number.isFinite(was) && !stale ? was : at);
     });
+    if (replaced.size > 0) {
+      const again = this.redis.pipeline();
+      for (const [id, at] of replaced) again.set(PREFIX + id, String(at), 'PX', ARRIVAL_KEPT_MS);
+      const failed = ((await again.exec()) ?? []).find(([err]) => err);
+      if (failed) throw failed[0]!;
+    }
     return held;
   }
 
