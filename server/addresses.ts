@@ -18,7 +18,7 @@ export function pageAddresses(port: number, publicUrl: string | undefined, host:
   const named = host.includes(':') ? `[${host}]` : host;
   const local = everywhere ? [...lanAddresses().map((a) => `http://${a}:${port}`), `http://localhost:${port}`] : [`http://${named}:${port}`];
   // The public address first (the one phones use), and where this hub listens after it: a wrong PUBLIC_URL shows.
-  const bases = publicUrl ? [publicUrl, ...local] : local;
+  const bases = publicUrl ? [publicUrl, ...local.filter((b) => b !== publicUrl)] : local;
   const base = bases[0]!;
   const lines = [
     `  board      ${base}/display        (name a screen: /display?screen=front-window; OBS overlay: /display?overlay=1)`,

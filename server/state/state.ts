@@ -24,7 +24,7 @@ export interface HubState {
   readonly sessions: SessionTable;
   /** Staff actions that may still be undone, for their short window. */
   readonly undo: UndoTable;
-  /** When the store first saw each order without its own promise: its due time outlives a restart. */
+  /** When the store first saw each order: due times (of orders without a promise) and the planner's queue outlive a restart. */
   readonly arrivals: ArrivalTable;
   readonly screens: ScreenTable;
   readonly credentials: CredentialStore;
