@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Machine } from '../../shared/schemas/machine.js';
 import { Order, type OrderStatus } from '../../shared/schemas/order.js';
 import { apiError, type ApiError } from '../../shared/errors.js';
+import type { FieldIssue } from '../../shared/field-issues.js';
 import { invalidInput } from '../../shared/validation.js';
 import { Footfall } from '../../shared/schemas/footfall.js';
 import { SocialReport } from '../../shared/schemas/social.js';
@@ -19,7 +20,7 @@ export type Kind = 'order' | 'machine' | 'footfall' | 'social';
 const MAX_FUTURE_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
 /** The earliest order `updatedAt` a door takes (2020-01-01): anything earlier is a time in seconds, or none at all. */
-export const EPOCH_MS_MIN = Date.UTC(2020, 0, 1);
+const EPOCH_MS_MIN = Date.UTC(2020, 0, 1);
 
 /**
  * The times a footfall count may have: counts are summed, so one logged twice is counted twice, and a count is known
@@ -190,9 +191,8 @@ export class Intake {
   }
 
   #ahead(door: Door, kind: Kind, field: 'updatedAt' | 'at', maxMs = MAX_FUTURE_MS): IntakeResult {
-    const issues = [{ field, problem: 'too_far_ahead' as const, maxHours: maxMs / HOUR_MS }];
-    const message = `invalid ${kind}: ${field}: is more than ${maxMs / HOUR_MS} h in the future (check the producer clock)`;
-    return this.reject(door, `invalid_${kind}:${field}`, apiError('invalid_input', { issues }, message));
+    const maxHours = maxMs / HOUR_MS;
+    return this.#refuse(door, kind, { field, problem: 'too_far_ahead', maxHours }, `is more than ${maxHours} h in the future (check the producer clock)`);
   }
 
   /**
@@ -200,17 +200,25 @@ export class Intake {
    * from 1970 and be swept off the board at once, with the producer told it was applied.
    */
   #beforeEpochFloor(door: Door, kind: Kind): IntakeResult {
-    const issues = [{ field: 'updatedAt', problem: 'too_small' as const, min: EPOCH_MS_MIN }];
-    const message = `invalid ${kind}: updatedAt: is before 2020 (${EPOCH_MS_MIN}): send milliseconds since the epoch, not seconds`;
-    return this.reject(door, `invalid_${kind}:updatedAt`, apiError('invalid_input', { issues }, message));
+    const issue = { field: 'updatedAt', problem: 'too_small', min: EPOCH_MS_MIN } as const;
+    return this.#refuse(door, kind, issue, `is before 2020 (${EPOCH_MS_MIN}): send milliseconds since the epoch, not seconds`);
   }
 
   /** A count older than its key is remembered for could be one logged before: refused, never counted twice. */
   #tooOld(door: Door): IntakeResult {
     const maxHours = FOOTFALL_MAX_AGE_MS / HOUR_MS;
-    const issues = [{ field: 'at', problem: 'too_old' as const, maxHours }];
-    const message = `invalid footfall: at: is more than ${maxHours} h in the past (a count must arrive within ${maxHours} h of its time)`;
-    return this.reject(door, 'invalid_footfall:at', apiError('invalid_input', { issues }, message));
+    return this.#refuse(
+      door,
+      'footfall',
+      { field: 'at', problem: 'too_old', maxHours },
+      `is more than ${maxHours} h in the past (a count must arrive within ${maxHours} h of its time)`,
+    );
+  }
+
+  /** One field refused for a reason the schema cannot see (a time out of range): counted and answered as the schema's are. */
+  #refuse(door: Door, kind: Kind, issue: FieldIssue, why: string): IntakeResult {
+    const message = `invalid ${kind}: ${issue.field}: ${why}`;
+    return this.reject(door, `invalid_${kind}:${issue.field}`, apiError('invalid_input', { issues: [issue] }, message));
   }
 
   /** Counts and logs a refused input; doors that refuse before parsing (oversized bodies) call this too. */
