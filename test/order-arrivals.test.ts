@@ -25,7 +25,11 @@ describe('order arrivals, on a controlled clock', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  async function setup(table: (real: ArrivalTable) => ArrivalTable = (real) => real) {
+  /** `before`: what the board and the table hold before the arrivals start (a hub's earlier life). */
+  async function setup(
+    table: (real: ArrivalTable) => ArrivalTable = (real) => real,
+    before: (board: Board, file: FileArrivalTable, clock: { now: number }) => Promise<void> = () => Promise.resolve(),
+  ) {
     const clock = { now: Date.now() };
     const dir = tempDir();
     const board = new Board(new EmbeddedStore(dir, log), log, new Metrics(), { readyTimeoutMs: 3_600_000, sweepIntervalMs: 3_600_000 });
@@ -36,6 +40,7 @@ describe('order arrivals, on a controlled clock', () => {
       () => undefined,
       () => clock.now,
     );
+    await before(board, file, clock);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const arrivals = new OrderArrivals(board, table(file), log, () => clock.now);
     arrivals.start();
@@ -43,7 +48,7 @@ describe('order arrivals, on a controlled clock', () => {
       () => board.close(),
       () => arrivals.close(),
     );
-    return { board, arrivals, clock };
+    return { board, arrivals, clock, file };
   }
 
   it('keeps an arrival through a cancel taken back, and forgets it once the order has been off the board for its grace', async () => {
@@ -75,32 +80,22 @@ describe('order arrivals, on a controlled clock', () => {
   });
 
   it('takes a held time for an order on the board at start, but not for a new order that reuses an old id', async () => {
-    const clock = { now: Date.now() };
-    const dir = tempDir();
-    const board = new Board(new EmbeddedStore(dir, log), log, new Metrics(), { readyTimeoutMs: 3_600_000, sweepIntervalMs: 3_600_000 });
-    await board.start();
-    const table = new FileArrivalTable(
-      dir,
-      100,
-      () => undefined,
-      () => clock.now,
-    );
-    const yesterday = clock.now - 86_400_000;
-    // Rows left by a hub that stopped before it could forget them, and an order still on the board since yesterday.
-    await table.claim(
-      new Map([
-        ['ticket-101', { at: yesterday }],
-        ['still-here', { at: yesterday }],
-      ]),
-    );
-    await board.upsertOrder(order({ id: 'still-here', status: 'in_production', updatedAt: clock.now }));
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
-    const arrivals = new OrderArrivals(board, table, log, () => clock.now);
-    arrivals.start();
-    closers.push(
-      () => board.close(),
-      () => arrivals.close(),
-    );
+    const yesterday = Date.now() - 86_400_000;
+    const {
+      board,
+      arrivals,
+      clock,
+      file: table,
+    } = await setup(undefined, async (board, file, clock) => {
+      // Rows left by a hub that stopped before it could forget them, and an order still on the board since yesterday.
+      await file.claim(
+        new Map([
+          ['ticket-101', { at: yesterday }],
+          ['still-here', { at: yesterday }],
+        ]),
+      );
+      await board.upsertOrder(order({ id: 'still-here', status: 'in_production', updatedAt: clock.now }));
+    });
     await board.upsertOrder(order({ id: 'ticket-101', status: 'queued', updatedAt: clock.now }));
     await settle();
     expect(arrivals.arrivedAt('still-here')).toBe(yesterday);
